@@ -1,0 +1,13 @@
+/* cli.h - the command line (DESIGN §3).  Every command is a thin wrapper
+ * over core functions and writes only to the FILE *s it is given. */
+#ifndef CPUSCOPE_SRC_CLI_H
+#define CPUSCOPE_SRC_CLI_H
+
+#include <stdio.h>
+
+/* Exit codes. */
+enum { CLI_OK = 0, CLI_NEGATIVE = 1, CLI_ERROR = 2 };
+
+int cli_main(int argc, char **argv, FILE *out, FILE *err);
+
+#endif

@@ -1,0 +1,338 @@
+/* feature.c - feature tables and featuresets. */
+#include "feature.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "feature_defs.h"
+
+static const char *const arch_names[ARCH__COUNT] = { "x86_64", "s390x" };
+
+const char *arch_name(enum arch a)
+{
+	return a < ARCH__COUNT ? arch_names[a] : "?";
+}
+
+bool arch_parse(const char *s, enum arch *out)
+{
+	if (!strcmp(s, "x86_64") || !strcmp(s, "x86") || !strcmp(s, "i686") ||
+	    !strcmp(s, "amd64") || !strcmp(s, "x86-64")) {
+		*out = ARCH_X86_64;
+		return true;
+	}
+	if (!strcmp(s, "s390x") || !strcmp(s, "s390")) {
+		*out = ARCH_S390X;
+		return true;
+	}
+	return false;
+}
+
+static void feature_free(struct feature *f)
+{
+	if (!f)
+		return;
+	free(f->name);
+	free(f->libvirt);
+	free(f->linux_name);
+	for (size_t i = 0; i < f->naliases; i++)
+		free(f->aliases[i]);
+	free(f->aliases);
+	free(f->group);
+	free(f->desc);
+	free(f);
+}
+
+static void ftable_index(struct ftable *t, const char *spelling, struct feature *f)
+{
+	if (spelling && *spelling && !strmap_has(&t->by_name, spelling))
+		strmap_put(&t->by_name, spelling, f);
+}
+
+static struct feature *ftable_append(struct ftable *t, struct feature *f)
+{
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 256;
+		t->f = xrealloc(t->f, t->cap * sizeof(*t->f));
+	}
+	f->id = (unsigned)t->n;
+	t->f[t->n++] = f;
+	ftable_index(t, f->name, f);
+	ftable_index(t, f->libvirt, f);
+	ftable_index(t, f->linux_name, f);
+	for (size_t i = 0; i < f->naliases; i++)
+		ftable_index(t, f->aliases[i], f);
+	return f;
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s && *s ? xstrdup(s) : NULL;
+}
+
+static struct feature *feature_from_def(const struct feature_def *d)
+{
+	struct feature *f = xcalloc(1, sizeof(*f));
+
+	f->name = xstrdup(d->name);
+	f->libvirt = dup_or_null(d->libvirt);
+	f->linux_name = dup_or_null(d->linux_name);
+	if (d->aliases && *d->aliases) {
+		const char *p = d->aliases;
+		while (*p) {
+			const char *c = strchr(p, ',');
+			size_t n = c ? (size_t)(c - p) : strlen(p);
+			if (n) {
+				f->aliases = xrealloc(f->aliases, (f->naliases + 1) * sizeof(*f->aliases));
+				f->aliases[f->naliases++] = xstrndup(p, n);
+			}
+			p += n + (c ? 1 : 0);
+		}
+	}
+	f->loc = (enum feat_loc)d->loc;
+	f->leaf = d->leaf;
+	f->subleaf = d->subleaf;
+	f->has_subleaf = d->has_subleaf;
+	snprintf(f->reg, sizeof(f->reg), "%s", d->reg ? d->reg : "");
+	f->msr = d->msr;
+	f->bit = d->bit;
+	f->group = xstrdup(d->group && *d->group ? d->group : "other");
+	f->desc = xstrdup(d->desc ? d->desc : "");
+	f->level = d->level;
+	f->flags = d->flags;
+	return f;
+}
+
+struct ftable *ftable_new(enum arch arch)
+{
+	struct ftable *t = xcalloc(1, sizeof(*t));
+	const struct feature_def *defs = arch == ARCH_S390X ? feature_defs_s390x : feature_defs_x86_64;
+	size_t n = arch == ARCH_S390X ? feature_defs_s390x_count : feature_defs_x86_64_count;
+
+	t->arch = arch;
+	for (size_t i = 0; i < n; i++)
+		ftable_append(t, feature_from_def(&defs[i]));
+	return t;
+}
+
+void ftable_free(struct ftable *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->n; i++)
+		feature_free(t->f[i]);
+	free(t->f);
+	strmap_fini(&t->by_name);
+	free(t);
+}
+
+size_t ftable_count(const struct ftable *t)
+{
+	return t->n;
+}
+
+const struct feature *ftable_get(const struct ftable *t, unsigned id)
+{
+	return id < t->n ? t->f[id] : NULL;
+}
+
+const struct feature *ftable_lookup(const struct ftable *t, const char *spelling)
+{
+	const struct feature *f = strmap_get(&t->by_name, spelling);
+	char *alt;
+
+	if (f || !*spelling)
+		return f;
+	/* QEMU turns '_' into '-' in -cpu options; libvirt uses either. */
+	alt = xstrdup(spelling);
+	for (char *p = alt; *p; p++)
+		if (*p == '_')
+			*p = '-';
+	f = strmap_get(&t->by_name, alt);
+	if (!f) {
+		for (char *p = alt; *p; p++)
+			if (*p == '-')
+				*p = '_';
+		f = strmap_get(&t->by_name, alt);
+	}
+	free(alt);
+	return f;
+}
+
+unsigned ftable_intern(struct ftable *t, const char *spelling)
+{
+	const struct feature *f = ftable_lookup(t, spelling);
+	struct feature *nf;
+
+	if (f)
+		return f->id;
+	nf = xcalloc(1, sizeof(*nf));
+	nf->name = xstrdup(spelling);
+	nf->group = xstrdup("unknown");
+	nf->desc = xstrdup("not in cpuscope's feature table");
+	nf->flags = FEAT_UNKNOWN;
+	return ftable_append(t, nf)->id;
+}
+
+const char *feature_libvirt_name(const struct feature *f)
+{
+	return f->libvirt ? f->libvirt : f->name;
+}
+
+const char *feature_location(const struct feature *f, char *buf, size_t size)
+{
+	char reg[4] = "";
+
+	for (int i = 0; i < 3 && f->reg[i]; i++)
+		reg[i] = (char)(f->reg[i] >= 'a' && f->reg[i] <= 'z' ? f->reg[i] - 32 : f->reg[i]);
+	if (f->loc == LOC_CPUID && f->has_subleaf && f->subleaf)
+		snprintf(buf, size, "CPUID.%02XH.%XH:%s[%u]", f->leaf, f->subleaf, reg, f->bit);
+	else if (f->loc == LOC_CPUID)
+		snprintf(buf, size, "CPUID.%02XH:%s[%u]", f->leaf, reg, f->bit);
+	else if (f->loc == LOC_MSR)
+		snprintf(buf, size, "MSR(%XH)[%u]", f->msr, f->bit);
+	else if (size)
+		buf[0] = '\0';
+	return buf;
+}
+
+size_t ftable_suggest(const struct ftable *t, const char *spelling, const char **out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t d = 1; d <= 2 && n < max; d++) {
+		for (size_t i = 0; i < t->n && n < max; i++) {
+			const struct feature *f = t->f[i];
+			if (f->flags & FEAT_UNKNOWN)
+				continue;
+			if (str_distance(spelling, f->name) == d)
+				out[n++] = f->name;
+			else if (f->libvirt && str_distance(spelling, f->libvirt) == d)
+				out[n++] = f->libvirt;
+		}
+	}
+	return n;
+}
+
+static void fset_reserve(struct fset *s, size_t nw)
+{
+	if (nw <= s->nw)
+		return;
+	s->w = xrealloc(s->w, nw * sizeof(*s->w));
+	memset(s->w + s->nw, 0, (nw - s->nw) * sizeof(*s->w));
+	s->nw = nw;
+}
+
+void fset_fini(struct fset *s)
+{
+	free(s->w);
+	s->w = NULL;
+	s->nw = 0;
+}
+
+void fset_copy(struct fset *dst, const struct fset *src)
+{
+	if (dst == src)
+		return;
+	fset_clear_all(dst);
+	fset_reserve(dst, src->nw);
+	if (src->nw)
+		memcpy(dst->w, src->w, src->nw * sizeof(*src->w));
+}
+
+void fset_clear_all(struct fset *s)
+{
+	if (s->nw)
+		memset(s->w, 0, s->nw * sizeof(*s->w));
+}
+
+void fset_add(struct fset *s, unsigned id)
+{
+	fset_reserve(s, id / 64 + 1);
+	s->w[id / 64] |= 1ull << (id % 64);
+}
+
+void fset_del(struct fset *s, unsigned id)
+{
+	if (id / 64 < s->nw)
+		s->w[id / 64] &= ~(1ull << (id % 64));
+}
+
+bool fset_has(const struct fset *s, unsigned id)
+{
+	return id / 64 < s->nw && (s->w[id / 64] >> (id % 64)) & 1;
+}
+
+void fset_or(struct fset *dst, const struct fset *src)
+{
+	fset_reserve(dst, src->nw);
+	for (size_t i = 0; i < src->nw; i++)
+		dst->w[i] |= src->w[i];
+}
+
+void fset_and(struct fset *dst, const struct fset *src)
+{
+	for (size_t i = 0; i < dst->nw; i++)
+		dst->w[i] &= i < src->nw ? src->w[i] : 0;
+}
+
+void fset_andnot(struct fset *dst, const struct fset *src)
+{
+	for (size_t i = 0; i < dst->nw && i < src->nw; i++)
+		dst->w[i] &= ~src->w[i];
+}
+
+bool fset_equal(const struct fset *a, const struct fset *b)
+{
+	size_t n = a->nw > b->nw ? a->nw : b->nw;
+
+	for (size_t i = 0; i < n; i++) {
+		uint64_t x = i < a->nw ? a->w[i] : 0, y = i < b->nw ? b->w[i] : 0;
+		if (x != y)
+			return false;
+	}
+	return true;
+}
+
+bool fset_subset(const struct fset *a, const struct fset *b)
+{
+	for (size_t i = 0; i < a->nw; i++) {
+		uint64_t y = i < b->nw ? b->w[i] : 0;
+		if (a->w[i] & ~y)
+			return false;
+	}
+	return true;
+}
+
+bool fset_empty(const struct fset *s)
+{
+	for (size_t i = 0; i < s->nw; i++)
+		if (s->w[i])
+			return false;
+	return true;
+}
+
+size_t fset_count(const struct fset *s)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->nw; i++)
+		n += (size_t)__builtin_popcountll(s->w[i]);
+	return n;
+}
+
+int fset_next(const struct fset *s, unsigned from)
+{
+	size_t i = from / 64;
+
+	if (i >= s->nw)
+		return -1;
+	uint64_t w = s->w[i] & (~0ull << (from % 64));
+	for (;;) {
+		if (w)
+			return (int)(i * 64 + (size_t)__builtin_ctzll(w));
+		if (++i >= s->nw)
+			return -1;
+		w = s->w[i];
+	}
+}

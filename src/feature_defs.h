@@ -1,0 +1,33 @@
+/* feature_defs.h - the built-in feature definitions, generated at build
+ * time from data/<arch>-features.tsv by scripts/gen-features.awk. */
+#ifndef CPUSCOPE_SRC_FEATURE_DEFS_H
+#define CPUSCOPE_SRC_FEATURE_DEFS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct feature_def {
+	const char *name;
+	const char *libvirt;    /* NULL: libvirt lacks it */
+	const char *linux_name; /* NULL: unknown */
+	const char *aliases;    /* comma-separated, NULL: none */
+	unsigned char loc;      /* enum feat_loc */
+	uint32_t leaf;
+	uint32_t subleaf;
+	bool has_subleaf;
+	const char *reg;
+	uint32_t msr;
+	unsigned bit;
+	const char *group;
+	int level;
+	unsigned flags;
+	const char *desc;
+};
+
+extern const struct feature_def feature_defs_x86_64[];
+extern const size_t feature_defs_x86_64_count;
+extern const struct feature_def feature_defs_s390x[];
+extern const size_t feature_defs_s390x_count;
+
+#endif
