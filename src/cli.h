@@ -10,4 +10,9 @@ enum { CLI_OK = 0, CLI_NEGATIVE = 1, CLI_ERROR = 2 };
 
 int cli_main(int argc, char **argv, FILE *out, FILE *err);
 
+
+
+/* `cpuscope probe ...` (src/cli_probe.c); argv[0] is "probe". */
+int cli_probe(int argc, char **argv, FILE *out, FILE *err);
+
 #endif
