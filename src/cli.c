@@ -1,11 +1,960 @@
-/* cli.c - the command line. */
+/* cli.c - the command line (DESIGN §3).
+ *
+ * Global options are accepted anywhere on the line; the first word that is
+ * not an option is the command, and the command parses the rest.  Every
+ * command loads what it needs through cli_load(), calls core functions,
+ * and prints to the FILE *s it was given.  Errors: "cpuscope: FILE:LINE:
+ * message" on err, exit 2.
+ */
 #include "cli.h"
+
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json.h>
+
+#include "cpu_map.h"
+#include "cpuid.h"
+#include "err.h"
+#include "feature.h"
+#include "host.h"
+#include "logic.h"
+#include "model.h"
+#include "paths.h"
+#include "snapshot.h"
+#include "util.h"
+
+enum out_format { FMT_TEXT, FMT_JSON };
+
+struct cli {
+	FILE *out;
+	FILE *err;
+	/* global options */
+	const char *snapshot;
+	const char *probe;
+	const char *host_file;
+	const char *cpu_map_dir;
+	const char *machine;
+	const char *arch_s;
+	bool local;
+	enum out_format format;
+	/* loaded on demand */
+	enum arch arch;
+	struct ftable *ft;
+	struct dataset *ds;
+	const struct mdata *md;
+	struct host *host;
+	struct cpu_map *map;
+	char datadir[PATH_MAX];
+};
+
+static const char usage_text[] =
+	"usage: cpuscope [GLOBAL OPTIONS] [COMMAND [ARGS]]\n"
+	"\n"
+	"Explore QEMU CPU models, what a host can run, and the libvirt <cpu> XML\n"
+	"and -cpu string that give a guest exactly the CPU you want.\n"
+	"\n"
+	"Commands:\n"
+	"  models [--usable|--unusable]    list models with alias, vendor, version, level,\n"
+	"                                  and whether the host can run them\n"
+	"  show MODEL                      the features of MODEL on --machine\n"
+	"  grid MODEL... [--versions | --machines LIST | --hosts FILE...] [--all]\n"
+	"                                  feature grid: models side by side, one model's\n"
+	"                                  versions, one model across machine types, or\n"
+	"                                  the model against several hosts\n"
+	"  probe [--qemu BINARY] ...       capture a snapshot from a real QEMU (probe --help)\n"
+	"  tui                             the interactive explorer\n"
+	"\n"
+	"Global options:\n"
+	"  --snapshot FILE    QEMU data captured by `cpuscope probe` (default: the bundled one)\n"
+	"  --probe BINARY     probe this QEMU live (results cached under $XDG_CACHE_HOME/cpuscope)\n"
+	"  --host FILE        the host: libvirt capabilities XML, domcapabilities XML, a bare\n"
+	"                     <cpu> XML, or a QMP query-cpu-model-expansion reply (detected)\n"
+	"  --local            the host is this machine (CPUID); the default without --host\n"
+	"  --cpu-map DIR      libvirt cpu_map (default: /usr/share/libvirt/cpu_map if present,\n"
+	"                     else the bundled copy)\n"
+	"  --machine TYPE     machine type; aliases like q35 resolve (default: QEMU's default)\n"
+	"  --arch ARCH        x86_64 (default) or s390x\n"
+	"  --format FMT       text (default) or json\n"
+	"  -h, --help         this help; `cpuscope COMMAND --help` for a command\n"
+	"\n"
+	"Exit status: 0 success, 1 a negative verdict, 2 usage or input error.\n";
+
+static const char models_help[] =
+	"usage: cpuscope models [--usable | --unusable] [GLOBAL OPTIONS]\n"
+	"\n"
+	"List every CPU model QEMU defines on the machine type: the versioned name an\n"
+	"alias stands for, vendor, version, x86-64 level, and whether the host can run\n"
+	"it (with the number of blocking features).  The first line is a summary.\n"
+	"  --usable      only models the host can run\n"
+	"  --unusable    only models the host cannot run\n";
+
+static const char show_help[] =
+	"usage: cpuscope show MODEL [GLOBAL OPTIONS]\n"
+	"\n"
+	"Show MODEL as QEMU expands it on the machine type: identity, x86-64 level,\n"
+	"flags, and every feature it enables (QEMU and libvirt spellings, CPUID/MSR\n"
+	"location, group), marking the ones the host lacks.  Model names resolve as\n"
+	"QEMU resolves them (Haswell, Haswell-noTSX, Haswell-v4).\n";
+
+static const char grid_help[] =
+	"usage: cpuscope grid MODEL... [--versions | --machines LIST | --hosts FILE...] [--all]\n"
+	"\n"
+	"Print a feature grid: one row per feature, one column per model (default),\n"
+	"per version of one model (--versions), per machine type (--machines\n"
+	"pc-i440fx-2.0,q35), or per host (--hosts caps1.xml caps2.xml, after the\n"
+	"model columns).  Only rows where the columns differ are shown unless --all.\n"
+	"Cells: + present, - absent, ! present but the host lacks it; a * after a\n"
+	"cell marks a change against the column to its left.\n";
+
+static const char tui_help[] =
+	"usage: cpuscope [tui] [GLOBAL OPTIONS]\n"
+	"\n"
+	"The interactive explorer (ncurses).\n";
+
+static int cli_fail(struct cli *c, const char *fmt, ...) ATTR_FORMAT(2, 3);
+
+static int cli_fail(struct cli *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("cpuscope: ", c->err);
+	va_start(ap, fmt);
+	vfprintf(c->err, fmt, ap);
+	va_end(ap);
+	fputc('\n', c->err);
+	return CLI_ERROR;
+}
+
+static int cli_fail_err(struct cli *c, const struct err *e)
+{
+	char buf[2048];
+
+	return cli_fail(c, "%s", err_str(e, buf, sizeof(buf)));
+}
+
+static void cli_fini(struct cli *c)
+{
+	host_free(c->host);
+	cpu_map_free(c->map);
+	dataset_free(c->ds);
+	ftable_free(c->ft);
+}
+
+/* ---- loading ------------------------------------------------------------ */
+
+static int cli_load_data(struct cli *c)
+{
+	struct err e;
+	char path[PATH_MAX + 64];
+	const char *snap = c->snapshot;
+
+	err_clear(&e);
+	paths_datadir(c->datadir, sizeof(c->datadir));
+	if (c->arch_s && !arch_parse(c->arch_s, &c->arch))
+		return cli_fail(c, "unknown architecture '%s' (expected x86_64 or s390x)", c->arch_s);
+	if (c->probe)
+		return cli_fail(c, "--probe: live probing from other commands is not wired up yet; "
+				   "run `cpuscope probe --qemu %s --out FILE` and pass --snapshot FILE",
+				c->probe);
+	if (snap && !c->arch_s) {
+		if (!snapshot_arch(snap, &c->arch, &e))
+			return cli_fail_err(c, &e);
+	}
+	if (!snap) {
+		snprintf(path, sizeof(path), "%s/qemu-7.2-%s.json", c->datadir, arch_name(c->arch));
+		snap = path;
+	}
+	c->ft = ftable_new(c->arch);
+	c->ds = snapshot_load(snap, c->ft, &e);
+	if (!c->ds)
+		return cli_fail_err(c, &e);
+	if (c->machine) {
+		c->md = dataset_resolve_machine(c->ds, c->machine, &e);
+	} else {
+		const struct machine *m = dataset_default_machine(c->ds);
+		c->md = dataset_resolve_machine(c->ds, m ? m->name : "none", &e);
+	}
+	if (!c->md)
+		return cli_fail_err(c, &e);
+	return CLI_OK;
+}
+
+static int cli_load_map(struct cli *c)
+{
+	struct err e;
+	char dirbuf[PATH_MAX + 16];
+	const char *dir = c->cpu_map_dir;
+
+	if (c->map || c->arch != ARCH_X86_64)
+		return CLI_OK;
+	err_clear(&e);
+	if (!dir)
+		dir = cpu_map_default_dir(c->datadir, dirbuf, sizeof(dirbuf));
+	c->map = cpu_map_load(dir, c->arch, c->ft, &e);
+	return c->map ? CLI_OK : cli_fail_err(c, &e);
+}
+
+static struct host *cli_load_one_host(struct cli *c, const char *file, int *rc)
+{
+	struct err e;
+	struct host *h;
+
+	err_clear(&e);
+	h = host_load(file, c->ft, &e);
+	if (!h) {
+		*rc = cli_fail_err(c, &e);
+		return NULL;
+	}
+	if (h->arch != c->arch) {
+		*rc = cli_fail(c, "%s: the host is %s, but the data is for %s (use --arch %s)", file,
+			       arch_name(h->arch), arch_name(c->arch), arch_name(h->arch));
+		host_free(h);
+		return NULL;
+	}
+	if (!h->resolved && h->model) {
+		*rc = cli_load_map(c);
+		if (*rc != CLI_OK || !host_resolve(h, c->map, &e)) {
+			if (*rc == CLI_OK)
+				*rc = cli_fail_err(c, &e);
+			host_free(h);
+			return NULL;
+		}
+	}
+	*rc = CLI_OK;
+	return h;
+}
+
+static int cli_load_host(struct cli *c)
+{
+	struct err e;
+	int rc = CLI_OK;
+
+	err_clear(&e);
+	if (c->host_file) {
+		c->host = cli_load_one_host(c, c->host_file, &rc);
+		return rc;
+	}
+	if (c->arch != ARCH_X86_64) {
+		if (c->local)
+			return cli_fail(c, "--local: reading this machine's CPU works on x86_64 only");
+		return CLI_OK; /* no host: QEMU's own verdict on its accelerator */
+	}
+	c->host = cpuid_local_host(c->ft, &e);
+	if (!c->host)
+		return cli_fail_err(c, &e);
+	return CLI_OK;
+}
+
+static int cli_load(struct cli *c, bool need_host)
+{
+	int rc = cli_load_data(c);
+
+	if (rc == CLI_OK && need_host)
+		rc = cli_load_host(c);
+	return rc;
+}
+
+static const char *host_label(const struct cli *c)
+{
+	if (!c->host)
+		return c->ds->accel ? c->ds->accel : "the accelerator";
+	return c->host->source ? c->host->source : host_kind_name(c->host->kind);
+}
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static void print_json(struct cli *c, json_object *o)
+{
+	fputs(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+						       JSON_C_TO_STRING_NOSLASHESCAPE),
+	      c->out);
+	fputc('\n', c->out);
+}
+
+static json_object *json_str_or_null(const char *s)
+{
+	return s ? json_object_new_string(s) : NULL;
+}
+
+static json_object *fset_names_json(const struct ftable *ft, const struct fset *s)
+{
+	json_object *a = json_object_new_array();
+
+	for (int id = fset_next(s, 0); id >= 0; id = fset_next(s, (unsigned)id + 1))
+		json_object_array_add(a, json_object_new_string(ftable_get(ft, (unsigned)id)->name));
+	return a;
+}
+
+static void fset_names_text(struct strbuf *sb, const struct ftable *ft, const struct fset *s,
+			    size_t max)
+{
+	size_t n = 0;
+
+	for (int id = fset_next(s, 0); id >= 0; id = fset_next(s, (unsigned)id + 1)) {
+		if (n == max) {
+			sb_addf(sb, ", ... (%zu more)", fset_count(s) - max);
+			break;
+		}
+		sb_add(sb, n ? ", " : "");
+		sb_add(sb, ftable_get(ft, (unsigned)id)->name);
+		n++;
+	}
+}
+
+static const char *usable_word(enum usable u)
+{
+	return u == USABLE_YES ? "yes" : u == USABLE_NO ? "no" : "?";
+}
+
+/* Split "a,b,c" into a vec of strdup'ed words. */
+static void split_list(const char *s, struct vec *out)
+{
+	while (*s) {
+		const char *c = strchr(s, ',');
+		size_t n = c ? (size_t)(c - s) : strlen(s);
+		if (n)
+			vec_push(out, xstrndup(s, n));
+		s += n + (c ? 1 : 0);
+	}
+}
+
+static bool is_help(const char *a)
+{
+	return !strcmp(a, "--help") || !strcmp(a, "-h");
+}
+
+/* ---- models --------------------------------------------------------------- */
+
+static int cmd_models(struct cli *c, int argc, char **argv)
+{
+	int filter = -1; /* -1 all, 1 usable, 0 unusable */
+	struct fset blockers = FSET_INIT;
+	struct strbuf sb = STRBUF_INIT;
+	json_object *root = NULL, *arr = NULL;
+	size_t nusable = 0, nunusable = 0, nshown = 0;
+	int rc;
+
+	for (int i = 1; i < argc; i++) {
+		if (is_help(argv[i])) {
+			fputs(models_help, c->out);
+			return CLI_OK;
+		} else if (!strcmp(argv[i], "--usable")) {
+			filter = 1;
+		} else if (!strcmp(argv[i], "--unusable")) {
+			filter = 0;
+		} else {
+			return cli_fail(c, "models: unexpected argument '%s' (see cpuscope models --help)",
+					argv[i]);
+		}
+	}
+	rc = cli_load(c, true);
+	if (rc != CLI_OK)
+		return rc;
+
+	const struct mdata *md = c->md;
+	if (c->format == FMT_JSON) {
+		root = json_object_new_object();
+		arr = json_object_new_array();
+	}
+	for (size_t pass = 0; pass < 2; pass++) {
+		if (pass == 1 && c->format == FMT_TEXT) {
+			fprintf(c->out, "%zu models on %s (QEMU %s, %s); %zu usable, %zu not usable on %s\n",
+				md->defs.n, md->machine, c->ds->qemu_version ? c->ds->qemu_version : "?",
+				c->ds->accel ? c->ds->accel : "?", nusable, nunusable, host_label(c));
+			fprintf(c->out, "%-28s %-28s %-8s %3s %5s %6s  %s\n", "MODEL", "ALIAS-OF", "VENDOR",
+				"VER", "LEVEL", "USABLE", "BLOCKERS");
+		}
+		for (size_t i = 0; i < md->defs.n; i++) {
+			const struct cpu_def *d = vec_get(&md->defs, i);
+			struct model_view mv;
+			model_view_init(c->ds, md, d, &mv);
+			enum usable u = model_usable(&mv, c->host, &blockers);
+			if (pass == 0) {
+				nusable += u == USABLE_YES;
+				nunusable += u == USABLE_NO;
+				continue;
+			}
+			if (filter == 1 && u != USABLE_YES)
+				continue;
+			if (filter == 0 && u != USABLE_NO)
+				continue;
+			nshown++;
+			int level = mv.full ? x86_level(c->ft, &mv.full->on) : 0;
+			if (c->format == FMT_JSON) {
+				json_object *o = json_object_new_object();
+				json_object_object_add(o, "name", json_object_new_string(mv.name));
+				json_object_object_add(o, "alias-of",
+						       json_str_or_null(mv.is_alias ? mv.resolved : NULL));
+				json_object_object_add(o, "vendor", json_str_or_null(mv.vendor[0] ? mv.vendor : NULL));
+				json_object_object_add(o, "version", json_object_new_int(mv.version));
+				json_object_object_add(o, "x86-64-level",
+						       c->arch == ARCH_X86_64 && mv.full ? json_object_new_int(level) : NULL);
+				json_object_object_add(o, "static", json_object_new_boolean(d->is_static));
+				json_object_object_add(o, "migration-safe", json_object_new_boolean(d->migration_safe));
+				json_object_object_add(o, "deprecated", json_object_new_boolean(d->deprecated));
+				json_object_object_add(o, "usable",
+						       u == USABLE_UNKNOWN ? NULL : json_object_new_boolean(u == USABLE_YES));
+				json_object_object_add(o, "blockers", fset_names_json(c->ft, &blockers));
+				json_object_array_add(arr, o);
+				continue;
+			}
+			sb_reset(&sb);
+			fset_names_text(&sb, c->ft, &blockers, 4);
+			char lvl[8] = "-";
+			if (c->arch == ARCH_X86_64 && mv.full)
+				snprintf(lvl, sizeof(lvl), level ? "v%d" : "-", level);
+			char blk[24] = "";
+			if (u == USABLE_NO)
+				snprintf(blk, sizeof(blk), "%zu: ", fset_count(&blockers));
+			fprintf(c->out, "%-28s %-28s %-8s %3d %5s %6s  %s%s%s\n", mv.name,
+				mv.is_alias ? mv.resolved : "-", mv.vendor[0] ? mv.vendor : "-", mv.version,
+				lvl, usable_word(u), blk, sb_str(&sb), d->deprecated ? " (deprecated)" : "");
+		}
+	}
+	if (c->format == FMT_JSON) {
+		json_object_object_add(root, "machine", json_object_new_string(md->machine));
+		json_object_object_add(root, "qemu", json_str_or_null(c->ds->qemu_version));
+		json_object_object_add(root, "accel", json_str_or_null(c->ds->accel));
+		json_object_object_add(root, "host", json_object_new_string(host_label(c)));
+		json_object_object_add(root, "usable", json_object_new_int((int)nusable));
+		json_object_object_add(root, "unusable", json_object_new_int((int)nunusable));
+		json_object_object_add(root, "models", arr);
+		print_json(c, root);
+		json_object_put(root);
+	}
+	(void)nshown;
+	sb_fini(&sb);
+	fset_fini(&blockers);
+	return CLI_OK;
+}
+
+/* ---- show ----------------------------------------------------------------- */
+
+static int cmd_show(struct cli *c, int argc, char **argv)
+{
+	const char *name = NULL;
+	struct model_view mv;
+	struct fset blockers = FSET_INIT;
+	struct err e;
+	int rc;
+
+	for (int i = 1; i < argc; i++) {
+		if (is_help(argv[i])) {
+			fputs(show_help, c->out);
+			return CLI_OK;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			return cli_fail(c, "show: unknown option '%s' (see cpuscope show --help)", argv[i]);
+		} else if (name) {
+			return cli_fail(c, "show: one model at a time (got '%s' and '%s'); "
+					   "`cpuscope grid` compares several", name, argv[i]);
+		} else {
+			name = argv[i];
+		}
+	}
+	if (!name)
+		return cli_fail(c, "show: which model? (usage: cpuscope show MODEL)");
+	rc = cli_load(c, true);
+	if (rc != CLI_OK)
+		return rc;
+	err_clear(&e);
+	if (!model_lookup(c->ds, c->md, name, &mv, &e))
+		return cli_fail_err(c, &e);
+	if (!mv.full) {
+		rc = cli_fail(c, "show: %s: no expansion of this model was captured on %s", mv.name,
+			      c->md->machine);
+		goto out;
+	}
+	enum usable u = model_usable(&mv, c->host, &blockers);
+	int level = x86_level(c->ft, &mv.full->on);
+	const struct fset *on = &mv.full->on;
+
+	if (c->format == FMT_JSON) {
+		json_object *o = json_object_new_object(), *fa = json_object_new_array();
+		json_object_object_add(o, "model", json_object_new_string(mv.name));
+		json_object_object_add(o, "resolved", json_object_new_string(mv.resolved));
+		json_object_object_add(o, "machine", json_object_new_string(c->md->machine));
+		json_object_object_add(o, "vendor", json_str_or_null(mv.vendor[0] ? mv.vendor : NULL));
+		json_object_object_add(o, "family", mv.family >= 0 ? json_object_new_int64(mv.family) : NULL);
+		json_object_object_add(o, "model-number", mv.model >= 0 ? json_object_new_int64(mv.model) : NULL);
+		json_object_object_add(o, "stepping", mv.stepping >= 0 ? json_object_new_int64(mv.stepping) : NULL);
+		json_object_object_add(o, "model-id", json_str_or_null(mv.model_id[0] ? mv.model_id : NULL));
+		json_object_object_add(o, "version", json_object_new_int(mv.version));
+		json_object_object_add(o, "x86-64-level", c->arch == ARCH_X86_64 ? json_object_new_int(level) : NULL);
+		json_object_object_add(o, "static", json_object_new_boolean(mv.def->is_static));
+		json_object_object_add(o, "migration-safe", json_object_new_boolean(mv.def->migration_safe));
+		json_object_object_add(o, "deprecated", json_object_new_boolean(mv.def->deprecated));
+		json_object_object_add(o, "host", json_object_new_string(host_label(c)));
+		json_object_object_add(o, "usable", u == USABLE_UNKNOWN ? NULL : json_object_new_boolean(u == USABLE_YES));
+		json_object_object_add(o, "blockers", fset_names_json(c->ft, &blockers));
+		for (int id = fset_next(on, 0); id >= 0; id = fset_next(on, (unsigned)id + 1)) {
+			const struct feature *f = ftable_get(c->ft, (unsigned)id);
+			json_object *fo = json_object_new_object();
+			char loc[64];
+			json_object_object_add(fo, "name", json_object_new_string(f->name));
+			json_object_object_add(fo, "libvirt", json_str_or_null(f->libvirt));
+			json_object_object_add(fo, "group", json_object_new_string(f->group));
+			feature_location(f, loc, sizeof(loc));
+			json_object_object_add(fo, "location", json_str_or_null(loc[0] ? loc : NULL));
+			json_object_object_add(fo, "host-lacks", json_object_new_boolean(fset_has(&blockers, f->id)));
+			json_object_array_add(fa, fo);
+		}
+		json_object_object_add(o, "features", fa);
+		print_json(c, o);
+		json_object_put(o);
+		goto out;
+	}
+
+	if (u == USABLE_YES)
+		fprintf(c->out, "%s on %s: usable on %s\n", mv.name, c->md->machine, host_label(c));
+	else if (u == USABLE_NO)
+		fprintf(c->out, "%s on %s: NOT usable on %s (%zu blocking feature%s)\n", mv.name,
+			c->md->machine, host_label(c), fset_count(&blockers),
+			fset_count(&blockers) == 1 ? "" : "s");
+	else
+		fprintf(c->out, "%s on %s: usability on %s unknown\n", mv.name, c->md->machine,
+			host_label(c));
+	if (mv.is_alias)
+		fprintf(c->out, "  alias of:   %s\n", mv.resolved);
+	fprintf(c->out, "  version:    %d%s\n", mv.version, mv.version ? "" : " (unversioned)");
+	if (mv.vendor[0] || mv.family >= 0)
+		fprintf(c->out, "  identity:   %s family %lld model %lld stepping %lld\n",
+			mv.vendor[0] ? mv.vendor : "?", mv.family, mv.model, mv.stepping);
+	if (mv.model_id[0])
+		fprintf(c->out, "  model-id:   %s\n", mv.model_id);
+	if (c->arch == ARCH_X86_64)
+		fprintf(c->out, "  x86-64:     %s\n", level ? (level == 1 ? "v1" : level == 2 ? "v2" :
+								level == 3 ? "v3" : "v4") : "below v1");
+	fprintf(c->out, "  flags:      static %s, migration-safe %s, deprecated %s\n",
+		mv.def->is_static ? "yes" : "no", mv.def->migration_safe ? "yes" : "no",
+		mv.def->deprecated ? "yes" : "no");
+	fprintf(c->out, "  features:   %zu enabled", fset_count(on));
+	if (u == USABLE_NO)
+		fprintf(c->out, ", %zu the host lacks (marked !)", fset_count(&blockers));
+	fputc('\n', c->out);
+	fprintf(c->out, "\n  %-16s %-24s %-24s %s\n", "GROUP", "FEATURE", "LIBVIRT NAME", "LOCATION");
+	struct grid *g = grid_new(GRID_MODELS, c->ft, mv.name);
+	struct grid_col *col = grid_add_col(g, mv.name, NULL);
+	fset_copy(&col->on, on);
+	col->has_data = true;
+	grid_finish(g, false);
+	for (size_t r = 0; r < g->nrows; r++) {
+		const struct feature *f = ftable_get(c->ft, g->rows[r]);
+		char loc[64];
+		fprintf(c->out, "%c %-16s %-24s %-24s %s\n", fset_has(&blockers, f->id) ? '!' : ' ',
+			f->group, f->name, f->libvirt ? f->libvirt : "(not in libvirt)",
+			feature_location(f, loc, sizeof(loc)));
+	}
+	grid_free(g);
+	if (u == USABLE_NO) {
+		struct strbuf sb = STRBUF_INIT;
+		fset_names_text(&sb, c->ft, &blockers, 64);
+		fprintf(c->out, "\nblocking: %s\n", sb_str(&sb));
+		sb_fini(&sb);
+	}
+out:
+	fset_fini(&blockers);
+	return rc;
+}
+
+/* ---- grid ----------------------------------------------------------------- */
+
+enum grid_mode { GM_MODELS, GM_VERSIONS, GM_MACHINES, GM_HOSTS };
+
+static void print_grid_text(struct cli *c, const struct grid *g)
+{
+	size_t namew = 7;
+	size_t *w = xcalloc(g->ncols + 1, sizeof(*w));
+	bool has_sub = false;
+
+	for (size_t r = 0; r < g->nrows; r++) {
+		size_t l = strlen(ftable_get(g->ft, g->rows[r])->name);
+		if (l > namew)
+			namew = l;
+	}
+	for (size_t i = 0; i < g->ncols; i++) {
+		w[i] = strlen(g->cols[i].title);
+		if (g->cols[i].sub) {
+			has_sub = true;
+			if (strlen(g->cols[i].sub) > w[i])
+				w[i] = strlen(g->cols[i].sub);
+		}
+		if (w[i] < 3)
+			w[i] = 3;
+	}
+	fprintf(c->out, "%-*s", (int)namew, "FEATURE");
+	for (size_t i = 0; i < g->ncols; i++)
+		fprintf(c->out, "  %-*s", (int)w[i], g->cols[i].title);
+	fputc('\n', c->out);
+	if (has_sub) {
+		fprintf(c->out, "%-*s", (int)namew, "");
+		for (size_t i = 0; i < g->ncols; i++)
+			fprintf(c->out, "  %-*s", (int)w[i], g->cols[i].sub ? g->cols[i].sub : "");
+		fputc('\n', c->out);
+	}
+	const char *group = NULL;
+	for (size_t r = 0; r < g->nrows; r++) {
+		const struct feature *f = ftable_get(g->ft, g->rows[r]);
+		if (!group || strcmp(group, f->group)) {
+			group = f->group;
+			fprintf(c->out, "[%s]\n", group);
+		}
+		fprintf(c->out, "%-*s", (int)namew, f->name);
+		for (size_t i = 0; i < g->ncols; i++) {
+			enum cell cell = grid_cell(g, r, i);
+			char glyph = cell == CELL_PRESENT ? '+' : cell == CELL_ABSENT ? '-' :
+				     cell == CELL_HOST_LACKS ? '!' : ' ';
+			char txt[3] = { glyph, grid_cell_changed(g, r, i) ? '*' : ' ', '\0' };
+			fprintf(c->out, "  %-*s", (int)w[i], txt);
+		}
+		fputc('\n', c->out);
+	}
+	fputs("legend: + present  - absent  ! present, host lacks it  * changed from the column to the left\n",
+	      c->out);
+	free(w);
+}
+
+static void print_grid_json(struct cli *c, const struct grid *g)
+{
+	json_object *o = json_object_new_object(), *cols = json_object_new_array(),
+		    *rows = json_object_new_array();
+	static const char *const cell_names[] = { "absent", "present", "host-lacks", "n/a" };
+
+	json_object_object_add(o, "title", json_object_new_string(g->title));
+	for (size_t i = 0; i < g->ncols; i++) {
+		json_object *co = json_object_new_object();
+		json_object_object_add(co, "title", json_object_new_string(g->cols[i].title));
+		json_object_object_add(co, "sub", json_str_or_null(g->cols[i].sub));
+		json_object_array_add(cols, co);
+	}
+	for (size_t r = 0; r < g->nrows; r++) {
+		const struct feature *f = ftable_get(g->ft, g->rows[r]);
+		json_object *ro = json_object_new_object(), *cells = json_object_new_array();
+		json_object_object_add(ro, "feature", json_object_new_string(f->name));
+		json_object_object_add(ro, "libvirt", json_str_or_null(f->libvirt));
+		json_object_object_add(ro, "group", json_object_new_string(f->group));
+		json_object_object_add(ro, "differs", json_object_new_boolean(g->row_differs[r]));
+		for (size_t i = 0; i < g->ncols; i++)
+			json_object_array_add(cells, json_object_new_string(cell_names[grid_cell(g, r, i)]));
+		json_object_object_add(ro, "cells", cells);
+		json_object_array_add(rows, ro);
+	}
+	json_object_object_add(o, "columns", cols);
+	json_object_object_add(o, "differing-rows", json_object_new_int((int)g->ndiffer));
+	json_object_object_add(o, "rows", rows);
+	print_json(c, o);
+	json_object_put(o);
+}
+
+static int grid_add_model(struct cli *c, struct grid *g, const struct mdata *md, const char *name,
+			  const char *title, const char *sub)
+{
+	struct model_view mv;
+	struct err e;
+
+	err_clear(&e);
+	if (!model_lookup(c->ds, md, name, &mv, &e))
+		return cli_fail_err(c, &e);
+	struct grid_col *col = grid_add_col(g, title ? title : mv.name,
+					    sub ? sub : (mv.is_alias ? mv.resolved : NULL));
+	col->host = c->host;
+	if (mv.full) {
+		fset_copy(&col->on, &mv.full->on);
+		col->has_data = true;
+	}
+	return CLI_OK;
+}
+
+static int cmd_grid(struct cli *c, int argc, char **argv)
+{
+	enum grid_mode mode = GM_MODELS;
+	struct vec models = VEC_INIT, machines = VEC_INIT, hostfiles = VEC_INIT, hosts = VEC_INIT;
+	bool all = false;
+	struct grid *g = NULL;
+	char title[512];
+	int rc = CLI_OK;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (is_help(a)) {
+			fputs(grid_help, c->out);
+			goto out;
+		} else if (!strcmp(a, "--versions")) {
+			mode = GM_VERSIONS;
+		} else if (!strcmp(a, "--machines") || str_startswith(a, "--machines=")) {
+			const char *v = a[10] == '=' ? a + 11 : (i + 1 < argc ? argv[++i] : NULL);
+			if (!v || !*v) {
+				rc = cli_fail(c, "grid: --machines needs a list (e.g. pc-i440fx-2.0,q35)");
+				goto out;
+			}
+			mode = GM_MACHINES;
+			split_list(v, &machines);
+		} else if (!strcmp(a, "--hosts")) {
+			mode = GM_HOSTS;
+			while (i + 1 < argc && argv[i + 1][0] != '-')
+				vec_push(&hostfiles, xstrdup(argv[++i]));
+			if (!hostfiles.n) {
+				rc = cli_fail(c, "grid: --hosts needs one or more host files");
+				goto out;
+			}
+		} else if (!strcmp(a, "--all")) {
+			all = true;
+		} else if (a[0] == '-' && a[1]) {
+			rc = cli_fail(c, "grid: unknown option '%s' (see cpuscope grid --help)", a);
+			goto out;
+		} else {
+			vec_push(&models, xstrdup(a));
+		}
+	}
+	if (!models.n) {
+		rc = cli_fail(c, "grid: which models? (usage: cpuscope grid MODEL... [--versions|--machines LIST|--hosts FILE...])");
+		goto out;
+	}
+	if ((mode == GM_VERSIONS || mode == GM_MACHINES) && models.n != 1) {
+		rc = cli_fail(c, "grid: --%s takes exactly one model (got %zu)",
+			      mode == GM_VERSIONS ? "versions" : "machines", models.n);
+		goto out;
+	}
+	rc = cli_load(c, true);
+	if (rc != CLI_OK)
+		goto out;
+
+	if (mode == GM_VERSIONS) {
+		struct model_view mv;
+		struct err e;
+		char base[128];
+		struct vec vers = VEC_INIT;
+		err_clear(&e);
+		if (!model_lookup(c->ds, c->md, models.v[0], &mv, &e)) {
+			rc = cli_fail_err(c, &e);
+			goto out;
+		}
+		snprintf(base, sizeof(base), "%s", mv.base);
+		model_versions(c->md, base, &vers);
+		if (!vers.n) {
+			rc = cli_fail(c, "grid: %s has no versions on %s", mv.name, c->md->machine);
+			goto out;
+		}
+		snprintf(title, sizeof(title), "%s versions on %s", base, c->md->machine);
+		g = grid_new(GRID_VERSIONS, c->ft, title);
+		for (size_t i = 0; i < vers.n && rc == CLI_OK; i++) {
+			const struct cpu_def *d = vers.v[i];
+			/* the sub line names the aliases that stand for this version */
+			struct strbuf sb = STRBUF_INIT;
+			for (size_t j = 0; j < c->md->defs.n; j++) {
+				const struct cpu_def *a = vec_get(&c->md->defs, j);
+				if (a->alias_of && !strcmp(a->alias_of, d->name)) {
+					sb_add(&sb, sb.len ? "," : "");
+					sb_add(&sb, a->name);
+				}
+			}
+			rc = grid_add_model(c, g, c->md, d->name, d->name, sb.len ? sb_str(&sb) : NULL);
+			sb_fini(&sb);
+		}
+		vec_fini(&vers, NULL);
+	} else if (mode == GM_MACHINES) {
+		snprintf(title, sizeof(title), "%s across machine types", (const char *)models.v[0]);
+		g = grid_new(GRID_MACHINES, c->ft, title);
+		for (size_t i = 0; i < machines.n && rc == CLI_OK; i++) {
+			struct err e;
+			struct model_view mv;
+			err_clear(&e);
+			const struct mdata *md = dataset_resolve_machine(c->ds, machines.v[i], &e);
+			if (!md) {
+				rc = cli_fail_err(c, &e);
+				break;
+			}
+			if (!model_lookup(c->ds, md, models.v[0], &mv, &e)) {
+				rc = cli_fail_err(c, &e);
+				break;
+			}
+			rc = grid_add_model(c, g, md, models.v[0], md->machine,
+					    mv.is_alias ? mv.resolved : mv.name);
+		}
+	} else {
+		snprintf(title, sizeof(title), "%s on %s", mode == GM_HOSTS ? "model against hosts" : "models",
+			 c->md->machine);
+		g = grid_new(mode == GM_HOSTS ? GRID_HOSTS : GRID_MODELS, c->ft, title);
+		for (size_t i = 0; i < models.n && rc == CLI_OK; i++)
+			rc = grid_add_model(c, g, c->md, models.v[i], NULL, NULL);
+		for (size_t i = 0; i < hostfiles.n && rc == CLI_OK; i++) {
+			struct host *h = cli_load_one_host(c, hostfiles.v[i], &rc);
+			if (!h)
+				break;
+			vec_push(&hosts, h);
+			const char *slash = strrchr(hostfiles.v[i], '/');
+			struct grid_col *col = grid_add_col(g, slash ? slash + 1 : hostfiles.v[i],
+							    h->model);
+			fset_copy(&col->on, &h->features);
+			col->has_data = true;
+		}
+	}
+	if (rc != CLI_OK)
+		goto out;
+	if (mode == GM_HOSTS) {
+		/* rows: the models' features only; host columns say which they have */
+		struct fset keep = FSET_INIT;
+		for (size_t i = 0; i < models.n; i++)
+			fset_or(&keep, &g->cols[i].on);
+		for (size_t i = models.n; i < g->ncols; i++)
+			fset_and(&g->cols[i].on, &keep);
+		fset_fini(&keep);
+	}
+	grid_finish(g, !all);
+	if (c->format == FMT_JSON) {
+		print_grid_json(c, g);
+	} else {
+		fprintf(c->out, "%s: %zu column%s, %zu feature%s differ%s\n", g->title, g->ncols,
+			g->ncols == 1 ? "" : "s", g->ndiffer, g->ndiffer == 1 ? "" : "s",
+			g->ndiffer == 1 ? "s" : "");
+		print_grid_text(c, g);
+	}
+out:
+	grid_free(g);
+	vec_fini(&models, free);
+	vec_fini(&machines, free);
+	vec_fini(&hostfiles, free);
+	vec_fini(&hosts, (void (*)(void *))host_free);
+	return rc;
+}
+
+/* ---- dispatch --------------------------------------------------------------- */
+
+static int parse_global(struct cli *c, int *i, int argc, char **argv, bool *consumed)
+{
+	static const struct {
+		const char *name;
+		int which;
+	} opts[] = {
+		{ "--snapshot", 0 }, { "--probe", 1 }, { "--host", 2 }, { "--cpu-map", 3 },
+		{ "--machine", 4 }, { "--arch", 5 }, { "--format", 6 },
+	};
+	const char *a = argv[*i];
+
+	*consumed = false;
+	if (!strcmp(a, "--local")) {
+		c->local = true;
+		*consumed = true;
+		return CLI_OK;
+	}
+	for (size_t k = 0; k < ARRAY_LEN(opts); k++) {
+		size_t n = strlen(opts[k].name);
+		const char *v = NULL;
+		if (strncmp(a, opts[k].name, n))
+			continue;
+		if (a[n] == '=') {
+			v = a + n + 1;
+		} else if (a[n] == '\0') {
+			if (*i + 1 >= argc)
+				return cli_fail(c, "%s needs a value", opts[k].name);
+			v = argv[++*i];
+		} else {
+			continue;
+		}
+		*consumed = true;
+		switch (opts[k].which) {
+		case 0: c->snapshot = v; break;
+		case 1: c->probe = v; break;
+		case 2: c->host_file = v; break;
+		case 3: c->cpu_map_dir = v; break;
+		case 4: c->machine = v; break;
+		case 5: c->arch_s = v; break;
+		case 6:
+			if (!strcmp(v, "text"))
+				c->format = FMT_TEXT;
+			else if (!strcmp(v, "json"))
+				c->format = FMT_JSON;
+			else
+				return cli_fail(c, "--format: unknown format '%s' (expected text or json)", v);
+			break;
+		default: break;
+		}
+		return CLI_OK;
+	}
+	return CLI_OK;
+}
 
 int cli_main(int argc, char **argv, FILE *out, FILE *err)
 {
-	(void)argc;
-	(void)argv;
-	(void)out;
-	fputs("cpuscope: not built yet\n", err);
-	return CLI_ERROR;
+	struct cli c;
+	char **rest = xcalloc((size_t)argc + 1, sizeof(*rest));
+	int nrest = 0, rc = CLI_OK;
+	const char *cmd = NULL;
+
+	memset(&c, 0, sizeof(c));
+	c.out = out;
+	c.err = err;
+	c.arch = ARCH_X86_64;
+	for (int i = 1; i < argc; i++) {
+		bool consumed;
+		if (!strcmp(argv[i], "--")) {
+			for (i++; i < argc; i++)
+				rest[nrest++] = argv[i];
+			break;
+		}
+		rc = parse_global(&c, &i, argc, argv, &consumed);
+		if (rc != CLI_OK)
+			goto out;
+		if (consumed)
+			continue;
+		if (!cmd && argv[i][0] != '-')
+			cmd = argv[i];
+		rest[nrest++] = argv[i];
+	}
+	if (c.host_file && c.local) {
+		rc = cli_fail(&c, "--host and --local both name the host; give one");
+		goto out;
+	}
+	if (!cmd) {
+		for (int i = 0; i < nrest; i++) {
+			if (is_help(rest[i])) {
+				fputs(usage_text, out);
+				goto out;
+			}
+			if (!strcmp(rest[i], "--version")) {
+				fputs("cpuscope 0.1\n", out);
+				goto out;
+			}
+			rc = cli_fail(&c, "unknown option '%s' (see cpuscope --help)", rest[i]);
+			goto out;
+		}
+		cmd = "tui";
+	}
+	/* rest[] starts at the command word */
+	int skip = 0;
+	while (skip < nrest && rest[skip] != cmd)
+		skip++;
+	if (skip != 0) {
+		rc = cli_fail(&c, "unknown option '%s' before the command (see cpuscope --help)", rest[0]);
+		goto out;
+	}
+	if (!strcmp(cmd, "models")) {
+		rc = cmd_models(&c, nrest, rest);
+	} else if (!strcmp(cmd, "show")) {
+		rc = cmd_show(&c, nrest, rest);
+	} else if (!strcmp(cmd, "grid")) {
+		rc = cmd_grid(&c, nrest, rest);
+	} else if (!strcmp(cmd, "probe")) {
+		/* probe parses its own options (and the global ones it shares) */
+		rc = cli_probe(nrest, rest, out, err);
+	} else if (!strcmp(cmd, "tui")) {
+		if (nrest > 1 && is_help(rest[1]))
+			fputs(tui_help, out);
+		else
+			rc = cli_fail(&c, "the interactive explorer is not built yet; use the commands "
+					  "(cpuscope --help)");
+	} else if (!strcmp(cmd, "explain") || !strcmp(cmd, "compare") || !strcmp(cmd, "baseline") ||
+		   !strcmp(cmd, "build")) {
+		rc = cli_fail(&c, "%s: not implemented yet", cmd);
+	} else if (!strcmp(cmd, "help")) {
+		fputs(usage_text, out);
+	} else {
+		rc = cli_fail(&c, "unknown command '%s' (see cpuscope --help)", cmd);
+	}
+out:
+	free(rest);
+	cli_fini(&c);
+	return rc;
 }

@@ -1,2 +1,51 @@
 #!/usr/bin/env bash
-echo "cli tests: none yet"
+# run.sh - golden tests of the command line.
+#
+# Each case is tests/cli/cases/NAME.args (the arguments, as shell words;
+# an optional NAME.stdin is fed to standard input) with the expected
+# NAME.out (stdout), NAME.err (stderr) and NAME.rc (exit status).  Cases
+# run from the top of the source tree with a pinned environment.
+#   UPDATE_GOLDEN=1   rewrite the expected files (review them in git diff)
+#   CPUSCOPE_VALGRIND=1  run every case under valgrind (leaks/errors fail)
+#   FILTER=glob       only the cases whose name matches
+set -uo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+bin=${CPUSCOPE_BIN:-$top/cpuscope}
+cd "$top" || exit 2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+for args_file in tests/cli/cases/*.args; do
+	name=$(basename "$args_file" .args)
+	[[ -n "${FILTER:-}" && "$name" != ${FILTER} ]] && continue
+	base=tests/cli/cases/$name
+	eval "set -- $(cat "$args_file")"
+	stdin=/dev/null
+	[ -f "$base.stdin" ] && stdin=$base.stdin
+	runner=()
+	[ "${CPUSCOPE_VALGRIND:-}" = 1 ] && runner=(valgrind -q --error-exitcode=99 --leak-check=full
+		--errors-for-leak-kinds=definite --log-file="$tmp/vg.$name")
+	env -i PATH="$PATH" HOME="$tmp/home" XDG_CACHE_HOME="$tmp/cache" TZ=UTC LC_ALL=C.UTF-8 \
+		TERM=dumb NO_COLOR=1 ${ASAN_OPTIONS:+ASAN_OPTIONS="$ASAN_OPTIONS"} \
+		"${runner[@]}" "$bin" "$@" <"$stdin" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	echo "$rc" >"$tmp/rc"
+	if [ "${UPDATE_GOLDEN:-}" = 1 ]; then
+		cp "$tmp/out" "$base.out"; cp "$tmp/err" "$base.err"; cp "$tmp/rc" "$base.rc"
+		pass=$((pass + 1)); continue
+	fi
+	ok=1
+	for part in out err rc; do
+		if ! diff -u "$base.$part" "$tmp/$part" >"$tmp/diff" 2>&1; then
+			ok=0
+			echo "FAIL $name ($part)"
+			head -40 "$tmp/diff"
+		fi
+	done
+	if [ "${CPUSCOPE_VALGRIND:-}" = 1 ] && [ -s "$tmp/vg.$name" ]; then
+		ok=0; echo "FAIL $name (valgrind)"; head -30 "$tmp/vg.$name"
+	fi
+	if [ $ok = 1 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
+done
+echo "cli: $pass passed, $fail failed"
+[ $fail = 0 ]

@@ -1,0 +1,75 @@
+/* logic.h - first answers from the data: x86-64 levels, usability of a
+ * model on a host, and feature grids (the view-model the CLI prints and
+ * the TUI paints).
+ *
+ * Ownership: grid_free() frees a grid; everything it points to that is
+ * not a string it owns (features, definitions) is lent by the dataset,
+ * ftable or hosts it was built from, which must outlive it.
+ */
+#ifndef CPUSCOPE_SRC_LOGIC_H
+#define CPUSCOPE_SRC_LOGIC_H
+
+#include <stdbool.h>
+
+#include "feature.h"
+#include "host.h"
+#include "model.h"
+
+struct err;
+
+/* Highest x86-64 psABI level (1..4) whose features are all in s; 0 if not
+ * even v1.  Always 0 for non-x86 tables. */
+int x86_level(const struct ftable *ft, const struct fset *s);
+/* The features of level 'level' missing from s (out is cleared first). */
+void x86_level_missing(const struct ftable *ft, const struct fset *s, int level, struct fset *out);
+
+enum usable { USABLE_UNKNOWN = -1, USABLE_NO = 0, USABLE_YES = 1 };
+
+/* Is the model usable on the host, and what blocks it?  Uses the host's
+ * own verdict when it has one (domcapabilities' usable/blockers), else
+ * the model's enabled features minus what the host provides.  With no
+ * host, QEMU's own unavailable-features of the dataset's accelerator. */
+enum usable model_usable(const struct model_view *mv, const struct host *h, struct fset *blockers);
+
+/* Feature grid. */
+enum grid_kind { GRID_MODELS, GRID_VERSIONS, GRID_MACHINES, GRID_HOSTS };
+
+enum cell {
+	CELL_ABSENT,     /* '-' */
+	CELL_PRESENT,    /* '+' */
+	CELL_HOST_LACKS, /* '!' present, but the column's host cannot provide it */
+	CELL_NA,         /* ' ' no data for this column */
+};
+
+struct grid_col {
+	char *title;   /* model / version / machine / host name */
+	char *sub;     /* second header line (resolved name, machine, ...) or NULL */
+	struct fset on;
+	bool has_data;
+	const struct host *host; /* for host columns, or the host to mark lacks against */
+};
+
+struct grid {
+	enum grid_kind kind;
+	const struct ftable *ft;
+	char *title;           /* e.g. "Haswell versions on pc-q35-7.2" */
+	struct grid_col *cols;
+	size_t ncols;
+	unsigned *rows;        /* feature ids, in display order (group, then name) */
+	size_t nrows;
+	bool *row_differs;     /* columns disagree on this row */
+	size_t ndiffer;
+};
+
+/* Build the rows of g from its columns: the union of the columns'
+ * features (all rows), sorted by group then name; differing rows flagged.
+ * only_diff keeps the differing rows only. */
+void grid_finish(struct grid *g, bool only_diff);
+enum cell grid_cell(const struct grid *g, size_t row, size_t col);
+/* Changed against the previous column (col > 0). */
+bool grid_cell_changed(const struct grid *g, size_t row, size_t col);
+struct grid *grid_new(enum grid_kind kind, const struct ftable *ft, const char *title);
+struct grid_col *grid_add_col(struct grid *g, const char *title, const char *sub);
+void grid_free(struct grid *g);
+
+#endif
