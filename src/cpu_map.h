@@ -43,7 +43,9 @@ struct cm_model {
 	struct fset removed;   /* removed='yes' (own and inherited) */
 	struct fset added;     /* added='yes' */
 	int order;             /* position in index.xml include order */
-	char *file;
+	char *file;            /* path of the file that defines it */
+	int line;              /* line of its <model> element */
+	char *group;           /* 11.x index.xml <group name=...>, or NULL */
 };
 
 struct cpu_map {
@@ -55,14 +57,23 @@ struct cpu_map {
 	struct strmap by_name;  /* model name -> struct cm_model * */
 	struct fset known;      /* every feature x86_features.xml defines */
 	struct fset nonmigratable;
+	struct vec features;    /* const struct feature *, in x86_features.xml order (lent) */
+	struct strmap feat_by_name; /* the map's own spelling -> const struct feature * */
 };
 
-/* Load the map in dir for arch. */
+/* Load the map in dir for arch (x86_64 reads <arch name='x86'>).  Errors
+ * name the file and line: a missing index.xml or include, malformed XML, an
+ * unknown ancestor, vendor or feature, a model defined twice. */
 struct cpu_map *cpu_map_load(const char *dir, enum arch arch, struct ftable *ft, struct err *e);
 void cpu_map_free(struct cpu_map *m);
 const struct cm_model *cpu_map_model(const struct cpu_map *m, const char *name);
 const struct cm_vendor *cpu_map_vendor(const struct cpu_map *m, const char *name);
-/* The default map directory: the system's if present, else data/cpu_map. */
+/* The vendor whose CPUID string is string ("GenuineIntel"), or NULL. */
+const struct cm_vendor *cpu_map_vendor_by_string(const struct cpu_map *m, const char *string);
+/* The feature the map calls name (its own spelling only), or NULL. */
+const struct feature *cpu_map_feature(const struct cpu_map *m, const char *name);
+/* The default map directory: /usr/share/libvirt/cpu_map if it has an
+ * index.xml, else DATADIR/cpu_map.  Written into buf; returns buf. */
 const char *cpu_map_default_dir(const char *datadir, char *buf, size_t size);
 
 #endif
