@@ -45,7 +45,10 @@ struct guest_cpu {
 	char *vendor;     /* <vendor> */
 	int migratable;   /* -1 unset, 0 off, 1 on */
 	bool has_topology;
-	unsigned sockets, dies, clusters, cores, threads;
+	unsigned sockets, dies, clusters, cores, threads; /* dies, clusters: 1 when absent */
+	/* Parsed from a host <cpu> (one with <arch>, as virsh cpu-compare
+	 * accepts): its features carry no policy and are stored as require. */
+	bool host_cpu;
 	struct vec features; /* struct guest_feature *, in document order */
 };
 

@@ -68,6 +68,7 @@ struct host {
 
 struct host *host_new(enum host_kind kind, enum arch arch, struct ftable *ft, const char *source);
 void host_free(struct host *h);
+void host_model_usability_free(struct host_model_usability *u);
 /* Expand host->model through the map into host->features (listed ones
  * added, disabled removed).  No-op for sources that are already full. */
 bool host_resolve(struct host *h, const struct cpu_map *map, struct err *e);

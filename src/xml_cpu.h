@@ -35,8 +35,10 @@ struct host *xml_host_parse(const char *file, const char *text, size_t len, stru
 			    struct err *e);
 struct host *xml_host_load(const char *path, struct ftable *ft, struct err *e);
 /* Every host CPU in a file (a <cpuTest> wrapper or several <cpu>s give
- * more than one); appends struct host * to out. */
+ * more than one); appends struct host * to out (nothing on failure). */
 bool xml_hosts_load(const char *path, struct ftable *ft, struct vec *out, struct err *e);
+bool xml_hosts_parse(const char *file, const char *text, size_t len, struct ftable *ft,
+		     struct vec *out, struct err *e);
 
 /* A guest CPU from a bare <cpu> or from a <domain>'s <cpu>.  Follows
  * libvirt's parser rules (missing mode = custom, missing policy =

@@ -1,0 +1,214 @@
+/* host.c - a host: what CPU features it (or its hypervisor) can provide. */
+#include "host.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpu_map.h"
+#include "err.h"
+#include "model.h"
+#include "qmp_json.h"
+#include "xml_cpu.h"
+
+static const char *const host_kind_names[] = {
+	[HOST_CAPS] = "capabilities",
+	[HOST_DOMCAPS] = "domcapabilities",
+	[HOST_CPU_XML] = "cpu-xml",
+	[HOST_QMP] = "qmp",
+	[HOST_CPUID] = "cpuid",
+};
+
+const char *host_kind_name(enum host_kind k)
+{
+	return (size_t)k < ARRAY_LEN(host_kind_names) && host_kind_names[k] ? host_kind_names[k]
+									     : "?";
+}
+
+struct host *host_new(enum host_kind kind, enum arch arch, struct ftable *ft, const char *source)
+{
+	struct host *h = xcalloc(1, sizeof(*h));
+
+	h->kind = kind;
+	h->arch = arch;
+	h->ft = ft;
+	h->source = xstrdup(source ? source : "");
+	h->family = h->cpu_model = h->stepping = -1;
+	return h;
+}
+
+void host_model_usability_free(struct host_model_usability *u)
+{
+	if (!u)
+		return;
+	free(u->name);
+	free(u->vendor);
+	free(u->canonical);
+	fset_fini(&u->blockers);
+	free(u);
+}
+
+static void usability_free_item(void *p)
+{
+	host_model_usability_free(p);
+}
+
+void host_free(struct host *h)
+{
+	if (!h)
+		return;
+	free(h->source);
+	free(h->vendor);
+	free(h->model);
+	free(h->model_fallback);
+	free(h->microcode);
+	free(h->model_id);
+	fset_fini(&h->listed);
+	fset_fini(&h->disabled);
+	fset_fini(&h->features);
+	vec_fini(&h->usability, usability_free_item);
+	free(h->domcaps_machine);
+	free(h->domcaps_virttype);
+	free(h);
+}
+
+const struct host_model_usability *host_usability(const struct host *h, const char *model)
+{
+	for (size_t i = 0; h && model && i < h->usability.n; i++) {
+		const struct host_model_usability *u = vec_get(&h->usability, i);
+		if (!strcmp(u->name, model))
+			return u;
+	}
+	return NULL;
+}
+
+bool host_resolve(struct host *h, const struct cpu_map *map, struct err *e)
+{
+	const struct cm_model *m = NULL;
+
+	if (h->resolved || h->kind == HOST_QMP || h->kind == HOST_CPUID) {
+		h->resolved = true;
+		return true;
+	}
+	if (h->model) {
+		if (!map)
+			return err_set(e, h->source, 0, "no CPU map to expand host model '%s'",
+				       h->model);
+		if (map->ft != h->ft)
+			return err_set(e, h->source, 0,
+				       "the CPU map and the host use different feature tables");
+		if (map->arch != h->arch)
+			return err_set(e, h->source, 0, "the CPU map is for %s, the host is %s",
+				       arch_name(map->arch), arch_name(h->arch));
+		m = cpu_map_model(map, h->model);
+		if (!m)
+			return err_set(e, h->source, 0, "host model '%s' is not in the CPU map %s",
+				       h->model, map->dir ? map->dir : "");
+	}
+	fset_clear_all(&h->features);
+	if (m)
+		fset_copy(&h->features, &m->features);
+	fset_or(&h->features, &h->listed);
+	fset_andnot(&h->features, &h->disabled);
+	h->resolved = true;
+	return true;
+}
+
+/* QEMU's CPUID vendor string -> libvirt's vendor name. */
+static const char *vendor_from_qemu(const char *s)
+{
+	static const char *const map[][2] = {
+		{ "GenuineIntel", "Intel" },
+		{ "AuthenticAMD", "AMD" },
+		{ "HygonGenuine", "Hygon" },
+		{ "CentaurHauls", "Zhaoxin" },
+		{ "  Shanghai  ", "Zhaoxin" },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(map); i++)
+		if (!strcmp(s, map[i][0]))
+			return map[i][1];
+	return s;
+}
+
+/* A host from a QMP query-cpu-model-expansion reply of host/max: the
+ * first expansion in the file; features are the props that are true. */
+static struct host *host_from_qmp(const char *path, const char *text, size_t len,
+				  struct ftable *ft, struct err *e)
+{
+	struct qmp_doc doc;
+	struct expansion *x = NULL;
+	struct host *h = NULL;
+	const struct qmp_item *it = NULL;
+	char buf[256];
+	long long v[3];
+
+	memset(&doc, 0, sizeof(doc));
+	if (!qmp_doc_parse(path, text, len, &doc, e))
+		goto out;
+	for (size_t i = 0; i < doc.items.n && !it; i++) {
+		const struct qmp_item *c = vec_get(&doc.items, i);
+		if (c->kind == QMP_EXPANSION)
+			it = c;
+	}
+	if (!it) {
+		for (size_t i = 0; i < doc.items.n; i++) {
+			const struct qmp_item *c = vec_get(&doc.items, i);
+			if (c->kind == QMP_ERROR) {
+				err_set(e, path, c->line, "QMP error %s: %s",
+					c->error_class ? c->error_class : "",
+					c->error_desc ? c->error_desc : "");
+				goto out;
+			}
+		}
+		err_set(e, path, 0, "no query-cpu-model-expansion reply (expected the expansion "
+			"of 'host' or 'max')");
+		goto out;
+	}
+	if (!qmp_read_expansion(it->ret, path, it->line, ft, &x, e))
+		goto out;
+	h = host_new(HOST_QMP, ft->arch, ft, path);
+	fset_copy(&h->features, &x->on);
+	h->resolved = true;
+	if (expansion_prop_str(x, "vendor", buf, sizeof(buf)) && buf[0])
+		h->vendor = xstrdup(vendor_from_qemu(buf));
+	if (expansion_prop_str(x, "model-id", buf, sizeof(buf)) && buf[0])
+		h->model_id = xstrdup(buf);
+	if (expansion_prop_int(x, "family", &v[0]) && expansion_prop_int(x, "model", &v[1]) &&
+	    expansion_prop_int(x, "stepping", &v[2])) {
+		h->has_signature = true;
+		h->family = (int)v[0];
+		h->cpu_model = (int)v[1];
+		h->stepping = (int)v[2];
+	}
+out:
+	expansion_free(x);
+	qmp_doc_fini(&doc);
+	return h;
+}
+
+struct host *host_load(const char *path, struct ftable *ft, struct err *e)
+{
+	char *text = NULL;
+	size_t len = 0;
+	const char *p = NULL;
+	struct host *h = NULL;
+
+	if (!read_file_limited(path, FILE_LIMIT_DEFAULT, &text, &len, e))
+		return NULL;
+	p = text;
+	if (len >= 3 && !memcmp(p, "\xef\xbb\xbf", 3))
+		p += 3;
+	while (p < text + len && strchr(" \t\r\n", *p))
+		p++;
+	if (p == text + len)
+		err_set(e, path, 0, "empty file (expected libvirt capabilities, domcapabilities, "
+			"a host <cpu> or a QMP reply)");
+	else if (*p == '<')
+		h = xml_host_parse(path, text, len, ft, e);
+	else if (*p == '{' || *p == '[')
+		h = host_from_qmp(path, text, len, ft, e);
+	else
+		err_set(e, path, 1, "not XML or JSON (expected libvirt capabilities, "
+			"domcapabilities, a host <cpu> or a QMP reply)");
+	free(text);
+	return h;
+}
