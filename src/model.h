@@ -92,6 +92,10 @@ struct dataset {
 	struct vec mdatas;     /* struct mdata * */
 	struct vec expansions; /* struct expansion * pool */
 	struct vec missing;    /* char *: parts a partial probe could not capture */
+	/* Internal to model.c: dedupe index (hash -> pool index + 1) and the
+	 * first pool entry of each expansion name (delta base for new ones). */
+	struct strmap exp_index;
+	struct strmap exp_root;
 };
 
 struct dataset *dataset_new(enum arch arch, struct ftable *ft);
@@ -101,6 +105,8 @@ void machine_free(struct machine *m);
 void cpu_def_free(struct cpu_def *d);
 void expansion_free(struct expansion *x);
 struct expansion *expansion_new(const char *name);
+/* Set (or replace) a prop; json NULL records "unset here" (hides the
+ * base entry's value when props_base is used). */
 void expansion_set_prop(struct expansion *x, const char *name, const char *json);
 const char *expansion_prop(const struct expansion *x, const char *name); /* JSON text or NULL */
 /* String / integer props with JSON decoding; false if absent or another type. */
@@ -111,10 +117,18 @@ bool expansion_equal(const struct expansion *a, const struct expansion *b);
 /* Get or create the record of a machine type. */
 struct mdata *dataset_mdata(struct dataset *ds, const char *machine);
 const struct mdata *dataset_find_mdata(const struct dataset *ds, const char *machine);
-/* Add an expansion to the pool, reusing an identical entry; takes x. */
+/* Add an expansion to the pool, reusing an identical entry; takes x (it
+ * may be freed).  Returns the pool index.  A new entry whose name already
+ * has an entry in the pool is stored as a props delta of that entry
+ * (props_base) when that is smaller; lookups do not see the difference. */
 int dataset_add_expansion(struct dataset *ds, struct expansion *x);
 void mdata_add_def(struct mdata *md, struct cpu_def *d); /* takes d */
+/* Record pool indices for a model; a negative index leaves that field as
+ * it was (new records start at -1). */
 void mdata_set_expansion(struct mdata *md, const char *model, int full, int stat);
+/* Every prop in effect (own and inherited, without "unset" entries),
+ * sorted by name; the pointers are lent by x and its bases. */
+void expansion_props_all(const struct expansion *x, struct vec *out);
 const struct cpu_def *mdata_def(const struct mdata *md, const char *name);
 const struct expansion *dataset_expansion(const struct dataset *ds, const struct mdata *md,
 					  const char *model, bool full);
@@ -138,7 +152,7 @@ struct model_view {
 	const struct cpu_def *def;      /* as requested (may be an alias) */
 	const char *name;               /* def->name */
 	const char *resolved;           /* versioned name it stands for, or name */
-	const char *base;               /* family name without -vN ("Haswell") */
+	const char *base;               /* family name without -vN ("Haswell"); base_buf */
 	int version;                    /* of resolved; 0 when unversioned */
 	bool is_alias;                  /* name != resolved, or a bare name */
 	const struct expansion *full;   /* may be NULL */
@@ -146,11 +160,14 @@ struct model_view {
 	char vendor[32];
 	long long family, model, stepping; /* -1 when unknown */
 	char model_id[128];
+	char base_buf[128];
 };
 
-/* Look a model up the way QEMU's -cpu does under machine md: exact name,
- * then case-insensitively.  Fills mv.  Fails with "unknown CPU model 'x'"
- * and close-name suggestions. */
+/* Look a model up the way QEMU's -cpu does under machine md.  QEMU 7.2
+ * matches names exactly ("-cpu haswell": "unable to find CPU model
+ * 'haswell'", checked), so this does too; a case-insensitive match only
+ * shows up as a suggestion.  Fills mv.  Fails with "unknown CPU model
+ * 'x'" and close-name suggestions ("; did you mean 'Haswell'?"). */
 bool model_lookup(const struct dataset *ds, const struct mdata *md, const char *name,
 		  struct model_view *mv, struct err *e);
 /* Fill mv for an existing definition. */

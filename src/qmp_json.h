@@ -1,9 +1,19 @@
 /* qmp_json.h - reading QEMU's QMP replies (json-c).
  *
  * Accepted inputs: a bare reply ({"return": ...}), a bare return value
- * (the array of query-cpu-definitions, ...), or a -qmp stdio transcript
- * (greeting, events and replies, one JSON object per line, in any order).
- * Each reply is classified by shape (definitions, machines, expansion).
+ * (the array of query-cpu-definitions, ...), a -qmp stdio transcript
+ * (greeting, events and replies, one JSON object per line, in any order),
+ * or a stream of pretty-printed objects separated by blank lines with
+ * commands and replies interleaved (libvirt's *.replies and cputestdata
+ * files).  Each reply is classified by shape (definitions, machines,
+ * expansion).  Commands ({"execute": ...}) are not items; a reply whose
+ * "id" matches a command's (or, without ids, the reply that follows a
+ * command) gets that command's name and arguments.
+ *
+ * Expansion replies are attributed to a model and type by their command's
+ * arguments, else by an id "full:MODEL" / "static:MODEL" (what cpuscope's
+ * captures use: a -qmp stdio transcript has no commands in it), else by
+ * the reply itself (model.name; "base" means a static expansion).
  *
  * Expansions: boolean props that name a feature of the table go into
  * 'on'/'known' (aliases fold into their canonical feature); every other
@@ -31,10 +41,13 @@ enum qmp_kind {
 struct qmp_item {
 	enum qmp_kind kind;
 	int line;                 /* 1-based line where the object starts */
-	struct json_object *ret;  /* the "return" value (owned reference) */
+	struct json_object *ret;  /* the "return" value (owned reference); the
+				   * whole object for a greeting or event */
 	char *id;                 /* "id" member as text, or NULL */
 	char *error_class;        /* QMP_ERROR */
 	char *error_desc;
+	char *command;            /* "execute" of the matching command, or NULL */
+	struct json_object *args; /* its "arguments" (owned reference), or NULL */
 };
 
 struct qmp_doc {
@@ -49,6 +62,10 @@ bool qmp_doc_parse(const char *file, const char *text, size_t len, struct qmp_do
 bool qmp_doc_load(const char *path, struct qmp_doc *out, struct err *e);
 void qmp_doc_fini(struct qmp_doc *doc);
 
+/* Nesting deeper than this is refused as malformed. */
+#define QMP_MAX_DEPTH 64
+
+/* Readers of one return value; errors name file:line (the reply's line). */
 bool qmp_read_definitions(const struct json_object *arr, const char *file, int line,
 			  struct mdata *md, struct ftable *ft, struct err *e);
 bool qmp_read_expansion(const struct json_object *ret, const char *file, int line,
@@ -56,8 +73,9 @@ bool qmp_read_expansion(const struct json_object *ret, const char *file, int lin
 bool qmp_read_machines(const struct json_object *arr, const char *file, int line,
 		       struct vec *machines, struct err *e);
 
-/* Load QMP reply files (definitions, machines) into ds under machine type
- * 'machine'. */
+/* Load QMP reply files (definitions, machines, expansions) into ds under
+ * machine type 'machine'; a greeting fills ds->qemu_version/package when
+ * unset.  Error replies are skipped; a file with nothing usable fails. */
 bool qmp_load_into_dataset(const char *path, const char *machine, struct dataset *ds,
 			   struct err *e);
 
