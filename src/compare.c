@@ -1,0 +1,152 @@
+/* compare.c - libvirt's x86 CPU compare over feature sets. */
+#include "compare.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+
+const char *cmp_result_name(enum cmp_result r)
+{
+	switch (r) {
+	case CMP_IDENTICAL: return "IDENTICAL";
+	case CMP_SUPERSET: return "SUPERSET";
+	case CMP_INCOMPATIBLE:
+	default: return "INCOMPATIBLE";
+	}
+}
+
+char *cpu_map_feature_list(const struct cpu_map *map, const struct fset *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct fset left = FSET_INIT;
+
+	fset_copy(&left, s);
+	for (size_t i = 0; i < map->features.n; i++) {
+		const struct feature *f = map->features.v[i];
+		if (!fset_has(&left, f->id))
+			continue;
+		sb_add(&sb, sb.len ? ", " : "");
+		sb_add(&sb, feature_libvirt_name(f));
+		fset_del(&left, f->id);
+	}
+	/* anything the map does not define, in id order */
+	for (int id = fset_next(&left, 0); id >= 0; id = fset_next(&left, (unsigned)id + 1)) {
+		sb_add(&sb, sb.len ? ", " : "");
+		sb_add(&sb, feature_libvirt_name(ftable_get(map->ft, (unsigned)id)));
+	}
+	fset_fini(&left);
+	return sb_take(&sb);
+}
+
+bool guest_policy_set(const struct guest_cpu *g, const struct cpu_map *map, enum policy p,
+		      struct fset *out, struct err *e)
+{
+	fset_clear_all(out);
+	if (p == POLICY_REQUIRE && g->model && g->mode == MODE_CUSTOM) {
+		const struct cm_model *m = cpu_map_model(map, g->model);
+		if (!m)
+			return err_set(e, NULL, 0, "Unknown CPU model %s", g->model);
+		fset_or(out, &m->features);
+	}
+	for (size_t i = 0; i < g->features.n; i++) {
+		const struct guest_feature *gf = g->features.v[i];
+		const struct feature *f = cpu_map_feature(map, gf->name);
+		if (!f)
+			return err_set(e, NULL, 0, "Unknown CPU feature %s", gf->name);
+		if (gf->policy == p)
+			fset_add(out, f->id);
+	}
+	return true;
+}
+
+static bool set_incompatible(struct cmp_report *r, const struct cpu_map *map, const char *what,
+			     const struct fset *s)
+{
+	char *list = cpu_map_feature_list(map, s);
+
+	r->result = CMP_INCOMPATIBLE;
+	r->message = xasprintf("%s%s", what, list);
+	fset_copy(&r->responsible, s);
+	free(list);
+	return true;
+}
+
+bool cpu_compare(const struct host *h, const struct guest_cpu *g, const struct cpu_map *map,
+		 struct cmp_report *r, struct err *e)
+{
+	struct fset force = FSET_INIT, require = FSET_INIT, optional = FSET_INIT,
+		    disable = FSET_INIT, forbid = FSET_INIT, tmp = FSET_INIT;
+	bool ok = false;
+
+	memset(r, 0, sizeof(*r));
+	if (g->vendor) {
+		if (!cpu_map_vendor(map, g->vendor)) {
+			err_set(e, NULL, 0, "Unknown CPU vendor %s", g->vendor);
+			goto out;
+		}
+		if (!h->vendor || strcmp(h->vendor, g->vendor) != 0) {
+			r->result = CMP_INCOMPATIBLE;
+			r->message = xasprintf("host CPU vendor does not match required CPU vendor %s",
+					       g->vendor);
+			ok = true;
+			goto out;
+		}
+	}
+	if (!guest_policy_set(g, map, POLICY_FORCE, &force, e) ||
+	    !guest_policy_set(g, map, POLICY_REQUIRE, &require, e) ||
+	    !guest_policy_set(g, map, POLICY_OPTIONAL, &optional, e) ||
+	    !guest_policy_set(g, map, POLICY_DISABLE, &disable, e) ||
+	    !guest_policy_set(g, map, POLICY_FORBID, &forbid, e))
+		goto out;
+
+	fset_copy(&tmp, &forbid);
+	fset_and(&tmp, &h->features);
+	if (!fset_empty(&tmp)) {
+		ok = set_incompatible(r, map, "Host CPU provides forbidden features: ", &tmp);
+		goto out;
+	}
+	fset_andnot(&require, &force);
+	fset_andnot(&require, &optional);
+	fset_andnot(&require, &disable);
+	fset_copy(&tmp, &require);
+	fset_andnot(&tmp, &h->features);
+	if (!fset_empty(&tmp)) {
+		ok = set_incompatible(r, map, "Host CPU does not provide required features: ", &tmp);
+		goto out;
+	}
+	fset_copy(&tmp, &h->features);
+	fset_andnot(&tmp, &optional);
+	fset_andnot(&tmp, &require);
+	fset_andnot(&tmp, &disable);
+	fset_andnot(&tmp, &force);
+	/* Only what the map can express counts (libvirt compares CPUID bits
+	 * its map defines). */
+	fset_and(&tmp, &map->known);
+	if (fset_empty(&tmp)) {
+		r->result = CMP_IDENTICAL;
+	} else if (g->match == MATCH_STRICT && g->mode == MODE_CUSTOM) {
+		ok = set_incompatible(r, map, "Host CPU does not strictly match guest CPU: Extra features: ",
+				      &tmp);
+		goto out;
+	} else {
+		r->result = CMP_SUPERSET;
+		fset_copy(&r->responsible, &tmp);
+	}
+	ok = true;
+out:
+	fset_fini(&force);
+	fset_fini(&require);
+	fset_fini(&optional);
+	fset_fini(&disable);
+	fset_fini(&forbid);
+	fset_fini(&tmp);
+	return ok;
+}
+
+void cmp_report_fini(struct cmp_report *r)
+{
+	free(r->message);
+	r->message = NULL;
+	fset_fini(&r->responsible);
+}
