@@ -7,6 +7,7 @@
  * message" on err, exit 2.
  */
 #include "cli.h"
+#include "cli_internal.h"
 
 #include <limits.h>
 #include <stdarg.h>
@@ -25,30 +26,6 @@
 #include "paths.h"
 #include "snapshot.h"
 #include "util.h"
-
-enum out_format { FMT_TEXT, FMT_JSON };
-
-struct cli {
-	FILE *out;
-	FILE *err;
-	/* global options */
-	const char *snapshot;
-	const char *probe;
-	const char *host_file;
-	const char *cpu_map_dir;
-	const char *machine;
-	const char *arch_s;
-	bool local;
-	enum out_format format;
-	/* loaded on demand */
-	enum arch arch;
-	struct ftable *ft;
-	struct dataset *ds;
-	const struct mdata *md;
-	struct host *host;
-	struct cpu_map *map;
-	char datadir[PATH_MAX];
-};
 
 static const char usage_text[] =
 	"usage: cpuscope [GLOBAL OPTIONS] [COMMAND [ARGS]]\n"
@@ -114,9 +91,7 @@ static const char tui_help[] =
 	"\n"
 	"The interactive explorer (ncurses).\n";
 
-static int cli_fail(struct cli *c, const char *fmt, ...) ATTR_FORMAT(2, 3);
-
-static int cli_fail(struct cli *c, const char *fmt, ...)
+int cli_fail(struct cli *c, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -128,7 +103,18 @@ static int cli_fail(struct cli *c, const char *fmt, ...)
 	return CLI_ERROR;
 }
 
-static int cli_fail_err(struct cli *c, const struct err *e)
+void cli_warn(struct cli *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("cpuscope: warning: ", c->err);
+	va_start(ap, fmt);
+	vfprintf(c->err, fmt, ap);
+	va_end(ap);
+	fputc('\n', c->err);
+}
+
+int cli_fail_err(struct cli *c, const struct err *e)
 {
 	char buf[2048];
 
@@ -145,7 +131,18 @@ static void cli_fini(struct cli *c)
 
 /* ---- loading ------------------------------------------------------------ */
 
-static int cli_load_data(struct cli *c)
+int cli_load_ft(struct cli *c)
+{
+	if (!c->datadir[0])
+		paths_datadir(c->datadir, sizeof(c->datadir));
+	if (c->arch_s && !arch_parse(c->arch_s, &c->arch))
+		return cli_fail(c, "unknown architecture '%s' (expected x86_64 or s390x)", c->arch_s);
+	if (!c->ft)
+		c->ft = ftable_new(c->arch);
+	return CLI_OK;
+}
+
+int cli_load_data(struct cli *c)
 {
 	struct err e;
 	char path[PATH_MAX + 64];
@@ -167,7 +164,8 @@ static int cli_load_data(struct cli *c)
 		snprintf(path, sizeof(path), "%s/qemu-7.2-%s.json", c->datadir, arch_name(c->arch));
 		snap = path;
 	}
-	c->ft = ftable_new(c->arch);
+	if (cli_load_ft(c) != CLI_OK)
+		return CLI_ERROR;
 	c->ds = snapshot_load(snap, c->ft, &e);
 	if (!c->ds)
 		return cli_fail_err(c, &e);
@@ -182,7 +180,7 @@ static int cli_load_data(struct cli *c)
 	return CLI_OK;
 }
 
-static int cli_load_map(struct cli *c)
+int cli_load_map(struct cli *c)
 {
 	struct err e;
 	char dirbuf[PATH_MAX + 16];
@@ -197,7 +195,7 @@ static int cli_load_map(struct cli *c)
 	return c->map ? CLI_OK : cli_fail_err(c, &e);
 }
 
-static struct host *cli_load_one_host(struct cli *c, const char *file, int *rc)
+struct host *cli_load_one_host(struct cli *c, const char *file, int *rc)
 {
 	struct err e;
 	struct host *h;
@@ -227,7 +225,7 @@ static struct host *cli_load_one_host(struct cli *c, const char *file, int *rc)
 	return h;
 }
 
-static int cli_load_host(struct cli *c)
+int cli_load_host(struct cli *c)
 {
 	struct err e;
 	int rc = CLI_OK;
@@ -257,7 +255,7 @@ static int cli_load(struct cli *c, bool need_host)
 	return rc;
 }
 
-static const char *host_label(const struct cli *c)
+const char *host_label(const struct cli *c)
 {
 	if (!c->host)
 		return c->ds->accel ? c->ds->accel : "the accelerator";
@@ -266,7 +264,7 @@ static const char *host_label(const struct cli *c)
 
 /* ---- helpers ------------------------------------------------------------ */
 
-static void print_json(struct cli *c, json_object *o)
+void print_json(struct cli *c, json_object *o)
 {
 	fputs(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
 						       JSON_C_TO_STRING_NOSLASHESCAPE),
@@ -274,12 +272,12 @@ static void print_json(struct cli *c, json_object *o)
 	fputc('\n', c->out);
 }
 
-static json_object *json_str_or_null(const char *s)
+json_object *json_str_or_null(const char *s)
 {
 	return s ? json_object_new_string(s) : NULL;
 }
 
-static json_object *fset_names_json(const struct ftable *ft, const struct fset *s)
+json_object *fset_names_json(const struct ftable *ft, const struct fset *s)
 {
 	json_object *a = json_object_new_array();
 
@@ -310,7 +308,7 @@ static const char *usable_word(enum usable u)
 }
 
 /* Split "a,b,c" into a vec of strdup'ed words. */
-static void split_list(const char *s, struct vec *out)
+void split_list(const char *s, struct vec *out)
 {
 	while (*s) {
 		const char *c = strchr(s, ',');
@@ -321,7 +319,7 @@ static void split_list(const char *s, struct vec *out)
 	}
 }
 
-static bool is_help(const char *a)
+bool is_help(const char *a)
 {
 	return !strcmp(a, "--help") || !strcmp(a, "-h");
 }
@@ -862,12 +860,18 @@ static int parse_global(struct cli *c, int *i, int argc, char **argv, bool *cons
 		case 4: c->machine = v; break;
 		case 5: c->arch_s = v; break;
 		case 6:
+			c->format_s = v;
 			if (!strcmp(v, "text"))
 				c->format = FMT_TEXT;
 			else if (!strcmp(v, "json"))
 				c->format = FMT_JSON;
+			else if (!strcmp(v, "xml"))
+				c->format = FMT_XML;
+			else if (!strcmp(v, "qemu"))
+				c->format = FMT_QEMU;
 			else
-				return cli_fail(c, "--format: unknown format '%s' (expected text or json)", v);
+				return cli_fail(c, "--format: unknown format '%s' (expected text or json; "
+						   "build also takes xml or qemu)", v);
 			break;
 		default: break;
 		}
@@ -930,6 +934,10 @@ int cli_main(int argc, char **argv, FILE *out, FILE *err)
 		rc = cli_fail(&c, "unknown option '%s' before the command (see cpuscope --help)", rest[0]);
 		goto out;
 	}
+	if ((c.format == FMT_XML || c.format == FMT_QEMU) && strcmp(cmd, "build") != 0) {
+		rc = cli_fail(&c, "--format %s is for build only; %s prints text or json", c.format_s, cmd);
+		goto out;
+	}
 	if (!strcmp(cmd, "models")) {
 		rc = cmd_models(&c, nrest, rest);
 	} else if (!strcmp(cmd, "show")) {
@@ -945,8 +953,11 @@ int cli_main(int argc, char **argv, FILE *out, FILE *err)
 		else
 			rc = cli_fail(&c, "the interactive explorer is not built yet; use the commands "
 					  "(cpuscope --help)");
-	} else if (!strcmp(cmd, "explain") || !strcmp(cmd, "compare") || !strcmp(cmd, "baseline") ||
-		   !strcmp(cmd, "build")) {
+	} else if (!strcmp(cmd, "compare")) {
+		rc = cmd_compare(&c, nrest, rest);
+	} else if (!strcmp(cmd, "build")) {
+		rc = cmd_build(&c, nrest, rest);
+	} else if (!strcmp(cmd, "explain") || !strcmp(cmd, "baseline")) {
 		rc = cli_fail(&c, "%s: not implemented yet", cmd);
 	} else if (!strcmp(cmd, "help")) {
 		fputs(usage_text, out);

@@ -1,0 +1,64 @@
+/* cli_internal.h - what the command modules of the CLI share.  Not a
+ * public interface: only src/cli*.c include it. */
+#ifndef CPUSCOPE_SRC_CLI_INTERNAL_H
+#define CPUSCOPE_SRC_CLI_INTERNAL_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <json.h>
+
+#include "cpu_map.h"
+#include "err.h"
+#include "feature.h"
+#include "host.h"
+#include "model.h"
+#include "util.h"
+
+enum out_format { FMT_TEXT, FMT_JSON, FMT_XML, FMT_QEMU };
+
+struct cli {
+	FILE *out;
+	FILE *err;
+	/* global options */
+	const char *snapshot;
+	const char *probe;
+	const char *host_file;
+	const char *cpu_map_dir;
+	const char *machine;
+	const char *arch_s;
+	bool local;
+	enum out_format format;
+	const char *format_s; /* as given; commands check what they accept */
+	/* loaded on demand */
+	enum arch arch;
+	struct ftable *ft;
+	struct dataset *ds;
+	const struct mdata *md;
+	struct host *host;
+	struct cpu_map *map;
+	char datadir[PATH_MAX];
+};
+
+int cli_fail(struct cli *c, const char *fmt, ...) ATTR_FORMAT(2, 3);
+int cli_fail_err(struct cli *c, const struct err *e);
+void cli_warn(struct cli *c, const char *fmt, ...) ATTR_FORMAT(2, 3);
+/* Load the feature table only / the QEMU data (table, dataset, machine) /
+ * also the host / the cpu_map. */
+int cli_load_ft(struct cli *c);
+int cli_load_data(struct cli *c);
+int cli_load_host(struct cli *c);
+int cli_load_map(struct cli *c);
+struct host *cli_load_one_host(struct cli *c, const char *file, int *rc);
+const char *host_label(const struct cli *c);
+void print_json(struct cli *c, json_object *o);
+json_object *json_str_or_null(const char *s);
+json_object *fset_names_json(const struct ftable *ft, const struct fset *s);
+void split_list(const char *s, struct vec *out);
+bool is_help(const char *a);
+
+int cmd_compare(struct cli *c, int argc, char **argv);
+int cmd_build(struct cli *c, int argc, char **argv);
+
+#endif

@@ -1,0 +1,437 @@
+/* cli_logic.c - `cpuscope compare` and `cpuscope build`. */
+#include "cli_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "compare.h"
+#include "emit.h"
+#include "guest.h"
+#include "logic.h"
+#include "xml_cpu.h"
+
+static const char compare_help[] =
+	"usage: cpuscope compare CPU.xml [--host FILE | --local] [--cpu-map DIR] [--format text|json]\n"
+	"\n"
+	"Compare the host with the guest CPU in CPU.xml (a bare <cpu> or a whole\n"
+	"<domain>) the way `virsh hypervisor-cpu-compare` does (libvirt 9.0): the\n"
+	"first line is IDENTICAL, SUPERSET or INCOMPATIBLE, then the features\n"
+	"responsible.  With a domcapabilities file as --host, the host is the CPU\n"
+	"the hypervisor offers (its host-model); with a capabilities file, the host\n"
+	"CPU itself (as `virsh cpu-compare`).\n"
+	"Exit status: 0 identical or superset, 1 incompatible, 2 error.\n";
+
+static const char build_help[] =
+	"usage: cpuscope build --model M [--version N|best] [--require F,...] [--optional F,...]\n"
+	"                      [--disable F,...] [--forbid F,...] [--force F,...] [--mode MODE]\n"
+	"                      [--match MATCH] [--check CHECK] [--fallback allow|forbid]\n"
+	"                      [--vendor-id STRING] [--format xml|qemu|json]\n"
+	"\n"
+	"Build a guest CPU and print it as libvirt <cpu> XML (libvirt's feature\n"
+	"spellings, the form libvirt writes back), as the value of QEMU's -cpu option\n"
+	"(QEMU's spellings; policies mapped as libvirt maps them when it starts QEMU:\n"
+	"force/require -> on, disable/forbid -> off, optional decided against the\n"
+	"host), or as JSON.  Warnings about common traps go to stderr (and into JSON).\n"
+	"  --mode       custom (default with --model), host-model, host-passthrough, maximum\n"
+	"  --match      minimum, exact (default), strict\n"
+	"  --check      none, partial, full\n"
+	"  --version N  use the versioned model M-vN; 'best' picks the newest version\n"
+	"               of M the host can run and writes its concrete name\n";
+
+/* ---- compare ---------------------------------------------------------------- */
+
+int cmd_compare(struct cli *c, int argc, char **argv)
+{
+	const char *file = NULL;
+	struct guest_cpu *g = NULL;
+	struct cmp_report r;
+	struct err e;
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	for (int i = 1; i < argc; i++) {
+		if (is_help(argv[i])) {
+			fputs(compare_help, c->out);
+			return CLI_OK;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			return cli_fail(c, "compare: unknown option '%s' (see cpuscope compare --help)", argv[i]);
+		} else if (file) {
+			return cli_fail(c, "compare: one CPU file at a time (got '%s' and '%s')", file, argv[i]);
+		} else {
+			file = argv[i];
+		}
+	}
+	if (!file)
+		return cli_fail(c, "compare: which CPU? (usage: cpuscope compare CPU.xml)");
+	if (c->format != FMT_TEXT && c->format != FMT_JSON)
+		return cli_fail(c, "compare: --format takes text or json");
+	rc = cli_load_ft(c);
+	if (rc != CLI_OK)
+		return rc;
+	if (c->arch != ARCH_X86_64)
+		return cli_fail(c, "compare: only x86_64 is supported (libvirt asks QEMU itself on s390x)");
+	err_clear(&e);
+	g = xml_guest_load(file, &e);
+	if (!g)
+		return cli_fail_err(c, &e);
+	rc = cli_load_host(c);
+	if (rc != CLI_OK)
+		goto out;
+	rc = cli_load_map(c);
+	if (rc != CLI_OK)
+		goto out;
+	if (c->host && !c->host->resolved) {
+		err_clear(&e);
+		if (!host_resolve(c->host, c->map, &e)) {
+			rc = cli_fail_err(c, &e);
+			goto out;
+		}
+	}
+	if (!c->host) {
+		rc = cli_fail(c, "compare: no host (give --host FILE)");
+		goto out;
+	}
+	err_clear(&e);
+	if (!cpu_compare(c->host, g, c->map, &r, &e)) {
+		char buf[1200];
+		rc = cli_fail(c, "compare: %s: %s", file, err_str(&e, buf, sizeof(buf)));
+		goto out;
+	}
+	char *list = cpu_map_feature_list(c->map, &r.responsible);
+	if (c->format == FMT_JSON) {
+		json_object *o = json_object_new_object();
+		json_object_object_add(o, "result", json_object_new_string(cmp_result_name(r.result)));
+		json_object_object_add(o, "host", json_object_new_string(host_label(c)));
+		json_object_object_add(o, "cpu", json_object_new_string(file));
+		json_object_object_add(o, "message", json_str_or_null(r.message));
+		json_object *fa = json_object_new_array();
+		for (int id = fset_next(&r.responsible, 0); id >= 0;
+		     id = fset_next(&r.responsible, (unsigned)id + 1))
+			json_object_array_add(fa, json_object_new_string(
+				feature_libvirt_name(ftable_get(c->ft, (unsigned)id))));
+		json_object_object_add(o, "features", fa);
+		print_json(c, o);
+		json_object_put(o);
+	} else {
+		fprintf(c->out, "%s\n", cmp_result_name(r.result));
+		switch (r.result) {
+		case CMP_IDENTICAL:
+			fprintf(c->out, "%s provides exactly the CPU described in %s\n", host_label(c), file);
+			break;
+		case CMP_SUPERSET:
+			fprintf(c->out, "%s is a superset of the CPU described in %s\n", host_label(c), file);
+			if (list[0])
+				fprintf(c->out, "features the host has beyond it (%zu): %s\n",
+					fset_count(&r.responsible), list);
+			break;
+		case CMP_INCOMPATIBLE:
+		default:
+			fprintf(c->out, "%s cannot run the CPU described in %s\n", host_label(c), file);
+			fprintf(c->out, "%s\n", r.message ? r.message : "");
+			break;
+		}
+	}
+	free(list);
+	rc = r.result == CMP_INCOMPATIBLE ? CLI_NEGATIVE : CLI_OK;
+out:
+	cmp_report_fini(&r);
+	guest_cpu_free(g);
+	return rc;
+}
+
+/* ---- build ------------------------------------------------------------------ */
+
+struct build_opts {
+	const char *model;
+	const char *version;
+	const char *lists[POLICY__COUNT];
+	const char *mode, *match, *check, *fallback, *vendor_id;
+};
+
+static void warn_add(struct vec *w, char *msg)
+{
+	vec_push(w, msg);
+}
+
+/* Validate one feature name: known to the table (suggest a spelling if
+ * not), known to QEMU and libvirt; returns false for a hard error. */
+static bool check_feature(struct cli *c, const char *name, enum policy p, struct vec *warnings)
+{
+	const struct feature *f = ftable_lookup(c->ft, name);
+
+	if (!f || (f->flags & FEAT_UNKNOWN)) {
+		const char *sugg[3];
+		size_t n = ftable_suggest(c->ft, name, sugg, 3);
+		if (n)
+			warn_add(warnings, xasprintf("unknown feature '%s'; did you mean %s%s%s%s%s?", name,
+						     sugg[0], n > 1 ? ", " : "", n > 1 ? sugg[1] : "",
+						     n > 2 ? ", " : "", n > 2 ? sugg[2] : ""));
+		else
+			warn_add(warnings, xasprintf("unknown feature '%s': neither QEMU nor libvirt knows it",
+						     name));
+		return true;
+	}
+	if (f->flags & FEAT_NOT_IN_QEMU)
+		warn_add(warnings, xasprintf("feature '%s' is not known to QEMU 7.2: %s", name,
+					     p == POLICY_DISABLE || p == POLICY_FORBID ?
+					     "libvirt leaves '=off' out of -cpu" :
+					     "QEMU refuses to start with it"));
+	if (!f->libvirt)
+		warn_add(warnings, xasprintf("feature '%s' is not in libvirt's cpu_map: libvirt rejects "
+					     "it in <cpu> XML", name));
+	if (p == POLICY_FORCE && c->host && c->host->resolved && !fset_has(&c->host->features, f->id))
+		warn_add(warnings, xasprintf("force '%s': the host lacks it; QEMU filters a feature the "
+					     "accelerator cannot provide, so the guest will not see it", name));
+	if (p == POLICY_OPTIONAL)
+		warn_add(warnings, xasprintf("optional '%s' becomes require or disable when the guest "
+					     "starts (depending on that host); after a migration the "
+					     "guest keeps the first host's decision", name));
+	return true;
+}
+
+int cmd_build(struct cli *c, int argc, char **argv)
+{
+	static const char *const pol_opt[POLICY__COUNT] = {
+		NULL, "--force", "--require", "--optional", "--disable", "--forbid",
+	};
+	struct build_opts o;
+	struct guest_cpu *g = NULL;
+	struct vec warnings = VEC_INIT, notes = VEC_INIT;
+	char *model_buf = NULL, *xml = NULL, *qemu = NULL;
+	const char *why = NULL;
+	int rc = CLI_OK;
+
+	memset(&o, 0, sizeof(o));
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char **slot = NULL;
+		if (is_help(a)) {
+			fputs(build_help, c->out);
+			return CLI_OK;
+		}
+		if (!strcmp(a, "--model"))
+			slot = &o.model;
+		else if (!strcmp(a, "--version"))
+			slot = &o.version;
+		else if (!strcmp(a, "--mode"))
+			slot = &o.mode;
+		else if (!strcmp(a, "--match"))
+			slot = &o.match;
+		else if (!strcmp(a, "--check"))
+			slot = &o.check;
+		else if (!strcmp(a, "--fallback"))
+			slot = &o.fallback;
+		else if (!strcmp(a, "--vendor-id"))
+			slot = &o.vendor_id;
+		for (int p = 1; p < POLICY__COUNT && !slot; p++)
+			if (!strcmp(a, pol_opt[p]))
+				slot = &o.lists[p];
+		if (!slot)
+			return cli_fail(c, "build: unknown argument '%s' (see cpuscope build --help)", a);
+		if (i + 1 >= argc)
+			return cli_fail(c, "build: %s needs a value", a);
+		if (*slot && slot >= &o.lists[0] && slot <= &o.lists[POLICY__COUNT - 1]) {
+			/* repeated policy options accumulate */
+			char *joined = xasprintf("%s,%s", *slot, argv[++i]);
+			vec_push(&notes, joined); /* owned here, freed at the end */
+			*slot = joined;
+			continue;
+		}
+		*slot = argv[++i];
+	}
+	if (c->format == FMT_TEXT)
+		c->format = FMT_XML;
+
+	g = guest_cpu_new();
+	if (o.mode && !cpu_mode_parse(o.mode, &g->mode)) {
+		rc = cli_fail(c, "build: unknown mode '%s' (expected custom, host-model, host-passthrough or maximum)", o.mode);
+		goto out;
+	}
+	if (o.match && !cpu_match_parse(o.match, &g->match)) {
+		rc = cli_fail(c, "build: unknown match '%s' (expected minimum, exact or strict)", o.match);
+		goto out;
+	}
+	if (o.check && !cpu_check_parse(o.check, &g->check)) {
+		rc = cli_fail(c, "build: unknown check '%s' (expected none, partial or full)", o.check);
+		goto out;
+	}
+	if (o.fallback && !cpu_fallback_parse(o.fallback, &g->fallback)) {
+		rc = cli_fail(c, "build: unknown fallback '%s' (expected allow or forbid)", o.fallback);
+		goto out;
+	}
+	if (o.vendor_id && strlen(o.vendor_id) != 12) {
+		rc = cli_fail(c, "build: --vendor-id must be exactly 12 characters (got %zu)", strlen(o.vendor_id));
+		goto out;
+	}
+	if (o.match && g->mode != MODE_CUSTOM) {
+		rc = cli_fail(c, "build: --match applies to mode custom only");
+		goto out;
+	}
+	if (o.version && !o.model) {
+		rc = cli_fail(c, "build: --version needs --model");
+		goto out;
+	}
+	if (!o.model && g->mode == MODE_CUSTOM) {
+		bool any = false;
+		for (int p = 1; p < POLICY__COUNT; p++)
+			any |= o.lists[p] != NULL;
+		if (any) {
+			rc = cli_fail(c, "build: features without a model: libvirt refuses a custom CPU "
+					 "with features but no <model> (give --model)");
+			goto out;
+		}
+	}
+	rc = cli_load_data(c);
+	if (rc == CLI_OK)
+		rc = cli_load_host(c);
+	if (rc != CLI_OK)
+		goto out;
+	if (c->host && !c->host->resolved && c->host->model) {
+		struct err e;
+		err_clear(&e);
+		if (cli_load_map(c) != CLI_OK || !host_resolve(c->host, c->map, &e)) {
+			rc = err_isset(&e) ? cli_fail_err(c, &e) : CLI_ERROR;
+			goto out;
+		}
+	}
+
+	if (o.model) {
+		struct model_view mv;
+		struct err e;
+		err_clear(&e);
+		if (g->mode == MODE_HOST_PASSTHROUGH || g->mode == MODE_MAXIMUM) {
+			rc = cli_fail(c, "build: --model makes no sense with mode %s (the CPU is the host's "
+					 "or QEMU's maximum)", cpu_mode_name(g->mode));
+			goto out;
+		}
+		if (!model_lookup(c->ds, c->md, o.model, &mv, &e)) {
+			rc = cli_fail_err(c, &e);
+			goto out;
+		}
+		const char *name = mv.name;
+		if (o.version && !strcmp(o.version, "best")) {
+			struct vec vers = VEC_INIT;
+			struct fset blk = FSET_INIT;
+			const char *best = NULL;
+			model_versions(c->md, mv.base, &vers);
+			for (size_t i = vers.n; i-- > 0 && !best;) {
+				struct model_view vmv;
+				model_view_init(c->ds, c->md, vers.v[i], &vmv);
+				if (model_usable(&vmv, c->host, &blk) == USABLE_YES)
+					best = vmv.name;
+			}
+			fset_fini(&blk);
+			vec_fini(&vers, NULL);
+			if (!best) {
+				rc = cli_fail(c, "build: no version of %s is usable on %s (see cpuscope explain %s)",
+					      mv.base, host_label(c), mv.base);
+				goto out;
+			}
+			name = best;
+		} else if (o.version) {
+			char *end = NULL;
+			long v = strtol(o.version, &end, 10);
+			if (!end || *end || v < 1) {
+				rc = cli_fail(c, "build: --version takes a number from 1 or 'best' (got '%s')", o.version);
+				goto out;
+			}
+			model_buf = xasprintf("%s-v%ld", mv.base, v);
+			if (!model_lookup(c->ds, c->md, model_buf, &mv, &e)) {
+				rc = cli_fail_err(c, &e);
+				goto out;
+			}
+			name = mv.name;
+		}
+		if (!model_buf || strcmp(model_buf, name) != 0) {
+			free(model_buf);
+			model_buf = xstrdup(name);
+		}
+		g->model = xstrdup(model_buf);
+		if (g->mode == MODE_HOST_MODEL)
+			warn_add(&warnings, xasprintf("host-model ignores the model name on x86: libvirt "
+						      "replaces it with the host's CPU model when the guest starts"));
+		if (mv.def->deprecated)
+			warn_add(&warnings, xasprintf("model %s is deprecated in this QEMU", name));
+		if (c->arch == ARCH_X86_64 && (c->map || cli_load_map(c) == CLI_OK) &&
+		    !cpu_map_model(c->map, name))
+			warn_add(&warnings, xasprintf("libvirt's cpu_map (%s) has no model %s: libvirt %s",
+						      c->map->dir, name,
+						      model_version_of(name, NULL, 0) > 0 ?
+						      "before 10.10 does not know versioned names; use the alias "
+						      "that stands for this version" :
+						      "cannot check it (check='partial' fails)"));
+		if (c->host && c->host->vendor && mv.vendor[0]) {
+			const char *hv = c->host->vendor;
+			bool intel = strstr(mv.vendor, "Intel") != NULL, amd = strstr(mv.vendor, "AMD") != NULL;
+			if ((intel && strcmp(hv, "Intel")) || (amd && strcmp(hv, "AMD") && strcmp(hv, "Hygon")))
+				warn_add(&warnings, xasprintf("%s is a %s model but the host is %s: guests may "
+							      "take vendor-specific code paths that do not fit",
+							      name, intel ? "Intel" : "AMD", hv));
+		}
+	}
+	const struct machine *m = dataset_machine(c->ds, c->md->machine);
+	if (m && m->deprecated)
+		warn_add(&warnings, xasprintf("machine type %s is deprecated in this QEMU", m->name));
+
+	for (int p = 1; p < POLICY__COUNT; p++) {
+		struct vec names = VEC_INIT;
+		if (!o.lists[p])
+			continue;
+		split_list(o.lists[p], &names);
+		for (size_t i = 0; i < names.n; i++) {
+			const char *n = names.v[i];
+			const struct guest_feature *prev = guest_cpu_feature(g, n);
+			if (prev && prev->policy != (enum policy)p) {
+				rc = cli_fail(c, "build: feature '%s' has two policies (%s and %s)", n,
+					      policy_name(prev->policy), policy_name((enum policy)p));
+				vec_fini(&names, free);
+				goto out;
+			}
+			check_feature(c, n, (enum policy)p, &warnings);
+			guest_cpu_set_policy(g, n, (enum policy)p);
+		}
+		vec_fini(&names, free);
+	}
+
+	xml = emit_guest_xml(g, c->ft, 0);
+	struct vec qnotes = VEC_INIT;
+	qemu = emit_qemu_cpu(g, c->ft, c->host, &qnotes, &why);
+	for (size_t i = 0; i < qnotes.n; i++)
+		warn_add(&warnings, qnotes.v[i]);
+	vec_fini(&qnotes, NULL);
+
+	if (c->format == FMT_JSON) {
+		json_object *jo = json_object_new_object(), *wa = json_object_new_array();
+		json_object_object_add(jo, "xml", json_object_new_string(xml));
+		json_object_object_add(jo, "qemu", json_str_or_null(qemu));
+		if (!qemu)
+			json_object_object_add(jo, "qemu-unavailable", json_object_new_string(why));
+		json_object_object_add(jo, "mode", json_object_new_string(cpu_mode_name(g->mode)));
+		json_object_object_add(jo, "model", json_str_or_null(g->model));
+		for (size_t i = 0; i < warnings.n; i++)
+			json_object_array_add(wa, json_object_new_string(warnings.v[i]));
+		json_object_object_add(jo, "warnings", wa);
+		print_json(c, jo);
+		json_object_put(jo);
+	} else if (c->format == FMT_QEMU) {
+		if (!qemu) {
+			rc = cli_fail(c, "build: no -cpu value: %s", why);
+			goto out;
+		}
+		fprintf(c->out, "%s\n", qemu);
+	} else {
+		fputs(xml, c->out);
+	}
+	if (c->format != FMT_JSON)
+		for (size_t i = 0; i < warnings.n; i++)
+			cli_warn(c, "%s", (const char *)warnings.v[i]);
+out:
+	free(xml);
+	free(qemu);
+	free(model_buf);
+	vec_fini(&warnings, free);
+	vec_fini(&notes, free);
+	guest_cpu_free(g);
+	return rc;
+}
