@@ -957,8 +957,10 @@ int cli_main(int argc, char **argv, FILE *out, FILE *err)
 		rc = cmd_compare(&c, nrest, rest);
 	} else if (!strcmp(cmd, "build")) {
 		rc = cmd_build(&c, nrest, rest);
-	} else if (!strcmp(cmd, "explain") || !strcmp(cmd, "baseline")) {
-		rc = cli_fail(&c, "%s: not implemented yet", cmd);
+	} else if (!strcmp(cmd, "baseline")) {
+		rc = cmd_baseline(&c, nrest, rest);
+	} else if (!strcmp(cmd, "explain")) {
+		rc = cmd_explain(&c, nrest, rest);
 	} else if (!strcmp(cmd, "help")) {
 		fputs(usage_text, out);
 	} else {

@@ -60,5 +60,7 @@ bool is_help(const char *a);
 
 int cmd_compare(struct cli *c, int argc, char **argv);
 int cmd_build(struct cli *c, int argc, char **argv);
+int cmd_baseline(struct cli *c, int argc, char **argv); /* src/cli_baseline.c */
+int cmd_explain(struct cli *c, int argc, char **argv);  /* src/cli_explain.c */
 
 #endif
