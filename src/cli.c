@@ -10,6 +10,7 @@
 #include "cli_internal.h"
 
 #include <limits.h>
+#include <unistd.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -882,10 +883,16 @@ static int parse_global(struct cli *c, int *i, int argc, char **argv, bool *cons
 
 int cli_main(int argc, char **argv, FILE *out, FILE *err)
 {
+	return cli_run(argc, argv, out, err, NULL);
+}
+
+int cli_run(int argc, char **argv, FILE *out, FILE *err, cli_tui_fn tui)
+{
 	struct cli c;
 	char **rest = xcalloc((size_t)argc + 1, sizeof(*rest));
 	int nrest = 0, rc = CLI_OK;
 	const char *cmd = NULL;
+	bool implicit_tui = false, explicit_tui = false;
 
 	memset(&c, 0, sizeof(c));
 	c.out = out;
@@ -925,7 +932,9 @@ int cli_main(int argc, char **argv, FILE *out, FILE *err)
 			goto out;
 		}
 		cmd = "tui";
+		implicit_tui = true;
 	}
+	explicit_tui = !implicit_tui && !strcmp(cmd, "tui");
 	/* rest[] starts at the command word */
 	int skip = 0;
 	while (skip < nrest && rest[skip] != cmd)
@@ -950,9 +959,18 @@ int cli_main(int argc, char **argv, FILE *out, FILE *err)
 	} else if (!strcmp(cmd, "tui")) {
 		if (nrest > 1 && is_help(rest[1]))
 			fputs(tui_help, out);
-		else
-			rc = cli_fail(&c, "the interactive explorer is not built yet; use the commands "
-					  "(cpuscope --help)");
+		else if (tui && (explicit_tui || isatty(fileno(out))))
+			rc = tui(&c, nrest, rest);
+		else if (explicit_tui)
+			rc = cli_fail(&c, "tui: this build has no interactive explorer");
+		else {
+			/* not on a terminal: the overview, and where to go next */
+			char *margv[] = { (char *)"models", NULL };
+			rc = cmd_models(&c, 1, margv);
+			if (rc == CLI_OK)
+				fputs("\n(see `cpuscope --help` for show, grid, explain, compare, build, "
+				      "baseline and probe)\n", out);
+		}
 	} else if (!strcmp(cmd, "compare")) {
 		rc = cmd_compare(&c, nrest, rest);
 	} else if (!strcmp(cmd, "build")) {
