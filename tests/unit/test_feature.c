@@ -77,6 +77,143 @@ static void test_fset_ops(void **state)
 	fset_fini(&c);
 }
 
+/* The group vocabulary documented in data/features.README. */
+static const char *const x86_groups[] = {
+	"base", "SSE", "AVX", "AVX-512", "AMX", "crypto", "TSX", "speculation", "memory",
+	"virtualization", "VMX capability", "SVM", "power/timing", "debug/perf", "security",
+	"KVM paravirt", "AMD", "other",
+};
+static const char *const s390x_groups[] = {
+	"facility", "storage", "SIE", "vector", "decimal-FP", "crypto", "CPACF KM", "CPACF KMC",
+	"CPACF KMAC", "CPACF KMCTR", "CPACF KMF", "CPACF KMO", "CPACF KMA", "CPACF KIMD",
+	"CPACF KLMD", "CPACF PCC", "CPACF PCKMO", "CPACF PRNO", "CPACF PPNO", "AP", "PCI",
+	"instrumentation", "timing", "security",
+};
+
+static bool in_list(const char *s, const char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(s, list[i]))
+			return true;
+	return false;
+}
+
+static void check_rows(enum arch arch, size_t want, const char *const *groups, size_t ngroups)
+{
+	struct ftable *t = ftable_new(arch);
+
+	assert_int_equal(ftable_count(t), want);
+	for (size_t i = 0; i < ftable_count(t); i++) {
+		const struct feature *f = ftable_get(t, (unsigned)i);
+		if (!in_list(f->group, groups, ngroups))
+			fail_msg("%s: group '%s' is not in the vocabulary", f->name, f->group);
+		if (!f->desc[0] || strlen(f->desc) > 70)
+			fail_msg("%s: description missing or longer than 70", f->name);
+		/* Every spelling leads back to this record. */
+		assert_ptr_equal(ftable_lookup(t, f->name), f);
+		if (f->libvirt)
+			assert_ptr_equal(ftable_lookup(t, f->libvirt), f);
+		if (f->linux_name)
+			assert_ptr_equal(ftable_lookup(t, f->linux_name), f);
+		for (size_t k = 0; k < f->naliases; k++)
+			if (ftable_lookup(t, f->aliases[k]) != f)
+				fail_msg("alias %s of %s resolves elsewhere", f->aliases[k], f->name);
+	}
+	ftable_free(t);
+}
+
+static void test_table_rows(void **state)
+{
+	(void)state;
+	check_rows(ARCH_X86_64, 391, x86_groups, ARRAY_LEN(x86_groups));
+	check_rows(ARCH_S390X, 231, s390x_groups, ARRAY_LEN(s390x_groups));
+}
+
+static void test_psabi_levels(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *name;
+		int level;
+	} want[] = {
+		{ "cmov", 1 }, { "cx8", 1 }, { "fpu", 1 }, { "fxsr", 1 }, { "mmx", 1 },
+		{ "syscall", 1 }, { "sse", 1 }, { "sse2", 1 }, { "lm", 1 },
+		{ "cx16", 2 }, { "lahf-lm", 2 }, { "popcnt", 2 }, { "pni", 2 }, { "sse4.1", 2 },
+		{ "sse4.2", 2 }, { "ssse3", 2 },
+		{ "avx", 3 }, { "avx2", 3 }, { "bmi1", 3 }, { "bmi2", 3 }, { "f16c", 3 },
+		{ "fma", 3 }, { "abm", 3 }, { "movbe", 3 }, { "xsave", 3 },
+		{ "avx512f", 4 }, { "avx512bw", 4 }, { "avx512cd", 4 }, { "avx512dq", 4 },
+		{ "avx512vl", 4 },
+	};
+	struct ftable *t = ftable_new(ARCH_X86_64);
+	size_t leveled = 0;
+
+	for (size_t i = 0; i < ARRAY_LEN(want); i++) {
+		const struct feature *f = ftable_lookup(t, want[i].name);
+		assert_non_null(f);
+		if (f->level != want[i].level)
+			fail_msg("%s: level %d, want %d", want[i].name, f->level, want[i].level);
+	}
+	for (size_t i = 0; i < ftable_count(t); i++)
+		leveled += ftable_get(t, (unsigned)i)->level != 0;
+	assert_int_equal(leveled, ARRAY_LEN(want));
+	ftable_free(t);
+	t = ftable_new(ARCH_S390X);
+	for (size_t i = 0; i < ftable_count(t); i++)
+		assert_int_equal(ftable_get(t, (unsigned)i)->level, 0);
+	ftable_free(t);
+}
+
+/* Pairs of features allowed to share a CPUID/MSR bit (none today). */
+static const char *const shared_bits[][2] = { { "", "" } };
+
+static bool same_bit(const struct feature *a, const struct feature *b)
+{
+	if (a->loc != b->loc || a->loc == LOC_NONE || a->bit != b->bit)
+		return false;
+	if (a->loc == LOC_MSR)
+		return a->msr == b->msr;
+	return a->leaf == b->leaf && (a->has_subleaf ? a->subleaf : 0) ==
+	       (b->has_subleaf ? b->subleaf : 0) && !strcmp(a->reg, b->reg);
+}
+
+static void test_unique_bits(void **state)
+{
+	(void)state;
+	struct ftable *t = ftable_new(ARCH_X86_64);
+	size_t located = 0;
+	char buf[64];
+
+	for (size_t i = 0; i < ftable_count(t); i++) {
+		const struct feature *a = ftable_get(t, (unsigned)i);
+		located += a->loc != LOC_NONE;
+		for (size_t j = i + 1; j < ftable_count(t); j++) {
+			const struct feature *b = ftable_get(t, (unsigned)j);
+			bool allowed = false;
+			if (!same_bit(a, b))
+				continue;
+			for (size_t k = 0; k < ARRAY_LEN(shared_bits); k++)
+				allowed |= !strcmp(a->name, shared_bits[k][0]) &&
+					   !strcmp(b->name, shared_bits[k][1]);
+			if (!allowed)
+				fail_msg("%s and %s share %s", a->name, b->name,
+					 feature_location(a, buf, sizeof(buf)));
+		}
+	}
+	/* Every x86 feature has a CPUID or MSR location. */
+	assert_int_equal(located, ftable_count(t));
+	assert_string_equal(feature_location(ftable_lookup(t, "kvm-pv-unhalt"), buf, sizeof(buf)),
+			    "CPUID.40000001H:EAX[7]");
+	assert_string_equal(feature_location(ftable_lookup(t, "kvm-hint-dedicated"), buf,
+					     sizeof(buf)), "CPUID.40000001H:EDX[0]");
+	assert_string_equal(feature_location(ftable_lookup(t, "xstore"), buf, sizeof(buf)),
+			    "CPUID.C0000001H:EDX[2]");
+	assert_string_equal(ftable_lookup(t, "sse4.1")->linux_name, "sse4_1");
+	assert_string_equal(ftable_lookup(t, "tsc-deadline")->linux_name, "tsc_deadline_timer");
+	assert_string_equal(ftable_lookup(t, "avx512vnni")->group, "AVX-512");
+	ftable_free(t);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -84,6 +221,9 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_intern_unknown),
 		cmocka_unit_test(test_location),
 		cmocka_unit_test(test_fset_ops),
+		cmocka_unit_test(test_table_rows),
+		cmocka_unit_test(test_psabi_levels),
+		cmocka_unit_test(test_unique_bits),
 	};
 	return TEST_RUN("feature", tests, argc, argv);
 }
