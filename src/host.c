@@ -129,6 +129,38 @@ static const char *vendor_from_qemu(const char *s)
 	return s;
 }
 
+/* Usability from a query-cpu-definitions reply next to the expansion
+ * (libvirt's cputestdata .json files carry both): usable when QEMU lists
+ * no unavailable features, blockers = those features, canonical = QEMU's
+ * alias-of.  'host' is left out, as domcapabilities does. */
+static bool host_usability_from_qmp(struct host *h, const struct qmp_item *it, struct err *e)
+{
+	struct dataset *ds = dataset_new(h->arch, h->ft);
+	struct mdata *md = dataset_mdata(ds, "none");
+	bool ok = false;
+
+	if (!qmp_read_definitions(it->ret, h->source, it->line, md, h->ft, e))
+		goto out;
+	for (size_t i = 0; i < md->defs.n; i++) {
+		const struct cpu_def *d = vec_get(&md->defs, i);
+		struct host_model_usability *u = NULL;
+		if (!strcmp(d->name, "host"))
+			continue;
+		u = xcalloc(1, sizeof(*u));
+		u->name = xstrdup(d->name);
+		u->usable = !d->unavail_known ? -1 : fset_empty(&d->unavailable) ? 1 : 0;
+		u->deprecated = d->deprecated;
+		u->canonical = d->alias_of ? xstrdup(d->alias_of) : NULL;
+		u->has_blockers = u->usable == 0;
+		fset_copy(&u->blockers, &d->unavailable);
+		vec_push(&h->usability, u);
+	}
+	ok = true;
+out:
+	dataset_free(ds);
+	return ok;
+}
+
 /* A host from a QMP query-cpu-model-expansion reply of host/max: the
  * first expansion in the file; features are the props that are true. */
 static struct host *host_from_qmp(const char *path, const char *text, size_t len,
@@ -178,6 +210,16 @@ static struct host *host_from_qmp(const char *path, const char *text, size_t len
 		h->family = (int)v[0];
 		h->cpu_model = (int)v[1];
 		h->stepping = (int)v[2];
+	}
+	for (size_t i = 0; i < doc.items.n; i++) {
+		const struct qmp_item *c = vec_get(&doc.items, i);
+		if (c->kind != QMP_DEFINITIONS)
+			continue;
+		if (!host_usability_from_qmp(h, c, e)) {
+			host_free(h);
+			h = NULL;
+		}
+		break; /* the first reply only */
 	}
 out:
 	expansion_free(x);

@@ -75,7 +75,11 @@ bool host_resolve(struct host *h, const struct cpu_map *map, struct err *e);
 const struct host_model_usability *host_usability(const struct host *h, const char *model);
 
 /* Load a host from a file, detecting its format (capabilities,
- * domcapabilities, bare <cpu>, QMP expansion reply). */
+ * domcapabilities, bare <cpu>, <cpuTest> of one <cpu>, QMP expansion
+ * reply).  For QMP the first query-cpu-model-expansion reply gives the
+ * features (props that are true), vendor, signature and model-id; a
+ * query-cpu-definitions reply in the same file, if any, fills usability
+ * (blockers = unavailable-features, canonical = alias-of). */
 struct host *host_load(const char *path, struct ftable *ft, struct err *e);
 
 #endif
