@@ -965,7 +965,8 @@ int cli_run(int argc, char **argv, FILE *out, FILE *err, cli_tui_fn tui)
 			rc = cli_fail(&c, "tui: this build has no interactive explorer");
 		else {
 			/* not on a terminal: the overview, and where to go next */
-			char *margv[] = { (char *)"models", NULL };
+			char models_word[] = "models";
+			char *margv[] = { models_word, NULL };
 			rc = cmd_models(&c, 1, margv);
 			if (rc == CLI_OK)
 				fputs("\n(see `cpuscope --help` for show, grid, explain, compare, build, "
