@@ -93,7 +93,7 @@ $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(UNIT_HELP_O) $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(UNIT_HELP_O) $(LIB) $(TESTLIBS) $(DEPLIBS) -lm
 
 # ---- tests -------------------------------------------------------------
-check: deps-test lint unit cli-tests interop
+check: deps-test lint unit cli-tests tui-tests interop
 	@echo "make check: all test groups passed"
 
 .PHONY: deps-test
@@ -114,6 +114,12 @@ cli-tests: all $(BIN)
 
 interop: all $(BIN)
 	@if [ -x tests/interop/run.sh ]; then CPUSCOPE_BIN=$(CURDIR)/$(BIN) tests/interop/run.sh; fi
+
+tui-tests: all $(BIN)
+	@if [ -x tests/tui/run.sh ]; then CPUSCOPE_BIN=$(CURDIR)/$(BIN) tests/tui/run.sh; fi
+
+screenshots: all
+	scripts/screenshots.sh
 
 update-golden: all
 	@CPUSCOPE_BIN=$(CURDIR)/$(BIN) UPDATE_GOLDEN=1 tests/cli/run.sh
