@@ -414,6 +414,7 @@ static void test_cputest_wrapper(void **state)
 		assert_false(xml_hosts_parse("bad.xml", bad, strlen(bad), ft, &hosts, &e));
 		assert_int_equal(hosts.n, 0);
 		assert_err(&e, "bad.xml:3: host <cpu> has no <model>");
+		vec_fini(&hosts, host_item_free);
 	}
 	ftable_free(ft);
 }
