@@ -32,7 +32,7 @@ static const char build_help[] =
 	"spellings, the form libvirt writes back), as the value of QEMU's -cpu option\n"
 	"(QEMU's spellings; policies mapped as libvirt maps them when it starts QEMU:\n"
 	"force/require -> on, disable/forbid -> off, optional decided against the\n"
-	"host), or as JSON.  Warnings about common traps go to stderr (and into JSON).\n"
+	"host), or as JSON.  Warnings about common traps go to standard error (and into JSON).\n"
 	"  --mode       custom (default with --model), host-model, host-passthrough, maximum\n"
 	"  --match      minimum, exact (default), strict\n"
 	"  --check      none, partial, full\n"
