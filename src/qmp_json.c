@@ -286,13 +286,17 @@ out:
 /* Length of the top-level value starting at s: up to its closing bracket
  * (strings and escapes skipped), or up to the next blank for a scalar.
  * Without a close, everything (json-c then says what is wrong).  The
- * strict tokener refuses anything after a value, so it gets exactly one. */
-static size_t value_span(const char *s, size_t n)
+ * strict tokener refuses anything after a value, so it gets exactly one.
+ * It still lets single quotes and raw control characters in strings
+ * through, which JSON (and QMP) never has: *bad is set to the offset of
+ * the first such byte and *why says what it is. */
+static size_t value_span(const char *s, size_t n, size_t *bad, const char **why)
 {
 	size_t i = 0;
 	long depth = 0;
 	bool in_str = false;
 
+	*bad = SIZE_MAX;
 	if (s[0] != '{' && s[0] != '[') {
 		while (i < n && s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
 			i++;
@@ -301,12 +305,21 @@ static size_t value_span(const char *s, size_t n)
 	for (; i < n; i++) {
 		char c = s[i];
 		if (in_str) {
+			if ((unsigned char)c < 0x20) {
+				*bad = i;
+				*why = "control character in a string";
+				return n;
+			}
 			if (c == '\\')
 				i++;
 			else if (c == '"')
 				in_str = false;
 		} else if (c == '"') {
 			in_str = true;
+		} else if (c == '\'') {
+			*bad = i;
+			*why = "unexpected character";
+			return n;
 		} else if (c == '{' || c == '[') {
 			depth++;
 		} else if ((c == '}' || c == ']') && --depth == 0) {
@@ -351,7 +364,8 @@ bool qmp_doc_parse(const char *file, const char *text, size_t len, struct qmp_do
 	for (;;) {
 		struct json_object *o;
 		enum json_tokener_error jerr;
-		size_t used, span;
+		size_t used, span, bad;
+		const char *why = NULL;
 		int start;
 
 		while (pos < len && (text[pos] == ' ' || text[pos] == '\t' || text[pos] == '\r' ||
@@ -362,7 +376,22 @@ bool qmp_doc_parse(const char *file, const char *text, size_t len, struct qmp_do
 			break;
 		start = line;
 		json_tokener_reset(tok);
-		span = value_span(text + pos, len - pos);
+		span = value_span(text + pos, len - pos, &bad, &why);
+		if (bad != SIZE_MAX) {
+			/* json-c may stop earlier on a real error: let it speak first */
+			o = json_tokener_parse_ex(tok, text + pos, (int)bad);
+			jerr = json_tokener_get_error(tok);
+			json_object_put(o);
+			if (jerr != json_tokener_continue && jerr != json_tokener_success) {
+				err_set(e, out->file,
+					start + count_lines(text + pos, json_tokener_get_parse_end(tok)),
+					"malformed JSON: %s", tokener_message(jerr, buf, sizeof(buf)));
+				goto out;
+			}
+			err_set(e, out->file, start + count_lines(text + pos, bad),
+				"malformed JSON: %s", why);
+			goto out;
+		}
 		o = json_tokener_parse_ex(tok, text + pos, (int)span);
 		jerr = json_tokener_get_error(tok);
 		used = json_tokener_get_parse_end(tok);
