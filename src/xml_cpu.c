@@ -844,6 +844,26 @@ out:
 	return g;
 }
 
+/* The <mode name='host-model' supported='yes'> of a domcapabilities
+ * <cpu>, or NULL. */
+static const xmlNode *domcaps_host_model_mode(const xmlNode *cpu)
+{
+	const xmlNode *found = NULL;
+
+	for (const xmlNode *m = cpu ? cpu->children : NULL; m && !found; m = m->next) {
+		char *name = NULL, *sup = NULL;
+		if (!xml_is(m, "mode"))
+			continue;
+		name = xml_attr(m, "name");
+		sup = xml_attr(m, "supported");
+		if (str_eq(name, "host-model") && str_eq(sup, "yes"))
+			found = m;
+		free(name);
+		free(sup);
+	}
+	return found;
+}
+
 struct guest_cpu *xml_guest_parse(const char *file, const char *text, size_t len, struct err *e)
 {
 	xmlDoc *doc = xml_parse(file, text, len, e);
@@ -861,9 +881,24 @@ struct guest_cpu *xml_guest_parse(const char *file, const char *text, size_t len
 			fail(e, file, root, "<domain> has no <cpu>");
 			goto out;
 		}
+	} else if (xml_is(root, "capabilities")) {
+		/* As virsh cpu-compare: the host CPU. */
+		cpu = xml_child(xml_child(root, "host"), "cpu");
+		if (!cpu) {
+			fail(e, file, root, "<capabilities> has no <host><cpu>");
+			goto out;
+		}
+	} else if (xml_is(root, "domainCapabilities")) {
+		/* As virsh hypervisor-cpu-compare: the host-model <mode> read
+		 * as a custom <cpu>. */
+		cpu = domcaps_host_model_mode(xml_child(root, "cpu"));
+		if (!cpu) {
+			fail(e, file, root, "<domainCapabilities> has no supported host-model CPU");
+			goto out;
+		}
 	} else {
-		fail(e, file, root, "unexpected root element <%s> (expected cpu or domain)",
-		     (const char *)root->name);
+		fail(e, file, root, "unexpected root element <%s> (expected cpu, domain, "
+		     "capabilities or domainCapabilities)", (const char *)root->name);
 		goto out;
 	}
 	g = guest_from_cpu(file, cpu, e);

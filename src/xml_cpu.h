@@ -42,7 +42,11 @@ bool xml_hosts_parse(const char *file, const char *text, size_t len, struct ftab
 
 /* A guest CPU from a bare <cpu> or from a <domain>'s <cpu>.  Follows
  * libvirt's parser rules (missing mode = custom, missing policy =
- * require, duplicate features, features without a model, ...). */
+ * require, duplicate features, features without a model, ...).  Like
+ * virsh's compare commands it also takes a host <cpu> (with <arch>; the
+ * result has host_cpu set and every feature at require), the host <cpu>
+ * of a capabilities document, and the host-model of a domcapabilities
+ * document (read as a custom <cpu>: model, vendor, require/disable). */
 struct guest_cpu *xml_guest_parse(const char *file, const char *text, size_t len, struct err *e);
 struct guest_cpu *xml_guest_load(const char *path, struct err *e);
 

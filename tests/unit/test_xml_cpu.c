@@ -246,6 +246,37 @@ static void test_host_cpu_as_guest(void **state)
 	guest_cpu_free(g);
 }
 
+/* Capabilities and domcapabilities read as a guest, as virsh's compare
+ * commands do. */
+static void test_caps_as_guest(void **state)
+{
+	(void)state;
+	struct err e;
+	struct guest_cpu *g = NULL;
+
+	err_clear(&e);
+	g = xml_guest_load(test_path("tests/data/libvirt/capabilities-example.xml"), &e);
+	assert_non_null(g);
+	assert_true(g->host_cpu);
+	assert_string_equal(g->model, "Skylake-Client-IBRS");
+	assert_int_equal(g->features.n, 5);
+	guest_cpu_free(g);
+
+	/* 9.0 TCG host-model: EPYC, 18 require + 10 disable. */
+	err_clear(&e);
+	g = xml_guest_load(test_path(DOMCAPS9 "qemu_7.2.0-tcg.x86_64.xml"), &e);
+	assert_non_null(g);
+	assert_false(g->host_cpu);
+	assert_int_equal(g->mode, MODE_CUSTOM);
+	assert_int_equal(g->fallback, FALLBACK_FORBID);
+	assert_string_equal(g->model, "EPYC");
+	assert_string_equal(g->vendor, "AMD");
+	assert_int_equal(g->features.n, 28);
+	assert_int_equal(guest_cpu_feature(g, "vme")->policy, POLICY_DISABLE);
+	assert_int_equal(guest_cpu_feature(g, "monitor")->policy, POLICY_REQUIRE);
+	guest_cpu_free(g);
+}
+
 /* ---- capabilities ------------------------------------------------------- */
 
 static void test_capabilities_host_cpu(void **state)
@@ -743,8 +774,14 @@ static void test_guest_errors(void **state)
 		{ "<cpu>\n<model>Penryn</model>\n<vendor> </vendor></cpu>",
 		  "x.xml:3: empty <vendor>" },
 		{ "<cpu><arch>x86_64</arch></cpu>", "x.xml:1: host <cpu> has no <model>" },
-		{ "<capabilities/>",
-		  "x.xml:1: unexpected root element <capabilities> (expected cpu or domain)" },
+		{ "<html/>",
+		  "x.xml:1: unexpected root element <html> (expected cpu, domain, capabilities or "
+		  "domainCapabilities)" },
+		{ "<capabilities>\n<host/>\n</capabilities>",
+		  "x.xml:1: <capabilities> has no <host><cpu>" },
+		{ "<domainCapabilities><cpu>\n<mode name='host-model' supported='no'/>\n</cpu>"
+		  "</domainCapabilities>",
+		  "x.xml:1: <domainCapabilities> has no supported host-model CPU" },
 		{ "<domain type='kvm'>\n<name>x</name>\n</domain>", "x.xml:1: <domain> has no <cpu>" },
 		{ "<domain type='kvm'>\n<cpu mode='bogus'/>\n</domain>",
 		  "x.xml:2: unknown CPU mode 'bogus' (expected custom, host-model, "
@@ -882,10 +919,11 @@ static void test_file_errors(void **state)
 
 	/* Wrong root, from a file. */
 	err_clear(&e);
-	assert_null(xml_guest_load(test_path(LIVE "domcapabilities-qemu-tcg.xml"), &e));
+	assert_null(xml_guest_load(test_path("tests/data/cpu_map-11.3/index.xml"), &e));
 	snprintf(want, sizeof(want),
-		 "%s:1: unexpected root element <domainCapabilities> (expected cpu or domain)",
-		 test_path(LIVE "domcapabilities-qemu-tcg.xml"));
+		 "%s:1: unexpected root element <cpus> (expected cpu, domain, capabilities or "
+		 "domainCapabilities)",
+		 test_path("tests/data/cpu_map-11.3/index.xml"));
 	assert_err(&e, want);
 	ftable_free(ft);
 }
@@ -960,6 +998,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_cputest_hosts),
 		cmocka_unit_test(test_cputest_guests),
 		cmocka_unit_test(test_host_cpu_as_guest),
+		cmocka_unit_test(test_caps_as_guest),
 		cmocka_unit_test(test_capabilities_host_cpu),
 		cmocka_unit_test(test_capabilities_document),
 		cmocka_unit_test(test_unknown_feature_interned),
