@@ -38,6 +38,10 @@ void cpu_def_free(struct cpu_def *d)
 {
 	if (!d)
 		return;
+	if (d->extra_refs) {
+		d->extra_refs--;
+		return;
+	}
 	free(d->name);
 	free(d->type_name);
 	free(d->alias_of);

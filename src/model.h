@@ -42,6 +42,9 @@ struct cpu_def {
 	struct fset unavailable;
 	char **unavail_names; /* the raw names, in QEMU's order */
 	size_t nunavail;
+	/* Owners beyond the first (machine types with identical lists share
+	 * one record); cpu_def_free() drops one owner. */
+	unsigned extra_refs;
 };
 
 /* A non-boolean property of an expansion, value kept as JSON text. */

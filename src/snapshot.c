@@ -16,6 +16,8 @@
  *                                                                   delta record
  *                  ... ],
  *        "expansions": {"<machine>": {"<model>": {"full": REF, "static": REF}}}
+ *    and, as for definitions, a machine type whose map equals an earlier
+ *    one's names it instead ("pc-i440fx-7.2": "none").
  *    REF is a pool index; a delta's "of" always names an earlier record.  A
  *    delta means: start from record REF; the features in "on" are true, those
  *    in "off" false; features and props in "unset" are absent; "props"
@@ -37,12 +39,15 @@
 #include "snapshot.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "err.h"
 
@@ -500,6 +505,46 @@ struct loader {
 	struct ftable *ft;
 };
 
+/* What a value is, for messages; formatted only when one is needed. */
+enum wkind { W_TEXT, W_MACHINE, W_DEF_ON, W_DEF, W_DEFS_OF, W_RECORD, W_EXPS_OF, W_EXP };
+
+struct what {
+	enum wkind k;
+	const char *a, *b;
+	size_t n;
+};
+
+static const char *what_str(const struct what *w, char *buf, size_t size)
+{
+	switch (w->k) {
+	case W_TEXT: snprintf(buf, size, "%s", w->a); break;
+	case W_MACHINE: snprintf(buf, size, "machine %zu", w->n); break;
+	case W_DEF_ON: snprintf(buf, size, "definition on '%s'", w->a); break;
+	case W_DEF: snprintf(buf, size, "definition '%s' on '%s'", w->a, w->b); break;
+	case W_DEFS_OF: snprintf(buf, size, "definitions of '%s'", w->a); break;
+	case W_RECORD: snprintf(buf, size, "pool record %zu", w->n); break;
+	case W_EXPS_OF: snprintf(buf, size, "expansions of '%s'", w->a); break;
+	case W_EXP: snprintf(buf, size, "expansions of '%s' on '%s'", w->a, w->b); break;
+	}
+	return buf;
+}
+
+static bool want_w(struct loader *L, const struct jv *v, enum jt t, const struct what *w,
+		   const char *key)
+{
+	static const char *const names[] = {"null", "a boolean", "a boolean", "a number",
+					    "a string", "an array", "an object"};
+	char buf[600];
+
+	if (v->t == t || (t == J_TRUE && v->t == J_FALSE))
+		return true;
+	what_str(w, buf, sizeof(buf));
+	if (key)
+		return err_set(L->e, L->file, v->line, "%s \"%s\" is %s, not %s", buf, key,
+			       jtname(v), names[t]);
+	return err_set(L->e, L->file, v->line, "%s is %s, not %s", buf, jtname(v), names[t]);
+}
+
 static bool want(struct loader *L, const struct jv *v, enum jt t, const char *what)
 {
 	static const char *const names[] = {"null", "a boolean", "a boolean", "a number",
@@ -512,30 +557,26 @@ static bool want(struct loader *L, const struct jv *v, enum jt t, const char *wh
 
 /* Optional string member into *out (strdup). */
 static bool get_str(struct loader *L, const struct jv *o, const char *key, char **out,
-		    const char *what)
+		    const struct what *w)
 {
 	const struct jv *v = jmember(o, key);
-	char buf[256];
 
 	if (!v)
 		return true;
-	snprintf(buf, sizeof(buf), "%s \"%s\"", what, key);
-	if (!want(L, v, J_STR, buf))
+	if (!want_w(L, v, J_STR, w, key))
 		return false;
 	*out = xstrdup(v->s);
 	return true;
 }
 
 static bool get_bool(struct loader *L, const struct jv *o, const char *key, bool *out,
-		     const char *what)
+		     const struct what *w)
 {
 	const struct jv *v = jmember(o, key);
-	char buf[256];
 
 	if (!v)
 		return true;
-	snprintf(buf, sizeof(buf), "%s \"%s\"", what, key);
-	if (!want(L, v, J_TRUE, buf))
+	if (!want_w(L, v, J_TRUE, w, key))
 		return false;
 	*out = v->t == J_TRUE;
 	return true;
@@ -544,15 +585,15 @@ static bool get_bool(struct loader *L, const struct jv *o, const char *key, bool
 static bool load_machines(struct loader *L, const struct jv *arr)
 {
 	struct machine *m = NULL;
-	char what[128];
+	char buf[128];
 	bool ok = false;
 
 	if (!want(L, arr, J_ARR, "\"machines\""))
 		return false;
 	for (size_t i = 0; i < arr->n; i++) {
 		const struct jv *o = arr->items[i];
-		snprintf(what, sizeof(what), "machine %zu", i + 1);
-		if (!want(L, o, J_OBJ, what))
+		struct what wm = {W_MACHINE, NULL, NULL, i + 1}, *what = &wm;
+		if (!want_w(L, o, J_OBJ, what, NULL))
 			goto out;
 		m = xcalloc(1, sizeof(*m));
 		if (!get_str(L, o, "name", &m->name, what) || !get_str(L, o, "alias", &m->alias, what) ||
@@ -561,7 +602,8 @@ static bool load_machines(struct loader *L, const struct jv *arr)
 		    !get_str(L, o, "default-cpu-type", &m->default_cpu_type, what))
 			goto out;
 		if (!m->name) {
-			err_set(L->e, L->file, o->line, "%s has no \"name\"", what);
+			err_set(L->e, L->file, o->line, "%s has no \"name\"",
+				what_str(what, buf, sizeof(buf)));
 			goto out;
 		}
 		vec_push(&L->ds->machines, m);
@@ -577,22 +619,24 @@ static bool load_def(struct loader *L, const struct jv *o, const char *machine, 
 {
 	struct cpu_def *d = NULL;
 	const struct jv *un;
-	char what[256];
+	struct what w = {W_DEF_ON, machine, NULL, 0}, *what = &w;
+	char buf[600];
 	bool ok = false;
 
-	snprintf(what, sizeof(what), "definition on '%s'", machine);
-	if (!want(L, o, J_OBJ, what))
+	if (!want_w(L, o, J_OBJ, what, NULL))
 		return false;
 	d = xcalloc(1, sizeof(*d));
 	if (!get_str(L, o, "name", &d->name, what))
 		goto out;
 	if (!d->name) {
-		err_set(L->e, L->file, o->line, "%s has no \"name\"", what);
+		err_set(L->e, L->file, o->line, "%s has no \"name\"", what_str(what, buf, sizeof(buf)));
 		goto out;
 	}
-	snprintf(what, sizeof(what), "definition '%s' on '%s'", d->name, machine);
+	w.k = W_DEF;
+	w.a = d->name;
+	w.b = machine;
 	if (mdata_def(md, d->name)) {
-		err_set(L->e, L->file, o->line, "%s appears twice", what);
+		err_set(L->e, L->file, o->line, "%s appears twice", what_str(what, buf, sizeof(buf)));
 		goto out;
 	}
 	if (!get_str(L, o, "typename", &d->type_name, what) ||
@@ -603,14 +647,12 @@ static bool load_def(struct loader *L, const struct jv *o, const char *machine, 
 		goto out;
 	un = jmember(o, "unavailable-features");
 	if (un) {
-		char w2[300];
-		snprintf(w2, sizeof(w2), "%s \"unavailable-features\"", what);
-		if (!want(L, un, J_ARR, w2))
+		if (!want_w(L, un, J_ARR, what, "unavailable-features"))
 			goto out;
 		d->unavail_known = true;
 		d->unavail_names = xcalloc(un->n + 1, sizeof(*d->unavail_names));
 		for (size_t k = 0; k < un->n; k++) {
-			if (!want(L, un->items[k], J_STR, w2))
+			if (!want_w(L, un->items[k], J_STR, what, "unavailable-features item"))
 				goto out;
 			d->unavail_names[d->nunavail++] = xstrdup(un->items[k]->s);
 			fset_add(&d->unavailable, ftable_intern(L->ft, un->items[k]->s));
@@ -632,22 +674,29 @@ static bool load_definitions(struct loader *L, const struct jv *defs)
 		const char *machine = defs->keys[i];
 		const struct jv *list = defs->items[i];
 		struct mdata *md = dataset_mdata(L->ds, machine);
-		char what[256];
+		struct what w = {W_DEFS_OF, machine, NULL, 0};
 
 		if (md->defs_known)
 			return err_set(L->e, L->file, list->line,
 				       "definitions of machine type '%s' appear twice", machine);
 		if (list->t == J_STR) {
-			/* same list as an earlier machine type */
+			/* same list as an earlier machine type: share its records */
 			const struct jv *ref = jmember(defs, list->s);
-			if (!ref || ref->t != J_ARR || ref->line > list->line)
+			const struct mdata *src = dataset_find_mdata(L->ds, list->s);
+			if (!ref || ref->t != J_ARR || ref->line > list->line || !src ||
+			    !src->defs_known)
 				return err_set(L->e, L->file, list->line,
 					       "definitions of '%s' refer to '%s', which has no list before it",
 					       machine, list->s);
-			list = ref;
+			for (size_t k = 0; k < src->defs.n; k++) {
+				struct cpu_def *d = vec_get(&src->defs, k);
+				d->extra_refs++;
+				mdata_add_def(md, d);
+			}
+			md->defs_known = true;
+			continue;
 		}
-		snprintf(what, sizeof(what), "definitions of '%s'", machine);
-		if (!want(L, list, J_ARR, what))
+		if (!want_w(L, list, J_ARR, &w, NULL))
 			return false;
 		for (size_t k = 0; k < list->n; k++)
 			if (!load_def(L, list->items[k], machine, md))
@@ -657,19 +706,16 @@ static bool load_definitions(struct loader *L, const struct jv *defs)
 	return true;
 }
 
-static bool feature_list(struct loader *L, const struct jv *o, const char *key, const char *what,
-			 const struct jv **out)
+static bool feature_list(struct loader *L, const struct jv *o, const char *key,
+			 const struct what *w, const struct jv **out)
 {
-	char buf[128];
-
 	*out = jmember(o, key);
 	if (!*out)
 		return true;
-	snprintf(buf, sizeof(buf), "%s \"%s\"", what, key);
-	if (!want(L, *out, J_ARR, buf))
+	if (!want_w(L, *out, J_ARR, w, key))
 		return false;
 	for (size_t i = 0; i < (*out)->n; i++)
-		if (!want(L, (*out)->items[i], J_STR, buf))
+		if (!want_w(L, (*out)->items[i], J_STR, w, key))
 			return false;
 	return true;
 }
@@ -679,32 +725,33 @@ static bool load_record(struct loader *L, const struct jv *o, size_t index)
 	const struct jv *of = NULL, *on, *off, *unset, *props, *name;
 	struct expansion *x = NULL;
 	const struct expansion *b = NULL;
-	char what[64];
+	struct what w = {W_RECORD, NULL, NULL, index}, *what = &w;
+	char buf[64];
 	bool ok = false;
 
-	snprintf(what, sizeof(what), "pool record %zu", index);
-	if (!want(L, o, J_OBJ, what))
+	if (!want_w(L, o, J_OBJ, what, NULL))
 		return false;
 	if (!feature_list(L, o, "on", what, &on) || !feature_list(L, o, "off", what, &off) ||
 	    !feature_list(L, o, "unset", what, &unset))
 		return false;
 	name = jmember(o, "name");
-	if (name && !want(L, name, J_STR, "\"name\""))
+	if (name && !want_w(L, name, J_STR, what, "name"))
 		return false;
 	props = jmember(o, "props");
-	if (props && !want(L, props, J_OBJ, "\"props\""))
+	if (props && !want_w(L, props, J_OBJ, what, "props"))
 		return false;
 	of = jmember(o, "of");
 	if (of) {
 		char *end = NULL;
 		unsigned long r;
-		if (!want(L, of, J_NUM, "\"of\""))
+		if (!want_w(L, of, J_NUM, what, "of"))
 			return false;
 		errno = 0;
 		r = strtoul(of->raw, &end, 10);
 		if (errno || end != of->raw + of->rawlen || r >= index)
 			return err_set(L->e, L->file, of->line,
-				       "%s: \"of\" must be the index of an earlier record", what);
+				       "%s: \"of\" must be the index of an earlier record",
+				       what_str(what, buf, sizeof(buf)));
 		b = vec_get(&L->ds->expansions, r);
 		x = expansion_new(name ? name->s : b->name);
 		fset_copy(&x->on, &b->on);
@@ -721,11 +768,13 @@ static bool load_record(struct loader *L, const struct jv *o, size_t index)
 		}
 	} else {
 		if (!name) {
-			err_set(L->e, L->file, o->line, "%s has neither \"name\" nor \"of\"", what);
+			err_set(L->e, L->file, o->line, "%s has neither \"name\" nor \"of\"",
+				what_str(what, buf, sizeof(buf)));
 			goto out;
 		}
 		if (unset && unset->n) {
-			err_set(L->e, L->file, unset->line, "%s: \"unset\" without \"of\"", what);
+			err_set(L->e, L->file, unset->line, "%s: \"unset\" without \"of\"",
+				what_str(what, buf, sizeof(buf)));
 			goto out;
 		}
 		x = expansion_new(name->s);
@@ -787,17 +836,32 @@ static bool load_expansions(struct loader *L, const struct jv *exps)
 	for (size_t i = 0; i < exps->n; i++) {
 		const struct jv *models = exps->items[i];
 		struct mdata *md = dataset_mdata(L->ds, exps->keys[i]);
-		char what[256];
+		struct what w = {W_EXPS_OF, exps->keys[i], NULL, 0};
 
-		snprintf(what, sizeof(what), "expansions of '%s'", exps->keys[i]);
-		if (!want(L, models, J_OBJ, what))
+		if (models->t == J_STR) {
+			/* the same as an earlier machine type's */
+			const struct jv *ref = jmember(exps, models->s);
+			const struct mdata *src = dataset_find_mdata(L->ds, models->s);
+			if (!ref || ref->t != J_OBJ || ref->line > models->line || !src)
+				return err_set(L->e, L->file, models->line,
+					       "expansions of '%s' refer to '%s', which has none before it",
+					       exps->keys[i], models->s);
+			for (size_t k = 0; k < src->exp_by_model.cap; k++) {
+				const struct model_exp *me;
+				if (!src->exp_by_model.keys || !src->exp_by_model.keys[k])
+					continue;
+				me = src->exp_by_model.vals[k];
+				mdata_set_expansion(md, src->exp_by_model.keys[k], me->full, me->stat);
+			}
+			continue;
+		}
+		if (!want_w(L, models, J_OBJ, &w, NULL))
 			return false;
 		for (size_t k = 0; k < models->n; k++) {
 			const struct jv *r = models->items[k];
 			int full, stat;
-			snprintf(what, sizeof(what), "expansions of '%s' on '%s'", models->keys[k],
-				 exps->keys[i]);
-			if (!want(L, r, J_OBJ, what) ||
+			struct what we = {W_EXP, models->keys[k], exps->keys[i], 0};
+			if (!want_w(L, r, J_OBJ, &we, NULL) ||
 			    !pool_ref(L, r, "full", &full, exps->keys[i], models->keys[k]) ||
 			    !pool_ref(L, r, "static", &stat, exps->keys[i], models->keys[k]))
 				return false;
@@ -843,6 +907,7 @@ struct dataset *snapshot_parse(const char *file, const char *text, size_t len, s
 	struct loader L = {0};
 	struct dataset *ds = NULL;
 	const struct jv *root, *v;
+	const struct what wq = {W_TEXT, "\"qemu\"", NULL, 0}, ws = {W_TEXT, "snapshot", NULL, 0};
 	enum arch arch;
 	bool ok = false;
 
@@ -867,11 +932,11 @@ struct dataset *snapshot_parse(const char *file, const char *text, size_t len, s
 	L.ds = ds;
 	ds->source = xstrdup(L.file);
 	v = jmember(root, "qemu");
-	if (!get_str(&L, v, "version", &ds->qemu_version, "\"qemu\"") ||
-	    !get_str(&L, v, "package", &ds->qemu_package, "\"qemu\"") ||
-	    !get_str(&L, v, "binary", &ds->binary, "\"qemu\"") ||
-	    !get_str(&L, v, "accel", &ds->accel, "\"qemu\"") ||
-	    !get_str(&L, root, "captured", &ds->captured, "snapshot"))
+	if (!get_str(&L, v, "version", &ds->qemu_version, &wq) ||
+	    !get_str(&L, v, "package", &ds->qemu_package, &wq) ||
+	    !get_str(&L, v, "binary", &ds->binary, &wq) ||
+	    !get_str(&L, v, "accel", &ds->accel, &wq) ||
+	    !get_str(&L, root, "captured", &ds->captured, &ws))
 		goto out;
 	if ((v = jmember(root, "machines")) && !load_machines(&L, v))
 		goto out;
@@ -905,13 +970,43 @@ out:
 	return ds;
 }
 
+/* A regular file in one read (read_file_limited for anything else). */
+static bool slurp(const char *path, char **out, size_t *len, struct err *e)
+{
+	struct stat st;
+	ssize_t r = 0;
+	size_t n = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    (uint64_t)st.st_size > FILE_LIMIT_DEFAULT) {
+		if (fd >= 0)
+			close(fd);
+		return read_file_limited(path, FILE_LIMIT_DEFAULT, out, len, e);
+	}
+	*out = xmalloc((size_t)st.st_size + 1);
+	while (n < (size_t)st.st_size &&
+	       ((r = read(fd, *out + n, (size_t)st.st_size - n)) > 0 || (r < 0 && errno == EINTR)))
+		if (r > 0)
+			n += (size_t)r;
+	close(fd);
+	if (r < 0) {
+		free(*out);
+		*out = NULL;
+		return err_set(e, path, 0, "read error: %s", strerror(errno));
+	}
+	(*out)[n] = '\0';
+	*len = n;
+	return true;
+}
+
 struct dataset *snapshot_load(const char *path, struct ftable *ft, struct err *e)
 {
 	char *text = NULL;
 	size_t len = 0;
 	struct dataset *ds;
 
-	if (!read_file_limited(path, FILE_LIMIT_DEFAULT, &text, &len, e))
+	if (!slurp(path, &text, &len, e))
 		return NULL;
 	ds = snapshot_parse(path, text, len, ft, e);
 	free(text);
@@ -1274,6 +1369,24 @@ static void expansion_models(const struct mdata *md, struct vec *out)
 		qsort(out->v + first, out->n - first, sizeof(*out->v), model_cmp);
 }
 
+/* Same models with the same pool entries (records never start at -1 in
+ * one and not the other). */
+static bool exp_maps_equal(const struct mdata *a, const struct mdata *b)
+{
+	if (a->exp_by_model.n != b->exp_by_model.n)
+		return false;
+	for (size_t i = 0; i < a->exp_by_model.cap; i++) {
+		const struct model_exp *x, *y;
+		if (!a->exp_by_model.keys || !a->exp_by_model.keys[i])
+			continue;
+		x = a->exp_by_model.vals[i];
+		y = strmap_get(&b->exp_by_model, a->exp_by_model.keys[i]);
+		if (!y || x->full != y->full || x->stat != y->stat)
+			return false;
+	}
+	return true;
+}
+
 static void wrec_use(struct wrec *w, int idx, const char *family)
 {
 	if (idx < 0 || w[idx].used)
@@ -1290,7 +1403,7 @@ char *snapshot_to_json(const struct dataset *ds)
 	struct strmap fams = STRMAP_INIT;
 	struct vec famv = VEC_INIT, models = VEC_INIT;
 	bool first = true;
-	int nout = 0;
+	int nout = 0, last_kind[2] = {-1, -1};
 
 	sb_add(&sb, "{\"format\": \"" SNAPSHOT_FORMAT "\",\n\"qemu\": {");
 	put_opt_str(&sb, &first, "version", ds->qemu_version);
@@ -1375,7 +1488,7 @@ char *snapshot_to_json(const struct dataset *ds)
 	for (size_t i = 0; i < np; i++) {
 		const struct expansion *x = vec_get(&ds->expansions, i);
 		struct wfam *f;
-		int cand[2], best = -1;
+		int cand[3], best = -1, kind;
 		size_t best_cost;
 
 		if (!w[i].used)
@@ -1383,9 +1496,11 @@ char *snapshot_to_json(const struct dataset *ds)
 		expansion_props_all(x, &w[i].props);
 		best_cost = delta_cost(x, &w[i].props, NULL, NULL);
 		f = strmap_get(&fams, w[i].family);
+		kind = str_startswith(w[i].family, "full:") ? 0 : 1;
 		cand[0] = f ? f->last : -1;
 		cand[1] = f ? f->first : -1;
-		for (int c = 0; c < 2; c++) {
+		cand[2] = last_kind[kind]; /* the previous model: often a relative */
+		for (int c = 0; c < 3; c++) {
 			size_t cost;
 			if (cand[c] < 0 || w[cand[c]].depth >= SNAP_CHAIN_MAX)
 				continue;
@@ -1406,6 +1521,7 @@ char *snapshot_to_json(const struct dataset *ds)
 			vec_push(&famv, f);
 		}
 		f->last = (int)i;
+		last_kind[kind] = (int)i;
 		sb_add(&sb, w[i].out ? ",\n" : "\n");
 		put_record(&sb, ds, x, &w[i].props,
 			   best >= 0 ? vec_get(&ds->expansions, (size_t)best) : NULL,
@@ -1415,15 +1531,26 @@ char *snapshot_to_json(const struct dataset *ds)
 	first = true;
 	for (size_t i = 0; i < ds->mdatas.n; i++) {
 		const struct mdata *md = vec_get(&ds->mdatas, i);
+		const struct mdata *same = NULL;
 		bool mfirst = true;
 		models.n = 0;
 		expansion_models(md, &models);
 		if (!models.n)
 			continue;
+		for (size_t k = 0; k < i && !same; k++) {
+			const struct mdata *o = vec_get(&ds->mdatas, k);
+			if (o->exp_by_model.n && exp_maps_equal(o, md))
+				same = o;
+		}
 		sb_add(&sb, first ? "\n" : ",\n");
 		first = false;
 		put_str(&sb, md->machine);
-		sb_add(&sb, ": {");
+		sb_add(&sb, ": ");
+		if (same) {
+			put_str(&sb, same->machine);
+			continue;
+		}
+		sb_addc(&sb, '{');
 		for (size_t k = 0; k < models.n; k++) {
 			const char *name = vec_get(&models, k);
 			const struct model_exp *me = strmap_get(&md->exp_by_model, name);

@@ -1,11 +1,17 @@
 /* snapshot.h - cpuscope's snapshot of one QEMU binary (DESIGN §4).
  *
  *   { "format": "cpuscope-snapshot/1", "qemu": {...}, "captured": "...",
- *     "machines": [...], "definitions": {"<machine>": [entries verbatim]},
- *     "expansions": {"<machine>": {"<model>": {"full": REF, "static": REF}}},
- *     "pool": [ {"name", "props"} ... ], "missing": [...] }
+ *     "machines": [...],
+ *     "definitions": {"<machine>": [entries verbatim] | "<earlier machine>"},
+ *     "pool": [ {"name", "on", "off", "props"} |
+ *               {"of": REF, "on", "off", "props", "unset"} ... ],
+ *     "expansions": {"<machine>": {"<model>": {"full": REF, "static": REF}}
+ *                                 | "<earlier machine>"},
+ *     "missing": [...] }
  *
- * REF is an index into "pool", so identical expansions are stored once.
+ * REF is an index into "pool", so identical expansions are stored once,
+ * and similar ones as deltas.  The full description is at the top of
+ * snapshot.c.  Errors name FILE:LINE.
  */
 #ifndef CPUSCOPE_SRC_SNAPSHOT_H
 #define CPUSCOPE_SRC_SNAPSHOT_H
