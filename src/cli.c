@@ -647,29 +647,12 @@ static void print_grid_json(struct cli *c, const struct grid *g)
 	json_object_put(o);
 }
 
-static int grid_add_model(struct cli *c, struct grid *g, const struct mdata *md, const char *name,
-			  const char *title, const char *sub)
-{
-	struct model_view mv;
-	struct err e;
-
-	err_clear(&e);
-	if (!model_lookup(c->ds, md, name, &mv, &e))
-		return cli_fail_err(c, &e);
-	struct grid_col *col = grid_add_col(g, title ? title : mv.name,
-					    sub ? sub : (mv.is_alias ? mv.resolved : NULL));
-	col->host = c->host;
-	if (mv.full) {
-		fset_copy(&col->on, &mv.full->on);
-		col->has_data = true;
-	}
-	return CLI_OK;
-}
-
 static int cmd_grid(struct cli *c, int argc, char **argv)
 {
 	enum grid_mode mode = GM_MODELS;
-	struct vec models = VEC_INIT, machines = VEC_INIT, hostfiles = VEC_INIT, hosts = VEC_INIT;
+	struct vec models = VEC_INIT, machines = VEC_INIT, hostfiles = VEC_INIT, hosts = VEC_INIT,
+		   labels = VEC_INIT;
+	struct err e;
 	bool all = false;
 	struct grid *g = NULL;
 	char title[512];
@@ -720,87 +703,36 @@ static int cmd_grid(struct cli *c, int argc, char **argv)
 	if (rc != CLI_OK)
 		goto out;
 
+	err_clear(&e);
 	if (mode == GM_VERSIONS) {
-		struct model_view mv;
-		struct err e;
-		char base[128];
-		struct vec vers = VEC_INIT;
-		err_clear(&e);
-		if (!model_lookup(c->ds, c->md, models.v[0], &mv, &e)) {
-			rc = cli_fail_err(c, &e);
-			goto out;
-		}
-		snprintf(base, sizeof(base), "%s", mv.base);
-		model_versions(c->md, base, &vers);
-		if (!vers.n) {
-			rc = cli_fail(c, "grid: %s has no versions on %s", mv.name, c->md->machine);
-			goto out;
-		}
-		snprintf(title, sizeof(title), "%s versions on %s", base, c->md->machine);
-		g = grid_new(GRID_VERSIONS, c->ft, title);
-		for (size_t i = 0; i < vers.n && rc == CLI_OK; i++) {
-			const struct cpu_def *d = vers.v[i];
-			/* the sub line names the aliases that stand for this version */
-			struct strbuf sb = STRBUF_INIT;
-			for (size_t j = 0; j < c->md->defs.n; j++) {
-				const struct cpu_def *a = vec_get(&c->md->defs, j);
-				if (a->alias_of && !strcmp(a->alias_of, d->name)) {
-					sb_add(&sb, sb.len ? "," : "");
-					sb_add(&sb, a->name);
-				}
-			}
-			rc = grid_add_model(c, g, c->md, d->name, d->name, sb.len ? sb_str(&sb) : NULL);
-			sb_fini(&sb);
-		}
-		vec_fini(&vers, NULL);
+		g = grid_build_versions(c->ds, c->md, models.v[0], c->host, &e);
 	} else if (mode == GM_MACHINES) {
-		snprintf(title, sizeof(title), "%s across machine types", (const char *)models.v[0]);
-		g = grid_new(GRID_MACHINES, c->ft, title);
-		for (size_t i = 0; i < machines.n && rc == CLI_OK; i++) {
-			struct err e;
-			struct model_view mv;
-			err_clear(&e);
-			const struct mdata *md = dataset_resolve_machine(c->ds, machines.v[i], &e);
-			if (!md) {
-				rc = cli_fail_err(c, &e);
-				break;
-			}
-			if (!model_lookup(c->ds, md, models.v[0], &mv, &e)) {
-				rc = cli_fail_err(c, &e);
-				break;
-			}
-			rc = grid_add_model(c, g, md, models.v[0], md->machine,
-					    mv.is_alias ? mv.resolved : mv.name);
-		}
+		g = grid_build_machines(c->ds, (const char *const *)machines.v, machines.n, models.v[0],
+					c->host, &e);
 	} else {
-		snprintf(title, sizeof(title), "%s on %s", mode == GM_HOSTS ? "model against hosts" : "models",
-			 c->md->machine);
-		g = grid_new(mode == GM_HOSTS ? GRID_HOSTS : GRID_MODELS, c->ft, title);
-		for (size_t i = 0; i < models.n && rc == CLI_OK; i++)
-			rc = grid_add_model(c, g, c->md, models.v[i], NULL, NULL);
-		for (size_t i = 0; i < hostfiles.n && rc == CLI_OK; i++) {
-			struct host *h = cli_load_one_host(c, hostfiles.v[i], &rc);
-			if (!h)
-				break;
-			vec_push(&hosts, h);
-			const char *slash = strrchr(hostfiles.v[i], '/');
-			struct grid_col *col = grid_add_col(g, slash ? slash + 1 : hostfiles.v[i],
-							    h->model);
-			fset_copy(&col->on, &h->features);
-			col->has_data = true;
+		g = grid_build_models(c->ds, c->md, (const char *const *)models.v, models.n, c->host, &e);
+		if (g && mode == GM_HOSTS) {
+			for (size_t i = 0; i < hostfiles.n && rc == CLI_OK; i++) {
+				struct host *h = cli_load_one_host(c, hostfiles.v[i], &rc);
+				if (!h)
+					break;
+				vec_push(&hosts, h);
+				char *hf = hostfiles.v[i], *slash = strrchr(hf, '/');
+				vec_push(&labels, slash ? slash + 1 : hf);
+			}
+			if (rc == CLI_OK) {
+				grid_add_hosts(g, (const struct host *const *)hosts.v,
+					       (const char *const *)labels.v, hosts.n);
+				snprintf(title, sizeof(title), "model against hosts on %s", c->md->machine);
+				free(g->title);
+				g->title = xstrdup(title);
+			}
 		}
 	}
+	if (!g && rc == CLI_OK)
+		rc = cli_fail_err(c, &e);
 	if (rc != CLI_OK)
 		goto out;
-	if (mode == GM_HOSTS) {
-		/* rows: the models' features only; host columns say which they have */
-		struct fset keep = FSET_INIT;
-		for (size_t i = 0; i < models.n; i++)
-			fset_or(&keep, &g->cols[i].on);
-		for (size_t i = models.n; i < g->ncols; i++)
-			fset_and(&g->cols[i].on, &keep);
-		fset_fini(&keep);
-	}
 	grid_finish(g, !all);
 	if (c->format == FMT_JSON) {
 		print_grid_json(c, g);
@@ -816,6 +748,7 @@ out:
 	vec_fini(&machines, free);
 	vec_fini(&hostfiles, free);
 	vec_fini(&hosts, (void (*)(void *))host_free);
+	vec_fini(&labels, NULL);
 	return rc;
 }
 

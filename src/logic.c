@@ -1,8 +1,11 @@
 /* logic.c - x86-64 levels, usability, feature grids. */
 #include "logic.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "err.h"
 
 int x86_level(const struct ftable *ft, const struct fset *s)
 {
@@ -205,4 +208,187 @@ bool grid_cell_changed(const struct grid *g, size_t row, size_t col)
 		return false;
 	unsigned id = g->rows[row];
 	return fset_has(&g->cols[col].on, id) != fset_has(&g->cols[col - 1].on, id);
+}
+
+/* ---- grid builders ---------------------------------------------------- */
+
+static bool grid_add_model_col(struct grid *g, const struct dataset *ds, const struct mdata *md,
+			       const char *name, const char *title, const char *sub,
+			       const struct host *host, struct err *e)
+{
+	struct model_view mv;
+
+	if (!model_lookup(ds, md, name, &mv, e))
+		return false;
+	struct grid_col *col = grid_add_col(g, title ? title : mv.name,
+					    sub ? sub : (mv.is_alias ? mv.resolved : NULL));
+	col->host = host;
+	if (mv.full) {
+		fset_copy(&col->on, &mv.full->on);
+		col->has_data = true;
+	}
+	return true;
+}
+
+struct grid *grid_build_versions(const struct dataset *ds, const struct mdata *md, const char *name,
+				 const struct host *host, struct err *e)
+{
+	struct model_view mv;
+	struct vec vers = VEC_INIT;
+	struct grid *g = NULL;
+	char base[128], title[512];
+	bool ok = true;
+
+	if (!model_lookup(ds, md, name, &mv, e))
+		return NULL;
+	snprintf(base, sizeof(base), "%s", mv.base);
+	model_versions(md, base, &vers);
+	if (!vers.n) {
+		err_set(e, NULL, 0, "grid: %s has no versions on %s", mv.name, md->machine);
+		goto out;
+	}
+	snprintf(title, sizeof(title), "%s versions on %s", base, md->machine);
+	g = grid_new(GRID_VERSIONS, ds->ft, title);
+	for (size_t i = 0; i < vers.n && ok; i++) {
+		const struct cpu_def *d = vers.v[i];
+		/* the sub line names the aliases that stand for this version */
+		struct strbuf sb = STRBUF_INIT;
+		for (size_t j = 0; j < md->defs.n; j++) {
+			const struct cpu_def *a = vec_get(&md->defs, j);
+			if (a->alias_of && !strcmp(a->alias_of, d->name)) {
+				sb_add(&sb, sb.len ? "," : "");
+				sb_add(&sb, a->name);
+			}
+		}
+		ok = grid_add_model_col(g, ds, md, d->name, d->name, sb.len ? sb_str(&sb) : NULL, host, e);
+		sb_fini(&sb);
+	}
+	if (!ok) {
+		grid_free(g);
+		g = NULL;
+	}
+out:
+	vec_fini(&vers, NULL);
+	return g;
+}
+
+static int mdata_name_cmp(const void *a, const void *b)
+{
+	const struct mdata *ma = *(const struct mdata *const *)a;
+	const struct mdata *mb = *(const struct mdata *const *)b;
+
+	return str_natcmp(ma->machine, mb->machine);
+}
+
+struct grid *grid_build_machines(const struct dataset *ds, const char *const *machines, size_t n,
+				 const char *name, const struct host *host, struct err *e)
+{
+	const struct mdata **mds = NULL;
+	size_t nmds = 0;
+	struct grid *g = NULL;
+	char title[512];
+	bool ok = true;
+
+	mds = xcalloc((machines ? n : ds->mdatas.n) + 1, sizeof(*mds));
+	if (machines) {
+		for (size_t i = 0; i < n; i++) {
+			mds[nmds] = dataset_resolve_machine(ds, machines[i], e);
+			if (!mds[nmds++])
+				goto out;
+		}
+	} else {
+		for (size_t i = 0; i < ds->mdatas.n; i++) {
+			const struct mdata *md = vec_get(&ds->mdatas, i);
+			if (md->defs.n)
+				mds[nmds++] = md;
+		}
+		qsort(mds, nmds, sizeof(*mds), mdata_name_cmp);
+	}
+	snprintf(title, sizeof(title), "%s across machine types", name);
+	g = grid_new(GRID_MACHINES, ds->ft, title);
+	for (size_t i = 0; i < nmds && ok; i++) {
+		struct model_view mv;
+		ok = model_lookup(ds, mds[i], name, &mv, e) &&
+		     grid_add_model_col(g, ds, mds[i], name, mds[i]->machine,
+					mv.is_alias ? mv.resolved : mv.name, host, e);
+	}
+	if (!ok) {
+		grid_free(g);
+		g = NULL;
+	}
+out:
+	free(mds);
+	return g;
+}
+
+struct grid *grid_build_models(const struct dataset *ds, const struct mdata *md,
+			       const char *const *names, size_t n, const struct host *host,
+			       struct err *e)
+{
+	char title[512];
+	struct grid *g;
+
+	snprintf(title, sizeof(title), "models on %s", md->machine);
+	g = grid_new(GRID_MODELS, ds->ft, title);
+	for (size_t i = 0; i < n; i++) {
+		if (!grid_add_model_col(g, ds, md, names[i], NULL, NULL, host, e)) {
+			grid_free(g);
+			return NULL;
+		}
+	}
+	return g;
+}
+
+void grid_add_hosts(struct grid *g, const struct host *const *hosts, const char *const *labels,
+		    size_t n)
+{
+	struct fset keep = FSET_INIT;
+	size_t nmodels = g->ncols;
+
+	g->kind = GRID_HOSTS;
+	for (size_t i = 0; i < nmodels; i++)
+		fset_or(&keep, &g->cols[i].on);
+	for (size_t i = 0; i < n; i++) {
+		struct grid_col *col = grid_add_col(g, labels[i], hosts[i]->model);
+		fset_copy(&col->on, &hosts[i]->features);
+		fset_and(&col->on, &keep);
+		col->has_data = true;
+	}
+	fset_fini(&keep);
+}
+
+void grid_keep_host_lacks(struct grid *g)
+{
+	size_t kept = 0;
+
+	for (size_t r = 0; r < g->nrows; r++) {
+		bool lacks = false;
+		for (size_t c = 0; c < g->ncols && !lacks; c++)
+			lacks = grid_cell(g, r, c) == CELL_HOST_LACKS;
+		if (!lacks)
+			continue;
+		g->rows[kept] = g->rows[r];
+		g->row_differs[kept] = g->row_differs[r];
+		kept++;
+	}
+	g->nrows = kept;
+}
+
+const struct cpu_def *model_best_version(const struct dataset *ds, const struct mdata *md,
+					 const char *base, const struct host *h)
+{
+	struct vec vers = VEC_INIT;
+	struct fset blk = FSET_INIT;
+	const struct cpu_def *best = NULL;
+
+	model_versions(md, base, &vers);
+	for (size_t i = vers.n; i-- > 0 && !best;) {
+		struct model_view vmv;
+		model_view_init(ds, md, vers.v[i], &vmv);
+		if (model_usable(&vmv, h, &blk) == USABLE_YES)
+			best = vers.v[i];
+	}
+	fset_fini(&blk);
+	vec_fini(&vers, NULL);
+	return best;
 }

@@ -72,4 +72,37 @@ struct grid *grid_new(enum grid_kind kind, const struct ftable *ft, const char *
 struct grid_col *grid_add_col(struct grid *g, const char *title, const char *sub);
 void grid_free(struct grid *g);
 
+/* Grid builders: the columns of the CLI's `grid` modes and the TUI's grid
+ * pane (rows are made by grid_finish, which the caller runs).  Columns
+ * mark what 'host' lacks (host may be NULL).  On failure they return NULL
+ * with e set (unknown model, unknown machine type, no versions). */
+
+/* Every version of the family of model 'name' under md; titles are the
+ * versioned names, sub lines the aliases standing for each version. */
+struct grid *grid_build_versions(const struct dataset *ds, const struct mdata *md, const char *name,
+				 const struct host *host, struct err *e);
+/* Model 'name' on each machine type (names or aliases); machines == NULL
+ * means every machine type of the dataset that has data, in natural
+ * order of their names.  Titles are the machine types, sub lines the
+ * versioned name the model resolves to there. */
+struct grid *grid_build_machines(const struct dataset *ds, const char *const *machines, size_t n,
+				 const char *name, const struct host *host, struct err *e);
+/* Models side by side under md (sub line: the versioned name of an alias). */
+struct grid *grid_build_models(const struct dataset *ds, const struct mdata *md,
+			       const char *const *names, size_t n, const struct host *host,
+			       struct err *e);
+/* Host columns (what each host can provide) after the model columns; the
+ * host columns keep only the features of the model columns, so the rows
+ * are the models' features. */
+void grid_add_hosts(struct grid *g, const struct host *const *hosts, const char *const *labels,
+		    size_t n);
+/* Keep only rows some column's host lacks (cells CELL_HOST_LACKS), after
+ * grid_finish. */
+void grid_keep_host_lacks(struct grid *g);
+
+/* The newest version of the family 'base' under md that is usable on h
+ * (model_usable == USABLE_YES), or NULL. */
+const struct cpu_def *model_best_version(const struct dataset *ds, const struct mdata *md,
+					 const char *base, const struct host *h);
+
 #endif
