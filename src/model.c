@@ -561,7 +561,11 @@ const struct mdata *dataset_resolve_machine(const struct dataset *ds, const char
 			return md;
 		if (ds->mdatas.n == 1)
 			return vec_get(&ds->mdatas, 0);
-		err_set(e, NULL, 0, "no default machine type in this data; pick one with --machine");
+		if (m)
+			err_set(e, NULL, 0, "no CPU data for the default machine type '%s'", m->name);
+		else
+			err_set(e, NULL, 0,
+				"no default machine type in this data; pick one with --machine");
 		return NULL;
 	}
 	md = dataset_find_mdata(ds, name);
