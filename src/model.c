@@ -675,11 +675,20 @@ bool model_lookup(const struct dataset *ds, const struct mdata *md, const char *
 		model_view_init(ds, md, d, mv);
 		return true;
 	}
+	sb_addf(&sb, "unknown CPU model '%s'", name);
+	for (size_t i = 0; i < md->defs.n; i++) {
+		d = vec_get(&md->defs, i);
+		if (str_eq(d->type_name, name)) {
+			/* QOM type names are not accepted by -cpu */
+			sb_addf(&sb, "; did you mean '%s'?", d->name);
+			goto done;
+		}
+	}
 	names = xcalloc(md->defs.n + 1, sizeof(*names));
 	for (size_t i = 0; i < md->defs.n; i++)
 		names[i] = ((const struct cpu_def *)vec_get(&md->defs, i))->name;
-	sb_addf(&sb, "unknown CPU model '%s'", name);
 	suggest(&sb, name, names, md->defs.n);
+done:
 	err_set(e, NULL, 0, "%s", sb_str(&sb));
 	sb_fini(&sb);
 	free(names);
