@@ -1,0 +1,421 @@
+/* test_snapshot.c - snapshot writer and reader: a round trip of real QEMU
+ * 7.2 data, the compact pool, and every kind of malformed input. */
+#include "testutil.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "qmp_json.h"
+#include "snapshot.h"
+
+#define QDIR "tests/data/qmp/"
+
+struct fx {
+	struct ftable *ft;
+	struct dataset *ds;
+};
+
+static const char *estr(const struct err *e)
+{
+	static char buf[2048];
+
+	return err_str(e, buf, sizeof(buf));
+}
+
+static void load(struct fx *f, const char *rel, const char *machine)
+{
+	struct err e;
+
+	err_clear(&e);
+	if (!qmp_load_into_dataset(test_path(rel), machine, f->ds, &e))
+		fail_msg("%s", estr(&e));
+}
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+
+	f->ft = ftable_new(ARCH_X86_64);
+	f->ds = dataset_new(ARCH_X86_64, f->ft);
+	load(f, QDIR "machines.json", "none");
+	load(f, QDIR "definitions-pc-q35-7.2.json", "pc-q35-7.2");
+	load(f, QDIR "transcript-pc-q35-7.2-Haswell.jsonl", "pc-q35-7.2");
+	load(f, QDIR "definitions-pc-i440fx-2.0.json", "pc-i440fx-2.0");
+	load(f, QDIR "transcript-pc-i440fx-2.0-Haswell.jsonl", "pc-i440fx-2.0");
+	/* pc-i440fx-7.2 has the same CPU data as pc-q35-7.2 in QEMU 7.2; reuse
+	 * the q35 captures to exercise the shared lists */
+	load(f, QDIR "definitions-pc-q35-7.2.json", "pc-i440fx-7.2");
+	load(f, QDIR "transcript-pc-q35-7.2-Haswell.jsonl", "pc-i440fx-7.2");
+	f->ds->accel = strdup("tcg");
+	f->ds->binary = strdup("qemu-system-x86_64");
+	f->ds->captured = strdup("2026-11-22T01:26:00Z");
+	vec_push(&f->ds->missing, strdup("expansions of pc-q35-2.4"));
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+
+	dataset_free(f->ds);
+	ftable_free(f->ft);
+	free(f);
+	return 0;
+}
+
+static struct dataset *parse_ok(struct fx *f, const char *text)
+{
+	struct err e;
+	struct dataset *ds;
+
+	err_clear(&e);
+	ds = snapshot_parse("s.json", text, strlen(text), f->ft, &e);
+	if (!ds)
+		fail_msg("%s", estr(&e));
+	return ds;
+}
+
+static void expect_error(struct fx *f, const char *text, const char *msg)
+{
+	struct err e;
+	struct dataset *ds;
+
+	err_clear(&e);
+	ds = snapshot_parse("s.json", text, strlen(text), f->ft, &e);
+	if (ds) {
+		dataset_free(ds);
+		fail_msg("parsed, expected: %s", msg);
+	}
+	assert_string_equal(estr(&e), msg);
+}
+
+static void same_defs(const struct mdata *a, const struct mdata *b)
+{
+	assert_int_equal(a->defs.n, b->defs.n);
+	for (size_t i = 0; i < a->defs.n; i++) {
+		const struct cpu_def *x = vec_get(&a->defs, i), *y = vec_get(&b->defs, i);
+		assert_string_equal(x->name, y->name);
+		assert_true(str_eq(x->type_name, y->type_name));
+		assert_true(str_eq(x->alias_of, y->alias_of));
+		assert_int_equal(x->is_static, y->is_static);
+		assert_int_equal(x->migration_safe, y->migration_safe);
+		assert_int_equal(x->deprecated, y->deprecated);
+		assert_int_equal(x->unavail_known, y->unavail_known);
+		assert_int_equal(x->nunavail, y->nunavail);
+		for (size_t k = 0; k < x->nunavail; k++)
+			assert_string_equal(x->unavail_names[k], y->unavail_names[k]);
+		assert_true(fset_equal(&x->unavailable, &y->unavailable));
+	}
+}
+
+static void test_round_trip(void **state)
+{
+	struct fx *f = *state;
+	char *json = snapshot_to_json(f->ds), *again;
+	struct dataset *ds = parse_ok(f, json);
+	static const char *const machines[] = {"pc-q35-7.2", "pc-i440fx-2.0", "pc-i440fx-7.2"};
+	const struct machine *m;
+
+	assert_string_equal(ds->qemu_version, "7.2.22");
+	assert_string_equal(ds->qemu_package, "Debian 1:7.2+dfsg-7+deb12u18+b3");
+	assert_string_equal(ds->accel, "tcg");
+	assert_string_equal(ds->binary, "qemu-system-x86_64");
+	assert_string_equal(ds->captured, "2026-11-22T01:26:00Z");
+	assert_string_equal(ds->source, "s.json");
+	assert_int_equal(ds->arch, ARCH_X86_64);
+	assert_int_equal(ds->missing.n, 1);
+	assert_string_equal(vec_get(&ds->missing, 0), "expansions of pc-q35-2.4");
+	assert_int_equal(ds->machines.n, 59);
+	m = dataset_machine(ds, "pc");
+	assert_string_equal(m->name, "pc-i440fx-7.2");
+	assert_true(m->is_default);
+	assert_string_equal(m->default_cpu_type, "qemu64-x86_64-cpu");
+	assert_true(dataset_machine(ds, "pc-i440fx-1.5")->deprecated);
+	for (size_t i = 0; i < ARRAY_LEN(machines); i++) {
+		const struct mdata *a = dataset_find_mdata(f->ds, machines[i]);
+		const struct mdata *b = dataset_find_mdata(ds, machines[i]);
+		assert_non_null(b);
+		same_defs(a, b);
+		for (int full = 0; full < 2; full++) {
+			const struct expansion *xa = dataset_expansion(f->ds, a, "Haswell", full);
+			const struct expansion *xb = dataset_expansion(ds, b, "Haswell", full);
+			assert_non_null(xb);
+			assert_true(expansion_equal(xa, xb));
+		}
+	}
+	/* real facts survive */
+	assert_string_equal(mdata_def(dataset_find_mdata(ds, "pc-q35-7.2"), "Haswell")->alias_of,
+			    "Haswell-v1");
+	assert_null(mdata_def(dataset_find_mdata(ds, "pc-i440fx-2.0"), "Haswell")->alias_of);
+	assert_string_equal(expansion_prop(dataset_expansion(ds, dataset_find_mdata(ds, "pc-q35-7.2"),
+							     "Haswell", true), "lbr-fmt"),
+			    "18446744073709551552");
+	assert_false(fset_has(&dataset_expansion(ds, dataset_find_mdata(ds, "pc-i440fx-2.0"),
+						 "Haswell", true)->on,
+			      ftable_lookup(f->ft, "abm")->id));
+	/* writing what was read gives the same text */
+	again = snapshot_to_json(ds);
+	assert_string_equal(again, json);
+	free(again);
+	free(json);
+	dataset_free(ds);
+}
+
+static void test_compact_form(void **state)
+{
+	struct fx *f = *state;
+	char *json = snapshot_to_json(f->ds);
+
+	/* identical lists are written once */
+	assert_non_null(strstr(json, "\n\"pc-i440fx-7.2\": \"pc-q35-7.2\""));
+	/* four distinct expansions; the old machine type's are deltas */
+	assert_non_null(strstr(json, "\n{\"of\": 0, "));
+	assert_non_null(strstr(json, "\n{\"of\": 1, "));
+	/* pc_compat_2_0..2_3: exactly these four features go off */
+	assert_non_null(strstr(json, "{\"of\": 0, \"off\": [\"arat\", \"f16c\", \"rdrand\", \"abm\"], \"props\": {\"check\": false, "));
+	assert_non_null(strstr(json, "{\"of\": 1, \"off\": [\"arat\", \"f16c\", \"rdrand\", \"abm\"], \"props\": {\"min-xlevel\": 2147483658, \"stepping\": 1}}"));
+	assert_null(strstr(json, "\n{\"of\": 2"));
+	assert_true(strlen(json) < 150000);
+	free(json);
+}
+
+static void test_write_load_arch(void **state)
+{
+	struct fx *f = *state;
+	char dir[] = "/tmp/cpuscope-snap-XXXXXX", path[128];
+	struct err e;
+	struct dataset *ds;
+	enum arch a = ARCH_S390X;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/x86_64.json", dir);
+	err_clear(&e);
+	assert_true(snapshot_write(f->ds, path, &e));
+	assert_true(snapshot_arch(path, &a, &e));
+	assert_int_equal(a, ARCH_X86_64);
+	ds = snapshot_load(path, f->ft, &e);
+	assert_non_null(ds);
+	assert_string_equal(ds->source, path);
+	assert_int_equal(ds->mdatas.n, 3);
+	dataset_free(ds);
+	/* a bad target leaves nothing behind */
+	snprintf(path, sizeof(path), "%s/no/such/dir.json", dir);
+	assert_false(snapshot_write(f->ds, path, &e));
+	snprintf(path, sizeof(path), "%s/x86_64.json", dir);
+	unlink(path);
+	assert_int_equal(rmdir(dir), 0);
+	assert_false(snapshot_arch("/nonexistent.json", &a, &e));
+	assert_string_equal(estr(&e), "/nonexistent.json: cannot open: No such file or directory");
+}
+
+static void test_minimal_and_arch(void **state)
+{
+	struct fx *f = *state;
+	struct dataset *ds;
+	struct err e;
+	enum arch a;
+	char path[] = "/tmp/cpuscope-snap-XXXXXX";
+	int fd;
+	const char *late = "{\"machines\": [], \"qemu\": {\"arch\": \"s390x\"}, "
+			   "\"format\": \"cpuscope-snapshot/1\"}";
+
+	ds = parse_ok(f, "{\"format\": \"cpuscope-snapshot/1\", \"qemu\": {\"arch\": \"x86_64\"}}");
+	assert_int_equal(ds->mdatas.n, 0);
+	assert_null(ds->qemu_version);
+	dataset_free(ds);
+	/* snapshot_arch when the header is not first */
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, late, strlen(late)), (ssize_t)strlen(late));
+	close(fd);
+	err_clear(&e);
+	assert_true(snapshot_arch(path, &a, &e));
+	assert_int_equal(a, ARCH_S390X);
+	unlink(path);
+}
+
+/* A hand-written delta chain: on/off/unset/props of "of" records. */
+static void test_delta_semantics(void **state)
+{
+	struct fx *f = *state;
+	const char *text =
+		"{\"format\": \"cpuscope-snapshot/1\", \"qemu\": {\"arch\": \"x86_64\"},\n"
+		"\"pool\": [\n"
+		"{\"name\": \"M\", \"on\": [\"sse2\", \"avx\"], \"off\": [\"avx2\", \"newfeat\"], "
+		"\"props\": {\"family\": 6, \"model-id\": \"A \\\"q\\\" \\u00e9\\ud83d\\ude00\", \"x\": [1, {\"y\": null}]}},\n"
+		"{\"of\": 0, \"on\": [\"avx2\"], \"off\": [\"avx\"], \"props\": {\"family\": 7}, "
+		"\"unset\": [\"sse2\", \"x\"]},\n"
+		"{\"of\": 1, \"name\": \"N\"}],\n"
+		"\"expansions\": {\"m\": {\"M\": {\"full\": 0, \"static\": 1}, \"N\": {\"full\": 2}},\n"
+		"\"m2\": \"m\"}}\n";
+	struct dataset *ds = parse_ok(f, text);
+	const struct mdata *md = dataset_find_mdata(ds, "m");
+	const struct expansion *a = dataset_expansion(ds, md, "M", true);
+	const struct expansion *b = dataset_expansion(ds, md, "M", false);
+	const struct expansion *c = dataset_expansion(ds, md, "N", true);
+	const struct feature *nf = ftable_lookup(f->ft, "newfeat");
+	unsigned sse2 = ftable_lookup(f->ft, "sse2")->id, avx = ftable_lookup(f->ft, "avx")->id;
+	unsigned avx2 = ftable_lookup(f->ft, "avx2")->id;
+	char buf[64];
+
+	assert_non_null(nf);
+	assert_true(nf->flags & FEAT_UNKNOWN);
+	assert_true(fset_has(&a->on, sse2) && fset_has(&a->on, avx) && !fset_has(&a->on, avx2));
+	assert_true(fset_has(&a->known, avx2) && fset_has(&a->known, nf->id));
+	assert_true(expansion_prop_str(a, "model-id", buf, sizeof(buf)));
+	assert_string_equal(buf, "A \"q\" \xc3\xa9\xf0\x9f\x98\x80");
+	assert_string_equal(expansion_prop(a, "x"), "[1, {\"y\": null}]");
+	assert_false(fset_has(&b->known, sse2));
+	assert_false(fset_has(&b->on, avx));
+	assert_true(fset_has(&b->known, avx));
+	assert_true(fset_has(&b->on, avx2));
+	assert_string_equal(expansion_prop(b, "family"), "7");
+	assert_null(expansion_prop(b, "x"));
+	assert_non_null(expansion_prop(b, "model-id"));
+	assert_string_equal(c->name, "N");
+	assert_true(fset_equal(&c->on, &b->on));
+	assert_string_equal(expansion_prop(c, "family"), "7");
+	/* m2 shares m's map */
+	assert_ptr_equal(dataset_expansion(ds, dataset_find_mdata(ds, "m2"), "N", true), c);
+	dataset_free(ds);
+}
+
+static void test_malformed(void **state)
+{
+	struct fx *f = *state;
+	char deep[300];
+	const char *hdr = "{\"format\": \"cpuscope-snapshot/1\", \"qemu\": {\"arch\": \"x86_64\"},\n";
+	char buf[1024];
+
+	expect_error(f, "", "s.json: empty file, not a cpuscope snapshot");
+	expect_error(f, "  \n\n", "s.json: empty file, not a cpuscope snapshot");
+	expect_error(f, "{\"format\": \"cpuscope-snapshot/1\",\n\"qemu\": {\"arch\": \"x86_64\"",
+		     "s.json:2: malformed JSON: unexpected end of input");
+	expect_error(f, "{\"format\": \"cpuscope-snapshot/1\",\n\"qemu\": {\"arch\": \"x86",
+		     "s.json:2: malformed JSON: unexpected end of input in a string");
+	expect_error(f, "\xff\xfe", "s.json:1: malformed JSON: unexpected byte 0xff");
+	expect_error(f, "{\"a\": tru}", "s.json:1: malformed JSON: unexpected character 't'");
+	expect_error(f, "{\"a\": 1,\n}", "s.json:2: malformed JSON: unexpected character '}'");
+	expect_error(f, "{\"a\" 1}", "s.json:1: malformed JSON: unexpected character '1'");
+	expect_error(f, "{\"a\": [1 2]}", "s.json:1: malformed JSON: unexpected character '2'");
+	expect_error(f, "{\"a\": 01}", "s.json:1: malformed JSON: unexpected character '1'");
+	expect_error(f, "{\"a\": 1.}", "s.json:1: malformed JSON: bad number");
+	expect_error(f, "{\"a\": \"x\ty\"}", "s.json:1: malformed JSON: control character in a string");
+	expect_error(f, "{\"a\": \"\\q\"}", "s.json:1: malformed JSON: bad escape in a string");
+	expect_error(f, "{\"a\": \"\\u12g4\"}", "s.json:1: malformed JSON: bad \\u escape");
+	expect_error(f, "{\"a\": \"\\u0000\"}", "s.json:1: malformed JSON: \\u0000 in a string");
+	expect_error(f, "{}\n{}", "s.json:2: malformed JSON: more data after the end of the document");
+	memset(deep, '[', 200);
+	deep[200] = '\0';
+	expect_error(f, deep, "s.json:1: malformed JSON: nesting deeper than 64 levels");
+	expect_error(f, "[1]", "s.json:1: not a cpuscope snapshot (expected a JSON object, found an array)");
+	expect_error(f, "{\"qemu\": {}}", "s.json:1: not a cpuscope snapshot (no \"format\")");
+	expect_error(f, "{\n\"format\": \"cpuscope-snapshot/9\"}",
+		     "s.json:2: unsupported snapshot format \"cpuscope-snapshot/9\" (expected \"cpuscope-snapshot/1\")");
+	expect_error(f, "{\"format\": 1}",
+		     "s.json:1: unsupported snapshot format 1 (expected \"cpuscope-snapshot/1\")");
+	expect_error(f, "{\"format\": \"cpuscope-snapshot/1\"}", "s.json:1: snapshot without \"qemu\"");
+	expect_error(f, "{\"format\": \"cpuscope-snapshot/1\", \"qemu\": []}",
+		     "s.json:1: \"qemu\" is an array, not an object");
+	expect_error(f, "{\"format\": \"cpuscope-snapshot/1\", \"qemu\": {}}",
+		     "s.json:1: snapshot without \"qemu\".\"arch\"");
+	expect_error(f, "{\"format\": \"cpuscope-snapshot/1\", \"qemu\": {\"arch\": \"arm\"}}",
+		     "s.json:1: unknown arch 'arm'");
+	expect_error(f, "{\"format\": \"cpuscope-snapshot/1\",\n\"qemu\": {\n\"arch\": \"s390x\"}}",
+		     "s.json:3: this snapshot is for s390x, but the x86_64 feature table was given");
+	expect_error(f, "{\"format\": \"cpuscope-snapshot/1\", \"qemu\": {\"arch\": \"x86_64\", \"version\": 7}}",
+		     "s.json:1: \"qemu\" \"version\" is a number, not a string");
+
+#define CASE(body, msg)                                   \
+	do {                                              \
+		snprintf(buf, sizeof(buf), "%s%s}", hdr, body); \
+		expect_error(f, buf, msg);               \
+	} while (0)
+	CASE("\"machines\": {}", "s.json:2: \"machines\" is an object, not an array");
+	CASE("\"machines\": [{\"alias\": \"pc\"}]", "s.json:2: machine 1 has no \"name\"");
+	CASE("\"machines\": [{\"name\": \"a\"},\n{\"name\": \"b\", \"is-default\": \"yes\"}]",
+	     "s.json:3: machine 2 \"is-default\" is a string, not a boolean");
+	CASE("\"definitions\": []", "s.json:2: \"definitions\" is an array, not an object");
+	CASE("\"definitions\": {\"m\": 5}", "s.json:2: definitions of 'm' is a number, not an array");
+	CASE("\"definitions\": {\"m\": \"n\"}",
+	     "s.json:2: definitions of 'm' refer to 'n', which has no list before it");
+	CASE("\"definitions\": {\"m\": [{}]}", "s.json:2: definition on 'm' has no \"name\"");
+	CASE("\"definitions\": {\"m\": [\n{\"name\": \"A\", \"static\": 1}]}",
+	     "s.json:3: definition 'A' on 'm' \"static\" is a number, not a boolean");
+	CASE("\"definitions\": {\"m\": [{\"name\": \"A\", \"unavailable-features\": [1]}]}",
+	     "s.json:2: definition 'A' on 'm' \"unavailable-features item\" is a number, not a string");
+	CASE("\"definitions\": {\"m\": [{\"name\": \"A\"},\n{\"name\": \"A\"}]}",
+	     "s.json:3: definition 'A' on 'm' appears twice");
+	CASE("\"pool\": {}", "s.json:2: \"pool\" is an object, not an array");
+	CASE("\"pool\": [\n{\"on\": []}]", "s.json:3: pool record 0 has neither \"name\" nor \"of\"");
+	CASE("\"pool\": [{\"name\": \"a\"},\n{\"of\": 1}]",
+	     "s.json:3: pool record 1: \"of\" must be the index of an earlier record");
+	CASE("\"pool\": [{\"name\": \"a\"}, {\"of\": -1}]",
+	     "s.json:2: pool record 1: \"of\" must be the index of an earlier record");
+	CASE("\"pool\": [{\"name\": \"a\", \"on\": \"sse\"}]",
+	     "s.json:2: pool record 0 \"on\" is a string, not an array");
+	CASE("\"pool\": [{\"name\": \"a\", \"off\": [true]}]",
+	     "s.json:2: pool record 0 \"off\" is a boolean, not a string");
+	CASE("\"pool\": [{\"name\": \"a\", \"props\": []}]",
+	     "s.json:2: pool record 0 \"props\" is an array, not an object");
+	CASE("\"pool\": [{\"name\": \"a\", \"unset\": [\"x\"]}]",
+	     "s.json:2: pool record 0: \"unset\" without \"of\"");
+	CASE("\"expansions\": {\"m\": []}", "s.json:2: expansions of 'm' is an array, not an object");
+	CASE("\"expansions\": {\"m\": \"k\"}",
+	     "s.json:2: expansions of 'm' refer to 'k', which has none before it");
+	CASE("\"expansions\": {\"m\": {\"A\": 3}}",
+	     "s.json:2: expansions of 'A' on 'm' is a number, not an object");
+	CASE("\"pool\": [{\"name\": \"a\"}],\n\"expansions\": {\"m\": {\"A\": {\"full\": 0, \"static\": 1}}}",
+	     "s.json:3: expansion \"static\" of 'A' on 'm' is not a pool index (0..0)");
+	CASE("\"expansions\": {\"m\": {\"A\": {\"full\": \"0\"}}}",
+	     "s.json:2: expansion \"full\" of 'A' on 'm' is not a pool index (0..0)");
+	CASE("\"missing\": [1]", "s.json:2: \"missing\" item is a number, not a string");
+#undef CASE
+}
+
+static void test_file_errors(void **state)
+{
+	struct fx *f = *state;
+	char path[] = "/tmp/cpuscope-snap-XXXXXX", msg[512];
+	struct err e;
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, (off_t)FILE_LIMIT_DEFAULT + 1), 0);
+	close(fd);
+	err_clear(&e);
+	assert_null(snapshot_load(path, f->ft, &e));
+	snprintf(msg, sizeof(msg), "%s: file too large (%llu bytes; the limit is %u)", path,
+		 (unsigned long long)FILE_LIMIT_DEFAULT + 1, FILE_LIMIT_DEFAULT);
+	assert_string_equal(estr(&e), msg);
+	/* empty file */
+	assert_int_equal(truncate(path, 0), 0);
+	assert_null(snapshot_load(path, f->ft, &e));
+	snprintf(msg, sizeof(msg), "%s: empty file, not a cpuscope snapshot", path);
+	assert_string_equal(estr(&e), msg);
+	unlink(path);
+	assert_null(snapshot_load("/nonexistent.json", f->ft, &e));
+	assert_string_equal(estr(&e), "/nonexistent.json: cannot open: No such file or directory");
+	assert_null(snapshot_load("/tmp", f->ft, &e));
+	assert_string_equal(estr(&e), "/tmp: is a directory, not a file");
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_compact_form, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_write_load_arch, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_minimal_and_arch, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_delta_semantics, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_file_errors, setup, teardown),
+	};
+
+	return TEST_RUN("snapshot", tests, argc, argv);
+}
