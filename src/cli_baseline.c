@@ -1,11 +1,273 @@
-/* cli_baseline.c - `cpuscope baseline` (placeholder until it lands). */
+/* cli_baseline.c - `cpuscope baseline [--features] [--migratable] FILE...` */
 #include "cli_internal.h"
 
+#include <stdlib.h>
+#include <string.h>
+
+#include "baseline.h"
 #include "cli.h"
+#include "emit.h"
+#include "guest.h"
+#include "xml_cpu.h"
+
+static const char baseline_help[] =
+	"usage: cpuscope baseline [--features] [--migratable] [--no-qemu-filter]\n"
+	"                         [--cpu-map DIR] [--format text|json] FILE...\n"
+	"\n"
+	"The guest CPU every given host can run, printed exactly as\n"
+	"`virsh -c qemu:///system cpu-baseline` prints it (libvirt 9.0 semantics):\n"
+	"the CPUs' common features, described by the closest libvirt model plus\n"
+	"require/disable features.  Each FILE (or - for standard input) is libvirt\n"
+	"capabilities XML, a domcapabilities file (its host-model CPU), a host <cpu>\n"
+	"(with <arch>), several <cpu> elements one after another, libvirt's <cpuTest>\n"
+	"wrapper, or a guest <cpu>/<domain> (model + require - disable).\n"
+	"  --features        list every feature of the model (virsh --features)\n"
+	"  --migratable      leave out features that block migration (invtsc, xsaves)\n"
+	"  --no-qemu-filter  keep cmt, mbm_total, mbm_local, osxsave and ospke, which\n"
+	"                    the QEMU driver drops (libvirt's generic baseline, as\n"
+	"                    test:///default and libvirt's own unit tests give it)\n"
+	"json: {\"xml\", \"model\", \"vendor\", \"fallback\", \"features\": [{\"name\", \"policy\"}],\n"
+	"       \"cpus\"}\n"
+	"Exit status: 0 success, 2 bad input or CPUs with nothing in common.\n";
+
+/* Read all of standard input. */
+static bool read_stdin(char **out, size_t *len, struct err *e)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char buf[65536];
+	size_t n;
+
+	while ((n = fread(buf, 1, sizeof(buf), stdin)) > 0) {
+		sb_addn(&sb, buf, n);
+		if (sb.len > FILE_LIMIT_DEFAULT) {
+			sb_fini(&sb);
+			return err_set(e, "-", 0, "standard input is larger than %u bytes",
+				       FILE_LIMIT_DEFAULT);
+		}
+	}
+	if (ferror(stdin)) {
+		sb_fini(&sb);
+		return err_set(e, "-", 0, "cannot read standard input");
+	}
+	*len = sb.len;
+	*out = sb.s ? sb_take(&sb) : xstrdup("");
+	return true;
+}
+
+/* The line of the k-th CPU of a file, found the way the readers find
+ * them (only needed for error messages): a domcapabilities host-model
+ * <mode>, else the k-th <cpu> element.  0 when not found. */
+static int cpu_line(const char *text, size_t k)
+{
+	const char *p = strstr(text, "<domainCapabilities");
+	const char *hit = NULL;
+	int line = 1;
+
+	if (p) {
+		hit = strstr(p, "'host-model'");
+		if (!hit)
+			hit = strstr(p, "\"host-model\"");
+	} else {
+		for (p = text; (p = strstr(p, "<cpu")) != NULL; p += 4) {
+			char c = p[4];
+			if (c != '>' && c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '/')
+				continue;
+			if (k-- == 0) {
+				hit = p;
+				break;
+			}
+		}
+	}
+	if (!hit)
+		return 0;
+	for (p = text; p < hit; p++)
+		if (*p == '\n')
+			line++;
+	return line;
+}
+
+static int fail_at(struct cli *c, const char *file, const char *text, size_t k,
+		   const struct err *e)
+{
+	int line = text ? cpu_line(text, k) : 0;
+
+	if (line > 0)
+		return cli_fail(c, "%s:%d: %s", file, line, e->msg);
+	return cli_fail(c, "%s: %s", file, e->msg);
+}
+
+static void host_free_item(void *p)
+{
+	host_free(p);
+}
+
+/* Fold every CPU of one file into the baseline. */
+static int add_file(struct cli *c, struct baseline *b, const char *file)
+{
+	struct vec hosts = VEC_INIT;
+	struct guest_cpu *g = NULL;
+	char *text = NULL;
+	size_t len = 0;
+	struct err e;
+	int rc = CLI_OK;
+
+	err_clear(&e);
+	if (!strcmp(file, "-") ? !read_stdin(&text, &len, &e)
+			       : !read_file_limited(file, FILE_LIMIT_DEFAULT, &text, &len, &e)) {
+		rc = cli_fail_err(c, &e);
+		goto out;
+	}
+	if (strstr(text, "<arch")) {
+		if (!xml_hosts_parse(file, text, len, c->ft, &hosts, &e)) {
+			rc = cli_fail_err(c, &e);
+			goto out;
+		}
+		for (size_t i = 0; i < hosts.n; i++) {
+			const struct host *h = vec_get(&hosts, i);
+			if (h->arch != ARCH_X86_64) {
+				err_set(&e, NULL, 0, "the CPU is %s; baseline works on x86_64 CPUs",
+					arch_name(h->arch));
+				rc = fail_at(c, file, text, i, &e);
+				goto out;
+			}
+			if (!baseline_add_host(b, h, &e)) {
+				rc = fail_at(c, file, text, i, &e);
+				goto out;
+			}
+		}
+	} else {
+		g = xml_guest_parse(file, text, len, &e);
+		if (!g) {
+			rc = cli_fail_err(c, &e);
+			goto out;
+		}
+		if (!baseline_add_guest(b, g, &e)) {
+			rc = fail_at(c, file, text, 0, &e);
+			goto out;
+		}
+	}
+out:
+	guest_cpu_free(g);
+	vec_fini(&hosts, host_free_item);
+	free(text);
+	return rc;
+}
+
+static void print_result(struct cli *c, const struct baseline_result *r)
+{
+	char *xml = emit_guest_xml(r->cpu, c->ft, 0);
+
+	if (c->format == FMT_JSON) {
+		json_object *o = json_object_new_object();
+		json_object *fa = json_object_new_array();
+		json_object_object_add(o, "xml", json_object_new_string(xml));
+		json_object_object_add(o, "model", json_str_or_null(r->cpu->model));
+		json_object_object_add(o, "vendor", json_str_or_null(r->cpu->vendor));
+		json_object_object_add(o, "fallback", json_object_new_string(
+			cpu_fallback_name(r->cpu->fallback)));
+		for (size_t i = 0; i < r->cpu->features.n; i++) {
+			const struct guest_feature *gf = vec_get(&r->cpu->features, i);
+			json_object *fo = json_object_new_object();
+			json_object_object_add(fo, "name", json_object_new_string(gf->name));
+			json_object_object_add(fo, "policy", json_object_new_string(
+				policy_name(gf->policy)));
+			json_object_array_add(fa, fo);
+		}
+		json_object_object_add(o, "features", fa);
+		json_object_object_add(o, "cpus", json_object_new_int64((int64_t)r->ncpus));
+		print_json(c, o);
+		json_object_put(o);
+	} else {
+		/* virsh prints the XML and then an empty line. */
+		fprintf(c->out, "%s\n", xml);
+	}
+	free(xml);
+}
 
 int cmd_baseline(struct cli *c, int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	return cli_fail(c, "baseline: not implemented yet");
+	struct baseline_opts o = { false, false, true };
+	struct baseline b;
+	struct baseline_result r;
+	struct vec files = VEC_INIT;
+	struct err e;
+	bool had_stdin = false;
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	memset(&b, 0, sizeof(b));
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (is_help(a)) {
+			fputs(baseline_help, c->out);
+			rc = CLI_OK;
+			goto out;
+		} else if (!strcmp(a, "--features")) {
+			o.expand_features = true;
+		} else if (!strcmp(a, "--migratable")) {
+			o.migratable = true;
+		} else if (!strcmp(a, "--no-qemu-filter")) {
+			o.qemu_filter = false;
+		} else if (a[0] == '-' && a[1]) {
+			rc = cli_fail(c, "baseline: unknown option '%s' (see cpuscope baseline --help)", a);
+			goto out;
+		} else {
+			if (!strcmp(a, "-")) {
+				if (had_stdin) {
+					rc = cli_fail(c, "baseline: standard input (-) given twice");
+					goto out;
+				}
+				had_stdin = true;
+			}
+			vec_push(&files, argv[i]);
+		}
+	}
+	if (!files.n) {
+		rc = cli_fail(c, "baseline: which CPUs? (usage: cpuscope baseline [--features] "
+			      "[--migratable] FILE...)");
+		goto out;
+	}
+	if (c->format != FMT_TEXT && c->format != FMT_JSON) {
+		rc = cli_fail(c, "baseline: --format takes text or json");
+		goto out;
+	}
+	if (c->host_file || c->local) {
+		rc = cli_fail(c, "baseline: the hosts are the FILE arguments; --host and --local do "
+			      "not apply");
+		goto out;
+	}
+	rc = cli_load_ft(c);
+	if (rc != CLI_OK)
+		goto out;
+	if (c->arch != ARCH_X86_64) {
+		rc = cli_fail(c, "baseline: only x86_64 is supported (libvirt asks QEMU itself on "
+			      "s390x)");
+		goto out;
+	}
+	rc = cli_load_map(c);
+	if (rc != CLI_OK)
+		goto out;
+	baseline_init(&b, c->map);
+	for (size_t i = 0; i < files.n; i++) {
+		rc = add_file(c, &b, files.v[i]);
+		if (rc != CLI_OK)
+			goto out;
+	}
+	err_clear(&e);
+	if (!baseline_finish(&b, &o, &r, &e)) {
+		if (files.n == 1)
+			rc = cli_fail(c, "%s: %s", (const char *)files.v[0], e.msg);
+		else
+			rc = cli_fail(c, "baseline of %zu CPUs from %zu files: %s", b.n, files.n,
+				      e.msg);
+		goto out;
+	}
+	print_result(c, &r);
+	rc = CLI_OK;
+out:
+	baseline_result_fini(&r);
+	if (b.map)
+		baseline_fini(&b);
+	vec_fini(&files, NULL);
+	return rc;
 }
