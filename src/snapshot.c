@@ -394,10 +394,12 @@ static struct jv *parse_container(struct jparser *jp, struct jv *v, int depth)
 done:
 	v->n = jp->sn - base;
 	v->items = arena_alloc(jp, (v->n + 1) * sizeof(*v->items));
-	memcpy(v->items, jp->stack + base, v->n * sizeof(*v->items));
+	if (v->n)
+		memcpy(v->items, jp->stack + base, v->n * sizeof(*v->items));
 	if (obj) {
 		v->keys = arena_alloc(jp, (v->n + 1) * sizeof(*v->keys));
-		memcpy(v->keys, jp->kstack + base, v->n * sizeof(*v->keys));
+		if (v->n)
+			memcpy(v->keys, jp->kstack + base, v->n * sizeof(*v->keys));
 	}
 	jp->sn = base;
 	return v;
