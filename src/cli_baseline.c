@@ -96,6 +96,38 @@ static int fail_at(struct cli *c, const char *file, const char *text, size_t k,
 	return cli_fail(c, "%s: %s", file, e->msg);
 }
 
+/* libvirt knows features only by its map's spelling ("sse4.1", never
+ * "sse4-1"), while the host reader accepts every spelling: check the names
+ * of host <cpu> features as written.  Returns the line of the first
+ * unknown one (its name in name), or 0. */
+static int unknown_spelling(const struct cpu_map *map, const char *text, char *name, size_t size)
+{
+	const char *p = text, *seen = text;
+	int line = 1;
+
+	while ((p = strstr(p, "<feature")) != NULL) {
+		const char *a = p + 8, *end = strchr(p, '>');
+		const char *q = NULL;
+		size_t n;
+
+		p += 8;
+		if (!end || (*a != ' ' && *a != '\t' && *a != '\n' && *a != '\r'))
+			continue;
+		q = strstr(a, "name=");
+		if (!q || q > end || (q[5] != '\'' && q[5] != '"'))
+			continue;
+		n = strcspn(q + 6, q[5] == '\'' ? "'" : "\"");
+		snprintf(name, size, "%.*s", (int)n, q + 6);
+		if (cpu_map_feature(map, name))
+			continue;
+		for (; seen < q; seen++)
+			if (*seen == '\n')
+				line++;
+		return line;
+	}
+	return 0;
+}
+
 static void host_free_item(void *p)
 {
 	host_free(p);
@@ -121,6 +153,14 @@ static int add_file(struct cli *c, struct baseline *b, const char *file)
 		if (!xml_hosts_parse(file, text, len, c->ft, &hosts, &e)) {
 			rc = cli_fail_err(c, &e);
 			goto out;
+		}
+		if (!strstr(text, "<domainCapabilities")) {
+			char name[256];
+			int line = unknown_spelling(c->map, text, name, sizeof(name));
+			if (line) {
+				rc = cli_fail(c, "%s:%d: Unknown CPU feature %s", file, line, name);
+				goto out;
+			}
 		}
 		for (size_t i = 0; i < hosts.n; i++) {
 			const struct host *h = vec_get(&hosts, i);
