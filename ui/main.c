@@ -1,9 +1,24 @@
 /* main.c - entry point: the command line, or the TUI on a terminal. */
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
+#include "keys.h"
+#include "tui.h"
 
 int main(int argc, char **argv)
 {
-	return cli_main(argc, argv, stdout, stderr);
+	/* --list-keys is the TUI's: the key table, generated (keys.c) */
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--")) {
+			break;
+		} else if (!strcmp(argv[i], "--list-keys")) {
+			keys_list(stdout, false);
+			return 0;
+		} else if (!strcmp(argv[i], "--list-keys=markdown")) {
+			keys_list(stdout, true);
+			return 0;
+		}
+	}
+	return cli_run(argc, argv, stdout, stderr, tui_run);
 }

@@ -1,0 +1,1151 @@
+/* app.c - the explorer's state: view-models built from core calls, the
+ * guest CPU with undo, saving, key dispatch (see app.h). */
+#include "app.h"
+
+#include <dirent.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <curses.h>
+
+#include "cli_internal.h"
+#include "compare.h"
+#include "cpu_map.h"
+#include "emit.h"
+#include "err.h"
+#include "logic.h"
+
+/* ---- small helpers ----------------------------------------------------- */
+
+void app_status(struct app *a, enum role role, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(a->status, sizeof(a->status), fmt, ap);
+	va_end(ap);
+	a->status_role = role;
+	a->need_redraw = true;
+}
+
+struct view *app_view(struct app *a, enum view_id id)
+{
+	return &a->views[id];
+}
+
+struct model_row *app_selected_model(struct app *a)
+{
+	struct view *v = &a->views[V_MODELS];
+
+	if (!a->nshown)
+		return NULL;
+	if (v->sel >= a->nshown)
+		v->sel = a->nshown - 1;
+	return &a->models[a->shown[v->sel]];
+}
+
+const char *policy_letter(enum policy p)
+{
+	static const char *const letters[POLICY__COUNT] = { " ", "F", "R", "O", "D", "X" };
+
+	return (unsigned)p < POLICY__COUNT ? letters[p] : "?";
+}
+
+enum policy app_policy_of(const struct app *a, const struct feature *f)
+{
+	const struct guest_feature *gf;
+
+	if (!a->guest || !f)
+		return POLICY_NONE;
+	gf = guest_cpu_feature(a->guest, feature_libvirt_name(f));
+	if (!gf)
+		gf = guest_cpu_feature(a->guest, f->name);
+	return gf ? gf->policy : POLICY_NONE;
+}
+
+static struct guest_cpu *guest_clone(const struct guest_cpu *g)
+{
+	struct guest_cpu *c = guest_cpu_new();
+
+	c->mode = g->mode;
+	c->match = g->match;
+	c->check = g->check;
+	c->fallback = g->fallback;
+	c->model = g->model ? xstrdup(g->model) : NULL;
+	c->vendor_id = g->vendor_id ? xstrdup(g->vendor_id) : NULL;
+	c->vendor = g->vendor ? xstrdup(g->vendor) : NULL;
+	c->migratable = g->migratable;
+	c->has_topology = g->has_topology;
+	c->sockets = g->sockets;
+	c->dies = g->dies;
+	c->clusters = g->clusters;
+	c->cores = g->cores;
+	c->threads = g->threads;
+	c->host_cpu = g->host_cpu;
+	for (size_t i = 0; i < g->features.n; i++) {
+		const struct guest_feature *f = g->features.v[i];
+		guest_cpu_set_policy(c, f->name, f->policy);
+	}
+	return c;
+}
+
+/* The UI's own memory of how the model was chosen travels with undo. */
+struct undo_rec {
+	struct guest_cpu *g;
+	char *base, *chosen;
+	int version;
+};
+
+static void undo_rec_free(void *p)
+{
+	struct undo_rec *u = p;
+
+	if (!u)
+		return;
+	guest_cpu_free(u->g);
+	free(u->base);
+	free(u->chosen);
+	free(u);
+}
+
+void app_guest_checkpoint(struct app *a)
+{
+	struct undo_rec *u = xcalloc(1, sizeof(*u));
+
+	u->g = guest_clone(a->guest);
+	u->base = a->g_base ? xstrdup(a->g_base) : NULL;
+	u->chosen = a->g_chosen ? xstrdup(a->g_chosen) : NULL;
+	u->version = a->g_version;
+	vec_push(&a->undo, u);
+	if (a->undo.n > 200) {
+		undo_rec_free(a->undo.v[0]);
+		memmove(a->undo.v, a->undo.v + 1, (a->undo.n - 1) * sizeof(*a->undo.v));
+		a->undo.n--;
+	}
+	a->dirty = true;
+}
+
+bool app_guest_undo(struct app *a)
+{
+	struct undo_rec *u;
+
+	if (!a->undo.n)
+		return false;
+	u = a->undo.v[--a->undo.n];
+	guest_cpu_free(a->guest);
+	free(a->g_base);
+	free(a->g_chosen);
+	a->guest = u->g;
+	a->g_base = u->base;
+	a->g_chosen = u->chosen;
+	a->g_version = u->version;
+	free(u);
+	a->dirty = a->undo.n > 0;
+	return true;
+}
+
+/* ---- models ------------------------------------------------------------ */
+
+static int model_row_cmp(const void *pa, const void *pb)
+{
+	const struct model_row *ra = pa, *rb = pb;
+	int c = str_casecmp(ra->mv.name, rb->mv.name);
+
+	return c ? c : strcmp(ra->mv.name, rb->mv.name);
+}
+
+static void build_models(struct app *a)
+{
+	struct fset blockers = FSET_INIT;
+	const struct mdata *md = a->md;
+
+	a->models = xcalloc(md->defs.n + 1, sizeof(*a->models));
+	a->nmodels = 0;
+	for (size_t i = 0; i < md->defs.n; i++) {
+		struct model_row *r = &a->models[a->nmodels++];
+		r->def = vec_get(&md->defs, i);
+		model_view_init(a->ds, md, r->def, &r->mv);
+		r->usable = model_usable(&r->mv, a->host, &blockers);
+		r->nblockers = r->usable == USABLE_NO ? fset_count(&blockers) : 0;
+		r->level = r->mv.full ? x86_level(a->ft, &r->mv.full->on) : -1;
+		r->vendor = strstr(r->mv.vendor, "Intel") ? 0 : strstr(r->mv.vendor, "AMD") ? 1 : 2;
+	}
+	qsort(a->models, a->nmodels, sizeof(*a->models), model_row_cmp);
+	/* model_view points into itself (base_buf): re-init after moving */
+	for (size_t i = 0; i < a->nmodels; i++)
+		model_view_init(a->ds, md, a->models[i].def, &a->models[i].mv);
+	a->shown = xcalloc(a->nmodels + 1, sizeof(*a->shown));
+	fset_fini(&blockers);
+}
+
+void app_apply_filters(struct app *a)
+{
+	const char *keep = NULL;
+	struct model_row *cur = app_selected_model(a);
+	struct view *v = &a->views[V_MODELS];
+
+	if (cur)
+		keep = cur->mv.name;
+	a->nshown = 0;
+	for (size_t i = 0; i < a->nmodels; i++) {
+		const struct model_row *r = &a->models[i];
+		if (a->f_usable == 1 && r->usable != USABLE_YES)
+			continue;
+		if (a->f_usable == 0 && r->usable != USABLE_NO)
+			continue;
+		if (a->f_vendor >= 0 && r->vendor != a->f_vendor)
+			continue;
+		if (a->f_hide_deprecated && r->def->deprecated)
+			continue;
+		a->shown[a->nshown++] = i;
+	}
+	v->sel = 0;
+	for (size_t i = 0; keep && i < a->nshown; i++)
+		if (!strcmp(a->models[a->shown[i]].mv.name, keep))
+			v->sel = i;
+	v->top = 0;
+}
+
+bool app_select_model(struct app *a, const char *name)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < a->nshown; i++) {
+			if (!strcmp(a->models[a->shown[i]].mv.name, name)) {
+				a->views[V_MODELS].sel = i;
+				app_handle_reaction(a, RE_MODEL);
+				return true;
+			}
+		}
+		/* not shown: clear the filters and try again */
+		a->f_usable = -1;
+		a->f_vendor = -1;
+		a->f_hide_deprecated = false;
+		app_apply_filters(a);
+	}
+	return false;
+}
+
+/* ---- grid -------------------------------------------------------------- */
+
+void app_load_extra_hosts(struct app *a)
+{
+	char dir[PATH_MAX + 16];
+	struct dirent **ents = NULL;
+	int n;
+
+	if (a->extra_loaded)
+		return;
+	a->extra_loaded = true;
+	snprintf(dir, sizeof(dir), "%s/hosts", a->cli->datadir);
+	n = scandir(dir, &ents, NULL, alphasort);
+	for (int i = 0; i < n; i++) {
+		const char *nm = ents[i]->d_name;
+		char path[PATH_MAX + 300];
+		struct err e;
+		struct host *h;
+		if (nm[0] == '.' || (!str_endswith(nm, ".xml") && !str_endswith(nm, ".json")))
+			goto next;
+		snprintf(path, sizeof(path), "%s/%s", dir, nm);
+		if (a->cli->host_file && !strcmp(path, a->cli->host_file))
+			goto next;
+		err_clear(&e);
+		h = host_load(path, a->ft, &e);
+		if (!h)
+			goto next;
+		if (h->arch != a->ds->arch || (!h->resolved && (!a->map || !host_resolve(h, a->map, &e)))) {
+			host_free(h);
+			goto next;
+		}
+		vec_push(&a->extra_hosts, h);
+		vec_push(&a->extra_labels, xstrdup(nm));
+next:
+		free(ents[i]);
+	}
+	free(ents);
+}
+
+void app_rebuild_grid(struct app *a)
+{
+	struct model_row *m = app_selected_model(a);
+	struct err e;
+	struct grid *g = NULL;
+
+	grid_free(a->grid);
+	a->grid = NULL;
+	a->grid_err[0] = '\0';
+	if (!m) {
+		snprintf(a->grid_err, sizeof(a->grid_err), "no model selected (the filters hide them all)");
+		return;
+	}
+	err_clear(&e);
+	switch (a->grid_kind) {
+	case GRID_VERSIONS:
+		g = grid_build_versions(a->ds, a->md, m->mv.name, a->host, &e);
+		break;
+	case GRID_MACHINES:
+		g = grid_build_machines(a->ds, NULL, 0, m->mv.name, a->host, &e);
+		break;
+	case GRID_MODELS: {
+		const char **names = xcalloc(a->pinned.n + 2, sizeof(*names));
+		size_t n = 0;
+		bool have = false;
+		for (size_t i = 0; i < a->pinned.n; i++) {
+			names[n++] = a->pinned.v[i];
+			have |= !strcmp(a->pinned.v[i], m->mv.name);
+		}
+		if (!have)
+			names[n++] = m->mv.name;
+		g = grid_build_models(a->ds, a->md, names, n, a->host, &e);
+		free(names);
+		break;
+	}
+	case GRID_HOSTS: {
+		const struct host **hs;
+		const char **labels;
+		size_t n = 0;
+		const char *name = m->mv.name;
+		app_load_extra_hosts(a);
+		hs = xcalloc(a->extra_hosts.n + 2, sizeof(*hs));
+		labels = xcalloc(a->extra_hosts.n + 2, sizeof(*labels));
+		if (a->host && a->host->resolved) {
+			hs[n] = a->host;
+			labels[n++] = "this host";
+		}
+		for (size_t i = 0; i < a->extra_hosts.n; i++) {
+			hs[n] = a->extra_hosts.v[i];
+			labels[n++] = a->extra_labels.v[i];
+		}
+		g = grid_build_models(a->ds, a->md, &name, 1, a->host, &e);
+		if (g)
+			grid_add_hosts(g, hs, labels, n);
+		free(hs);
+		free(labels);
+		break;
+	}
+	}
+	if (!g) {
+		char buf[1200];
+		snprintf(a->grid_err, sizeof(a->grid_err), "%s", err_str(&e, buf, sizeof(buf)));
+		return;
+	}
+	grid_finish(g, a->grid_only_diff);
+	if (a->grid_only_lacks)
+		grid_keep_host_lacks(g);
+	a->grid = g;
+	view_clamp(&a->views[V_GRID], a);
+}
+
+/* ---- guest ------------------------------------------------------------- */
+
+static void set_guest_model_name(struct app *a)
+{
+	const char *name = a->g_chosen;
+	char buf[160];
+
+	if (!a->g_chosen)
+		return;
+	if (a->g_version < 0) {
+		const struct cpu_def *d = model_best_version(a->ds, a->md, a->g_base, a->host);
+		if (d)
+			name = d->name;
+	} else if (a->g_version > 0) {
+		snprintf(buf, sizeof(buf), "%s-v%d", a->g_base, a->g_version);
+		name = buf;
+	}
+	free(a->guest->model);
+	a->guest->model = xstrdup(name);
+}
+
+void app_use_model(struct app *a, const char *name)
+{
+	struct model_view mv;
+
+	if (!model_lookup(a->ds, a->md, name, &mv, NULL))
+		return;
+	app_guest_checkpoint(a);
+	free(a->g_chosen);
+	free(a->g_base);
+	a->g_chosen = xstrdup(name);
+	a->g_base = xstrdup(mv.base);
+	a->g_version = 0;
+	if (a->guest->mode != MODE_CUSTOM && a->guest->mode != MODE_HOST_MODEL)
+		a->guest->mode = MODE_CUSTOM;
+	set_guest_model_name(a);
+}
+
+void app_cycle_version(struct app *a)
+{
+	struct vec vers = VEC_INIT;
+	int maxv = 0;
+
+	if (!a->g_base) {
+		app_status(a, R_WARN, "no model yet: press Enter on a model in the list (1)");
+		return;
+	}
+	model_versions(a->md, a->g_base, &vers);
+	for (size_t i = 0; i < vers.n; i++) {
+		int v = model_version_of(((const struct cpu_def *)vers.v[i])->name, NULL, 0);
+		if (v > maxv)
+			maxv = v;
+	}
+	vec_fini(&vers, NULL);
+	app_guest_checkpoint(a);
+	/* as chosen -> best -> v1 .. vN -> as chosen */
+	if (a->g_version == 0)
+		a->g_version = -1;
+	else if (a->g_version < 0)
+		a->g_version = maxv ? 1 : 0;
+	else if (a->g_version < maxv)
+		a->g_version++;
+	else
+		a->g_version = 0;
+	if (a->g_version < 0 && !model_best_version(a->ds, a->md, a->g_base, a->host))
+		app_status(a, R_WARN, "best: no version of %s is usable on %s; keeping %s", a->g_base,
+			   a->host_label, a->g_chosen);
+	set_guest_model_name(a);
+}
+
+void app_cycle_policy(struct app *a, const struct feature *f, bool clear)
+{
+	static const enum policy next[POLICY__COUNT] = {
+		[POLICY_NONE] = POLICY_REQUIRE, [POLICY_REQUIRE] = POLICY_OPTIONAL,
+		[POLICY_OPTIONAL] = POLICY_DISABLE, [POLICY_DISABLE] = POLICY_FORBID,
+		[POLICY_FORBID] = POLICY_FORCE, [POLICY_FORCE] = POLICY_NONE,
+	};
+	enum policy p = app_policy_of(a, f), np = clear ? POLICY_NONE : next[p];
+
+	if (!f || (clear && p == POLICY_NONE))
+		return;
+	app_guest_checkpoint(a);
+	guest_cpu_set_policy(a->guest, f->name, POLICY_NONE);
+	guest_cpu_set_policy(a->guest, feature_libvirt_name(f), np);
+	app_status(a, R_DEFAULT, "%s: %s", feature_libvirt_name(f),
+		   np == POLICY_NONE ? "no policy (as the model has it)" : policy_name(np));
+}
+
+void app_rebuild_guest(struct app *a)
+{
+	struct model_view mv;
+	bool have_model = false;
+	const char *why = NULL;
+	struct vec notes = VEC_INIT;
+
+	/* the editor's rows: the model's features and the host's, and any
+	 * feature with a policy */
+	grid_free(a->g_rows);
+	a->g_rows = grid_new(GRID_MODELS, a->ft, "guest");
+	struct grid_col *mc = grid_add_col(a->g_rows, "model", NULL);
+	mc->host = a->host;
+	if (a->guest->model && a->guest->mode == MODE_CUSTOM &&
+	    model_lookup(a->ds, a->md, a->guest->model, &mv, NULL) && mv.full) {
+		fset_copy(&mc->on, &mv.full->on);
+		mc->has_data = true;
+		have_model = true;
+	}
+	struct grid_col *hc = grid_add_col(a->g_rows, "host", NULL);
+	if (a->host && a->host->resolved) {
+		fset_copy(&hc->on, &a->host->features);
+		hc->has_data = true;
+	}
+	struct grid_col *pc = grid_add_col(a->g_rows, "policy", NULL);
+	for (size_t i = 0; i < a->guest->features.n; i++) {
+		const struct guest_feature *gf = a->guest->features.v[i];
+		const struct feature *f = ftable_lookup(a->ft, gf->name);
+		if (f)
+			fset_add(&pc->on, f->id);
+	}
+	(void)have_model;
+	grid_finish(a->g_rows, false);
+	view_clamp(&a->views[V_GUEST], a);
+
+	/* output */
+	free(a->out_text);
+	a->out_text = NULL;
+	if (a->out_qemu) {
+		char *q = emit_qemu_cpu(a->guest, a->ft, a->host, &notes, &why);
+		a->out_text = q ? xasprintf("-cpu %s\n", q) : xasprintf("(no -cpu value: %s)\n",
+									  why ? why : "?");
+		free(q);
+	} else {
+		a->out_text = emit_guest_xml(a->guest, a->ft, 0);
+	}
+	vec_fini(&a->lints, free);
+	guest_lint(a->guest, a->ds, a->md, a->host, a->map, &a->lints);
+	for (size_t i = 0; i < notes.n; i++)
+		vec_push(&a->lints, notes.v[i]);
+	vec_fini(&notes, NULL);
+
+	/* verdict: can the host run it (libvirt's compare) */
+	free(a->verdict);
+	a->verdict = NULL;
+	if (!a->host || !a->map || !a->host->resolved) {
+		a->verdict = xstrdup("no host to compare with (give --host FILE)");
+		a->verdict_role = R_DIM;
+	} else if (a->guest->mode == MODE_CUSTOM && !a->guest->model) {
+		a->verdict = xstrdup("no model yet: press Enter on a model in the list");
+		a->verdict_role = R_DIM;
+	} else if (a->guest->mode != MODE_CUSTOM) {
+		a->verdict = xasprintf("%s: the host decides the CPU when the guest starts",
+				       cpu_mode_name(a->guest->mode));
+		a->verdict_role = R_GOOD;
+	} else {
+		struct cmp_report r;
+		struct err e;
+		memset(&r, 0, sizeof(r));
+		err_clear(&e);
+		if (!cpu_compare(a->host, a->guest, a->map, &r, &e)) {
+			char buf[1200];
+			a->verdict = xasprintf("cannot compare: %s", err_str(&e, buf, sizeof(buf)));
+			a->verdict_role = R_WARN;
+		} else if (r.result == CMP_INCOMPATIBLE) {
+			a->verdict = xasprintf("%s: %s", cmp_result_name(r.result),
+					       r.message ? r.message : "the host cannot run it");
+			a->verdict_role = R_BLOCKED;
+		} else {
+			a->verdict = xasprintf("%s: the host can run this CPU", cmp_result_name(r.result));
+			a->verdict_role = R_GOOD;
+		}
+		cmp_report_fini(&r);
+	}
+	a->views[V_OUTPUT].top = a->views[V_OUTPUT].top; /* keep the scroll position */
+	view_clamp(&a->views[V_OUTPUT], a);
+}
+
+/* ---- explain ------------------------------------------------------------ */
+
+static void fix_free(void *p)
+{
+	struct fix *f = p;
+
+	if (!f)
+		return;
+	free(f->label);
+	free(f->model);
+	vec_fini(&f->disable, free);
+	free(f);
+}
+
+static struct fix *fix_add(struct app *a, enum cpu_mode mode, const char *model, char *label)
+{
+	struct fix *f = xcalloc(1, sizeof(*f));
+
+	f->mode = mode;
+	f->model = model ? xstrdup(model) : NULL;
+	f->label = label;
+	vec_push(&a->fixes, f);
+	return f;
+}
+
+#define LINE(...) vec_push(&a->explain_lines, xasprintf(__VA_ARGS__))
+
+void app_rebuild_explain(struct app *a)
+{
+	struct model_row *m = app_selected_model(a);
+	struct fset blk = FSET_INIT;
+	char loc[64];
+
+	vec_fini(&a->explain_lines, free);
+	vec_fini(&a->fixes, fix_free);
+	if (!m) {
+		LINE("no model selected");
+		return;
+	}
+	enum usable u = model_usable(&m->mv, a->host, &blk);
+	if (m->mv.is_alias)
+		LINE("#%s (stands for %s on %s)", m->mv.name, m->mv.resolved, a->md->machine);
+	else
+		LINE("#%s on %s", m->mv.name, a->md->machine);
+	LINE("vendor %s, x86-64 level %s, %s%s%s", m->mv.vendor[0] ? m->mv.vendor : "-",
+	     m->level > 0 ? (m->level == 1 ? "v1" : m->level == 2 ? "v2" : m->level == 3 ? "v3" : "v4") :
+	     "below v1", m->def->is_static ? "static" : "not static",
+	     m->def->migration_safe ? ", migration-safe" : "", m->def->deprecated ? ", deprecated" : "");
+	LINE("%s", "");
+	if (u == USABLE_YES) {
+		LINE("!ok%s can run %s as it is.", a->host_label, m->mv.name);
+	} else if (u == USABLE_UNKNOWN) {
+		LINE("!warn%s: not known whether the host can run %s (no host data; give --host FILE)",
+		     m->mv.name, m->mv.name);
+	} else {
+		LINE("!bad%s cannot run %s: it lacks %zu feature%s the model needs.", a->host_label,
+		     m->mv.name, fset_count(&blk), fset_count(&blk) == 1 ? "" : "s");
+		LINE("%s", "");
+		LINE("#Blocking features");
+		for (int id = fset_next(&blk, 0); id >= 0; id = fset_next(&blk, (unsigned)id + 1)) {
+			const struct feature *f = ftable_get(a->ft, (unsigned)id);
+			const char *where = feature_location(f, loc, sizeof(loc));
+			LINE("!lack %s (%s%s%s): %s", feature_libvirt_name(f), f->group, where[0] ? ", " : "",
+			     where, f->desc ? f->desc : "no description");
+		}
+	}
+	LINE("%s", "");
+	LINE("#What you can do (Enter applies to the guest editor)");
+	a->fix_first_line = a->explain_lines.n;
+
+	/* the newest usable version, by the alias that stands for it when
+	 * there is one (libvirt before 10.10 knows only those) */
+	const struct cpu_def *best = model_best_version(a->ds, a->md, m->mv.base, a->host);
+	if (u == USABLE_YES) {
+		fix_add(a, MODE_CUSTOM, m->mv.name, xasprintf("use %s as it is", m->mv.name));
+	}
+	if (best && strcmp(best->name, m->mv.resolved)) {
+		const char *alias = NULL;
+		for (size_t i = 0; i < a->md->defs.n; i++) {
+			const struct cpu_def *d = vec_get(&a->md->defs, i);
+			if (d->alias_of && !strcmp(d->alias_of, best->name) && strcmp(d->name, m->mv.base))
+				alias = d->name;
+		}
+		if (alias)
+			fix_add(a, MODE_CUSTOM, alias,
+				xasprintf("switch to %s (= %s), the newest version of %s this host can run",
+					  alias, best->name, m->mv.base));
+		else
+			fix_add(a, MODE_CUSTOM, best->name,
+				xasprintf("switch to %s, the newest version of %s this host can run",
+					  best->name, m->mv.base));
+	}
+	if (u == USABLE_NO && !fset_empty(&blk)) {
+		struct strbuf sb = STRBUF_INIT, skip = STRBUF_INIT;
+		size_t n = 0;
+		struct fix *f = fix_add(a, MODE_CUSTOM, m->mv.name, NULL);
+		for (int id = fset_next(&blk, 0); id >= 0; id = fset_next(&blk, (unsigned)id + 1)) {
+			const struct feature *ft = ftable_get(a->ft, (unsigned)id);
+			if (!ft->libvirt) {
+				/* libvirt XML cannot name it: nothing to disable there */
+				sb_addf(&skip, "%s%s", skip.len ? ", " : "", ft->name);
+				continue;
+			}
+			vec_push(&f->disable, xstrdup(feature_libvirt_name(ft)));
+			if (n < 6)
+				sb_addf(&sb, "%s%s", n ? ", " : "", feature_libvirt_name(ft));
+			n++;
+		}
+		if (n > 6)
+			sb_addf(&sb, ", ... (%zu more)", n - 6);
+		f->label = xasprintf("keep %s and disable what the host lacks (%zu policy change%s: %s)%s%s%s",
+				     m->mv.name, n, n == 1 ? "" : "s", sb_str(&sb),
+				     skip.len ? "; libvirt has no name for " : "", sb_str(&skip),
+				     skip.len ? ", so it stays" : "");
+		sb_fini(&sb);
+		sb_fini(&skip);
+	}
+	if (a->host && a->host->kind == HOST_DOMCAPS && a->host->host_model_supported)
+		fix_add(a, MODE_HOST_MODEL, NULL,
+			xasprintf("use host-model: the host's own CPU model (%s), migratable between "
+				  "hosts alike", a->host->model ? a->host->model : "?"));
+	else
+		fix_add(a, MODE_HOST_MODEL, NULL,
+			xstrdup("use host-model: libvirt picks the closest model to the host"));
+	fix_add(a, MODE_HOST_PASSTHROUGH, NULL,
+		xstrdup("use host-passthrough: everything the host has (not migratable to other CPUs)"));
+	for (size_t i = 0; i < a->fixes.n; i++) {
+		const struct fix *f = a->fixes.v[i];
+		LINE("%zu. %s", i + 1, f->label);
+	}
+	fset_fini(&blk);
+	a->explain_fresh = true;
+}
+
+#undef LINE
+
+void app_apply_fix(struct app *a, size_t i)
+{
+	const struct fix *f;
+
+	if (i >= a->fixes.n)
+		return;
+	f = a->fixes.v[i];
+	if (f->model) {
+		app_use_model(a, f->model); /* checkpoints */
+	} else {
+		app_guest_checkpoint(a);
+	}
+	a->guest->mode = f->mode;
+	if (f->mode != MODE_CUSTOM) {
+		free(a->guest->model);
+		a->guest->model = NULL;
+		while (a->guest->features.n) {
+			const struct guest_feature *gf = a->guest->features.v[0];
+			char *name = xstrdup(gf->name);
+			guest_cpu_set_policy(a->guest, name, POLICY_NONE);
+			free(name);
+		}
+	}
+	for (size_t k = 0; k < f->disable.n; k++)
+		guest_cpu_set_policy(a->guest, f->disable.v[k], POLICY_DISABLE);
+	app_status(a, R_GOOD, "applied: %s", f->label);
+	app_handle_reaction(a, RE_GUEST);
+	a->page = PAGE_GUEST;
+	app_focus(a, V_OUTPUT);
+}
+
+/* ---- saving ------------------------------------------------------------- */
+
+bool app_save(struct app *a, const char *path, bool overwrite)
+{
+	struct stat st;
+	struct err e;
+	char buf[1200];
+
+	if (!overwrite && stat(path, &st) == 0) {
+		free(a->save_path);
+		a->save_path = xstrdup(path);
+		a->popup = POP_CONFIRM_OVERWRITE;
+		a->need_redraw = true;
+		return false;
+	}
+	err_clear(&e);
+	if (!a->out_text || a->out_text[0] == '(') {
+		app_status(a, R_ERROR, "nothing to save: %s", a->out_text ? a->out_text : "no output");
+		return false;
+	}
+	const char *text = a->out_text;
+	size_t len = strlen(text);
+	if (a->out_qemu && str_startswith(text, "-cpu ")) {
+		text += 5; /* the value only, as `cpuscope build --format qemu` prints it */
+		len -= 5;
+	}
+	if (!write_file_atomic(path, text, len, &e)) {
+		app_status(a, R_ERROR, "save failed: %s", err_str(&e, buf, sizeof(buf)));
+		return false;
+	}
+	free(a->save_path);
+	a->save_path = xstrdup(path);
+	a->dirty = false;
+	app_status(a, R_GOOD, "saved %s to %s", a->out_qemu ? "the -cpu value" : "the <cpu> XML", path);
+	return true;
+}
+
+/* ---- init / fini ------------------------------------------------------ */
+
+static const struct view_ops *const all_ops[V__COUNT] = {
+	[V_MODELS] = &models_ops, [V_GRID] = &grid_ops, [V_GUEST] = &guest_ops,
+	[V_OUTPUT] = &output_ops, [V_EXPLAIN] = &explain_ops, [V_GLOSSARY] = &glossary_ops,
+	[V_HELP] = &help_ops,
+};
+
+void app_init(struct app *a, struct cli *c)
+{
+	memset(a, 0, sizeof(*a));
+	a->cli = c;
+	a->ft = c->ft;
+	a->ds = c->ds;
+	a->md = c->md;
+	a->host = c->host;
+	a->map = c->map;
+	if (c->host) {
+		const char *s = c->host->source ? c->host->source : host_kind_name(c->host->kind);
+		const char *slash = strrchr(s, '/');
+		snprintf(a->host_label, sizeof(a->host_label), "%s", slash ? slash + 1 : s);
+	} else {
+		snprintf(a->host_label, sizeof(a->host_label), "%s", c->ds->accel ? c->ds->accel :
+			 "the accelerator");
+	}
+	for (int i = 0; i < V__COUNT; i++)
+		a->views[i].ops = all_ops[i];
+	a->f_usable = -1;
+	a->f_vendor = -1;
+	a->grid_kind = GRID_VERSIONS;
+	a->guest = guest_cpu_new();
+	a->focus = V_MODELS;
+	a->page = PAGE_GRID;
+	build_models(a);
+	app_apply_filters(a);
+	app_rebuild_grid(a);
+	app_rebuild_guest(a);
+	app_rebuild_explain(a);
+	a->need_redraw = true;
+	app_status(a, R_DEFAULT, "%zu models on %s; ? help, T tour, q quit", a->nmodels, a->md->machine);
+}
+
+void app_fini(struct app *a)
+{
+	free(a->models);
+	free(a->shown);
+	vec_fini(&a->pinned, free);
+	grid_free(a->grid);
+	grid_free(a->g_rows);
+	vec_fini(&a->extra_hosts, (void (*)(void *))host_free);
+	vec_fini(&a->extra_labels, free);
+	guest_cpu_free(a->guest);
+	free(a->g_base);
+	free(a->g_chosen);
+	vec_fini(&a->undo, undo_rec_free);
+	free(a->out_text);
+	vec_fini(&a->lints, free);
+	free(a->verdict);
+	free(a->save_path);
+	vec_fini(&a->explain_lines, free);
+	vec_fini(&a->fixes, fix_free);
+	for (size_t i = 0; i < a->nhelp; i++)
+		free(a->help_lines[i]);
+	free(a->help_lines);
+	sb_fini(&a->input);
+	free(a->search);
+}
+
+/* ---- reactions and actions ---------------------------------------------- */
+
+void app_handle_reaction(struct app *a, unsigned re)
+{
+	if (re & RE_FILTER) {
+		app_apply_filters(a);
+		re |= RE_MODEL;
+	}
+	if (re & (RE_MODEL | RE_GRID))
+		app_rebuild_grid(a);
+	if (re & RE_MODEL)
+		app_rebuild_explain(a);
+	if (re & RE_GUEST)
+		app_rebuild_guest(a);
+	if (re)
+		a->need_redraw = true;
+}
+
+static void open_help(struct app *a)
+{
+	struct view *v = &a->views[V_HELP];
+
+	for (size_t i = 0; i < a->nhelp; i++)
+		free(a->help_lines[i]);
+	free(a->help_lines);
+	a->help_lines = NULL;
+	a->help_for = a->focus;
+	a->nhelp = keys_help_lines(a->views[a->focus].ops->keymap, &a->help_lines);
+	v->sel = v->top = 0;
+	a->popup = POP_HELP;
+}
+
+static void search_step(struct app *a, bool forward, bool include_current)
+{
+	struct view *v = &a->views[a->popup == POP_HELP ? V_HELP : a->focus];
+	size_t n = v->ops->rows(a);
+	const char *needle = a->prompt == PROMPT_SEARCH ? sb_str(&a->input) : a->search;
+
+	if (!v->ops->match) {
+		app_status(a, R_WARN, "the %s pane cannot be searched", v->ops->name);
+		return;
+	}
+	if (!needle || !*needle || !n)
+		return;
+	for (size_t k = include_current ? 0 : 1; k <= n; k++) {
+		size_t i = forward ? (v->sel + k) % n : (v->sel + n - k % n) % n;
+		if (v->ops->match(a, i, needle)) {
+			bool wrapped = forward ? i < v->sel : i > v->sel;
+			v->sel = i;
+			if (v->sel < v->top || v->sel >= v->top + (size_t)(v->page_rows > 0 ? v->page_rows : 1))
+				v->top = v->sel > (size_t)v->page_rows / 2 ? v->sel - (size_t)v->page_rows / 2 : 0;
+			view_clamp(v, a);
+			if (v->ops->on_select)
+				app_handle_reaction(a, v->ops->on_select(v, a));
+			if (a->prompt != PROMPT_SEARCH)
+				app_status(a, R_DEFAULT, "/%s%s", needle, wrapped ? " (wrapped)" : "");
+			a->need_redraw = true;
+			return;
+		}
+	}
+	app_status(a, R_WARN, "not found: %s", needle);
+}
+
+static void start_prompt(struct app *a, enum prompt_kind k, const char *initial)
+{
+	a->prompt = k;
+	sb_reset(&a->input);
+	if (initial)
+		sb_add(&a->input, initial);
+	a->search_origin = a->views[a->popup == POP_HELP ? V_HELP : a->focus].sel;
+	a->need_redraw = true;
+}
+
+static void prompt_key(struct app *a, int key)
+{
+	if (key == 27) {
+		if (a->prompt == PROMPT_SEARCH)
+			a->views[a->popup == POP_HELP ? V_HELP : a->focus].sel = a->search_origin;
+		a->prompt = PROMPT_NONE;
+		app_status(a, R_DEFAULT, "cancelled");
+		app_handle_reaction(a, a->focus == V_MODELS ? RE_MODEL : RE_REDRAW);
+		return;
+	}
+	if (key == '\n' || key == '\r' || key == KEY_ENTER) {
+		enum prompt_kind k = a->prompt;
+		a->prompt = PROMPT_NONE;
+		if (k == PROMPT_SEARCH) {
+			free(a->search);
+			a->search = xstrdup(sb_str(&a->input));
+			search_step(a, true, true);
+		} else if (k == PROMPT_SAVE && a->input.len) {
+			app_save(a, sb_str(&a->input), false);
+		}
+		a->need_redraw = true;
+		return;
+	}
+	if (key == KEY_BACKSPACE || key == 127 || key == 8) {
+		if (a->input.len) {
+			/* drop one UTF-8 character */
+			do
+				a->input.len--;
+			while (a->input.len && ((unsigned char)a->input.s[a->input.len] & 0xc0) == 0x80);
+			a->input.s[a->input.len] = '\0';
+		}
+	} else if (key >= 32 && key < 256 && key != 127) {
+		sb_addc(&a->input, (char)key);
+	} else {
+		return;
+	}
+	if (a->prompt == PROMPT_SEARCH) {
+		a->views[a->popup == POP_HELP ? V_HELP : a->focus].sel = a->search_origin;
+		search_step(a, true, true);
+	}
+	a->need_redraw = true;
+}
+
+static void tour_show(struct app *a, int step)
+{
+	char *text;
+
+	if (step < 0)
+		step = 0;
+	if ((size_t)step >= tour_steps()) {
+		a->popup = POP_NONE;
+		app_status(a, R_GOOD, "tour finished; T starts it again, ? shows every key");
+		return;
+	}
+	a->tour_step = step;
+	a->popup = POP_TOUR;
+	text = tour_enter(a, (size_t)step);
+	for (size_t i = 0; i < a->nhelp; i++)
+		free(a->help_lines[i]);
+	free(a->help_lines);
+	/* split the text into lines */
+	struct vec v = VEC_INIT;
+	for (char *s = text, *nl; s && *s; s = nl ? nl + 1 : NULL) {
+		nl = strchr(s, '\n');
+		vec_push(&v, xstrndup(s, nl ? (size_t)(nl - s) : strlen(s)));
+		if (!nl)
+			break;
+	}
+	free(text);
+	a->help_lines = (char **)v.v;
+	a->nhelp = v.n;
+	a->need_redraw = true;
+}
+
+void app_action(struct app *a, enum action act)
+{
+	struct view *v = &a->views[a->focus];
+	unsigned re;
+
+	if (act == ACT_NONE)
+		return;
+	/* the focused view first */
+	re = v->ops->on_action ? v->ops->on_action(v, a, act) : 0;
+	if (re & RE_HANDLED) {
+		app_handle_reaction(a, re & ~RE_HANDLED);
+		a->need_redraw = true;
+		return;
+	}
+	switch (act) {
+	case ACT_QUIT:
+		if (a->dirty) {
+			a->popup = POP_CONFIRM_QUIT;
+		} else {
+			a->quit = true;
+		}
+		break;
+	case ACT_HELP:
+		open_help(a);
+		break;
+	case ACT_TOUR:
+		tour_show(a, 0);
+		break;
+	case ACT_PANE_MODELS:
+		app_focus(a, V_MODELS);
+		break;
+	case ACT_PANE_GRID:
+		a->page = PAGE_GRID;
+		app_focus(a, V_GRID);
+		break;
+	case ACT_PANE_GUEST:
+		a->page = PAGE_GUEST;
+		app_focus(a, V_GUEST);
+		break;
+	case ACT_EXPLAIN:
+	case ACT_PANE_EXPLAIN:
+		a->page = PAGE_EXPLAIN;
+		app_focus(a, V_EXPLAIN);
+		break;
+	case ACT_PANE_GLOSSARY:
+		a->page = PAGE_GLOSSARY;
+		app_focus(a, V_GLOSSARY);
+		break;
+	case ACT_NEXT_PANE:
+	case ACT_PREV_PANE: {
+		enum view_id order[3];
+		int n = 0, cur = 0;
+		order[n++] = V_MODELS;
+		switch (a->page) {
+		case PAGE_GRID: order[n++] = V_GRID; break;
+		case PAGE_GUEST: order[n++] = V_GUEST; order[n++] = V_OUTPUT; break;
+		case PAGE_EXPLAIN: order[n++] = V_EXPLAIN; break;
+		default: order[n++] = V_GLOSSARY; break;
+		}
+		for (int i = 0; i < n; i++)
+			if (order[i] == a->focus)
+				cur = i;
+		cur = act == ACT_NEXT_PANE ? (cur + 1) % n : (cur + n - 1) % n;
+		app_focus(a, order[cur]);
+		break;
+	}
+	case ACT_REDRAW:
+		a->full_redraw = true;
+		break;
+	case ACT_CANCEL:
+		if (a->search) {
+			free(a->search);
+			a->search = NULL;
+		}
+		app_status(a, R_DEFAULT, "%s", "");
+		break;
+	case ACT_UP:
+	case ACT_DOWN:
+	case ACT_PAGE_UP:
+	case ACT_PAGE_DOWN:
+	case ACT_FIRST:
+	case ACT_LAST:
+		app_handle_reaction(a, view_move(v, a, act));
+		break;
+	case ACT_SEARCH:
+		if (!v->ops->match) {
+			app_status(a, R_WARN, "the %s pane cannot be searched", v->ops->name);
+			break;
+		}
+		start_prompt(a, PROMPT_SEARCH, NULL);
+		break;
+	case ACT_SEARCH_NEXT:
+	case ACT_SEARCH_PREV:
+		if (!a->search)
+			app_status(a, R_WARN, "no search yet: press / first");
+		else
+			search_step(a, act == ACT_SEARCH_NEXT, false);
+		break;
+	case ACT_SAVE:
+		if (!a->out_text || a->out_text[0] == '(' ||
+		    (a->guest->mode == MODE_CUSTOM && !a->guest->model)) {
+			app_status(a, R_WARN, "nothing to save yet: press Enter on a model first");
+			break;
+		}
+		start_prompt(a, PROMPT_SAVE, a->save_path ? a->save_path :
+			     a->out_qemu ? "guest-cpu.txt" : "guest-cpu.xml");
+		break;
+	case ACT_UNDO:
+		if (app_guest_undo(a)) {
+			app_status(a, R_DEFAULT, "undone (%zu more to undo)", a->undo.n);
+			app_handle_reaction(a, RE_GUEST);
+		} else {
+			app_status(a, R_WARN, "nothing to undo");
+		}
+		break;
+	case ACT_OUTPUT_TOGGLE:
+		a->out_qemu = !a->out_qemu;
+		app_status(a, R_DEFAULT, "output: %s", a->out_qemu ? "QEMU -cpu value" : "libvirt <cpu> XML");
+		app_handle_reaction(a, RE_GUEST);
+		break;
+	case ACT_COPY:
+		if (a->out_text) {
+			term_osc52(a->out_text);
+			app_status(a, R_GOOD, "copied the %s to the clipboard (OSC 52)",
+				   a->out_qemu ? "-cpu value" : "XML");
+		}
+		break;
+	case ACT_PROBE:
+		app_status(a, R_WARN, "probe: not in this build yet; run `cpuscope probe --qemu BINARY "
+			   "--out FILE` and start with --snapshot FILE");
+		break;
+	case ACT_PIN:
+	case ACT_POLICY:
+	case ACT_POLICY_CLEAR:
+		app_status(a, R_WARN, "%s: not here (%s pane)", action_name(act), v->ops->name);
+		break;
+	default:
+		break;
+	}
+	a->need_redraw = true;
+}
+
+void app_key(struct app *a, int key)
+{
+	enum action act;
+
+	if (key == KEY_RESIZE) {
+		a->full_redraw = true;
+		a->need_redraw = true;
+		return;
+	}
+	if (key == KEY_MOUSE) {
+		app_mouse(a);
+		return;
+	}
+	if (a->prompt != PROMPT_NONE) {
+		prompt_key(a, key);
+		return;
+	}
+	switch (a->popup) {
+	case POP_CONFIRM_QUIT:
+	case POP_CONFIRM_OVERWRITE:
+		act = keys_lookup(KM_PROMPT, key);
+		if (act == ACT_YES) {
+			enum popup p = a->popup;
+			a->popup = POP_NONE;
+			if (p == POP_CONFIRM_QUIT)
+				a->quit = true;
+			else
+				app_save(a, a->save_path, true);
+		} else if (act == ACT_NO) {
+			bool q = a->popup == POP_CONFIRM_QUIT;
+			a->popup = POP_NONE;
+			app_status(a, R_DEFAULT, "%s", q ? "not quitting" : "not saved");
+		}
+		a->need_redraw = true;
+		return;
+	case POP_HELP: {
+		struct view *v = &a->views[V_HELP];
+		act = keys_lookup(KM_GLOBAL, key);
+		if (act == ACT_CANCEL || act == ACT_HELP || act == ACT_QUIT) {
+			a->popup = POP_NONE;
+		} else if (act == ACT_SEARCH) {
+			start_prompt(a, PROMPT_SEARCH, NULL);
+		} else if (act == ACT_SEARCH_NEXT || act == ACT_SEARCH_PREV) {
+			if (a->search)
+				search_step(a, act == ACT_SEARCH_NEXT, false);
+		} else {
+			view_move(v, a, act);
+		}
+		a->need_redraw = true;
+		return;
+	}
+	case POP_TOUR:
+		act = keys_lookup(KM_TOUR, key);
+		if (act == ACT_ACTIVATE || act == ACT_RIGHT || act == ACT_SEARCH_NEXT)
+			tour_show(a, a->tour_step + 1);
+		else if (act == ACT_TOUR_BACK || act == ACT_LEFT)
+			tour_show(a, a->tour_step - 1);
+		else if (act == ACT_CANCEL || act == ACT_QUIT || act == ACT_TOUR) {
+			a->popup = POP_NONE;
+			app_status(a, R_DEFAULT, "tour closed; T starts it again");
+		}
+		a->need_redraw = true;
+		return;
+	default:
+		break;
+	}
+	act = keys_lookup(app_keymap(a), key);
+	if (act == ACT_NONE) {
+		char kb[32];
+		app_status(a, R_DIM, "%s: no action here (? shows the keys)", keys_name(key, kb, sizeof(kb)));
+		return;
+	}
+	app_action(a, act);
+}

@@ -1,0 +1,233 @@
+/* app.h - the explorer's state, its views, and what they share.
+ *
+ * The app lends the core data (dataset, machine type, host, cpu_map) from
+ * the struct cli that loaded it, and turns it into view-models (model
+ * rows, the feature grid, the guest CPU's output) that the views paint.
+ * Views are a small ops table (tig's view/view_ops); handlers return
+ * reaction flags and never paint (htop): only the loop paints.
+ *
+ * Ownership: app_fini() frees everything the app owns; the core data
+ * belongs to the cli.
+ */
+#ifndef CPUSCOPE_UI_APP_H
+#define CPUSCOPE_UI_APP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "feature.h"
+#include "guest.h"
+#include "host.h"
+#include "keys.h"
+#include "logic.h"
+#include "model.h"
+#include "term.h"
+#include "util.h"
+
+struct cli;
+struct cpu_map;
+struct app;
+struct view;
+
+/* Reaction flags returned by handlers. */
+enum {
+	RE_HANDLED = 1u << 0,
+	RE_REDRAW = 1u << 1,
+	RE_GUEST = 1u << 2,  /* the guest CPU changed: output, lints, verdict */
+	RE_MODEL = 1u << 3,  /* the selected model changed: grid, explain */
+	RE_GRID = 1u << 4,   /* grid mode or filters changed */
+	RE_FILTER = 1u << 5, /* model filters changed */
+};
+
+enum view_id { V_MODELS, V_GRID, V_GUEST, V_OUTPUT, V_EXPLAIN, V_GLOSSARY, V_HELP, V__COUNT };
+enum page { PAGE_GRID, PAGE_GUEST, PAGE_EXPLAIN, PAGE_GLOSSARY, PAGE__COUNT };
+
+struct view_ops {
+	const char *name;  /* "models", shown in the status bar and dumps */
+	const char *title; /* pane title */
+	enum keymap keymap;
+	const char *help;  /* what the pane shows (context help) */
+	size_t (*rows)(struct app *a);
+	void (*draw)(struct view *v, struct app *a, const struct rect *r, bool focused);
+	unsigned (*on_action)(struct view *v, struct app *a, enum action act);
+	/* Does row match the search text?  NULL: the pane cannot be searched. */
+	bool (*match)(struct app *a, size_t row, const char *needle);
+	/* Selection moved onto row (NULL: nothing to do). */
+	unsigned (*on_select)(struct view *v, struct app *a);
+};
+
+struct view {
+	const struct view_ops *ops;
+	size_t sel, top;  /* selected row, first row shown */
+	size_t left;      /* horizontal scroll: first grid column shown */
+	size_t col;       /* grid: the selected column */
+	int page_rows;    /* body rows at the last paint (for PgUp/PgDn) */
+	struct rect last; /* where it was painted last (mouse) */
+	int body_y;       /* screen row of row 'top' at the last paint */
+};
+
+/* One model of the models list. */
+struct model_row {
+	const struct cpu_def *def;
+	struct model_view mv;
+	enum usable usable;
+	size_t nblockers;
+	int level;
+	int vendor; /* 0 Intel, 1 AMD, 2 other */
+};
+
+enum popup { POP_NONE, POP_HELP, POP_CONFIRM_QUIT, POP_CONFIRM_OVERWRITE, POP_TOUR };
+enum prompt_kind { PROMPT_NONE, PROMPT_SEARCH, PROMPT_SAVE };
+
+struct fix {
+	char *label;
+	char *model;     /* model to switch to, or NULL */
+	enum cpu_mode mode;
+	struct vec disable; /* char *: features to disable */
+};
+
+struct app {
+	/* core data, lent by the cli */
+	struct cli *cli;
+	struct ftable *ft;
+	struct dataset *ds;
+	const struct mdata *md;
+	const struct host *host;
+	const struct cpu_map *map;
+	char host_label[256];
+
+	/* models list */
+	struct model_row *models;
+	size_t nmodels;
+	size_t *shown; /* indices into models after the filters */
+	size_t nshown;
+	int f_usable;  /* -1 all, 1 usable, 0 not usable */
+	int f_vendor;  /* -1 all, 0 Intel, 1 AMD, 2 other */
+	bool f_hide_deprecated;
+	struct vec pinned; /* char *: model names */
+
+	/* feature grid */
+	enum grid_kind grid_kind;
+	bool grid_only_diff, grid_only_lacks;
+	struct grid *grid;
+	char grid_err[512];
+	struct vec extra_hosts; /* struct host *, owned: the files in data/hosts, for GRID_HOSTS */
+	struct vec extra_labels; /* char *, owned */
+	bool extra_loaded;
+
+	/* guest CPU */
+	struct guest_cpu *guest;
+	char *g_base;     /* model family ("Haswell") */
+	char *g_chosen;   /* the model name as chosen in the list */
+	int g_version;    /* -1 best, 0 the name as chosen, N: -vN */
+	struct vec undo;  /* struct guest_cpu * snapshots */
+	bool dirty;       /* changed since start or the last save */
+	struct grid *g_rows; /* editor rows: model vs host features */
+	bool out_qemu;    /* output: -cpu (else XML) */
+	char *out_text;
+	struct vec lints; /* char * */
+	char *verdict;    /* host compare verdict line */
+	enum role verdict_role;
+	char *save_path;  /* last saved to */
+
+	/* explain */
+	struct vec explain_lines; /* char * ("#" prefix: heading) */
+	struct vec fixes;         /* struct fix * */
+	size_t fix_first_line;    /* row of the first fix in explain_lines */
+	bool explain_fresh;       /* put the cursor on the first fix at the next paint */
+
+	/* UI */
+	struct view views[V__COUNT];
+	enum view_id focus;
+	enum page page;
+	enum popup popup;
+	enum view_id help_for;
+	char **help_lines;
+	size_t nhelp;
+	int tour_step;
+	enum prompt_kind prompt;
+	struct strbuf input;
+	char *search;         /* last search text */
+	size_t search_origin; /* selection when the search started */
+	char status[512];
+	enum role status_role;
+	bool quit;
+	int exit_code;
+	bool need_redraw;
+	bool full_redraw;
+	const char *data_dir;
+};
+
+/* app.c */
+void app_init(struct app *a, struct cli *c);
+void app_fini(struct app *a);
+struct view *app_view(struct app *a, enum view_id id);
+struct model_row *app_selected_model(struct app *a); /* NULL when the list is empty */
+void app_status(struct app *a, enum role role, const char *fmt, ...) ATTR_FORMAT(3, 4);
+void app_apply_filters(struct app *a);
+void app_rebuild_grid(struct app *a);
+void app_rebuild_guest(struct app *a);
+void app_rebuild_explain(struct app *a);
+void app_guest_checkpoint(struct app *a); /* push an undo snapshot */
+bool app_guest_undo(struct app *a);
+void app_use_model(struct app *a, const char *name);
+void app_cycle_policy(struct app *a, const struct feature *f, bool clear);
+void app_cycle_version(struct app *a);
+void app_apply_fix(struct app *a, size_t i);
+bool app_save(struct app *a, const char *path, bool overwrite);
+void app_load_extra_hosts(struct app *a);
+bool app_select_model(struct app *a, const char *name);
+/* Dispatch one key (from the terminal or a script). */
+void app_key(struct app *a, int key);
+/* Handle one action (after popups and prompts). */
+void app_action(struct app *a, enum action act);
+void app_handle_reaction(struct app *a, unsigned re);
+void app_mouse(struct app *a);
+
+/* layout.c */
+void app_paint(struct app *a);
+enum keymap app_keymap(struct app *a);
+void view_clamp(struct view *v, struct app *a);
+unsigned view_move(struct view *v, struct app *a, enum action act);
+void view_scroll_into(struct view *v, int height);
+void app_focus(struct app *a, enum view_id id);
+
+/* The views (one file each). */
+extern const struct view_ops models_ops, grid_ops, guest_ops, output_ops, explain_ops,
+	glossary_ops, help_ops;
+
+/* glossary.c */
+size_t glossary_count(void);
+const char *glossary_term(size_t i);
+const char *glossary_text(size_t i);
+
+/* tour.c */
+size_t tour_steps(void);
+/* Set the app up for step i and return its text (owned by the caller). */
+char *tour_enter(struct app *a, size_t i);
+
+/* text.c: wrapped, styled lines for the text panes. */
+struct tline {
+	char *s;
+	enum role role;
+	size_t src; /* index of the source line */
+};
+struct tlines {
+	struct tline *v;
+	size_t n, cap;
+};
+/* Wrap s to width columns (continuation lines indented by indent). */
+void tlines_add(struct tlines *t, const char *s, int width, int indent, enum role role, size_t src);
+void tlines_fini(struct tlines *t);
+void tlines_draw(struct view *v, struct app *a, const struct tlines *t, const struct rect *r,
+		 bool focused, bool cursor);
+bool str_icontains(const char *hay, const char *needle);
+void app_toggle_pin(struct app *a);
+/* The guest fields' actions (mode, match, ...), also from the output pane. */
+unsigned guest_field_action(struct app *a, enum action act);
+
+/* Feature label for a grid row, and the guest's policy letter for it. */
+const char *policy_letter(enum policy p);
+enum policy app_policy_of(const struct app *a, const struct feature *f);
+
+#endif

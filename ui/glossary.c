@@ -1,0 +1,111 @@
+/* glossary.c - every term the screen shows, in a sentence or two. */
+#include "app.h"
+
+#include "util.h"
+
+static const struct {
+	const char *term;
+	const char *text;
+} terms[] = {
+	{ "CPU model", "A named set of CPU features QEMU can present to a guest (Haswell, EPYC-Rome, "
+	  "qemu64). The guest sees that CPU whatever the host really is, as long as the host can "
+	  "provide every feature of it." },
+	{ "version (Haswell-v1 .. -v4)", "Since QEMU 4.1 models have numbered versions that fix "
+	  "mistakes or follow microcode updates (v2 of Haswell drops TSX, v3 adds IBRS). A versioned "
+	  "name never changes meaning." },
+	{ "alias", "An unversioned name that stands for one version: Haswell is Haswell-v1, "
+	  "Haswell-noTSX-IBRS is Haswell-v4. Which version an alias means can depend on the machine "
+	  "type. libvirt before 10.10 knows only the unversioned names." },
+	{ "machine type", "The virtual board (pc-i440fx-7.2, pc-q35-7.2; pc and q35 are aliases of "
+	  "the newest). Old machine types keep old defaults so a guest sees the same hardware after "
+	  "a QEMU upgrade; that includes some CPU properties, so a model can differ between them." },
+	{ "usable / blocked, blockers", "A model is usable when the host (or its hypervisor) can "
+	  "provide every feature it has. The features it cannot are the blockers; QEMU calls them "
+	  "unavailable-features, libvirt <blockers>." },
+	{ "unavailable features", "query-cpu-definitions lists for each model the features the "
+	  "accelerator (KVM or TCG) cannot provide on this host: why that model would not start with "
+	  "enforce, or would silently lose features without it." },
+	{ "enforce vs check", "QEMU's -cpu ...,enforce refuses to start when a feature is missing; "
+	  "without it QEMU warns and drops the feature. libvirt's check='full' or 'partial' makes "
+	  "libvirt verify the CPU; check='none' lets QEMU decide." },
+	{ "mode custom", "The guest gets the named model plus the features' policies: the same CPU "
+	  "on every host that can run it, so it can migrate between them." },
+	{ "mode host-model", "libvirt picks the model closest to the host CPU and adds the host's "
+	  "extra features (from domcapabilities). Migratable to hosts at least as capable." },
+	{ "mode host-passthrough", "The guest sees the host CPU as it is: every feature, exact "
+	  "model name. Fastest, but migration only works between identical hosts." },
+	{ "mode maximum", "Every feature QEMU can give with this accelerator (QEMU's 'max' model); "
+	  "for testing, not for migration." },
+	{ "match minimum / exact / strict", "How a custom model may be changed when the host "
+	  "differs: minimum lets the guest get more features than asked, exact (the default) gives "
+	  "exactly the model, strict also refuses hosts with features the model lacks." },
+	{ "check none / partial / full", "How libvirt verifies the guest CPU: none leaves it to "
+	  "QEMU, partial checks against the host before starting, full also checks what QEMU really "
+	  "gave the guest after it started." },
+	{ "fallback allow / forbid", "Whether libvirt may replace a model the hypervisor does not "
+	  "know with a close one (allow, the default) or must fail (forbid)." },
+	{ "policy require", "The feature must be in the guest CPU; a host without it cannot run the "
+	  "guest." },
+	{ "policy optional", "The guest gets the feature if the host that starts it has it. After a "
+	  "migration the guest keeps the first host's decision." },
+	{ "policy disable", "The feature is turned off in the guest even if the model has it: the "
+	  "usual fix for a model that is blocked by one or two features." },
+	{ "policy forbid", "The guest must not run on a host that has the feature at all." },
+	{ "policy force", "The feature is turned on even if the host lacks it. QEMU filters out what "
+	  "the accelerator cannot provide, so the guest may not see it anyway." },
+	{ "static", "A static model's features never depend on the machine type or the accelerator "
+	  "(QEMU's 'base' expansion). Non-static models can differ between machine types." },
+	{ "migration-safe", "QEMU promises the model gives the same guest CPU on every host and "
+	  "QEMU version with the same machine type, so guests using it can migrate." },
+	{ "deprecated", "QEMU plans to remove the model or machine type; it still works, with a "
+	  "warning." },
+	{ "compare (IDENTICAL, SUPERSET, INCOMPATIBLE)", "libvirt's check whether a host can run a "
+	  "guest CPU: IDENTICAL - exactly that CPU, SUPERSET - it and more, INCOMPATIBLE - it lacks "
+	  "something required (or has something forbidden, or strict match fails)." },
+	{ "baseline", "The largest guest CPU every given host can run (virsh cpu-baseline): the "
+	  "common model and features of a cluster, so guests can migrate between all of them." },
+	{ "x86-64 levels (v1, v2, v3, v4)", "Feature levels of the x86-64 psABI that Linux "
+	  "distributions build for: v2 adds SSE4.2, POPCNT, CX16; v3 AVX2, BMI, FMA, MOVBE; v4 "
+	  "AVX-512. A guest needs a model at least at the level its OS was built for." },
+	{ "s390x base / default / max", "On s390x a model has a base set (the hardware generation), "
+	  "a default set (what QEMU enables by default) and max (everything the machine can give)." },
+	{ "-cpu value", "The string after QEMU's -cpu option: the model name followed by feature=on "
+	  "or feature=off, in QEMU's feature spellings (libvirt writes it from the <cpu> XML)." },
+	{ "<cpu> XML", "The part of a libvirt domain that describes the guest CPU: mode, match, "
+	  "check, <model>, <vendor> and one <feature policy=... name=.../> per policy, in libvirt's "
+	  "feature spellings." },
+	{ "cpu_map", "libvirt's own description of CPU models and features "
+	  "(/usr/share/libvirt/cpu_map). libvirt checks and compares CPUs with it; a model it lacks "
+	  "cannot be checked." },
+	{ "domcapabilities", "virsh domcapabilities: what the hypervisor offers on this host, "
+	  "including the host-model CPU and which custom models are usable (with blockers)." },
+	{ "host", "The machine the guest runs on, or what its hypervisor can provide (domcapabilities "
+	  "host-model, a QMP 'host' expansion, or this CPU via CPUID)." },
+	{ "accelerator (KVM, TCG)", "KVM runs the guest on the real CPU, so only features the host "
+	  "has work; TCG emulates the CPU in software and supports a fixed set." },
+	{ "feature grid marks", "+ present, - absent, ! present but the host lacks it, * changed from "
+	  "the column to the left. P column letters: F force, R require, O optional, D disable, X "
+	  "forbid." },
+	{ "feature groups", "Features are grouped by what they are for: base, SSE, AVX, AVX-512, "
+	  "AMX, crypto, TSX (transactional memory, often disabled by microcode), speculation "
+	  "controls (Spectre/Meltdown mitigations), VMX capabilities (nested virtualization), ..." },
+	{ "expansion", "QEMU's answer to query-cpu-model-expansion: the full list of properties a "
+	  "model has on a machine type (full) or its machine-independent form (static)." },
+	{ "snapshot", "What cpuscope captured from one QEMU binary (machine types, models, "
+	  "expansions); the bundled one is QEMU 7.2 from Debian 12." },
+};
+
+size_t glossary_count(void)
+{
+	return ARRAY_LEN(terms);
+}
+
+const char *glossary_term(size_t i)
+{
+	return i < ARRAY_LEN(terms) ? terms[i].term : "";
+}
+
+const char *glossary_text(size_t i)
+{
+	return i < ARRAY_LEN(terms) ? terms[i].text : "";
+}

@@ -1,0 +1,156 @@
+/* tour.c - the guided tour: "why does Haswell fail on this host, and what
+ * are my options", told from the loaded data (any host, any snapshot). */
+#include "app.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NSTEPS 7
+
+size_t tour_steps(void)
+{
+	return NSTEPS;
+}
+
+/* Haswell, or else the first blocked model, or the first model. */
+static const char *tour_model(struct app *a)
+{
+	const char *blocked = NULL;
+
+	for (size_t i = 0; i < a->nmodels; i++) {
+		if (!strcmp(a->models[i].mv.name, "Haswell"))
+			return "Haswell";
+		if (!blocked && a->models[i].usable == USABLE_NO)
+			blocked = a->models[i].mv.name;
+	}
+	return blocked ? blocked : a->nmodels ? a->models[0].mv.name : NULL;
+}
+
+static void list_blockers(struct app *a, const struct model_row *m, struct strbuf *sb)
+{
+	struct fset blk = FSET_INIT;
+	size_t n = 0;
+
+	model_usable(&m->mv, a->host, &blk);
+	for (int id = fset_next(&blk, 0); id >= 0; id = fset_next(&blk, (unsigned)id + 1)) {
+		if (n == 8) {
+			sb_addf(sb, " and %zu more", fset_count(&blk) - 8);
+			break;
+		}
+		sb_addf(sb, "%s%s", n ? ", " : "", feature_libvirt_name(ftable_get(a->ft, (unsigned)id)));
+		n++;
+	}
+	fset_fini(&blk);
+}
+
+char *tour_enter(struct app *a, size_t i)
+{
+	const char *name = tour_model(a);
+	struct model_row *m;
+	struct strbuf sb = STRBUF_INIT;
+
+	if (!name)
+		return xstrdup("There are no models to show.");
+	if (i == 0) {
+		a->f_usable = -1;
+		a->f_vendor = -1;
+		a->f_hide_deprecated = false;
+		app_apply_filters(a);
+	}
+	m = app_selected_model(a);
+	if (!m || strcmp(m->mv.name, name))
+		app_select_model(a, name);
+	m = app_selected_model(a);
+	switch (i) {
+	case 0:
+		app_focus(a, V_MODELS);
+		a->page = PAGE_GRID;
+		sb_addf(&sb, "Welcome to cpuscope. On the left: every CPU model of QEMU %s on machine "
+			     "type %s. %s marks a model this host (%s) can run; %s a blocked one, with "
+			     "the number of features that block it (BLK).\n",
+			a->ds->qemu_version ? a->ds->qemu_version : "?", a->md->machine,
+			glyph(G_USABLE), a->host_label, glyph(G_BLOCKED));
+		sb_addf(&sb, "The cursor is on %s: %s.", name,
+			m->usable == USABLE_YES ? "this host can run it" :
+			m->usable == USABLE_NO ? "it is blocked here. Why?" : "no host data to say");
+		break;
+	case 1: {
+		a->grid_kind = GRID_VERSIONS;
+		a->grid_only_diff = false;
+		a->grid_only_lacks = false;
+		app_handle_reaction(a, RE_GRID);
+		app_focus(a, V_GRID);
+		sb_addf(&sb, "%s is an alias: here it stands for %s. The grid (2) shows every version of "
+			     "%s side by side, one row per feature. %s marks a feature the host lacks, * "
+			     "what changes from the version to the left",
+			name, m->mv.resolved, m->mv.base, glyph(G_LACKS));
+		if (a->grid && a->grid->ndiffer) {
+			size_t n = 0;
+			sb_add(&sb, " (");
+			for (size_t r = 0; r < a->grid->nrows && n < 6; r++)
+				if (a->grid->row_differs[r]) {
+					sb_addf(&sb, "%s%s", n ? ", " : "",
+						ftable_get(a->ft, a->grid->rows[r])->name);
+					n++;
+				}
+			if (a->grid->ndiffer > n)
+				sb_add(&sb, ", ...");
+			sb_add(&sb, ")");
+		}
+		sb_add(&sb, ". m shows other columns: machine types, pinned models, hosts.");
+		break;
+	}
+	case 2:
+		app_focus(a, V_EXPLAIN);
+		if (m->usable == USABLE_NO) {
+			sb_addf(&sb, "Why %s fails on %s: the host lacks ", name, a->host_label);
+			list_blockers(a, m, &sb);
+			sb_add(&sb, ". The explain pane (4) says what each of them is and where the CPU "
+				    "reports it. TSX (hle, rtm) is often switched off by microcode; "
+				    "speculation controls need a newer microcode or kernel.");
+		} else {
+			sb_addf(&sb, "%s is usable on %s, so the explain pane (4) has nothing to blame. "
+				     "Try another host with --host, for example "
+				     "data/hosts/qemu-7.2-tcg-domcaps.xml.", name, a->host_label);
+		}
+		break;
+	case 3: {
+		app_focus(a, V_EXPLAIN);
+		sb_add(&sb, "Your options are the numbered fixes:");
+		for (size_t k = 0; k < a->fixes.n && k < 5; k++)
+			sb_addf(&sb, "\n %zu. %s", k + 1, ((const struct fix *)a->fixes.v[k])->label);
+		break;
+	}
+	case 4: {
+		size_t pick = 0;
+		for (size_t k = 0; k < a->fixes.n; k++) {
+			const struct fix *f = a->fixes.v[k];
+			if (f->model && (strcmp(f->model, name) || f->disable.n)) {
+				pick = k;
+				break;
+			}
+		}
+		app_apply_fix(a, pick);
+		sb_addf(&sb, "Enter on a fix puts it into the guest editor (3). Applied fix %zu. The "
+			     "output pane shows the <cpu> XML for your domain, and below it the verdict "
+			     "of libvirt's CPU compare against this host: %s",
+			pick + 1, a->verdict ? a->verdict : "-");
+		break;
+	}
+	case 5:
+		app_focus(a, V_GUEST);
+		sb_add(&sb, "Everything is live: in the editor (or the grid) Space cycles a feature's "
+			    "policy (require, optional, disable, forbid, force), m the mode, v the "
+			    "version (best picks the newest this host can run), o switches between the "
+			    "XML and QEMU's -cpu value, u undoes.");
+		break;
+	default:
+		sb_add(&sb, "s saves the output to a file (atomically; it asks before overwriting), y "
+			    "copies it. ? explains the focused pane and lists every key, 5 is the "
+			    "glossary of every term. q quits (it asks first if you have not saved). "
+			    "That is the tour.");
+		break;
+	}
+	return sb_take(&sb);
+}

@@ -1,0 +1,270 @@
+/* tui.c - `cpuscope tui`: load the data (errors print before curses
+ * starts), start the terminal, run the event loop that never blocks on
+ * work, and restore the terminal on the way out.
+ *
+ * Headless testing (tig's design): CPUSCOPE_SCRIPT=FILE feeds keys and
+ * commands from FILE instead of the keyboard, CPUSCOPE_NO_DISPLAY=1 draws
+ * into curses' virtual screen (newterm on /dev/null).  Script lines:
+ *   # comment
+ *   keys          literal characters and <Name> keys: /Has<Enter><Down><Space>
+ *   :dump NAME    write the screen as text to $CPUSCOPE_DUMP_DIR/NAME.txt
+ *   :dump-attrs NAME   the same, with a line of theme roles under each row
+ *   :resize WxH   resize the (virtual) terminal
+ *   :type TEXT    type TEXT literally (for '<' and spaces)
+ *   :wait-idle    wait until background work is done
+ * CPUSCOPE_TIMING=FILE appends timings (first frame, each key to frame,
+ * peak RSS) for the benchmark.
+ */
+#include "tui.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curses.h>
+
+#include "app.h"
+#include "cli.h"
+#include "cli_internal.h"
+#include "err.h"
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+struct timing {
+	FILE *f;
+	double start;
+	bool first_done;
+};
+
+static void timing_frame(struct timing *t, const char *what, double since)
+{
+	if (!t->f)
+		return;
+	fprintf(t->f, "%s %.3f\n", what, now_ms() - since);
+}
+
+static void paint(struct app *a, struct timing *t, double since, const char *what)
+{
+	app_paint(a);
+	if (!t->first_done) {
+		t->first_done = true;
+		timing_frame(t, "first-frame-ms", t->start);
+	} else if (what) {
+		timing_frame(t, what, since);
+	}
+}
+
+/* ---- script ------------------------------------------------------------- */
+
+static bool dump_screen(const char *name, bool attrs, char *msg, size_t size)
+{
+	const char *dir = getenv("CPUSCOPE_DUMP_DIR");
+	char path[4096];
+	char *text = term_dump(attrs);
+	struct err e;
+	bool ok;
+
+	snprintf(path, sizeof(path), "%s/%s.txt", dir && *dir ? dir : ".", name);
+	err_clear(&e);
+	ok = write_file_atomic(path, text, strlen(text), &e);
+	if (!ok)
+		err_str(&e, msg, (unsigned)size);
+	free(text);
+	return ok;
+}
+
+static int run_script(struct app *a, const char *file, struct timing *t, char *msg, size_t size)
+{
+	struct err e;
+	char *text = NULL;
+	size_t len = 0;
+	int lineno = 0, rc = 0;
+
+	err_clear(&e);
+	if (!read_file_limited(file, 1u << 20, &text, &len, &e)) {
+		err_str(&e, msg, (unsigned)size);
+		return 2;
+	}
+	paint(a, t, 0, NULL);
+	for (char *line = text, *next; line && *line && !a->quit; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		lineno++;
+		if (!line[0] || line[0] == '#')
+			continue;
+		if (line[0] == ':') {
+			char *arg = strchr(line, ' ');
+			if (arg)
+				*arg++ = '\0';
+			if (!strcmp(line, ":dump") || !strcmp(line, ":dump-attrs")) {
+				if (a->need_redraw)
+					paint(a, t, 0, NULL);
+				if (!arg || !dump_screen(arg, line[5] == '-', msg, size)) {
+					if (!arg)
+						snprintf(msg, size, "%s:%d: :dump needs a name", file, lineno);
+					rc = 2;
+					break;
+				}
+			} else if (!strcmp(line, ":resize")) {
+				int w = 0, h = 0;
+				if (!arg || sscanf(arg, "%dx%d", &w, &h) != 2 || w < 1 || h < 1) {
+					snprintf(msg, size, "%s:%d: :resize WxH (e.g. 80x24)", file, lineno);
+					rc = 2;
+					break;
+				}
+				term_resize(h, w);
+				app_key(a, KEY_RESIZE);
+				paint(a, t, 0, NULL);
+			} else if (!strcmp(line, ":type")) {
+				for (const char *p = arg ? arg : ""; *p; p++)
+					app_key(a, (unsigned char)*p);
+				paint(a, t, 0, NULL);
+			} else if (!strcmp(line, ":wait-idle")) {
+				/* no background work yet */
+			} else {
+				snprintf(msg, size, "%s:%d: unknown command '%s'", file, lineno, line);
+				rc = 2;
+				break;
+			}
+			continue;
+		}
+		for (const char *p = line; *p && !a->quit;) {
+			const char *at = p;
+			int key = keys_parse(&p);
+			if (key < 0) {
+				snprintf(msg, size, "%s:%d: unknown key name at '%s'", file, lineno, at);
+				rc = 2;
+				goto out;
+			}
+			double t0 = now_ms();
+			app_key(a, key);
+			paint(a, t, t0, "key-frame-ms");
+		}
+	}
+out:
+	free(text);
+	return rc;
+}
+
+/* ---- the loop ------------------------------------------------------------ */
+
+static int run_loop(struct app *a, struct timing *t)
+{
+	double t0 = 0;
+	bool pending = false;
+
+	paint(a, t, 0, NULL);
+	while (!a->quit) {
+		wint_t ch;
+		int r;
+
+		if (term_signal())
+			return 128 + term_signal();
+		r = get_wch(&ch);
+		if (r == ERR) {
+			struct pollfd pfd = { STDIN_FILENO, POLLIN, 0 };
+			if (a->need_redraw) {
+				paint(a, t, t0, pending ? "key-frame-ms" : NULL);
+				pending = false;
+			}
+			/* idle: nothing to do until a key, a signal or a resize */
+			if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
+				return 2;
+			if (pfd.revents & (POLLHUP | POLLERR | POLLNVAL))
+				return 0;
+			continue;
+		}
+		if (!pending) {
+			t0 = now_ms();
+			pending = true;
+		}
+		if (r == KEY_CODE_YES) {
+			app_key(a, (int)ch);
+		} else if (ch >= 0x80 && a->prompt != PROMPT_NONE) {
+			/* typed text: keep it as UTF-8 */
+			char mb[8];
+			mbstate_t st;
+			memset(&st, 0, sizeof(st));
+			size_t n = wcrtomb(mb, (wchar_t)ch, &st);
+			for (size_t i = 0; n != (size_t)-1 && i < n; i++)
+				app_key(a, (unsigned char)mb[i]);
+		} else {
+			app_key(a, (int)ch);
+		}
+	}
+	return a->exit_code;
+}
+
+/* ---- entry ------------------------------------------------------------------ */
+
+static const char tui_usage[] = "usage: cpuscope [tui] [GLOBAL OPTIONS]";
+
+int tui_run(struct cli *c, int argc, char **argv)
+{
+	struct app a;
+	struct timing t = { NULL, 0, false };
+	char msg[2048] = "";
+	const char *script = getenv("CPUSCOPE_SCRIPT");
+	const char *timing = getenv("CPUSCOPE_TIMING");
+	int rc;
+
+	t.start = now_ms();
+	for (int i = 1; i < argc; i++)
+		return cli_fail(c, "tui: unexpected argument '%s' (%s)", argv[i], tui_usage);
+	rc = cli_load_data(c);
+	if (rc == CLI_OK)
+		rc = cli_load_host(c);
+	if (rc == CLI_OK && c->arch == ARCH_X86_64)
+		rc = cli_load_map(c);
+	if (rc != CLI_OK)
+		return rc;
+	if (c->host && !c->host->resolved && c->host->model && c->map) {
+		struct err e;
+		err_clear(&e);
+		if (!host_resolve(c->host, c->map, &e))
+			return cli_fail_err(c, &e);
+	}
+	if (script && *script && access(script, R_OK) != 0)
+		return cli_fail(c, "tui: CPUSCOPE_SCRIPT: %s: %s", script, strerror(errno));
+	if (timing && *timing) {
+		t.f = fopen(timing, "a");
+		if (!t.f)
+			return cli_fail(c, "tui: CPUSCOPE_TIMING: %s: %s", timing, strerror(errno));
+	}
+	app_init(&a, c);
+	if (!term_init(msg, sizeof(msg))) {
+		app_fini(&a);
+		if (t.f)
+			fclose(t.f);
+		return cli_fail(c, "%s", msg);
+	}
+	if (script && *script)
+		rc = run_script(&a, script, &t, msg, sizeof(msg));
+	else if (term_headless())
+		paint(&a, &t, 0, NULL); /* nothing to read: one frame, then out */
+	else
+		rc = run_loop(&a, &t);
+	term_fini();
+	if (t.f) {
+		struct rusage ru;
+		if (getrusage(RUSAGE_SELF, &ru) == 0)
+			fprintf(t.f, "maxrss-kb %ld\n", ru.ru_maxrss);
+		fclose(t.f);
+	}
+	app_fini(&a);
+	if (msg[0])
+		fprintf(c->err, "cpuscope: %s\n", msg);
+	return rc;
+}

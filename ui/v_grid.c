@@ -1,0 +1,286 @@
+/* v_grid.c - the feature grid: rows are features (grouped), columns the
+ * selected model's versions, the model across machine types, pinned
+ * models, or hosts.  Sticky header rows and feature column; h/l scroll the
+ * columns.  Every cell state has a glyph and a colour. */
+#include "app.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define COL_MAX 12
+
+static size_t grid_rows(struct app *a)
+{
+	return a->grid ? a->grid->nrows : 0;
+}
+
+/* Short column titles: versions as "v4", machine types without "pc-",
+ * host files without ".xml"; the footer names the selected column fully. */
+static const char *col_title(const struct app *a, size_t c, char *buf, size_t size)
+{
+	const char *t = a->grid->cols[c].title;
+	char tmp[160];
+
+	if (a->grid->kind == GRID_VERSIONS) {
+		int v = model_version_of(t, NULL, 0);
+		if (v > 0) {
+			snprintf(tmp, sizeof(tmp), "v%d", v);
+			t = tmp;
+		}
+	} else if (a->grid->kind == GRID_MACHINES && str_startswith(t, "pc-")) {
+		t += 3;
+	} else if (str_endswith(t, ".xml") || str_endswith(t, ".json")) {
+		snprintf(tmp, sizeof(tmp), "%.*s", (int)(strrchr(t, '.') - t), t);
+		t = tmp;
+	}
+	return str_fit(t, COL_MAX, buf, size);
+}
+
+static bool show_sub(const struct app *a)
+{
+	if (a->grid->kind == GRID_VERSIONS)
+		return false;
+	for (size_t c = 0; c < a->grid->ncols; c++)
+		if (a->grid->cols[c].sub)
+			return true;
+	return false;
+}
+
+static int col_width(const struct app *a, size_t c)
+{
+	char buf[160];
+	const struct grid_col *col = &a->grid->cols[c];
+	int w = str_width(col_title(a, c, buf, sizeof(buf)));
+
+	if (col->sub && show_sub(a)) {
+		int sw = str_width(str_fit(col->sub, COL_MAX, buf, sizeof(buf)));
+		if (sw > w)
+			w = sw;
+	}
+	return (w < 3 ? 3 : w) + 1;
+}
+
+static const char *kind_word(enum grid_kind k)
+{
+	switch (k) {
+	case GRID_VERSIONS: return "versions";
+	case GRID_MACHINES: return "machine types";
+	case GRID_MODELS: return "pinned models";
+	default: return "hosts";
+	}
+}
+
+static void grid_draw(struct view *v, struct app *a, const struct rect *r, bool focused)
+{
+	const struct grid *g = a->grid;
+	char title[600], buf[256];
+	int namew = 8;
+
+	snprintf(title, sizeof(title), "Grid: %s%s%s", g ? g->title : kind_word(a->grid_kind),
+		 a->grid_only_diff ? " [differences]" : "", a->grid_only_lacks ? " [host lacks]" : "");
+	paint_fill_row(r, r->y, r->x, focused ? R_HEADER : R_DIM);
+	paint_str(r, r->y, r->x, focused ? R_HEADER : R_DIM, title);
+	if (!g) {
+		struct rect b = { r->y + 1, r->x, r->h - 1, r->w };
+		paint_str(&b, b.y, b.x, R_ERROR, a->grid_err[0] ? a->grid_err : "no grid");
+		v->page_rows = 1;
+		return;
+	}
+	bool has_sub = show_sub(a);
+	for (size_t i = 0; i < g->nrows; i++) {
+		int w = str_width(ftable_get(g->ft, g->rows[i])->name);
+		if (w > namew)
+			namew = w;
+	}
+	if (namew > 20)
+		namew = 20;
+	if (namew > r->w / 2)
+		namew = r->w / 2;
+	int labelw = 2 + namew + 1;
+	int hdr_rows = has_sub ? 2 : 1;
+	struct rect body = { r->y + 1 + hdr_rows, r->x, r->h - 3 - hdr_rows, r->w };
+	v->page_rows = body.h > 0 ? body.h : 1;
+	v->body_y = body.y;
+	if (g->ncols && v->col >= g->ncols)
+		v->col = g->ncols - 1;
+	if (v->left > v->col)
+		v->left = v->col;
+	view_clamp(v, a);
+
+	/* which columns fit; scroll so that the selected one does */
+	size_t last;
+	for (;;) {
+		int x = r->x + labelw;
+		last = v->left;
+		while (last < g->ncols && x + col_width(a, last) <= r->x + r->w) {
+			x += col_width(a, last);
+			last++;
+		}
+		if (v->col < last || v->left >= v->col)
+			break;
+		v->left++;
+	}
+	/* header rows (sticky) */
+	{
+		int hx = r->x;
+		paint_fill_row(r, r->y + 1, r->x, R_DIM);
+		snprintf(buf, sizeof(buf), "P %-*s", namew, "FEATURE");
+		paint_str(r, r->y + 1, hx, R_DIM, buf);
+		if (has_sub)
+			paint_fill_row(r, r->y + 2, r->x, R_DIM);
+		hx = r->x + labelw;
+		for (size_t c = v->left; c < last; c++) {
+			char t[128];
+			int cw = col_width(a, c);
+			paint_str(r, r->y + 1, hx, c == v->col && focused ? R_SEL_FOCUS : R_HEADER,
+				  col_title(a, c, t, sizeof(t)));
+			if (has_sub && g->cols[c].sub)
+				paint_str(r, r->y + 2, hx, R_DIM, str_fit(g->cols[c].sub, COL_MAX, t, sizeof(t)));
+			hx += cw;
+		}
+		if (v->left > 0)
+			paint_str(r, r->y + 1, r->x + labelw - 1, R_DIM, glyph(G_MORE_LEFT));
+		if (last < g->ncols)
+			paint_str(r, r->y + 1, r->x + r->w - 1, R_DIM, glyph(G_MORE_RIGHT));
+	}
+	if (!g->nrows) {
+		paint_str(&body, body.y, body.x, R_DIM,
+			  a->grid_only_lacks ? "(nothing here that the host lacks; x shows all rows)" :
+			  a->grid_only_diff ? "(the columns agree on every feature; d shows all rows)" :
+			  "(no features)");
+	}
+	for (int i = 0; i < body.h; i++) {
+		size_t row = v->top + (size_t)i;
+		if (row >= g->nrows)
+			break;
+		const struct feature *f = ftable_get(g->ft, g->rows[row]);
+		bool sel = row == v->sel;
+		enum policy p = app_policy_of(a, f);
+		int y = body.y + i;
+		enum role lrole = sel ? (focused ? R_SEL_FOCUS : R_SEL_UNFOCUS) : R_DEFAULT;
+		char fit[128];
+
+		/* a group's first row shows the group name on the right of the label when there is room */
+		paint_str(&body, y, body.x, sel ? lrole : R_POLICY, policy_letter(p));
+		paint_str(&body, y, body.x + 1, lrole, " ");
+		snprintf(buf, sizeof(buf), "%-*s ", namew, str_fit(f->name, namew, fit, sizeof(fit)));
+		paint_str(&body, y, body.x + 2, sel ? lrole : g->row_differs[row] ? R_DEFAULT : R_DIM, buf);
+		int cx = body.x + labelw;
+		for (size_t c = v->left; c < last; c++) {
+			enum cell cell = grid_cell(g, row, c);
+			enum glyph gl = cell == CELL_PRESENT ? G_PRESENT : cell == CELL_ABSENT ? G_ABSENT :
+					cell == CELL_HOST_LACKS ? G_LACKS : G_NA;
+			enum role role = cell == CELL_PRESENT ? R_PRESENT : cell == CELL_ABSENT ? R_ABSENT :
+					 cell == CELL_HOST_LACKS ? R_LACKS : R_DEFAULT;
+			paint_str(&body, y, cx + 1, role, glyph(gl));
+			if (grid_cell_changed(g, row, c))
+				paint_str(&body, y, cx + 2, R_CHANGED, glyph(G_CHANGED));
+			cx += col_width(a, c);
+		}
+	}
+	if (v->top > 0)
+		paint_str(&body, body.y, body.x + labelw - 1, R_DIM, glyph(G_MORE_UP));
+	if (v->top + (size_t)body.h < g->nrows)
+		paint_str(&body, body.y + body.h - 1, body.x + labelw - 1, R_DIM, glyph(G_MORE_DOWN));
+
+	/* footer: the selected feature, and the selected column */
+	{
+		struct rect foot = { r->y + r->h - 2, r->x, 2, r->w };
+		paint_fill_row(&foot, foot.y, foot.x, R_DIM);
+		paint_fill_row(&foot, foot.y + 1, foot.x, R_DIM);
+		if (g->nrows) {
+			const struct feature *f = ftable_get(g->ft, g->rows[v->sel]);
+			char loc[64];
+			enum policy p = app_policy_of(a, f);
+			snprintf(buf, sizeof(buf), "%s [%s] %s %s%s%s%s", feature_libvirt_name(f), f->group,
+				 feature_location(f, loc, sizeof(loc)), f->desc ? f->desc : "",
+				 p != POLICY_NONE ? " (policy " : "", p != POLICY_NONE ? policy_name(p) : "",
+				 p != POLICY_NONE ? ")" : "");
+			paint_str(&foot, foot.y, foot.x, R_DIM, buf);
+		} else {
+			snprintf(buf, sizeof(buf), "%zu columns, %zu features differ", g->ncols, g->ndiffer);
+			paint_str(&foot, foot.y, foot.x, R_DIM, buf);
+		}
+		if (g->ncols) {
+			const struct grid_col *col = &g->cols[v->col];
+			snprintf(buf, sizeof(buf), "column %zu/%zu: %s%s%s%s", v->col + 1, g->ncols, col->title,
+				 col->sub ? " (" : "", col->sub ? col->sub : "", col->sub ? ")" : "");
+			paint_str(&foot, foot.y + 1, foot.x, R_DIM, buf);
+		}
+	}
+}
+
+static unsigned grid_action(struct view *v, struct app *a, enum action act)
+{
+	const struct grid *g = a->grid;
+
+	switch (act) {
+	case ACT_LEFT:
+		if (v->col)
+			v->col--;
+		return RE_HANDLED | RE_REDRAW;
+	case ACT_RIGHT:
+		if (g && v->col + 1 < g->ncols)
+			v->col++;
+		return RE_HANDLED | RE_REDRAW;
+	case ACT_GRID_MODE:
+		a->grid_kind = a->grid_kind == GRID_VERSIONS ? GRID_MACHINES :
+			       a->grid_kind == GRID_MACHINES ? GRID_MODELS :
+			       a->grid_kind == GRID_MODELS ? GRID_HOSTS : GRID_VERSIONS;
+		v->left = v->col = 0;
+		app_status(a, R_DEFAULT, "columns: %s", kind_word(a->grid_kind));
+		return RE_HANDLED | RE_GRID;
+	case ACT_ONLY_DIFF:
+		a->grid_only_diff = !a->grid_only_diff;
+		app_status(a, R_DEFAULT, "%s", a->grid_only_diff ? "only rows where the columns differ" :
+			   "all rows");
+		return RE_HANDLED | RE_GRID;
+	case ACT_ONLY_LACKS:
+		a->grid_only_lacks = !a->grid_only_lacks;
+		app_status(a, R_DEFAULT, "%s", a->grid_only_lacks ? "only features the host lacks" :
+			   "all rows");
+		return RE_HANDLED | RE_GRID;
+	case ACT_POLICY:
+	case ACT_POLICY_CLEAR:
+		if (!g || !g->nrows)
+			return RE_HANDLED;
+		if (!a->guest->model && a->guest->mode == MODE_CUSTOM) {
+			struct model_row *m = app_selected_model(a);
+			if (m)
+				app_use_model(a, m->mv.name);
+		}
+		app_cycle_policy(a, ftable_get(g->ft, g->rows[v->sel]), act == ACT_POLICY_CLEAR);
+		return RE_HANDLED | RE_GUEST;
+	case ACT_PIN:
+		app_toggle_pin(a);
+		return RE_HANDLED;
+	default:
+		return 0;
+	}
+}
+
+static bool grid_match(struct app *a, size_t row, const char *needle)
+{
+	const struct feature *f = ftable_get(a->grid->ft, a->grid->rows[row]);
+
+	return str_icontains(f->name, needle) || (f->libvirt && str_icontains(f->libvirt, needle)) ||
+	       str_icontains(f->group, needle);
+}
+
+const struct view_ops grid_ops = {
+	.name = "grid",
+	.title = "Feature grid",
+	.keymap = KM_GRID,
+	.help = "One row per CPU feature (sorted by group: base, SSE, AVX, AVX-512, TSX, "
+		"speculation controls, VMX, ...), one column per version of the selected model, per "
+		"machine type, per pinned model, or per host (m switches). A cell shows whether the "
+		"column has the feature: + present, - absent, ! present but the host lacks it; * marks "
+		"a change from the column to the left. The P column shows the guest's policy for the "
+		"feature (Space cycles it). d keeps only rows that differ, x only what the host lacks. "
+		"The bottom line describes the selected feature.",
+	.rows = grid_rows,
+	.draw = grid_draw,
+	.on_action = grid_action,
+	.match = grid_match,
+};
