@@ -319,8 +319,11 @@ void app_rebuild_grid(struct app *a)
 			labels[n++] = a->extra_labels.v[i];
 		}
 		g = grid_build_models(a->ds, a->md, &name, 1, a->host, &e);
-		if (g)
+		if (g) {
 			grid_add_hosts(g, hs, labels, n);
+			free(g->title);
+			g->title = xasprintf("%s against %zu hosts", name, n);
+		}
 		free(hs);
 		free(labels);
 		break;
@@ -882,7 +885,9 @@ static void prompt_key(struct app *a, int key)
 		a->need_redraw = true;
 		return;
 	}
-	if (key == KEY_BACKSPACE || key == 127 || key == 8) {
+	if (key == 21) { /* C-u clears the line */
+		sb_reset(&a->input);
+	} else if (key == KEY_BACKSPACE || key == 127 || key == 8) {
 		if (a->input.len) {
 			/* drop one UTF-8 character */
 			do

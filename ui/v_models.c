@@ -64,7 +64,7 @@ static void models_draw(struct view *v, struct app *a, const struct rect *r, boo
 
 	if (show_alias) {
 		namew = 26;
-		alias_w = w - 2 - namew - 4 - 3 - (show_vendor ? 6 : 0) - 1;
+		alias_w = w - 2 - namew - 4 - 3 - (show_vendor ? 8 : 0) - 1;
 	}
 	if (namew < 4)
 		namew = 4;
