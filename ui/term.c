@@ -19,6 +19,9 @@ static FILE *g_in, *g_out;
 static bool g_active, g_headless, g_utf8, g_mono;
 static int g_attr[R__COUNT];
 static volatile sig_atomic_t g_signal;
+static sigset_t g_wait_mask; /* the mask to wait with: our signals unblocked */
+static sigset_t g_old_mask;
+static bool g_masked;
 
 static const char *const glyph_ascii[] = {
 #define GLYPH_A(g, a, u) a,
@@ -124,6 +127,33 @@ static void install_signals(void)
 	sigaction(SIGABRT, &sa, NULL);
 }
 
+/* Our signals (and SIGWINCH) are delivered only while the loop waits in
+ * ppoll(), so a signal can never slip in between "check the flags" and
+ * "wait" (which would leave the wait blocked until the next key). */
+static void block_signals(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGWINCH);
+	if (sigprocmask(SIG_BLOCK, &set, &g_old_mask) == 0) {
+		g_masked = true;
+		g_wait_mask = g_old_mask;
+		sigdelset(&g_wait_mask, SIGINT);
+		sigdelset(&g_wait_mask, SIGTERM);
+		sigdelset(&g_wait_mask, SIGHUP);
+		sigdelset(&g_wait_mask, SIGWINCH);
+	}
+}
+
+const sigset_t *term_wait_mask(void)
+{
+	return g_masked ? &g_wait_mask : NULL;
+}
+
 static void restore_signals(void)
 {
 	signal(SIGINT, SIG_DFL);
@@ -209,6 +239,7 @@ bool term_init(char *msg, size_t size)
 		mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
 	theme_init();
 	install_signals();
+	block_signals();
 	atexit(term_fini);
 	return true;
 fail:
@@ -241,6 +272,10 @@ void term_fini(void)
 	}
 	g_in = g_out = NULL;
 	restore_signals();
+	if (g_masked) {
+		g_masked = false;
+		sigprocmask(SIG_SETMASK, &g_old_mask, NULL);
+	}
 }
 
 void term_resize(int lines, int cols)

@@ -100,6 +100,9 @@ bool term_utf8(void);
 bool term_mono(void);
 /* SIGINT/SIGTERM/SIGHUP received (0 if none); the loop quits on it. */
 int term_signal(void);
+/* The signal mask to wait with (ppoll): while the loop works, SIGINT,
+ * SIGTERM, SIGHUP and SIGWINCH are blocked; NULL when not masked. */
+const sigset_t *term_wait_mask(void);
 /* Resize the virtual screen (headless tests). */
 void term_resize(int lines, int cols);
 

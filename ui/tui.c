@@ -15,6 +15,7 @@
  * CPUSCOPE_TIMING=FILE appends timings (first frame, each key to frame,
  * peak RSS) for the benchmark.
  */
+#define _GNU_SOURCE /* ppoll */
 #include "tui.h"
 
 #include <errno.h>
@@ -180,7 +181,7 @@ static int run_loop(struct app *a, struct timing *t)
 				pending = false;
 			}
 			/* idle: nothing to do until a key, a signal or a resize */
-			if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
+			if (ppoll(&pfd, 1, NULL, term_wait_mask()) < 0 && errno != EINTR)
 				return 2;
 			if (pfd.revents & (POLLHUP | POLLERR | POLLNVAL))
 				return 0;

@@ -1,0 +1,39 @@
+#!/bin/bash
+# End to end: start, search, explain, apply a fix, toggle a policy and see
+# the XML change, -cpu, save, resize down to 10x5 and back, quit.
+. "$(dirname "$0")/lib.sh"
+
+start 80 24 --host "$root/data/hosts/amd-zen5-vm-capabilities.xml"
+wait_for "Models"
+keys / H a s w e l l Enter
+wait_for "Grid: Haswell versions on"
+keys 4
+wait_for "Blocking features"
+keys Enter
+wait_for "SUPERSET: the host can run this CPU"
+wait_for "<feature policy='disable' name='rtm'/>"
+keys 3 /
+type_text "avx2"
+keys Enter Space
+wait_for "<feature policy='require' name='avx2'/>"
+keys o
+wait_for "-cpu Haswell,"
+screen | grep -q "avx2=on" || fail "-cpu value lacks avx2=on"
+keys o
+wait_for "Output: libvirt <cpu> XML"
+keys s
+wait_for "save to:"
+keys C-u
+type_text "$work/guest.xml"
+keys Enter
+wait_for "saved the <cpu> XML to"
+grep -q "<feature policy='require' name='avx2'/>" "$work/guest.xml" || fail "saved file: $(cat "$work/guest.xml")"
+grep -q "<feature policy='disable' name='hle'/>" "$work/guest.xml" || fail "saved file lacks hle"
+ls "$work" | grep -v '^guest.xml$' && fail "temporary files left next to the saved file"
+tm resize-window -t t -x 10 -y 5
+wait_for "too small"
+tm resize-window -t t -x 100 -y 30
+wait_for "Guest CPU"
+keys q
+wait_exit 0
+echo "ok"
