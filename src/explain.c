@@ -1,0 +1,849 @@
+/* explain.c - why a model is (not) usable on a host, and the fixes. */
+#include "explain.h"
+
+#include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "emit.h"
+#include "err.h"
+
+const char *explain_source_text(enum explain_source s)
+{
+	switch (s) {
+	case EXPLAIN_SRC_QEMU:
+		return "QEMU's unavailable-features for its accelerator";
+	case EXPLAIN_SRC_HOST:
+		return "the host file's own verdict";
+	case EXPLAIN_SRC_FEATURES:
+		return "the model's features against the host's";
+	case EXPLAIN_SRC_WARNINGS:
+	default:
+		return "QEMU's warnings";
+	}
+}
+
+/* ---- feature dependencies --------------------------------------------------- */
+
+/* What QEMU's x86 CPU code clears by itself when a feature is off (its
+ * feature dependency list, QEMU 7.2), written as selectors over the
+ * feature table: a name, every bit of an MSR (or a bit range of it), or
+ * every bit of a CPUID leaf/register.  Rules are applied transitively, so
+ * their order does not matter here. */
+enum dep_kind { DEP_NAME, DEP_MSR, DEP_CPUID };
+
+struct dep_rule {
+	const char *parent;
+	enum dep_kind kind;
+	const char *name;  /* DEP_NAME */
+	uint32_t index;    /* MSR index or CPUID leaf */
+	const char *reg;   /* DEP_CPUID: register, NULL for any */
+	unsigned lo, hi;   /* DEP_MSR: bits lo..hi */
+};
+
+static const struct dep_rule dep_rules[] = {
+	{ "arch-capabilities", DEP_MSR, NULL, 0x10a, NULL, 0, 63 },
+	{ "core-capability", DEP_MSR, NULL, 0xcf, NULL, 0, 63 },
+	{ "pdcm", DEP_MSR, NULL, 0x345, NULL, 0, 63 },
+	{ "vmx", DEP_MSR, NULL, 0x480, NULL, 0, 63 }, /* basic */
+	{ "vmx", DEP_MSR, NULL, 0x481, NULL, 0, 63 }, /* pin-based controls */
+	{ "vmx", DEP_MSR, NULL, 0x482, NULL, 0, 63 }, /* processor-based controls */
+	{ "vmx", DEP_MSR, NULL, 0x483, NULL, 0, 63 }, /* exit controls */
+	{ "vmx", DEP_MSR, NULL, 0x484, NULL, 0, 63 }, /* entry controls */
+	{ "vmx", DEP_MSR, NULL, 0x485, NULL, 0, 63 }, /* misc */
+	{ "vmx", DEP_MSR, NULL, 0x48d, NULL, 0, 63 }, /* the "true" control MSRs */
+	{ "vmx", DEP_MSR, NULL, 0x48e, NULL, 0, 63 },
+	{ "vmx", DEP_MSR, NULL, 0x48f, NULL, 0, 63 },
+	{ "vmx", DEP_MSR, NULL, 0x490, NULL, 0, 63 },
+	{ "lm", DEP_NAME, "vmx-entry-ia32e-mode", 0, NULL, 0, 0 },
+	{ "vmx-secondary-ctls", DEP_MSR, NULL, 0x48b, NULL, 0, 63 },
+	{ "xsaves", DEP_NAME, "vmx-xsaves", 0, NULL, 0, 0 },
+	{ "rdrand", DEP_NAME, "vmx-rdrand-exit", 0, NULL, 0, 0 },
+	{ "invpcid", DEP_NAME, "vmx-invpcid-exit", 0, NULL, 0, 0 },
+	{ "mpx", DEP_NAME, "vmx-exit-clear-bndcfgs", 0, NULL, 0, 0 },
+	{ "mpx", DEP_NAME, "vmx-entry-load-bndcfgs", 0, NULL, 0, 0 },
+	{ "rdseed", DEP_NAME, "vmx-rdseed-exit", 0, NULL, 0, 0 },
+	{ "intel-pt", DEP_CPUID, NULL, 0x14, "ecx", 0, 0 },
+	{ "rdtscp", DEP_NAME, "vmx-rdtscp-exit", 0, NULL, 0, 0 },
+	{ "vmx-ept", DEP_MSR, NULL, 0x48c, NULL, 0, 31 },
+	{ "vmx-ept", DEP_NAME, "vmx-unrestricted-guest", 0, NULL, 0, 0 },
+	{ "vmx-vpid", DEP_MSR, NULL, 0x48c, NULL, 32, 63 },
+	{ "vmx-vmfunc", DEP_MSR, NULL, 0x491, NULL, 0, 63 },
+	{ "svm", DEP_CPUID, NULL, 0x8000000a, "edx", 0, 0 },
+	{ "sgx", DEP_NAME, "sgxlc", 0, NULL, 0, 0 },
+	{ "sgx", DEP_CPUID, NULL, 0x12, NULL, 0, 0 },
+};
+
+static bool dep_matches(const struct dep_rule *r, const struct feature *f)
+{
+	switch (r->kind) {
+	case DEP_MSR:
+		return f->loc == LOC_MSR && f->msr == r->index && f->bit >= r->lo && f->bit <= r->hi;
+	case DEP_CPUID:
+		return f->loc == LOC_CPUID && f->leaf == r->index && (!r->reg || !strcmp(f->reg, r->reg));
+	case DEP_NAME:
+	default:
+		return !strcmp(f->name, r->name);
+	}
+}
+
+void explain_dependents(const struct ftable *ft, unsigned id, struct fset *out)
+{
+	unsigned *work = NULL;
+	size_t nwork = 0, cap = 0;
+
+	fset_clear_all(out);
+	if (ft->arch != ARCH_X86_64)
+		return;
+	cap = 16;
+	work = xmalloc(cap * sizeof(*work));
+	work[nwork++] = id;
+	while (nwork) {
+		unsigned cur = work[--nwork];
+		const struct feature *pf = ftable_get(ft, cur);
+		for (size_t r = 0; r < ARRAY_LEN(dep_rules); r++) {
+			const struct feature *p = ftable_lookup(ft, dep_rules[r].parent);
+			if (p != pf)
+				continue;
+			for (size_t i = 0; i < ftable_count(ft); i++) {
+				const struct feature *c = ftable_get(ft, (unsigned)i);
+				if (c->id == id || fset_has(out, c->id) || !dep_matches(&dep_rules[r], c))
+					continue;
+				fset_add(out, c->id);
+				if (nwork == cap) {
+					cap *= 2;
+					work = xrealloc(work, cap * sizeof(*work));
+				}
+				work[nwork++] = c->id;
+			}
+		}
+	}
+	free(work);
+}
+
+void explain_min_disable(const struct ftable *ft, const struct fset *blockers, struct fset *disable,
+			 struct fset *implied)
+{
+	struct fset covered = FSET_INIT, dep = FSET_INIT;
+
+	/* a blocker some other blocker depends on... the other way round: a
+	 * blocker that another blocker's dependents include needs no policy
+	 * of its own (the dependency graph has no cycles) */
+	for (int id = fset_next(blockers, 0); id >= 0; id = fset_next(blockers, (unsigned)id + 1)) {
+		explain_dependents(ft, (unsigned)id, &dep);
+		fset_or(&covered, &dep);
+	}
+	fset_copy(disable, blockers);
+	fset_andnot(disable, &covered);
+	fset_clear_all(implied);
+	for (int id = fset_next(disable, 0); id >= 0; id = fset_next(disable, (unsigned)id + 1)) {
+		explain_dependents(ft, (unsigned)id, &dep);
+		fset_or(implied, &dep);
+	}
+	fset_andnot(implied, disable);
+	fset_fini(&covered);
+	fset_fini(&dep);
+}
+
+/* ---- helpers ------------------------------------------------------------------ */
+
+/* How candidates are judged: the host's verdict, and (for warnings) a
+ * feature set they must avoid. */
+struct ectx {
+	const struct dataset *ds;
+	const struct mdata *md;
+	const struct host *h;
+	const struct fset *avoid;
+};
+
+static enum usable ctx_usable(const struct ectx *c, const struct model_view *mv, struct fset *blk)
+{
+	enum usable u = USABLE_YES;
+
+	fset_clear_all(blk);
+	if (c->h || !c->avoid)
+		u = model_usable(mv, c->h, blk);
+	if (c->avoid) {
+		struct fset t = FSET_INIT;
+		if (!mv->full)
+			return u == USABLE_NO ? USABLE_NO : USABLE_UNKNOWN;
+		fset_copy(&t, &mv->full->on);
+		fset_and(&t, c->avoid);
+		if (!fset_empty(&t)) {
+			fset_or(blk, &t);
+			u = USABLE_NO;
+		}
+		fset_fini(&t);
+	}
+	return u;
+}
+
+static enum explain_source verdict_source(const struct model_view *mv, const struct host *h)
+{
+	const struct host_model_usability *u;
+
+	if (!h)
+		return EXPLAIN_SRC_QEMU;
+	u = host_usability(h, mv->name);
+	if (!u && mv->resolved != mv->name)
+		u = host_usability(h, mv->resolved);
+	return u && u->usable >= 0 ? EXPLAIN_SRC_HOST : EXPLAIN_SRC_FEATURES;
+}
+
+static void alt_free(void *p)
+{
+	struct explain_alt *a = p;
+
+	if (!a)
+		return;
+	vec_fini(&a->aliases, NULL);
+	fset_fini(&a->lost);
+	fset_fini(&a->gained);
+	free(a);
+}
+
+static struct explain_alt *alt_new(const struct ectx *c, const struct model_view *req,
+				   const struct model_view *mv)
+{
+	struct explain_alt *a = xcalloc(1, sizeof(*a));
+
+	a->def = mv->def;
+	a->name = mv->name;
+	a->resolved = mv->resolved;
+	for (size_t i = 0; i < c->md->defs.n; i++) {
+		const struct cpu_def *d = vec_get(&c->md->defs, i);
+		if (d != mv->def && str_eq(d->alias_of, mv->name))
+			vec_push(&a->aliases, (void *)d->name);
+	}
+	if (req->full && mv->full) {
+		fset_copy(&a->lost, &req->full->on);
+		fset_andnot(&a->lost, &mv->full->on);
+		fset_copy(&a->gained, &mv->full->on);
+		fset_andnot(&a->gained, &req->full->on);
+	}
+	a->same_vendor = req->vendor[0] && !strcmp(req->vendor, mv->vendor);
+	a->level = mv->full ? x86_level(c->ds->ft, &mv->full->on) : 0;
+	return a;
+}
+
+static int family_cmp(const void *pa, const void *pb)
+{
+	const struct explain_alt *a = *(const struct explain_alt *const *)pa;
+	const struct explain_alt *b = *(const struct explain_alt *const *)pb;
+	size_t la = fset_count(&a->lost), lb = fset_count(&b->lost);
+
+	if (la != lb)
+		return la < lb ? -1 : 1;
+	/* newest version first */
+	return -str_natcmp(a->resolved, b->resolved);
+}
+
+static int nearest_cmp(const void *pa, const void *pb)
+{
+	const struct explain_alt *a = *(const struct explain_alt *const *)pa;
+	const struct explain_alt *b = *(const struct explain_alt *const *)pb;
+	size_t la = fset_count(&a->lost), lb = fset_count(&b->lost);
+	size_t ga = fset_count(&a->gained), gb = fset_count(&b->gained);
+
+	if (a->same_vendor != b->same_vendor)
+		return a->same_vendor ? -1 : 1;
+	if (la != lb)
+		return la < lb ? -1 : 1;
+	if (ga != gb)
+		return ga < gb ? -1 : 1;
+	return str_natcmp(a->name, b->name);
+}
+
+/* A concrete model (not an alias of another definition), that a user
+ * would pick as a replacement: no 'max'/'host' (migration-unsafe) and no
+ * static 'base' models. */
+static bool is_candidate(const struct model_view *mv)
+{
+	return !mv->is_alias && mv->def->migration_safe && !mv->def->is_static && mv->full;
+}
+
+static void find_family(const struct ectx *c, const struct model_view *req, struct explanation *x)
+{
+	struct fset blk = FSET_INIT;
+
+	for (size_t i = 0; i < c->md->defs.n; i++) {
+		const struct cpu_def *d = vec_get(&c->md->defs, i);
+		struct model_view mv;
+		if (d == req->def)
+			continue;
+		model_view_init(c->ds, c->md, d, &mv);
+		if (strcmp(mv.base, req->base) || mv.is_alias || !mv.full)
+			continue;
+		if (ctx_usable(c, &mv, &blk) != USABLE_YES)
+			continue;
+		vec_push(&x->family, alt_new(c, req, &mv));
+	}
+	vec_sort(&x->family, family_cmp);
+	fset_fini(&blk);
+}
+
+static void find_nearest(const struct ectx *c, const struct model_view *req, struct explanation *x)
+{
+	struct fset blk = FSET_INIT;
+	struct vec all = VEC_INIT;
+
+	if (!req->full)
+		return;
+	for (size_t i = 0; i < c->md->defs.n; i++) {
+		const struct cpu_def *d = vec_get(&c->md->defs, i);
+		struct model_view mv;
+		model_view_init(c->ds, c->md, d, &mv);
+		if (!strcmp(mv.base, req->base) || !is_candidate(&mv))
+			continue;
+		if (ctx_usable(c, &mv, &blk) != USABLE_YES)
+			continue;
+		vec_push(&all, alt_new(c, req, &mv));
+	}
+	vec_sort(&all, nearest_cmp);
+	for (size_t i = 0; i < all.n; i++) {
+		if (i < EXPLAIN_NEAREST)
+			vec_push(&x->nearest, all.v[i]);
+		else
+			alt_free(all.v[i]);
+	}
+	vec_fini(&all, NULL);
+	fset_fini(&blk);
+}
+
+/* Blockers no policy removes: QEMU's pseudo-features. */
+static bool is_pseudo(const struct feature *f)
+{
+	return (f->flags & FEAT_UNKNOWN) && (!strcmp(f->name, "kvm") || !strcmp(f->name, "type"));
+}
+
+static void make_fix(const struct ectx *c, const char *model, struct explanation *x)
+{
+	struct explain_fix *fx = &x->fix;
+	struct fset removable = FSET_INIT;
+	struct guest_cpu *g = NULL;
+	const char *why = NULL;
+	const struct ftable *ft = c->ds ? c->ds->ft : x->ft;
+
+	for (int id = fset_next(&x->blockers, 0); id >= 0; id = fset_next(&x->blockers, (unsigned)id + 1)) {
+		if (is_pseudo(ftable_get(ft, (unsigned)id)))
+			fset_add(&fx->impossible, (unsigned)id);
+		else
+			fset_add(&removable, (unsigned)id);
+	}
+	explain_min_disable(ft, &removable, &fx->disable, &fx->implied);
+	if (x->features_known)
+		fset_and(&fx->implied, &x->features);
+	fset_andnot(&fx->implied, &x->blockers);
+	fx->possible = fset_empty(&fx->impossible);
+	if (!fx->possible)
+		goto out;
+	g = guest_cpu_new();
+	g->mode = MODE_CUSTOM;
+	g->match = MATCH_EXACT;
+	g->fallback = FALLBACK_FORBID;
+	if (model)
+		g->model = xstrdup(model);
+	for (int id = fset_next(&fx->disable, 0); id >= 0; id = fset_next(&fx->disable, (unsigned)id + 1))
+		guest_cpu_set_policy(g, ftable_get(ft, (unsigned)id)->name, POLICY_DISABLE);
+	if (model) {
+		fx->xml = emit_guest_xml(g, ft, 0);
+		fx->qemu = emit_qemu_cpu(g, ft, c->h, &fx->notes, &why);
+	} else {
+		/* no model: the -cpu suffix and the <feature> lines only */
+		struct strbuf sb = STRBUF_INIT;
+		char *xml = NULL, *q = NULL;
+		g->model = xstrdup("MODEL");
+		xml = emit_guest_xml(g, ft, 0);
+		q = emit_qemu_cpu(g, ft, NULL, &fx->notes, &why);
+		for (const char *p = xml; p && *p;) {
+			const char *nl = strchr(p, '\n');
+			size_t n = nl ? (size_t)(nl - p + 1) : strlen(p);
+			if (strstr(p, "<feature ") && strstr(p, "<feature ") < p + n) {
+				const char *s = p;
+				while (*s == ' ')
+					s++;
+				sb_addn(&sb, s, n - (size_t)(s - p));
+			}
+			p += n;
+		}
+		fx->xml = sb_take(&sb);
+		fx->qemu = q ? xstrdup(q + strlen("MODEL")) : NULL;
+		free(xml);
+		free(q);
+	}
+out:
+	guest_cpu_free(g);
+	fset_fini(&removable);
+}
+
+static void host_model_check(const struct ectx *c, struct explanation *x)
+{
+	const struct host *h = c->h;
+	const struct ftable *ft = c->ds->ft;
+	struct fset need = FSET_INIT;
+
+	x->host_model = EXPLAIN_HM_UNKNOWN;
+	if (!h || h->kind != HOST_DOMCAPS)
+		return;
+	if (!h->host_model_supported || !h->model) {
+		x->host_model = EXPLAIN_HM_UNSUPPORTED;
+		return;
+	}
+	x->host_model_name = h->model;
+	if (!x->features_known || !h->resolved)
+		return;
+	/* what the model asks for that the host can provide at all; compared
+	 * over the features libvirt knows (host-model is written in them) */
+	fset_copy(&need, &x->features);
+	fset_andnot(&need, &x->blockers);
+	for (int id = fset_next(&need, 0); id >= 0; id = fset_next(&need, (unsigned)id + 1)) {
+		const struct feature *f = ftable_get(ft, (unsigned)id);
+		if (!f->libvirt || (f->flags & (FEAT_NOT_IN_LIBVIRT | FEAT_UNKNOWN)))
+			fset_del(&need, (unsigned)id);
+	}
+	fset_copy(&x->host_model_lacks, &need);
+	fset_andnot(&x->host_model_lacks, &h->features);
+	x->host_model = fset_empty(&x->host_model_lacks) ? EXPLAIN_HM_YES : EXPLAIN_HM_NO;
+	fset_fini(&need);
+}
+
+static void note(struct explanation *x, char *msg)
+{
+	vec_push(&x->notes, msg);
+}
+
+static void explain_levels(const struct ectx *c, struct explanation *x)
+{
+	const struct ftable *ft = c->ds->ft;
+	struct fset lv = FSET_INIT;
+
+	x->model_level = x->host_level = -1;
+	if (ft->arch != ARCH_X86_64)
+		return;
+	if (x->features_known)
+		x->model_level = x86_level(ft, &x->features);
+	if (c->h && c->h->resolved)
+		x->host_level = x86_level(ft, &c->h->features);
+	if (x->model_level > 0) {
+		/* every feature of levels 1..model_level, then those that block */
+		struct fset none = FSET_INIT;
+		x86_level_missing(ft, &none, x->model_level, &lv);
+		fset_fini(&none);
+		fset_copy(&x->level_missing, &lv);
+		fset_and(&x->level_missing, &x->blockers);
+	}
+	fset_fini(&lv);
+}
+
+static void explain_fill(const struct ectx *c, const struct model_view *mv, struct explanation *x)
+{
+	const struct ftable *ft = c->ds->ft;
+
+	x->ft = ft;
+	x->model = mv->name;
+	x->resolved = mv->resolved;
+	x->machine = c->md->machine;
+	snprintf(x->vendor, sizeof(x->vendor), "%s", mv->vendor);
+	if (mv->full) {
+		fset_copy(&x->features, &mv->full->on);
+		x->features_known = true;
+	}
+	explain_levels(c, x);
+	if (x->usable == USABLE_YES)
+		return;
+	find_family(c, mv, x);
+	find_nearest(c, mv, x);
+	if (x->usable == USABLE_NO)
+		make_fix(c, mv->name, x);
+	host_model_check(c, x);
+	for (int id = fset_next(&x->fix.impossible, 0); id >= 0;
+	     id = fset_next(&x->fix.impossible, (unsigned)id + 1)) {
+		const char *n = ftable_get(ft, (unsigned)id)->name;
+		if (!strcmp(n, "kvm"))
+			note(x, xasprintf("'%s' reads the host's CPUID and needs a hardware accelerator "
+					  "(KVM or HVF); under TCG use 'max' (libvirt: mode='maximum')",
+					  mv->name));
+		else if (!strcmp(n, "type"))
+			note(x, xasprintf("%s cannot work here at all: QEMU reports 'type' (on s390x, a "
+					  "CPU generation newer than the host's)", mv->name));
+	}
+}
+
+bool explain_model(const struct dataset *ds, const struct mdata *md, const struct host *h,
+		   const char *name, struct explanation *x, struct err *e)
+{
+	struct model_view mv;
+	struct ectx c = { ds, md, h, NULL };
+
+	memset(x, 0, sizeof(*x));
+	x->ft = ds->ft;
+	x->model_level = x->host_level = -1;
+	if (!model_lookup(ds, md, name, &mv, e))
+		return false;
+	x->usable = model_usable(&mv, h, &x->blockers);
+	x->source = verdict_source(&mv, h);
+	explain_fill(&c, &mv, x);
+	return true;
+}
+
+bool explain_warnings(const struct dataset *ds, const struct mdata *md, const struct host *h,
+		      const char *name, const struct qemu_warnings *w, struct explanation *x,
+		      struct err *e)
+{
+	struct ectx c = { ds, md, h, &w->features };
+
+	memset(x, 0, sizeof(*x));
+	x->ft = ds->ft;
+	x->model_level = x->host_level = -1;
+	x->source = EXPLAIN_SRC_WARNINGS;
+	x->usable = USABLE_NO;
+	fset_copy(&x->blockers, &w->features);
+	x->machine = md ? md->machine : NULL;
+	if (name) {
+		struct model_view mv;
+		struct fset missing = FSET_INIT;
+		if (!model_lookup(ds, md, name, &mv, e))
+			return false;
+		explain_fill(&c, &mv, x);
+		if (mv.full) {
+			fset_copy(&missing, &w->features);
+			fset_andnot(&missing, &mv.full->on);
+			if (!fset_empty(&missing))
+				note(x, xasprintf("%zu of the warned features are not in %s at all: the "
+						  "warnings came from another -cpu value", fset_count(&missing),
+						  mv.name));
+		}
+		fset_fini(&missing);
+		return true;
+	}
+	if (ds->ft->arch == ARCH_X86_64) {
+		struct fset lv = FSET_INIT, none = FSET_INIT;
+		x86_level_missing(ds->ft, &none, 4, &lv);
+		fset_copy(&x->level_missing, &lv);
+		fset_and(&x->level_missing, &x->blockers);
+		fset_fini(&lv);
+		fset_fini(&none);
+	}
+	make_fix(&c, NULL, x);
+	return true;
+}
+
+void explanation_fini(struct explanation *x)
+{
+	if (!x)
+		return;
+	fset_fini(&x->features);
+	fset_fini(&x->blockers);
+	fset_fini(&x->level_missing);
+	vec_fini(&x->family, alt_free);
+	vec_fini(&x->nearest, alt_free);
+	fset_fini(&x->fix.disable);
+	fset_fini(&x->fix.implied);
+	fset_fini(&x->fix.impossible);
+	free(x->fix.qemu);
+	free(x->fix.xml);
+	vec_fini(&x->fix.notes, free);
+	fset_fini(&x->host_model_lacks);
+	vec_fini(&x->notes, free);
+	memset(x, 0, sizeof(*x));
+}
+
+/* ---- QEMU warnings ------------------------------------------------------------ */
+
+static bool parse_hex(const char **pp, uint32_t *out)
+{
+	const char *p = *pp;
+	uint64_t v = 0;
+	size_t n = 0;
+
+	while (isxdigit((unsigned char)p[n])) {
+		int d = isdigit((unsigned char)p[n]) ? p[n] - '0' : tolower((unsigned char)p[n]) - 'a' + 10;
+		v = v * 16 + (uint64_t)d;
+		if (v > UINT32_MAX)
+			return false;
+		n++;
+	}
+	if (!n)
+		return false;
+	*out = (uint32_t)v;
+	*pp = p + n;
+	return true;
+}
+
+/* "H" or "h" after a hex number */
+static bool skip_h(const char **pp)
+{
+	if (**pp != 'H' && **pp != 'h')
+		return false;
+	(*pp)++;
+	return true;
+}
+
+static bool parse_reg(const char **pp, char reg[4])
+{
+	const char *p = *pp;
+
+	if (tolower((unsigned char)p[0]) != 'e' || !strchr("abcdABCD", p[1]) || !p[1] ||
+	    tolower((unsigned char)p[2]) != 'x')
+		return false;
+	reg[0] = 'e';
+	reg[1] = (char)tolower((unsigned char)p[1]);
+	reg[2] = 'x';
+	reg[3] = '\0';
+	*pp = p + 3;
+	return true;
+}
+
+struct wloc {
+	bool msr;
+	uint32_t index;   /* leaf or MSR */
+	bool has_sub;
+	uint32_t sub;
+	char reg[4];
+	bool has_bit;
+	unsigned bit;
+	char name[128];
+};
+
+/* Parse one location starting at p ("CPUID..." or "MSR(...").  Fills l
+ * and the end of the text it used. */
+static bool parse_location(const char *p, struct wloc *l, const char **end)
+{
+	memset(l, 0, sizeof(*l));
+	if (!strncmp(p, "CPUID[", 6)) {
+		/* CPUID[eax=07h,ecx=00h].EBX (QEMU 10.1+) */
+		p += 6;
+		if (strncmp(p, "eax=", 4))
+			return false;
+		p += 4;
+		if (!parse_hex(&p, &l->index) || !skip_h(&p))
+			return false;
+		if (!strncmp(p, ",ecx=", 5)) {
+			p += 5;
+			if (!parse_hex(&p, &l->sub) || !skip_h(&p))
+				return false;
+			l->has_sub = true;
+		}
+		if (strncmp(p, "].", 2))
+			return false;
+		p += 2;
+		if (!parse_reg(&p, l->reg))
+			return false;
+	} else if (!strncmp(p, "CPUID.", 6)) {
+		/* CPUID.07H:EBX (QEMU up to 10.0), CPUID.07H_00H:EBX */
+		p += 6;
+		if (!parse_hex(&p, &l->index) || !skip_h(&p))
+			return false;
+		if (*p == '_') {
+			p++;
+			if (!parse_hex(&p, &l->sub) || !skip_h(&p))
+				return false;
+			l->has_sub = true;
+		}
+		if (*p != ':')
+			return false;
+		p++;
+		if (!parse_reg(&p, l->reg))
+			return false;
+	} else if (!strncmp(p, "MSR(", 4)) {
+		p += 4;
+		if (!parse_hex(&p, &l->index))
+			return false;
+		skip_h(&p);
+		if (*p != ')')
+			return false;
+		p++;
+		l->msr = true;
+	} else {
+		return false;
+	}
+	if (*p == '.') {
+		size_t n = 0;
+		p++;
+		while (p[n] && !isspace((unsigned char)p[n]) && p[n] != '[' && n + 1 < sizeof(l->name)) {
+			l->name[n] = p[n];
+			n++;
+		}
+		l->name[n] = '\0';
+		p += n;
+	}
+	while (*p == ' ')
+		p++;
+	if (!strncmp(p, "[bit ", 5)) {
+		char *e2 = NULL;
+		unsigned long b = strtoul(p + 5, &e2, 10);
+		if (e2 != p + 5 && *e2 == ']' && b < 64) {
+			l->has_bit = true;
+			l->bit = (unsigned)b;
+			p = e2 + 1;
+		}
+	}
+	*end = p;
+	return l->has_bit || l->name[0];
+}
+
+/* Features at the location; with no subleaf given, any subleaf (QEMU
+ * before 10.1 did not print it). */
+static size_t features_at(const struct ftable *ft, const struct wloc *l, const struct feature **out,
+			  size_t max)
+{
+	size_t n = 0;
+
+	if (!l->has_bit)
+		return 0;
+	for (size_t i = 0; i < ftable_count(ft); i++) {
+		const struct feature *f = ftable_get(ft, (unsigned)i);
+		bool match;
+		if (f->bit != l->bit)
+			continue;
+		if (l->msr) {
+			match = f->loc == LOC_MSR && f->msr == l->index;
+		} else {
+			match = f->loc == LOC_CPUID && f->leaf == l->index && !strcmp(f->reg, l->reg);
+			if (match && l->has_sub)
+				match = (f->has_subleaf ? f->subleaf : 0) == l->sub;
+		}
+		if (match && n < max)
+			out[n++] = f;
+	}
+	return n;
+}
+
+static void warning_free(void *p)
+{
+	struct qemu_warning *w = p;
+
+	if (!w)
+		return;
+	free(w->text);
+	free(w->accel);
+	free(w->note);
+	free(w);
+}
+
+/* Match location and name; fill w->f and the note. */
+static void resolve_warning(struct ftable *ft, const struct wloc *l, struct qemu_warning *w)
+{
+	const struct feature *at[8];
+	size_t nat = features_at(ft, l, at, ARRAY_LEN(at));
+	const struct feature *byname = l->name[0] ? ftable_lookup(ft, l->name) : NULL;
+	char locbuf[64];
+
+	if (byname) {
+		for (size_t i = 0; i < nat; i++)
+			if (at[i] == byname)
+				w->by_location = true;
+		w->by_name = true;
+		w->f = byname;
+		if (!w->by_location && nat)
+			w->note = xasprintf("the location names %s, the name %s; taken by name", at[0]->name,
+					    byname->name);
+		else if (!w->by_location && l->has_bit && byname->loc != LOC_NONE)
+			w->note = xasprintf("%s is at %s, not at the location given; taken by name",
+					    byname->name, feature_location(byname, locbuf, sizeof(locbuf)));
+		return;
+	}
+	if (nat >= 1) {
+		/* several subleaves share the register bit: prefer subleaf 0 */
+		const struct feature *pick = at[0];
+		for (size_t i = 0; i < nat; i++)
+			if (!at[i]->has_subleaf || at[i]->subleaf == 0) {
+				pick = at[i];
+				break;
+			}
+		w->f = pick;
+		w->by_location = true;
+		if (l->name[0])
+			w->note = xasprintf("QEMU calls it '%s', which the feature table does not know; "
+					    "taken by location", l->name);
+		else if (nat > 1)
+			w->note = xasprintf("the location is ambiguous (%zu features); took %s", nat,
+					    pick->name);
+		return;
+	}
+	if (l->name[0]) {
+		w->f = ftable_get(ft, ftable_intern(ft, l->name));
+		w->by_name = true;
+		w->note = xasprintf("'%s' is not in the feature table (newer QEMU?)", l->name);
+		return;
+	}
+	w->note = xstrdup("no known feature at this location");
+}
+
+bool qemu_warnings_parse(const char *file, const char *text, size_t len, struct ftable *ft,
+			 struct qemu_warnings *out, struct err *e)
+{
+	const char *p = text, *end = text + len;
+	int line = 0;
+	size_t candidates = 0;
+
+	memset(out, 0, sizeof(*out));
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		char *ln = xstrndup(p, n);
+		const char *loc = NULL, *q = NULL;
+		line++;
+		p += n + (nl ? 1 : 0);
+		if (strstr(ln, "support requested features") && !strstr(ln, "feature:"))
+			out->enforce = true;
+		for (q = ln; *q; q++) {
+			if (!strncmp(q, "CPUID.", 6) || !strncmp(q, "CPUID[", 6) || !strncmp(q, "MSR(", 4)) {
+				loc = q;
+				break;
+			}
+		}
+		if (!loc) {
+			free(ln);
+			continue;
+		}
+		candidates++;
+		struct wloc l;
+		const char *lend = NULL;
+		if (!parse_location(loc, &l, &lend)) {
+			free(ln);
+			continue;
+		}
+		struct qemu_warning *w = xcalloc(1, sizeof(*w));
+		w->line = line;
+		w->text = xstrndup(loc, (size_t)(lend - loc));
+		const char *sup = strstr(ln, " doesn't support requested feature");
+		if (sup) {
+			const char *s = sup;
+			while (s > ln && s[-1] != ' ' && s[-1] != ':')
+				s--;
+			if (s < sup)
+				w->accel = xstrndup(s, (size_t)(sup - s));
+		}
+		if (w->accel && !out->accel)
+			out->accel = xstrdup(w->accel);
+		resolve_warning(ft, &l, w);
+		if (w->f)
+			fset_add(&out->features, w->f->id);
+		vec_push(&out->items, w);
+		free(ln);
+	}
+	if (!out->items.n) {
+		if (candidates)
+			err_set(e, file, 0, "no QEMU feature warning could be read (expected lines like "
+				"\"warning: TCG doesn't support requested feature: CPUID.07H:EBX.hle [bit 4]\")");
+		else
+			err_set(e, file, 0, "no QEMU feature warnings found (expected lines like "
+				"\"warning: TCG doesn't support requested feature: CPUID.07H:EBX.hle [bit 4]\")");
+		qemu_warnings_fini(out);
+		return false;
+	}
+	return true;
+}
+
+void qemu_warnings_fini(struct qemu_warnings *w)
+{
+	if (!w)
+		return;
+	vec_fini(&w->items, warning_free);
+	fset_fini(&w->features);
+	free(w->accel);
+	memset(w, 0, sizeof(*w));
+}
