@@ -35,9 +35,36 @@ void x86_level_missing(const struct ftable *ft, const struct fset *s, int level,
 	}
 }
 
+/* QEMU's 'host' model copies the host's CPUID, which only a hardware
+ * accelerator can do: QEMU lists it unavailable with the pseudo-feature
+ * "kvm" under TCG.  Does this host's accelerator run it?  A QMP expansion
+ * tells by the KVM paravirt leaf (only KVM fills it), domcapabilities by
+ * host-passthrough; other hosts describe bare hardware (assume KVM). */
+static bool model_needs_host_cpuid(const struct model_view *mv)
+{
+	return !strcmp(mv->name, "host") ||
+	       (mv->def && mv->def->type_name && str_startswith(mv->def->type_name, "host-"));
+}
+
+static bool host_runs_host_model(const struct host *h)
+{
+	if (h->kind == HOST_DOMCAPS)
+		return h->passthrough_supported;
+	if (h->kind != HOST_QMP)
+		return true;
+	for (int id = fset_next(&h->features, 0); id >= 0; id = fset_next(&h->features, (unsigned)id + 1))
+		if (str_eq(ftable_get(h->ft, (unsigned)id)->group, "KVM paravirt"))
+			return true;
+	return false;
+}
+
 enum usable model_usable(const struct model_view *mv, const struct host *h, struct fset *blockers)
 {
 	fset_clear_all(blockers);
+	if (h && h->arch == ARCH_X86_64 && model_needs_host_cpuid(mv) && !host_runs_host_model(h)) {
+		fset_add(blockers, ftable_intern(h->ft, "kvm"));
+		return USABLE_NO;
+	}
 	if (!h) {
 		if (!mv->def || !mv->def->unavail_known)
 			return USABLE_UNKNOWN;
