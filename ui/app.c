@@ -693,8 +693,9 @@ bool app_save(struct app *a, const char *path, bool overwrite)
 	char buf[1200];
 
 	if (!overwrite && stat(path, &st) == 0) {
+		char *p = xstrdup(path);
 		free(a->save_path);
-		a->save_path = xstrdup(path);
+		a->save_path = p;
 		a->popup = POP_CONFIRM_OVERWRITE;
 		a->need_redraw = true;
 		return false;
@@ -714,10 +715,13 @@ bool app_save(struct app *a, const char *path, bool overwrite)
 		app_status(a, R_ERROR, "save failed: %s", err_str(&e, buf, sizeof(buf)));
 		return false;
 	}
-	free(a->save_path);
-	a->save_path = xstrdup(path);
+	if (path != a->save_path) {
+		free(a->save_path);
+		a->save_path = xstrdup(path);
+	}
 	a->dirty = false;
-	app_status(a, R_GOOD, "saved %s to %s", a->out_qemu ? "the -cpu value" : "the <cpu> XML", path);
+	app_status(a, R_GOOD, "saved %s to %s", a->out_qemu ? "the -cpu value" : "the <cpu> XML",
+		   a->save_path);
 	return true;
 }
 

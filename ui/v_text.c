@@ -389,6 +389,17 @@ static void output_draw(struct view *v, struct app *a, const struct rect *r, boo
 	tlines_fini(&t);
 }
 
+static bool output_match(struct app *a, size_t row, const char *needle)
+{
+	struct tlines t = { 0 };
+	bool m;
+
+	output_build(a, &t);
+	m = row < t.n && str_icontains(t.v[row].s, needle);
+	tlines_fini(&t);
+	return m;
+}
+
 static unsigned output_action(struct view *v, struct app *a, enum action act)
 {
 	(void)v;
@@ -407,5 +418,5 @@ const struct view_ops output_ops = {
 	.rows = output_rows,
 	.draw = output_draw,
 	.on_action = output_action,
-	.match = NULL,
+	.match = output_match,
 };
