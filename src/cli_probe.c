@@ -53,14 +53,14 @@ static const char probe_help[] =
 	"  --out FILE         write the snapshot to FILE, atomically (temp + rename);\n"
 	"                     without --out, or with '-', it goes to standard output\n"
 	"                     (refused when standard output is a terminal)\n"
-	"  -q, --quiet        no progress on stderr (failures are still reported)\n"
+	"  -q, --quiet        no progress reports (failures are still reported)\n"
 	"\n"
-	"Progress goes to stderr: a bar with done/total and ETA on a terminal, else one\n"
+	"Progress goes to standard error: a bar with done/total and ETA on a terminal, else one\n"
 	"line every few seconds.  A machine type that fails (QEMU hangs, crashes,\n"
 	"exits, prints garbage) is reported with the step it was at; the rest goes on.\n"
 	"\n"
 	"Exit status: 0 complete; 1 partial (the snapshot is written and lists the\n"
-	"missing parts, which are also printed on stderr); 2 error (nothing written);\n"
+	"missing parts, which are also listed on standard error); 2 error (nothing written);\n"
 	"128+N when stopped by signal N (SIGINT, SIGTERM; nothing written).\n";
 
 struct progress_ui {
@@ -341,7 +341,7 @@ int cli_probe(int argc, char **argv, FILE *out, FILE *err)
 			"%.1fs -> %s\n", hit ? "cached" : "probed", qemu,
 			ds->qemu_version ? ds->qemu_version : "?", ds->accel ? ds->accel : "?",
 			ds->mdatas.n, ds->expansions.n, " stored", mono_now() - u.t0,
-			to_stdout ? "stdout" : out_path);
+			to_stdout ? "standard output" : out_path);
 	}
 out:
 #ifdef __linux__

@@ -61,7 +61,7 @@ struct proc {
 	int fd_in, fd_out, fd_err;
 	struct strbuf wq;   /* bytes to write to QEMU's stdin */
 	size_t woff;
-	char *rbuf;         /* stdout bytes not yet split into lines */
+	char *rbuf;         /* QMP output bytes not yet split into lines */
 	size_t rlen, rcap, rscan;
 	int lineno;
 	char ebuf[2 * PROBE_STDERR_KEEP];
@@ -606,7 +606,7 @@ static void proc_fail_exited(struct proc *p)
 	if (last)
 		proc_fail(p, "%s while waiting for %s: %s", sb_str(&how), sb_str(&step), last);
 	else
-		proc_fail(p, "%s while waiting for %s (nothing on stderr)", sb_str(&how),
+		proc_fail(p, "%s while waiting for %s (QEMU printed no message)", sb_str(&how),
 			  sb_str(&step));
 	free(last);
 	sb_fini(&step);
@@ -915,6 +915,30 @@ static void proc_on_defs(struct proc *p, json_object *ret, int line)
 			return;
 		}
 		p->models[p->nmodels++] = xstrdup(name);
+	}
+	/* Read the definitions now (into a scratch dataset): this checks them
+	 * before any expansion is asked, and interns the feature names they
+	 * mention (e.g. "kvm" in unavailable-features under TCG) before the
+	 * first expansion is parsed, so every expansion of the probe sees the
+	 * same feature table. */
+	if (pr->ft) {
+		struct dataset *scratch = dataset_new(pr->ft->arch, pr->ft);
+		char *file = proc_file(p);
+		struct err e;
+
+		err_clear(&e);
+		if (!qmp_read_definitions(ret, file, p->lineno, dataset_mdata(scratch, p->machine),
+					  pr->ft, &e)) {
+			char buf[1600];
+
+			free(file);
+			dataset_free(scratch);
+			proc_fail(p, "cannot read the query-cpu-definitions reply: %s",
+				  err_str(&e, buf, sizeof(buf)));
+			return;
+		}
+		free(file);
+		dataset_free(scratch);
 	}
 	p->xfull = xcalloc(n ? n : 1, sizeof(*p->xfull));
 	p->xstat = xcalloc(n ? n : 1, sizeof(*p->xstat));
