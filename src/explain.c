@@ -504,8 +504,10 @@ bool explain_warnings(const struct dataset *ds, const struct mdata *md, const st
 	if (name) {
 		struct model_view mv;
 		struct fset missing = FSET_INIT;
-		if (!model_lookup(ds, md, name, &mv, e))
+		if (!model_lookup(ds, md, name, &mv, e)) {
+			explanation_fini(x);
 			return false;
+		}
 		explain_fill(&c, &mv, x);
 		if (mv.full) {
 			fset_copy(&missing, &w->features);

@@ -58,6 +58,21 @@ static bool host_runs_host_model(const struct host *h)
 	return false;
 }
 
+/* "kvm" and "type" are QEMU's pseudo-features of unavailable-features;
+ * once interned from a definitions reply, an expansion's "kvm" QOM
+ * property reads as a feature, which a full expansion has and a static
+ * one lacks.  A feature difference never counts them. */
+static void drop_pseudo(const struct ftable *ft, struct fset *s)
+{
+	static const char *const pseudo[] = { "kvm", "type" };
+
+	for (size_t i = 0; i < ARRAY_LEN(pseudo); i++) {
+		const struct feature *f = ftable_lookup(ft, pseudo[i]);
+		if (f && (f->flags & FEAT_UNKNOWN))
+			fset_del(s, f->id);
+	}
+}
+
 enum usable model_usable(const struct model_view *mv, const struct host *h, struct fset *blockers)
 {
 	fset_clear_all(blockers);
@@ -80,6 +95,7 @@ enum usable model_usable(const struct model_view *mv, const struct host *h, stru
 		else if (u->usable == 0 && mv->full && h->resolved) {
 			fset_copy(blockers, &mv->full->on);
 			fset_andnot(blockers, &h->features);
+			drop_pseudo(h->ft, blockers);
 		}
 		return u->usable ? USABLE_YES : USABLE_NO;
 	}
@@ -87,6 +103,7 @@ enum usable model_usable(const struct model_view *mv, const struct host *h, stru
 		return USABLE_UNKNOWN;
 	fset_copy(blockers, &mv->full->on);
 	fset_andnot(blockers, &h->features);
+	drop_pseudo(h->ft, blockers);
 	return fset_empty(blockers) ? USABLE_YES : USABLE_NO;
 }
 

@@ -1,0 +1,572 @@
+/* test_explain.c - explain: verdicts against QEMU's own unavailable-features
+ * for every model (real QEMU 7.2 TCG captures in tests/data/explain),
+ * fixes, feature dependencies, and QEMU's warning lines. */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpu_map.h"
+#include "err.h"
+#include "explain.h"
+#include "host.h"
+#include "logic.h"
+#include "model.h"
+#include "qmp_json.h"
+
+#define DIR "tests/data/explain/"
+#define MACHINE "pc-q35-7.2"
+
+struct fix {
+	struct ftable *ft;
+	struct dataset *ds;
+	const struct mdata *md;
+	/* QEMU's verdicts, from a dataset of their own so that the models'
+	 * dataset carries only the expansions */
+	struct dataset *qemu;
+	const struct mdata *qmd;
+};
+
+static void load_qmp(struct dataset *ds, const char *rel)
+{
+	struct err e;
+
+	err_clear(&e);
+	if (!qmp_load_into_dataset(test_path(rel), MACHINE, ds, &e)) {
+		char buf[1200];
+		fail_msg("%s", err_str(&e, buf, sizeof(buf)));
+	}
+}
+
+static int setup(void **state)
+{
+	struct fix *f = calloc(1, sizeof(*f));
+
+	f->ft = ftable_new(ARCH_X86_64);
+	f->ds = dataset_new(ARCH_X86_64, f->ft);
+	load_qmp(f->ds, DIR "definitions-" MACHINE ".json");
+	load_qmp(f->ds, DIR "expansions-full-true-" MACHINE ".jsonl");
+	f->md = dataset_find_mdata(f->ds, MACHINE);
+	f->qemu = dataset_new(ARCH_X86_64, f->ft);
+	load_qmp(f->qemu, DIR "definitions-" MACHINE ".json");
+	f->qmd = dataset_find_mdata(f->qemu, MACHINE);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fix *f = *state;
+
+	dataset_free(f->ds);
+	dataset_free(f->qemu);
+	ftable_free(f->ft);
+	free(f);
+	return 0;
+}
+
+static struct host *load_host(struct fix *f, const char *rel)
+{
+	struct err e;
+	struct host *h;
+
+	err_clear(&e);
+	h = host_load(test_path(rel), f->ft, &e);
+	if (!h) {
+		char buf[1200];
+		fail_msg("%s", err_str(&e, buf, sizeof(buf)));
+	}
+	return h;
+}
+
+static char *names(const struct ftable *ft, const struct fset *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (int id = fset_next(s, 0); id >= 0; id = fset_next(s, (unsigned)id + 1))
+		sb_addf(&sb, "%s%s", sb.len ? " " : "", ftable_get(ft, (unsigned)id)->name);
+	return sb_take(&sb);
+}
+
+static void assert_set_names(const struct ftable *ft, const struct fset *s, const char *want)
+{
+	char *got = names(ft, s);
+
+	assert_string_equal(got ? got : "", want);
+	free(got);
+}
+
+/* With QEMU's own max expansion as the host (static or full, no verdicts
+ * in the file), every model's blockers, computed from its features, equal
+ * QEMU's unavailable-features; explain_model agrees with model_usable. */
+static void check_every_model(struct fix *f, const char *host_rel, enum explain_source want_src)
+{
+	struct host *h = load_host(f, host_rel);
+	struct fset blk = FSET_INIT;
+	size_t n = 0, usable = 0;
+
+	assert_int_equal(h->kind, HOST_QMP);
+	for (size_t i = 0; i < f->md->defs.n; i++) {
+		const struct cpu_def *d = vec_get(&f->md->defs, i);
+		const struct cpu_def *q = mdata_def(f->qmd, d->name);
+		struct model_view mv;
+		struct explanation x;
+		struct err e;
+		enum usable u;
+
+		assert_non_null(q);
+		assert_true(q->unavail_known);
+		model_view_init(f->ds, f->md, d, &mv);
+		assert_non_null(mv.full);
+		u = model_usable(&mv, h, &blk);
+		if (!fset_equal(&blk, &q->unavailable)) {
+			char *a = names(f->ft, &blk), *b = names(f->ft, &q->unavailable);
+			fail_msg("%s on %s: cpuscope says [%s], QEMU says [%s]", d->name, host_rel, a, b);
+		}
+		assert_int_equal(u, fset_empty(&q->unavailable) ? USABLE_YES : USABLE_NO);
+		err_clear(&e);
+		assert_true(explain_model(f->ds, f->md, h, d->name, &x, &e));
+		assert_int_equal(x.usable, u);
+		assert_true(fset_equal(&x.blockers, &blk));
+		assert_int_equal(x.source, want_src);
+		if (u == USABLE_NO && strcmp(d->name, "host") != 0) {
+			/* the disable fix removes every blocker */
+			struct fset left = FSET_INIT, dep = FSET_INIT;
+			assert_true(x.fix.possible);
+			assert_non_null(x.fix.qemu);
+			assert_non_null(x.fix.xml);
+			assert_true(fset_subset(&x.fix.disable, &x.blockers));
+			fset_copy(&left, &x.blockers);
+			fset_andnot(&left, &x.fix.disable);
+			for (int id = fset_next(&x.fix.disable, 0); id >= 0;
+			     id = fset_next(&x.fix.disable, (unsigned)id + 1)) {
+				explain_dependents(f->ft, (unsigned)id, &dep);
+				fset_andnot(&left, &dep);
+			}
+			assert_true(fset_empty(&left));
+			fset_fini(&left);
+			fset_fini(&dep);
+			/* every alternative is usable, and none is of the family */
+			for (size_t k = 0; k < x.nearest.n; k++) {
+				const struct explain_alt *a = x.nearest.v[k];
+				struct model_view amv;
+				model_view_init(f->ds, f->md, a->def, &amv);
+				assert_int_equal(model_usable(&amv, h, &blk), USABLE_YES);
+				assert_string_not_equal(amv.base, mv.base);
+			}
+			for (size_t k = 0; k < x.family.n; k++) {
+				const struct explain_alt *a = x.family.v[k];
+				struct model_view amv;
+				model_view_init(f->ds, f->md, a->def, &amv);
+				assert_int_equal(model_usable(&amv, h, &blk), USABLE_YES);
+				assert_string_equal(amv.base, mv.base);
+			}
+		}
+		explanation_fini(&x);
+		usable += u == USABLE_YES;
+		n++;
+	}
+	assert_int_equal(n, 132);
+	assert_int_equal(usable, 38); /* as QEMU's definitions say */
+	fset_fini(&blk);
+	host_free(h);
+}
+
+static void test_every_model_max_full(void **state)
+{
+	check_every_model(*state, DIR "max-full-" MACHINE ".json", EXPLAIN_SRC_FEATURES);
+}
+
+static void test_every_model_max_static(void **state)
+{
+	check_every_model(*state, DIR "max-static-" MACHINE ".json", EXPLAIN_SRC_FEATURES);
+}
+
+/* A host file carrying QEMU's definitions: its verdict is taken as is
+ * ('host' is not in it, and is judged by the accelerator). */
+static void test_every_model_host_verdict(void **state)
+{
+	struct fix *f = *state;
+	struct host *h = load_host(f, DIR "max-static+definitions-" MACHINE ".json");
+	struct fset blk = FSET_INIT;
+
+	for (size_t i = 0; i < f->md->defs.n; i++) {
+		const struct cpu_def *d = vec_get(&f->md->defs, i);
+		const struct cpu_def *q = mdata_def(f->qmd, d->name);
+		struct model_view mv;
+		model_view_init(f->ds, f->md, d, &mv);
+		model_usable(&mv, h, &blk);
+		assert_true(fset_equal(&blk, &q->unavailable));
+	}
+	fset_fini(&blk);
+	host_free(h);
+}
+
+/* No host: QEMU's verdict of the dataset itself. */
+static void test_no_host(void **state)
+{
+	struct fix *f = *state;
+	struct explanation x;
+	struct err e;
+
+	err_clear(&e);
+	assert_true(explain_model(f->ds, f->md, NULL, "Skylake-Server", &x, &e));
+	assert_int_equal(x.usable, USABLE_NO);
+	assert_int_equal(x.source, EXPLAIN_SRC_QEMU);
+	assert_int_equal(fset_count(&x.blockers), 14);
+	assert_int_equal(x.host_level, -1);
+	assert_int_equal(x.model_level, 4);
+	/* avx512f, avx512dq, avx512cd, avx512bw, avx512vl are level 4 */
+	assert_set_names(f->ft, &x.level_missing, "avx512cd avx512f avx512vl avx512dq avx512bw");
+	explanation_fini(&x);
+
+	assert_false(explain_model(f->ds, f->md, NULL, "haswell", &x, &e));
+	assert_string_equal(e.msg, "unknown CPU model 'haswell'; did you mean 'Haswell'?");
+}
+
+static void test_haswell_tcg(void **state)
+{
+	struct fix *f = *state;
+	struct host *h = load_host(f, DIR "max-full-" MACHINE ".json");
+	struct explanation x;
+	struct err e;
+
+	err_clear(&e);
+	assert_true(explain_model(f->ds, f->md, h, "Haswell", &x, &e));
+	assert_int_equal(x.usable, USABLE_NO);
+	assert_string_equal(x.model, "Haswell");
+	assert_string_equal(x.resolved, "Haswell-v1");
+	assert_string_equal(x.vendor, "GenuineIntel");
+	assert_int_equal(x.model_level, 3);
+	assert_int_equal(x.host_level, 3);
+	assert_true(fset_empty(&x.level_missing));
+	assert_int_equal(fset_count(&x.blockers), 6);
+	assert_true(fset_equal(&x.fix.disable, &x.blockers));
+	assert_true(fset_empty(&x.fix.implied));
+	assert_string_equal(x.fix.qemu, "Haswell,hle=off,x2apic=off,invpcid=off,tsc-deadline=off,pcid=off,rtm=off");
+	assert_non_null(strstr(x.fix.xml, "<model fallback='forbid'>Haswell</model>"));
+	assert_non_null(strstr(x.fix.xml, "<feature policy='disable' name='tsc-deadline'/>"));
+	/* no Haswell version is usable under TCG; Westmere is nearest */
+	assert_int_equal(x.family.n, 0);
+	assert_int_equal(x.nearest.n, EXPLAIN_NEAREST);
+	const struct explain_alt *a = x.nearest.v[0];
+	assert_string_equal(a->name, "Westmere-v1");
+	assert_true(a->same_vendor);
+	assert_int_equal(a->aliases.n, 1);
+	assert_string_equal(a->aliases.v[0], "Westmere");
+	assert_int_equal(fset_count(&a->lost), 21);
+	assert_int_equal(x.host_model, EXPLAIN_HM_UNKNOWN);
+	explanation_fini(&x);
+	host_free(h);
+}
+
+/* A family member is usable: Cascadelake-Server blocked, but what of its
+ * versions?  Use a host that is the Haswell-v1 model itself: then
+ * Haswell-noTSX (= v2) and Haswell-v2 ... are usable while Haswell-v3
+ * (TSX back) is not. */
+static void test_family(void **state)
+{
+	struct fix *f = *state;
+	struct host *h = load_host(f, DIR "max-full-" MACHINE ".json");
+	struct model_view hv;
+	struct explanation x;
+	struct err e;
+
+	/* the host: everything Haswell-v4 has except hle and rtm */
+	err_clear(&e);
+	assert_true(model_lookup(f->ds, f->md, "Haswell-v4", &hv, &e));
+	fset_copy(&h->features, &hv.full->on);
+	fset_del(&h->features, ftable_lookup(f->ft, "hle")->id);
+	fset_del(&h->features, ftable_lookup(f->ft, "rtm")->id);
+	assert_true(explain_model(f->ds, f->md, h, "Haswell-v3", &x, &e));
+	assert_int_equal(x.usable, USABLE_NO);
+	assert_set_names(f->ft, &x.blockers, "hle rtm");
+	assert_true(x.family.n >= 2);
+	/* fewest lost first, newest first among equals: v4 loses hle, rtm
+	 * like v2 (noTSX) does; v4 is newer */
+	const struct explain_alt *a0 = x.family.v[0], *a1 = x.family.v[1];
+	assert_string_equal(a0->name, "Haswell-v4");
+	assert_string_equal(a1->name, "Haswell-v2");
+	assert_int_equal(a1->aliases.n, 1);
+	assert_string_equal(a1->aliases.v[0], "Haswell-noTSX");
+	explanation_fini(&x);
+	host_free(h);
+}
+
+static void test_host_model_kvm(void **state)
+{
+	struct fix *f = *state;
+	struct host *h = load_host(f, DIR "max-full-" MACHINE ".json");
+	struct explanation x;
+	struct err e;
+
+	err_clear(&e);
+	assert_true(explain_model(f->ds, f->md, h, "host", &x, &e));
+	assert_int_equal(x.usable, USABLE_NO);
+	assert_set_names(f->ft, &x.blockers, "kvm");
+	assert_false(x.fix.possible);
+	assert_null(x.fix.qemu);
+	assert_set_names(f->ft, &x.fix.impossible, "kvm");
+	assert_int_equal(x.notes.n, 1);
+	assert_non_null(strstr(x.notes.v[0], "needs a hardware accelerator"));
+	explanation_fini(&x);
+	/* with a KVM leaf feature, the host model runs */
+	fset_add(&h->features, ftable_lookup(f->ft, "kvmclock")->id);
+	assert_true(explain_model(f->ds, f->md, h, "host", &x, &e));
+	assert_int_equal(x.usable, USABLE_YES);
+	explanation_fini(&x);
+	host_free(h);
+}
+
+/* libvirt's domcapabilities of this QEMU under TCG: libvirt's verdict,
+ * blockers from the host-model features, and host-model. */
+static void test_domcaps(void **state)
+{
+	struct fix *f = *state;
+	struct host *h = load_host(f, "data/hosts/qemu-7.2-tcg-domcaps.xml");
+	struct cpu_map *map = NULL;
+	struct explanation x;
+	struct err e;
+
+	err_clear(&e);
+	map = cpu_map_load(test_path("data/cpu_map"), ARCH_X86_64, f->ft, &e);
+	assert_non_null(map);
+	assert_true(host_resolve(h, map, &e));
+	assert_true(explain_model(f->ds, f->md, h, "Haswell", &x, &e));
+	assert_int_equal(x.usable, USABLE_NO);
+	assert_int_equal(x.source, EXPLAIN_SRC_HOST);
+	assert_true(x.host_model == EXPLAIN_HM_YES || x.host_model == EXPLAIN_HM_NO);
+	assert_non_null(x.host_model_name);
+	explanation_fini(&x);
+	/* 'host' needs host-passthrough, which TCG domcaps lacks */
+	assert_true(explain_model(f->ds, f->md, h, "host", &x, &e));
+	assert_int_equal(x.usable, USABLE_NO);
+	assert_set_names(f->ft, &x.blockers, "kvm");
+	explanation_fini(&x);
+	cpu_map_free(map);
+	host_free(h);
+}
+
+static void test_dependencies(void **state)
+{
+	struct fix *f = *state;
+	struct fset d = FSET_INIT, b = FSET_INIT, dis = FSET_INIT, imp = FSET_INIT;
+	const char *const vmx_kids[] = {
+		"vmx-posted-intr", "vmx-secondary-ctls", "vmx-ept", "vmx-unrestricted-guest",
+		"vmx-invept-single-context-noglobals", "vmx-entry-ia32e-mode", "vmx-vmfunc",
+	};
+
+	explain_dependents(f->ft, ftable_lookup(f->ft, "vmx")->id, &d);
+	for (size_t i = 0; i < ARRAY_LEN(vmx_kids); i++)
+		assert_true(fset_has(&d, ftable_lookup(f->ft, vmx_kids[i])->id));
+	assert_false(fset_has(&d, ftable_lookup(f->ft, "vmx")->id));
+	explain_dependents(f->ft, ftable_lookup(f->ft, "arch-capabilities")->id, &d);
+	assert_true(fset_has(&d, ftable_lookup(f->ft, "rdctl-no")->id));
+	assert_true(fset_has(&d, ftable_lookup(f->ft, "taa-no")->id));
+	explain_dependents(f->ft, ftable_lookup(f->ft, "svm")->id, &d);
+	assert_true(fset_has(&d, ftable_lookup(f->ft, "npt")->id));
+	explain_dependents(f->ft, ftable_lookup(f->ft, "hle")->id, &d);
+	assert_true(fset_empty(&d));
+	/* vmx-ept only clears the EPT half of the EPT/VPID capabilities */
+	explain_dependents(f->ft, ftable_lookup(f->ft, "vmx-ept")->id, &d);
+	assert_false(fset_has(&d, ftable_lookup(f->ft, "vmx-invept-single-context-noglobals")->id));
+
+	fset_add(&b, ftable_lookup(f->ft, "vmx")->id);
+	fset_add(&b, ftable_lookup(f->ft, "vmx-ept")->id);
+	fset_add(&b, ftable_lookup(f->ft, "vmx-posted-intr")->id);
+	fset_add(&b, ftable_lookup(f->ft, "hle")->id);
+	fset_add(&b, ftable_lookup(f->ft, "arch-capabilities")->id);
+	fset_add(&b, ftable_lookup(f->ft, "mds-no")->id);
+	explain_min_disable(f->ft, &b, &dis, &imp);
+	assert_set_names(f->ft, &dis, "hle arch-capabilities vmx");
+	assert_true(fset_has(&imp, ftable_lookup(f->ft, "taa-no")->id));
+	assert_false(fset_has(&imp, ftable_lookup(f->ft, "hle")->id));
+	fset_fini(&d);
+	fset_fini(&b);
+	fset_fini(&dis);
+	fset_fini(&imp);
+}
+
+static void parse_warnings(struct fix *f, const char *rel, struct qemu_warnings *w)
+{
+	size_t len;
+	char *text = test_slurp(rel, &len);
+	struct err e;
+
+	err_clear(&e);
+	if (!qemu_warnings_parse(rel, text, len, f->ft, w, &e)) {
+		char buf[1200];
+		fail_msg("%s", err_str(&e, buf, sizeof(buf)));
+	}
+	free(text);
+}
+
+/* QEMU's real warnings name exactly the unavailable-features of the
+ * model, each by location and name in agreement. */
+static void test_warnings_real(void **state)
+{
+	struct fix *f = *state;
+	static const char *const models[] = {
+		"Skylake-Server", "Icelake-Server-v6", "Cooperlake-v2", "EPYC-Rome",
+	};
+
+	for (size_t m = 0; m < ARRAY_LEN(models); m++) {
+		char rel[256];
+		struct qemu_warnings w;
+		const struct cpu_def *q = mdata_def(f->qmd, models[m]);
+		snprintf(rel, sizeof(rel), DIR "warnings-%s.txt", models[m]);
+		parse_warnings(f, rel, &w);
+		assert_true(fset_equal(&w.features, &q->unavailable));
+		assert_int_equal(w.items.n, q->nunavail);
+		for (size_t i = 0; i < w.items.n; i++) {
+			const struct qemu_warning *it = w.items.v[i];
+			if (!it->by_location || !it->by_name || it->note)
+				fail_msg("%s line %d: %s (%s)", rel, it->line, it->text,
+					 it->note ? it->note : "location and name do not agree");
+			assert_string_equal(it->accel, "TCG");
+		}
+		assert_string_equal(w.accel, "TCG");
+		assert_false(w.enforce);
+		qemu_warnings_fini(&w);
+	}
+}
+
+static void test_warnings_enforce_and_explain(void **state)
+{
+	struct fix *f = *state;
+	struct qemu_warnings w;
+	struct explanation x;
+	struct err e;
+
+	parse_warnings(f, DIR "enforce-Skylake-Server.txt", &w);
+	assert_true(w.enforce);
+	assert_int_equal(w.items.n, 14);
+	err_clear(&e);
+	/* with the model: the same blockers, alternatives avoid them all */
+	assert_true(explain_warnings(f->ds, f->md, NULL, "Skylake-Server", &w, &x, &e));
+	assert_int_equal(x.source, EXPLAIN_SRC_WARNINGS);
+	assert_int_equal(x.usable, USABLE_NO);
+	assert_true(fset_equal(&x.blockers, &w.features));
+	assert_non_null(x.fix.qemu);
+	assert_true(str_startswith(x.fix.qemu, "Skylake-Server,pcid=off,") ||
+		    str_startswith(x.fix.qemu, "Skylake-Server,"));
+	for (size_t i = 0; i < x.nearest.n; i++) {
+		const struct explain_alt *a = x.nearest.v[i];
+		struct model_view mv;
+		struct fset t = FSET_INIT;
+		model_view_init(f->ds, f->md, a->def, &mv);
+		fset_copy(&t, &mv.full->on);
+		fset_and(&t, &w.features);
+		assert_true(fset_empty(&t));
+		fset_fini(&t);
+	}
+	explanation_fini(&x);
+	/* without: the blockers and the -cpu suffix */
+	assert_true(explain_warnings(f->ds, f->md, NULL, NULL, &w, &x, &e));
+	assert_null(x.model);
+	assert_non_null(x.fix.qemu);
+	assert_int_equal(x.fix.qemu[0], ',');
+	assert_non_null(strstr(x.fix.qemu, ",hle=off"));
+	assert_true(str_startswith(x.fix.xml, "<feature policy='disable' name="));
+	assert_int_equal(x.family.n + x.nearest.n, 0);
+	explanation_fini(&x);
+	assert_false(explain_warnings(f->ds, f->md, NULL, "Nope", &w, &x, &e));
+	qemu_warnings_fini(&w);
+}
+
+static void test_warnings_new_format(void **state)
+{
+	struct fix *f = *state;
+	struct qemu_warnings w;
+
+	parse_warnings(f, DIR "warnings-qemu10.1-format.txt", &w);
+	assert_int_equal(w.items.n, 6);
+	assert_set_names(f->ft, &w.features, "xsavec avx512-bf16 hle rdctl-no pcid rtm");
+	for (size_t i = 0; i < w.items.n; i++) {
+		const struct qemu_warning *it = w.items.v[i];
+		assert_true(it->by_location && it->by_name);
+		assert_null(it->note);
+	}
+	assert_string_equal(((const struct qemu_warning *)w.items.v[0])->text,
+			    "CPUID[eax=01h].ECX.pcid [bit 17]");
+	assert_string_equal(((const struct qemu_warning *)w.items.v[5])->accel, "host");
+	qemu_warnings_fini(&w);
+}
+
+static void test_warnings_mixed(void **state)
+{
+	struct fix *f = *state;
+	struct qemu_warnings w;
+	const struct qemu_warning *it;
+
+	parse_warnings(f, DIR "warnings-mixed.txt", &w);
+	assert_int_equal(w.items.n, 7);
+	/* rtm named at hle's bit: by name, with a note */
+	it = w.items.v[0];
+	assert_int_equal(it->line, 2);
+	assert_string_equal(it->f->name, "rtm");
+	assert_true(it->by_name);
+	assert_false(it->by_location);
+	assert_string_equal(it->note, "the location names hle, the name rtm; taken by name");
+	/* an unknown name at a known location: by location */
+	it = w.items.v[1];
+	assert_true(it->by_location);
+	assert_false(it->by_name);
+	assert_non_null(strstr(it->note, "'frobnicate'"));
+	/* no name */
+	it = w.items.v[2];
+	assert_string_equal(it->f->name, "invpcid");
+	assert_true(it->by_location);
+	assert_null(it->note);
+	it = w.items.v[3];
+	assert_string_equal(it->f->name, "vmx-posted-intr");
+	assert_true(it->by_location && it->by_name);
+	it = w.items.v[4];
+	assert_string_equal(it->f->name, "svm");
+	it = w.items.v[5];
+	assert_string_equal(it->f->name, "npt");
+	assert_true(it->by_location && it->by_name);
+	assert_string_equal(w.accel, "host");
+	qemu_warnings_fini(&w);
+}
+
+static void test_warnings_errors(void **state)
+{
+	struct fix *f = *state;
+	struct qemu_warnings w;
+	struct err e;
+	const char *none = "qemu-system-x86_64: -cpu foo: unable to find CPU model 'foo'\n";
+	const char *bad = "warning: TCG doesn't support requested feature: CPUID.ZZH:EBX.hle\n";
+
+	err_clear(&e);
+	assert_false(qemu_warnings_parse("x.txt", none, strlen(none), f->ft, &w, &e));
+	assert_string_equal(e.file, "x.txt");
+	assert_non_null(strstr(e.msg, "no QEMU feature warnings found"));
+	err_clear(&e);
+	assert_false(qemu_warnings_parse("y.txt", bad, strlen(bad), f->ft, &w, &e));
+	assert_non_null(strstr(e.msg, "no QEMU feature warning could be read"));
+	err_clear(&e);
+	assert_false(qemu_warnings_parse("z.txt", "", 0, f->ft, &w, &e));
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_every_model_max_full, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_every_model_max_static, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_every_model_host_verdict, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_host, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_haswell_tcg, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_family, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_host_model_kvm, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_domcaps, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dependencies, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_warnings_real, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_warnings_enforce_and_explain, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_warnings_new_format, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_warnings_mixed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_warnings_errors, setup, teardown),
+	};
+	return TEST_RUN("explain", tests, argc, argv);
+}
