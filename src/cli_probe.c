@@ -337,10 +337,12 @@ int cli_probe(int argc, char **argv, FILE *out, FILE *err)
 		rc = CLI_OK;
 	}
 	if (!quiet) {
-		fprintf(err, "cpuscope: probe: %s %s (%s, %s): %zu machine types, %zu expansions%s, "
-			"%.1fs -> %s\n", hit ? "cached" : "probed", qemu,
+		const struct mdata *md0 = ds->mdatas.n ? vec_get(&ds->mdatas, 0) : NULL;
+
+		fprintf(err, "cpuscope: probe: %s %s (%s, %s): %zu machine types x %zu models, "
+			"%zu distinct expansions, %.1fs -> %s\n", hit ? "cached" : "probed", qemu,
 			ds->qemu_version ? ds->qemu_version : "?", ds->accel ? ds->accel : "?",
-			ds->mdatas.n, ds->expansions.n, " stored", mono_now() - u.t0,
+			ds->mdatas.n, md0 ? md0->defs.n : 0, ds->expansions.n, mono_now() - u.t0,
 			to_stdout ? "standard output" : out_path);
 	}
 out:
