@@ -16,6 +16,7 @@
 #include "cpu_map.h"
 #include "emit.h"
 #include "err.h"
+#include "explain.h"
 #include "logic.h"
 
 /* ---- small helpers ----------------------------------------------------- */
@@ -544,111 +545,156 @@ static struct fix *fix_add(struct app *a, enum cpu_mode mode, const char *model,
 
 #define LINE(...) vec_push(&a->explain_lines, xasprintf(__VA_ARGS__))
 
+static const char *level_word(int l)
+{
+	static const char *const w[] = { "below v1", "v1", "v2", "v3", "v4" };
+
+	return l >= 0 && l <= 4 ? w[l] : "unknown";
+}
+
+/* "a, b, c" of a feature set (libvirt spellings), at most max names. */
+static char *fset_words(const struct ftable *ft, const struct fset *s, size_t max)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t n = 0;
+
+	for (int id = fset_next(s, 0); id >= 0; id = fset_next(s, (unsigned)id + 1)) {
+		if (n == max) {
+			sb_addf(&sb, ", ... (%zu more)", fset_count(s) - max);
+			break;
+		}
+		sb_addf(&sb, "%s%s", n ? ", " : "", feature_libvirt_name(ftable_get(ft, (unsigned)id)));
+		n++;
+	}
+	return sb_take(&sb);
+}
+
+/* Switch to an alternative, by a name libvirt's cpu_map knows when there
+ * is one (libvirt before 10.10 knows no versioned names). */
+static void alt_fix(struct app *a, const struct explain_alt *alt, const char *what)
+{
+	char *lost = fset_words(a->ft, &alt->lost, 6);
+	const char *name = alt->name;
+
+	if (a->map && !cpu_map_model(a->map, name)) {
+		for (size_t i = 0; i < alt->aliases.n; i++)
+			if (cpu_map_model(a->map, alt->aliases.v[i])) {
+				name = alt->aliases.v[i];
+				break;
+			}
+	}
+	fix_add(a, MODE_CUSTOM, name,
+		xasprintf("switch to %s%s%s (%s)%s%s", name, strcmp(name, alt->resolved) ? " = " : "",
+			  strcmp(name, alt->resolved) ? alt->resolved : "", what,
+			  fset_empty(&alt->lost) ? "" : "; it lacks ", lost));
+	free(lost);
+}
+
+/* The explain pane's lines and fixes, from the core's explain_model(). */
 void app_rebuild_explain(struct app *a)
 {
 	struct model_row *m = app_selected_model(a);
-	struct fset blk = FSET_INIT;
-	char loc[64];
+	struct explanation x;
+	struct err e;
+	char loc[64], buf[1200];
 
 	vec_fini(&a->explain_lines, free);
 	vec_fini(&a->fixes, fix_free);
+	a->explain_fresh = true;
+	a->fix_first_line = (size_t)-1;
 	if (!m) {
 		LINE("no model selected");
 		return;
 	}
-	enum usable u = model_usable(&m->mv, a->host, &blk);
-	if (m->mv.is_alias)
-		LINE("#%s (stands for %s on %s)", m->mv.name, m->mv.resolved, a->md->machine);
+	memset(&x, 0, sizeof(x));
+	err_clear(&e);
+	if (!explain_model(a->ds, a->md, a->host, m->mv.name, &x, &e)) {
+		LINE("!warn%s", err_str(&e, buf, sizeof(buf)));
+		return;
+	}
+	if (x.resolved && strcmp(x.resolved, m->mv.name))
+		LINE("#%s = %s on %s", m->mv.name, x.resolved, x.machine ? x.machine : a->md->machine);
 	else
-		LINE("#%s on %s", m->mv.name, a->md->machine);
-	LINE("vendor %s, x86-64 level %s, %s%s%s", m->mv.vendor[0] ? m->mv.vendor : "-",
-	     m->level > 0 ? (m->level == 1 ? "v1" : m->level == 2 ? "v2" : m->level == 3 ? "v3" : "v4") :
-	     "below v1", m->def->is_static ? "static" : "not static",
-	     m->def->migration_safe ? ", migration-safe" : "", m->def->deprecated ? ", deprecated" : "");
+		LINE("#%s on %s", m->mv.name, x.machine ? x.machine : a->md->machine);
+	LINE("vendor %s; x86-64 level: model %s, host %s; %s%s%s", x.vendor[0] ? x.vendor : "-",
+	     level_word(x.model_level), level_word(x.host_level),
+	     m->def->is_static ? "static" : "not static", m->def->migration_safe ? ", migration-safe" : "",
+	     m->def->deprecated ? ", deprecated" : "");
 	LINE("%s", "");
-	if (u == USABLE_YES) {
-		LINE("!ok%s can run %s as it is.", a->host_label, m->mv.name);
-	} else if (u == USABLE_UNKNOWN) {
-		LINE("!warn%s: not known whether the host can run %s (no host data; give --host FILE)",
-		     m->mv.name, m->mv.name);
-	} else {
-		LINE("!bad%s cannot run %s: it lacks %zu feature%s the model needs.", a->host_label,
-		     m->mv.name, fset_count(&blk), fset_count(&blk) == 1 ? "" : "s");
+	if (x.usable == USABLE_YES)
+		LINE("!ok%s can run %s (verdict: %s).", a->host_label, m->mv.name,
+		     explain_source_text(x.source));
+	else if (x.usable == USABLE_UNKNOWN)
+		LINE("!warnnot known whether %s can run %s (no host data; give --host FILE)", a->host_label,
+		     m->mv.name);
+	else
+		LINE("!bad%s cannot run %s: %zu blocking feature%s (verdict: %s).", a->host_label,
+		     m->mv.name, fset_count(&x.blockers), fset_count(&x.blockers) == 1 ? "" : "s",
+		     explain_source_text(x.source));
+	if (!fset_empty(&x.blockers)) {
 		LINE("%s", "");
 		LINE("#Blocking features");
-		for (int id = fset_next(&blk, 0); id >= 0; id = fset_next(&blk, (unsigned)id + 1)) {
+		for (int id = fset_next(&x.blockers, 0); id >= 0; id = fset_next(&x.blockers, (unsigned)id + 1)) {
 			const struct feature *f = ftable_get(a->ft, (unsigned)id);
 			const char *where = feature_location(f, loc, sizeof(loc));
-			LINE("!lack %s (%s%s%s): %s", feature_libvirt_name(f), f->group, where[0] ? ", " : "",
-			     where, f->desc ? f->desc : "no description");
+			LINE("!lack %s (%s%s%s): %s%s", feature_libvirt_name(f), f->group, where[0] ? ", " : "",
+			     where, f->desc ? f->desc : "no description",
+			     fset_has(&x.level_missing, f->id) ? " [x86-64 level]" : "");
 		}
 	}
 	LINE("%s", "");
-	LINE("#What you can do (Enter applies to the guest editor)");
+	LINE("#What you can do (Enter applies it to the guest editor)");
 	a->fix_first_line = a->explain_lines.n;
-
-	/* the newest usable version, by the alias that stands for it when
-	 * there is one (libvirt before 10.10 knows only those) */
-	const struct cpu_def *best = model_best_version(a->ds, a->md, m->mv.base, a->host);
-	if (u == USABLE_YES) {
+	if (x.usable == USABLE_YES)
 		fix_add(a, MODE_CUSTOM, m->mv.name, xasprintf("use %s as it is", m->mv.name));
+	for (size_t i = 0; i < x.family.n; i++) {
+		const struct explain_alt *alt = x.family.v[i];
+		if (strcmp(alt->name, m->mv.name))
+			alt_fix(a, alt, "same family, usable here");
 	}
-	if (best && strcmp(best->name, m->mv.resolved)) {
-		const char *alias = NULL;
-		for (size_t i = 0; i < a->md->defs.n; i++) {
-			const struct cpu_def *d = vec_get(&a->md->defs, i);
-			if (d->alias_of && !strcmp(d->alias_of, best->name) && strcmp(d->name, m->mv.base))
-				alias = d->name;
-		}
-		if (alias)
-			fix_add(a, MODE_CUSTOM, alias,
-				xasprintf("switch to %s (= %s), the newest version of %s this host can run",
-					  alias, best->name, m->mv.base));
-		else
-			fix_add(a, MODE_CUSTOM, best->name,
-				xasprintf("switch to %s, the newest version of %s this host can run",
-					  best->name, m->mv.base));
-	}
-	if (u == USABLE_NO && !fset_empty(&blk)) {
-		struct strbuf sb = STRBUF_INIT, skip = STRBUF_INIT;
-		size_t n = 0;
+	if (x.usable == USABLE_NO && x.fix.possible && !fset_empty(&x.fix.disable)) {
 		struct fix *f = fix_add(a, MODE_CUSTOM, m->mv.name, NULL);
-		for (int id = fset_next(&blk, 0); id >= 0; id = fset_next(&blk, (unsigned)id + 1)) {
-			const struct feature *ft = ftable_get(a->ft, (unsigned)id);
-			if (!ft->libvirt) {
-				/* libvirt XML cannot name it: nothing to disable there */
-				sb_addf(&skip, "%s%s", skip.len ? ", " : "", ft->name);
-				continue;
-			}
-			vec_push(&f->disable, xstrdup(feature_libvirt_name(ft)));
-			if (n < 6)
-				sb_addf(&sb, "%s%s", n ? ", " : "", feature_libvirt_name(ft));
-			n++;
-		}
-		if (n > 6)
-			sb_addf(&sb, ", ... (%zu more)", n - 6);
-		f->label = xasprintf("keep %s and disable what the host lacks (%zu policy change%s: %s)%s%s%s",
-				     m->mv.name, n, n == 1 ? "" : "s", sb_str(&sb),
-				     skip.len ? "; libvirt has no name for " : "", sb_str(&skip),
-				     skip.len ? ", so it stays" : "");
-		sb_fini(&sb);
-		sb_fini(&skip);
+		char *words = fset_words(a->ft, &x.fix.disable, 8);
+		char *implied = fset_words(a->ft, &x.fix.implied, 6);
+		size_t n = fset_count(&x.fix.disable);
+		for (int id = fset_next(&x.fix.disable, 0); id >= 0; id = fset_next(&x.fix.disable, (unsigned)id + 1))
+			vec_push(&f->disable, xstrdup(feature_libvirt_name(ftable_get(a->ft, (unsigned)id))));
+		f->label = xasprintf("keep %s and disable %s (%zu policy change%s)%s%s", m->mv.name, words,
+				     n, n == 1 ? "" : "s", implied[0] ? "; QEMU then also clears " : "",
+				     implied);
+		free(words);
+		free(implied);
 	}
-	if (a->host && a->host->kind == HOST_DOMCAPS && a->host->host_model_supported)
+	for (size_t i = 0; i < x.nearest.n; i++)
+		alt_fix(a, x.nearest.v[i], "a near model usable here");
+	if (x.host_model == EXPLAIN_HM_YES)
 		fix_add(a, MODE_HOST_MODEL, NULL,
-			xasprintf("use host-model: the host's own CPU model (%s), migratable between "
-				  "hosts alike", a->host->model ? a->host->model : "?"));
-	else
+			xasprintf("use host-model (%s here): it has every feature of %s the host can run; "
+				  "migrates only to hosts like this one",
+				  x.host_model_name ? x.host_model_name : "the host's model", m->mv.name));
+	else if (x.host_model == EXPLAIN_HM_NO) {
+		char *lacks = fset_words(a->ft, &x.host_model_lacks, 6);
 		fix_add(a, MODE_HOST_MODEL, NULL,
-			xstrdup("use host-model: libvirt picks the closest model to the host"));
+			xasprintf("use host-model (%s here); it lacks %s of %s",
+				  x.host_model_name ? x.host_model_name : "the host's model", lacks, m->mv.name));
+		free(lacks);
+	} else if (x.host_model == EXPLAIN_HM_UNKNOWN)
+		fix_add(a, MODE_HOST_MODEL, NULL,
+			xstrdup("use host-model: libvirt picks the model closest to the host"));
 	fix_add(a, MODE_HOST_PASSTHROUGH, NULL,
-		xstrdup("use host-passthrough: everything the host has (not migratable to other CPUs)"));
-	for (size_t i = 0; i < a->fixes.n; i++) {
-		const struct fix *f = a->fixes.v[i];
-		LINE("%zu. %s", i + 1, f->label);
+		xstrdup("use host-passthrough: everything the host has (migrates only to identical hosts)"));
+	for (size_t i = 0; i < a->fixes.n; i++)
+		LINE("%zu. %s", i + 1, ((const struct fix *)a->fixes.v[i])->label);
+	if (x.usable == USABLE_NO && !x.fix.possible && !fset_empty(&x.fix.impossible)) {
+		char *imp = fset_words(a->ft, &x.fix.impossible, 6);
+		LINE("%s", "");
+		LINE("!warnDisabling features cannot help: %s %s not a CPU feature but what the model needs "
+		     "of the accelerator.", imp, fset_count(&x.fix.impossible) == 1 ? "is" : "are");
+		free(imp);
 	}
-	fset_fini(&blk);
-	a->explain_fresh = true;
+	for (size_t i = 0; i < x.notes.n; i++)
+		LINE("!warnnote: %s", (const char *)x.notes.v[i]);
+	explanation_fini(&x);
 }
 
 #undef LINE

@@ -61,7 +61,7 @@ static void explain_build(struct app *a, struct tlines *t)
 			s = buf;
 			role = R_LACKS;
 			indent = 2;
-		} else if (i >= a->fix_first_line) {
+		} else if (i >= a->fix_first_line && i - a->fix_first_line < a->fixes.n) {
 			indent = 3;
 		}
 		tlines_add(t, s, w, indent, role, i);
@@ -111,7 +111,8 @@ static unsigned explain_action(struct view *v, struct app *a, enum action act)
 	if (act != ACT_ACTIVATE)
 		return 0;
 	explain_build(a, &t);
-	if (v->sel < t.n && t.v[v->sel].src >= a->fix_first_line) {
+	if (v->sel < t.n && t.v[v->sel].src >= a->fix_first_line &&
+	    t.v[v->sel].src - a->fix_first_line < a->fixes.n) {
 		app_apply_fix(a, t.v[v->sel].src - a->fix_first_line);
 		re = RE_HANDLED | RE_GUEST;
 	} else {

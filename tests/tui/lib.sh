@@ -19,6 +19,12 @@ tm() { tmux -L "$sock" -f /dev/null "$@"; }
 
 cleanup() {
 	tm kill-server > /dev/null 2>&1
+	# the server's SIGHUP ends the explorer; give it a moment
+	local i=0
+	while [ -n "$pid" ] && kill -0 "$pid" 2> /dev/null && [ $i -lt 40 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
 	if [ -n "$pid" ] && kill -0 "$pid" 2> /dev/null; then
 		echo "FAIL: cpuscope ($pid) is still running after the test"
 		kill -9 "$pid" 2> /dev/null
@@ -45,7 +51,7 @@ start() {
 	for a in "$@"; do q+=" '$a'"; done
 	rm -f "$work/rc"
 	tm new-session -d -s t -x "$w" -y "$h" \
-		"env TERM=xterm-256color LC_ALL=C.UTF-8 '$bin' --snapshot '$snap'$q tui; echo \$? > '$work/rc.tmp'; mv '$work/rc.tmp' '$work/rc'; exec sleep 600" ||
+		"env TERM=xterm-256color LC_ALL=C.UTF-8 '$bin' --snapshot '$snap' --cpu-map '$root/data/cpu_map'$q tui; echo \$? > '$work/rc.tmp'; mv '$work/rc.tmp' '$work/rc'; exec sleep 600" ||
 		fail "tmux new-session"
 	local shell
 	shell=$(tm display-message -p -t t '#{pane_pid}')

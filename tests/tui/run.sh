@@ -8,8 +8,9 @@
 #    files) and its stderr and exit status are compared with
 #    tests/tui/golden/NAME.FILE.  Header lines of a case: "# env: K=V ..."
 #    and "# args: ...".  Pinned: TERM=xterm-256color, LC_ALL=C.UTF-8, TZ=UTC,
-#    80x24, the bundled snapshot and data/hosts/qemu-7.2-tcg-domcaps.xml as
-#    the host (never this machine's CPU).
+#    80x24, the bundled snapshot, the bundled cpu_map and
+#    data/hosts/qemu-7.2-tcg-domcaps.xml as the host (never this machine's
+#    CPU or libvirt).
 # 2. CLI-level checks of the TUI (--list-keys, errors off a terminal).
 # 3. End-to-end tmux sessions: tests/tui/tmux-*.sh (exit 0 pass, 77 skip).
 #
@@ -72,7 +73,7 @@ else
 		(cd "$d" && env -i PATH="$PATH" HOME="$d" TZ=UTC TERM=xterm-256color LC_ALL=C.UTF-8 \
 			LINES=24 COLUMNS=80 CPUSCOPE_NO_DISPLAY=1 CPUSCOPE_SCRIPT="$case" \
 			CPUSCOPE_DUMP_DIR="$d" $envs \
-			"${valgrind[@]}" "$bin" --snapshot "$snap" --host "$host" $args tui \
+			"${valgrind[@]}" "$bin" --snapshot "$snap" --cpu-map "$root/data/cpu_map" --host "$host" $args tui \
 			> "$tmp/$name.stdout" 2> "$tmp/$name.stderr"
 		 echo $? > "$tmp/$name.rc")
 		sed -e "s|$root/||g" -e "s|$d/||g" "$tmp/$name.stderr" > "$d/stderr"

@@ -9,7 +9,9 @@ keys / H a s w e l l Enter
 wait_for "Grid: Haswell versions on"
 keys 4
 wait_for "Blocking features"
-keys Enter
+keys /
+type_text "keep Haswell"
+keys Enter Enter
 wait_for "SUPERSET: the host can run this CPU"
 wait_for "<feature policy='disable' name='rtm'/>"
 keys 3 /
