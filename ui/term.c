@@ -363,13 +363,36 @@ const char *str_fit(const char *s, int w, char *out, size_t size)
 	return out;
 }
 
+/* Length of the leading printable-ASCII run of s. */
+static size_t ascii_run(const char *s)
+{
+	size_t n = 0;
+
+	while (s[n] >= 32 && s[n] < 127)
+		n++;
+	return n;
+}
+
 int paint_str(const struct rect *r, int y, int x, enum role role, const char *s)
 {
 	int col = x, attr = role_attr(role);
 
-	if (!g_active || y < r->y || y >= r->y + r->h || y >= LINES || y < 0)
+	if (!g_active || y < r->y || y >= r->y + r->h || y >= LINES || y < 0 || !s)
 		return 0;
-	while (s && *s) {
+	/* fast path: a printable ASCII string goes out in one call */
+	size_t n = ascii_run(s);
+	if (!s[n]) {
+		int lo = x < r->x ? r->x : x;
+		int hi = r->x + r->w < COLS ? r->x + r->w : COLS;
+		if (lo < hi && lo < x + (int)n) {
+			int len = (x + (int)n < hi ? x + (int)n : hi) - lo;
+			attrset((attr_t)attr);
+			mvaddnstr(y, lo, s + (lo - x), len);
+			attrset(A_NORMAL);
+		}
+		return (int)n < hi - x ? (int)n : (hi - x > 0 ? hi - x : 0);
+	}
+	while (*s) {
 		wchar_t wc[2] = { 0, 0 };
 		int cw;
 		s += next_char(s, &wc[0], &cw);
@@ -388,17 +411,15 @@ int paint_str(const struct rect *r, int y, int x, enum role role, const char *s)
 void paint_fill_row(const struct rect *r, int y, int x, enum role role)
 {
 	int attr = role_attr(role);
+	int hi = r->x + r->w < COLS ? r->x + r->w : COLS;
 
 	if (!g_active || y < r->y || y >= r->y + r->h || y >= LINES || y < 0)
 		return;
 	if (x < r->x)
 		x = r->x;
-	for (int c = x; c < r->x + r->w && c < COLS; c++) {
-		cchar_t cc;
-		wchar_t wc[2] = { L' ', 0 };
-		setcchar(&cc, wc, (attr_t)(attr & ~A_COLOR), (short)PAIR_NUMBER(attr), NULL);
-		mvadd_wch(y, c, &cc);
-	}
+	if (x >= hi)
+		return;
+	mvhline(y, x, ' ' | (chtype)attr, hi - x);
 }
 
 void paint_fill(const struct rect *r, enum role role)

@@ -244,7 +244,9 @@ int tui_run(struct cli *c, int argc, char **argv)
 		if (!t.f)
 			return cli_fail(c, "tui: CPUSCOPE_TIMING: %s: %s", timing, strerror(errno));
 	}
+	timing_frame(&t, "load-ms", t.start);
 	app_init(&a, c);
+	timing_frame(&t, "init-ms", t.start);
 	if (!term_init(msg, sizeof(msg))) {
 		app_fini(&a);
 		if (t.f)
