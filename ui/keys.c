@@ -319,14 +319,28 @@ void keys_list(FILE *out, bool markdown)
 		for (size_t i = 0; i < n; i++) {
 			keys_for((enum keymap)m, acts[i], kb, sizeof(kb));
 			if (markdown) {
-				fputs("| ", out);
+				/* every key in a code span; '<' of the help escaped */
+				fputs("| `", out);
 				for (const char *k = kb; *k; k++) {
-					if (*k == '|')
+					if (k[0] == ',' && k[1] == ' ') {
+						fputs("`, `", out);
+						k++;
+					} else if (*k == '|') {
+						fputs("\\|", out);
+					} else {
+						fputc(*k, out);
+					}
+				}
+				fputs("` | ", out);
+				for (const char *h = action_help(acts[i]); *h; h++) {
+					if (*h == '<')
+						fputs("&lt;", out);
+					else if (*h == '|')
 						fputs("\\|", out);
 					else
-						fputc(*k, out);
+						fputc(*h, out);
 				}
-				fprintf(out, " | %s |\n", action_help(acts[i]));
+				fputs(" |\n", out);
 			} else {
 				fprintf(out, "  %-16s %s\n", kb, action_help(acts[i]));
 			}
