@@ -27,10 +27,18 @@ fi
 [ -f "$snap" ] || { echo "screenshots: $snap is missing (make data)" >&2; exit 2; }
 [ -x "$bin" ] || { echo "screenshots: $bin is missing (make)" >&2; exit 2; }
 
-sock=cs-shots-$$
+scene=0
+sock=cs-shots-$$-0
 work=$(mktemp -d)
 tm() { tmux -L "$sock" -f /dev/null "$@"; }
 trap 'tm kill-server > /dev/null 2>&1; rm -rf "$work"' EXIT
+# a fresh private server per scene (reusing a name right after
+# kill-server races with the old server's exit)
+new_server() {
+	tm kill-server > /dev/null 2>&1 || true
+	scene=$((scene + 1))
+	sock=cs-shots-$$-$scene
+}
 mkdir -p "$out"
 
 wait_for() {
@@ -47,7 +55,7 @@ wait_for() {
 
 # scene NAME HOST -- then key steps as: keys K... / text T / wait TEXT / shot
 start() {
-	tm kill-server > /dev/null 2>&1 || true
+	new_server
 	tm new-session -d -s s -x "$cols" -y "$rows" \
 		"env TERM=xterm-256color LC_ALL=C.UTF-8 '$bin' --snapshot '$snap' --cpu-map '$root/data/cpu_map' --host '$root/data/hosts/$1' tui; sleep 600"
 	wait_for "Models"
@@ -109,7 +117,7 @@ wait_for "Tour 3/"
 shot 7-tour "cpuscope: guided tour"
 
 # 8. monochrome (NO_COLOR) and ASCII (LC_ALL=C)
-tm kill-server > /dev/null 2>&1 || true
+new_server
 tm new-session -d -s s -x "$cols" -y "$rows" \
 	"env TERM=xterm-256color LC_ALL=C NO_COLOR=1 '$bin' --snapshot '$snap' --cpu-map '$root/data/cpu_map' --host '$root/data/hosts/qemu-7.2-tcg-domcaps.xml' tui; sleep 600"
 wait_for "Models"
