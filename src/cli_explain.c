@@ -37,17 +37,31 @@ static const char explain_help[] =
 
 static void names_text(struct strbuf *sb, const struct ftable *ft, const struct fset *s, size_t max)
 {
-	size_t n = 0, total = fset_count(s);
+	struct vec v = VEC_INIT;
 
-	for (int id = fset_next(s, 0); id >= 0; id = fset_next(s, (unsigned)id + 1)) {
-		if (n == max && total > max + 1) {
-			sb_addf(sb, ", ... (%zu more)", total - max);
+	explain_sorted(ft, s, &v);
+	for (size_t n = 0; n < v.n; n++) {
+		if (n == max && v.n > max + 1) {
+			sb_addf(sb, ", ... (%zu more)", v.n - max);
 			break;
 		}
 		sb_add(sb, n ? ", " : "");
-		sb_add(sb, ftable_get(ft, (unsigned)id)->name);
-		n++;
+		sb_add(sb, ((const struct feature *)v.v[n])->name);
 	}
+	vec_fini(&v, NULL);
+}
+
+/* JSON array of QEMU names, in display order */
+static json_object *names_json(const struct ftable *ft, const struct fset *s)
+{
+	json_object *a = json_object_new_array();
+	struct vec v = VEC_INIT;
+
+	explain_sorted(ft, s, &v);
+	for (size_t i = 0; i < v.n; i++)
+		json_object_array_add(a, json_object_new_string(((const struct feature *)v.v[i])->name));
+	vec_fini(&v, NULL);
+	return a;
 }
 
 static const char *plural(size_t n)
@@ -73,8 +87,10 @@ static void print_blockers_text(struct cli *c, const struct explanation *x)
 	if (fset_empty(&x->blockers))
 		return;
 	fprintf(c->out, "\nBlocking features (%zu):\n", fset_count(&x->blockers));
-	for (int id = fset_next(&x->blockers, 0); id >= 0; id = fset_next(&x->blockers, (unsigned)id + 1)) {
-		const struct feature *f = ftable_get(ft, (unsigned)id);
+	struct vec order = VEC_INIT;
+	explain_sorted(ft, &x->blockers, &order);
+	for (size_t k = 0; k < order.n; k++) {
+		const struct feature *f = order.v[k];
 		struct strbuf sp = STRBUF_INIT;
 		feature_location(f, loc, sizeof(loc));
 		fprintf(c->out, "  %-24s %-16s %-20s %s\n", f->name, f->group ? f->group : "-",
@@ -94,6 +110,7 @@ static void print_blockers_text(struct cli *c, const struct explanation *x)
 		fprintf(c->out, "  %-24s %s\n", "", sb_str(&sp));
 		sb_fini(&sp);
 	}
+	vec_fini(&order, NULL);
 }
 
 static void print_alt_text(struct cli *c, const struct explanation *x, const struct explain_alt *a,
@@ -314,8 +331,8 @@ static json_object *alt_json(const struct explanation *x, const struct explain_a
 	json_object_object_add(o, "same-vendor", json_object_new_boolean(a->same_vendor));
 	json_object_object_add(o, "x86-64-level",
 			       x->ft->arch == ARCH_X86_64 ? json_object_new_int(a->level) : NULL);
-	json_object_object_add(o, "lost", fset_names_json(x->ft, &a->lost));
-	json_object_object_add(o, "gained", fset_names_json(x->ft, &a->gained));
+	json_object_object_add(o, "lost", names_json(x->ft, &a->lost));
+	json_object_object_add(o, "gained", names_json(x->ft, &a->gained));
 	return o;
 }
 
@@ -337,13 +354,16 @@ static void print_json_x(struct cli *c, const struct explanation *x, const char 
 	json_object_object_add(o, "usable", x->usable == USABLE_UNKNOWN ? NULL :
 			       json_object_new_boolean(x->usable == USABLE_YES));
 	json_object_object_add(o, "source", json_object_new_string(explain_source_text(x->source)));
-	json_object_object_add(o, "unavailable", fset_names_json(x->ft, &x->blockers));
-	for (int id = fset_next(&x->blockers, 0); id >= 0; id = fset_next(&x->blockers, (unsigned)id + 1))
-		json_object_array_add(bl, feature_json(ftable_get(x->ft, (unsigned)id)));
+	json_object_object_add(o, "unavailable", names_json(x->ft, &x->blockers));
+	struct vec order = VEC_INIT;
+	explain_sorted(x->ft, &x->blockers, &order);
+	for (size_t i = 0; i < order.n; i++)
+		json_object_array_add(bl, feature_json(order.v[i]));
+	vec_fini(&order, NULL);
 	json_object_object_add(o, "blockers", bl);
 	json_object_object_add(lv, "model", level_json(x->model_level));
 	json_object_object_add(lv, "host", level_json(x->host_level));
-	json_object_object_add(lv, "missing", fset_names_json(x->ft, &x->level_missing));
+	json_object_object_add(lv, "missing", names_json(x->ft, &x->level_missing));
 	json_object_object_add(o, "x86-64-level", lv);
 	for (size_t i = 0; i < x->family.n; i++)
 		json_object_array_add(sug, alt_json(x, x->family.v[i], "version"));
@@ -352,8 +372,8 @@ static void print_json_x(struct cli *c, const struct explanation *x, const char 
 	if (x->usable == USABLE_NO && x->fix.possible && !fset_empty(&x->blockers)) {
 		json_object *d = json_object_new_object();
 		json_object_object_add(d, "kind", json_object_new_string("disable"));
-		json_object_object_add(d, "disable", fset_names_json(x->ft, &x->fix.disable));
-		json_object_object_add(d, "also-lost", fset_names_json(x->ft, &x->fix.implied));
+		json_object_object_add(d, "disable", names_json(x->ft, &x->fix.disable));
+		json_object_object_add(d, "also-lost", names_json(x->ft, &x->fix.implied));
 		json_object_object_add(d, x->model ? "qemu" : "qemu-suffix", json_str_or_null(x->fix.qemu));
 		json_object_object_add(d, x->model ? "xml" : "xml-features", json_str_or_null(x->fix.xml));
 		json_object_object_add(d, "notes", strings_json(&x->fix.notes));
@@ -366,7 +386,7 @@ static void print_json_x(struct cli *c, const struct explanation *x, const char 
 				       json_object_new_boolean(x->host_model != EXPLAIN_HM_UNSUPPORTED));
 		json_object_object_add(d, "model", json_str_or_null(x->host_model_name));
 		json_object_object_add(d, "would-do", json_object_new_boolean(x->host_model == EXPLAIN_HM_YES));
-		json_object_object_add(d, "lacks", fset_names_json(x->ft, &x->host_model_lacks));
+		json_object_object_add(d, "lacks", names_json(x->ft, &x->host_model_lacks));
 		json_object_array_add(sug, d);
 	}
 	json_object_object_add(o, "suggestions", sug);

@@ -149,6 +149,21 @@ void explain_min_disable(const struct ftable *ft, const struct fset *blockers, s
 
 /* ---- helpers ------------------------------------------------------------------ */
 
+static int feature_name_cmp(const void *pa, const void *pb)
+{
+	const struct feature *a = *(const struct feature *const *)pa;
+	const struct feature *b = *(const struct feature *const *)pb;
+
+	return str_natcmp(a->name, b->name);
+}
+
+void explain_sorted(const struct ftable *ft, const struct fset *s, struct vec *out)
+{
+	for (int id = fset_next(s, 0); id >= 0; id = fset_next(s, (unsigned)id + 1))
+		vec_push(out, (void *)(uintptr_t)ftable_get(ft, (unsigned)id));
+	vec_sort(out, feature_name_cmp);
+}
+
 /* How candidates are judged: the host's verdict, and (for warnings) a
  * feature set they must avoid. */
 struct ectx {
@@ -345,8 +360,11 @@ static void make_fix(const struct ectx *c, const char *model, struct explanation
 	g->fallback = FALLBACK_FORBID;
 	if (model)
 		g->model = xstrdup(model);
-	for (int id = fset_next(&fx->disable, 0); id >= 0; id = fset_next(&fx->disable, (unsigned)id + 1))
-		guest_cpu_set_policy(g, ftable_get(ft, (unsigned)id)->name, POLICY_DISABLE);
+	struct vec order = VEC_INIT;
+	explain_sorted(ft, &fx->disable, &order);
+	for (size_t i = 0; i < order.n; i++)
+		guest_cpu_set_policy(g, ((const struct feature *)order.v[i])->name, POLICY_DISABLE);
+	vec_fini(&order, NULL);
 	if (model) {
 		fx->xml = emit_guest_xml(g, ft, 0);
 		fx->qemu = emit_qemu_cpu(g, ft, c->h, &fx->notes, &why);

@@ -117,6 +117,10 @@ void explain_dependents(const struct ftable *ft, unsigned f, struct fset *out);
 void explain_min_disable(const struct ftable *ft, const struct fset *blockers, struct fset *disable,
 			 struct fset *implied);
 
+/* The features of s in display order (natural order of QEMU's names):
+ * out gets const struct feature * (lent by ft). */
+void explain_sorted(const struct ftable *ft, const struct fset *s, struct vec *out);
+
 /* ---- QEMU warnings --------------------------------------------------------- */
 
 struct qemu_warning {
