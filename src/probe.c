@@ -398,6 +398,10 @@ static bool proc_spawn(struct proc *p, struct err *e)
 		}
 		break;
 	}
+#ifdef F_SETPIPE_SZ
+	/* Room for QEMU to run ahead of us: 2 MB of replies per machine type. */
+	fcntl(out[0], F_SETPIPE_SZ, 1 << 20);
+#endif
 	set_nonblock(in[1]);
 	set_nonblock(out[0]);
 	set_nonblock(er[0]);
