@@ -153,10 +153,15 @@ int cli_load_data(struct cli *c)
 	paths_datadir(c->datadir, sizeof(c->datadir));
 	if (c->arch_s && !arch_parse(c->arch_s, &c->arch))
 		return cli_fail(c, "unknown architecture '%s' (expected x86_64 or s390x)", c->arch_s);
-	if (c->probe)
-		return cli_fail(c, "--probe: live probing from other commands is not wired up yet; "
-				   "run `cpuscope probe --qemu %s --out FILE` and pass --snapshot FILE",
-				c->probe);
+	if (c->probe) {
+		if (c->snapshot)
+			return cli_fail(c, "--probe and --snapshot both name the QEMU data; give one");
+		c->ds = cli_probe_dataset(c->probe, c->arch_s, c->err, &c->ft, &e);
+		if (!c->ds)
+			return cli_fail_err(c, &e);
+		c->arch = c->ft->arch;
+		goto machine;
+	}
 	if (snap && !c->arch_s) {
 		if (!snapshot_arch(snap, &c->arch, &e))
 			return cli_fail_err(c, &e);
@@ -170,6 +175,7 @@ int cli_load_data(struct cli *c)
 	c->ds = snapshot_load(snap, c->ft, &e);
 	if (!c->ds)
 		return cli_fail_err(c, &e);
+machine:
 	if (c->machine) {
 		c->md = dataset_resolve_machine(c->ds, c->machine, &e);
 	} else {

@@ -23,5 +23,13 @@ int cli_run(int argc, char **argv, FILE *out, FILE *err, cli_tui_fn tui);
 
 /* `cpuscope probe ...` (src/cli_probe.c); argv[0] is "probe". */
 int cli_probe(int argc, char **argv, FILE *out, FILE *err);
+/* For --probe BINARY: probe every machine type through the cache, with
+ * progress on err.  Creates the feature table of the binary's arch
+ * (*ft_out, also set on failure when it was created). */
+struct err;
+struct ftable;
+struct dataset;
+struct dataset *cli_probe_dataset(const char *binary, const char *arch_opt, FILE *err,
+				  struct ftable **ft_out, struct err *e);
 
 #endif

@@ -369,3 +369,36 @@ out:
 	free(default_bin);
 	return rc;
 }
+
+struct dataset *cli_probe_dataset(const char *binary, const char *arch_opt, FILE *err,
+				  struct ftable **ft_out, struct err *e)
+{
+	struct probe_opts o;
+	struct progress_ui u;
+	enum arch arch = ARCH_X86_64;
+	struct dataset *ds = NULL;
+	bool hit = false;
+
+	*ft_out = NULL;
+	memset(&o, 0, sizeof(o));
+	memset(&u, 0, sizeof(u));
+	if (arch_opt) {
+		if (!arch_parse(arch_opt, &arch)) {
+			err_set(e, NULL, 0, "unknown architecture '%s' (expected x86_64 or s390x)", arch_opt);
+			return NULL;
+		}
+	} else if (!probe_detect_arch(binary, 10, &arch, e)) {
+		return NULL;
+	}
+	*ft_out = ftable_new(arch);
+	u.err = err;
+	u.tty = isatty(fileno(err));
+	u.t0 = u.last = mono_now();
+	o.binary = binary;
+	o.all_machines = true;
+	o.progress = ui_progress;
+	o.ctx = &u;
+	ds = cache_probe(&o, *ft_out, true, &hit, e);
+	ui_clear_bar(&u);
+	return ds;
+}

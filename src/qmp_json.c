@@ -602,6 +602,11 @@ bool qmp_read_expansion(const struct json_object *ret, const char *file, int lin
 			const struct feature *f = NULL;
 			if (json_object_is_type(val, json_type_boolean))
 				f = ftable_lookup(ft, key);
+			/* Only features of the built-in table: a name interned from
+			 * input (e.g. "kvm" out of TCG's unavailable-features) must
+			 * not turn the same prop into a feature in later replies. */
+			if (f && (f->flags & FEAT_UNKNOWN))
+				f = NULL;
 			if (f) {
 				fset_add(&x->known, f->id);
 				if (json_object_get_boolean(val))
