@@ -18,6 +18,7 @@
 #include "err.h"
 #include "explain.h"
 #include "logic.h"
+#include "probe.h"
 
 /* ---- small helpers ----------------------------------------------------- */
 
@@ -771,6 +772,148 @@ bool app_save(struct app *a, const char *path, bool overwrite)
 	return true;
 }
 
+/* ---- live probe ---------------------------------------------------------- */
+
+static void on_probe_progress(void *ctx, const struct probe_progress *p)
+{
+	struct app *a = ctx;
+	static const char spin[] = "|/-\\";
+
+	a->probe_spin++;
+	snprintf(a->probe_status, sizeof(a->probe_status),
+		 "%c probing %s: %zu/%zu machine types%s%s, %zu/%zu queries%s%s  (Esc cancels)",
+		 spin[a->probe_spin % 4], a->probe_binary ? a->probe_binary : "QEMU", p->done, p->total,
+		 p->failed ? ", failed " : "", p->failed ? "some" : "", p->cmds_done, p->cmds_total,
+		 p->message ? "; " : "", p->message ? p->message : "");
+	a->need_redraw = true;
+}
+
+void app_probe_start(struct app *a, const char *spec)
+{
+	struct probe_opts o;
+	struct err e;
+	char buf[1200];
+	struct vec words = VEC_INIT, machines = VEC_INIT;
+
+	if (a->probe) {
+		app_status(a, R_WARN, "a probe is already running (Esc cancels it)");
+		return;
+	}
+	/* "BINARY [MACHINE,MACHINE...]" */
+	for (const char *p = spec; *p;) {
+		while (*p == ' ')
+			p++;
+		const char *q = p;
+		while (*q && *q != ' ')
+			q++;
+		if (q > p)
+			vec_push(&words, xstrndup(p, (size_t)(q - p)));
+		p = q;
+	}
+	if (!words.n) {
+		app_status(a, R_WARN, "probe: which QEMU binary?");
+		goto out;
+	}
+	if (words.n > 1)
+		split_list(words.v[1], &machines);
+	vec_push(&machines, NULL);
+	memset(&o, 0, sizeof(o));
+	o.binary = words.v[0];
+	o.machines = words.n > 1 ? (const char *const *)machines.v : NULL;
+	o.all_machines = words.n == 1;
+	o.progress = on_probe_progress;
+	o.ctx = a;
+	err_clear(&e);
+	free(a->probe_binary);
+	a->probe_binary = xstrdup(words.v[0]);
+	a->probe = probe_start(&o, a->ft, &e);
+	if (!a->probe) {
+		app_status(a, R_ERROR, "probe: %s", err_str(&e, buf, sizeof(buf)));
+		goto out;
+	}
+	snprintf(a->probe_status, sizeof(a->probe_status), "probing %s: starting (Esc cancels)",
+		 a->probe_binary);
+	app_status(a, R_DEFAULT, "%s", "");
+out:
+	vec_fini(&machines, free);
+	vec_fini(&words, free);
+}
+
+/* Put a new dataset in place of the old one: every view-model that points
+ * into the old data is rebuilt; the guest CPU keeps its names. */
+static void app_replace_data(struct app *a, struct dataset *ds)
+{
+	struct cli *c = a->cli;
+	struct err e;
+	const struct mdata *md = NULL;
+	char keep[160] = "";
+	struct model_row *cur = app_selected_model(a);
+
+	if (cur)
+		snprintf(keep, sizeof(keep), "%s", cur->mv.name);
+	grid_free(a->grid);
+	a->grid = NULL;
+	grid_free(a->g_rows);
+	a->g_rows = NULL;
+	vec_fini(&a->explain_lines, free);
+	vec_fini(&a->fixes, fix_free);
+	free(a->models);
+	free(a->shown);
+	a->models = NULL;
+	a->shown = NULL;
+	a->nmodels = a->nshown = 0;
+	dataset_free(c->ds);
+	c->ds = a->ds = ds;
+	err_clear(&e);
+	if (c->machine)
+		md = dataset_resolve_machine(ds, c->machine, &e);
+	if (!md) {
+		const struct machine *m = dataset_default_machine(ds);
+		md = dataset_resolve_machine(ds, m ? m->name : "none", &e);
+	}
+	if (!md && ds->mdatas.n)
+		md = vec_get(&ds->mdatas, 0);
+	c->md = a->md = md;
+	a->views[V_MODELS].sel = a->views[V_MODELS].top = 0;
+	build_models(a);
+	app_apply_filters(a);
+	if (keep[0])
+		for (size_t i = 0; i < a->nshown; i++)
+			if (!strcmp(a->models[a->shown[i]].mv.name, keep))
+				a->views[V_MODELS].sel = i;
+	app_handle_reaction(a, RE_MODEL | RE_GUEST);
+}
+
+void app_probe_done(struct app *a)
+{
+	struct err e;
+	char buf[1200];
+	struct dataset *ds;
+
+	if (!a->probe)
+		return;
+	err_clear(&e);
+	ds = probe_finish(a->probe, &e);
+	a->probe = NULL;
+	a->probe_status[0] = '\0';
+	if (!ds || !a->md || !ds->mdatas.n) {
+		if (ds)
+			dataset_free(ds);
+		const char *why = ds ? "no data captured" : err_str(&e, buf, sizeof(buf));
+		app_status(a, R_ERROR, "%s%s", str_startswith(why, "probe") ? "" : "probe: ", why);
+		return;
+	}
+	size_t missing = ds->missing.n;
+	app_replace_data(a, ds);
+	if (!a->md) {
+		app_status(a, R_ERROR, "probe: the new data has no machine types");
+		return;
+	}
+	app_status(a, missing ? R_WARN : R_GOOD, "probed %s: QEMU %s, %zu machine types, %zu models on %s%s",
+		   a->probe_binary, ds->qemu_version ? ds->qemu_version : "?", ds->mdatas.n, a->nmodels,
+		   a->md->machine, missing ? " (some parts failed; see cpuscope probe)" : "");
+}
+
 /* ---- init / fini ------------------------------------------------------ */
 
 static const struct view_ops *const all_ops[V__COUNT] = {
@@ -830,6 +973,8 @@ void app_fini(struct app *a)
 	vec_fini(&a->lints, free);
 	free(a->verdict);
 	free(a->save_path);
+	probe_free(a->probe);
+	free(a->probe_binary);
 	vec_fini(&a->explain_lines, free);
 	vec_fini(&a->fixes, fix_free);
 	for (size_t i = 0; i < a->nhelp; i++)
@@ -931,6 +1076,8 @@ static void prompt_key(struct app *a, int key)
 			search_step(a, true, true);
 		} else if (k == PROMPT_SAVE && a->input.len) {
 			app_save(a, sb_str(&a->input), false);
+		} else if (k == PROMPT_PROBE && a->input.len) {
+			app_probe_start(a, sb_str(&a->input));
 		}
 		a->need_redraw = true;
 		return;
@@ -1058,6 +1205,11 @@ void app_action(struct app *a, enum action act)
 		a->full_redraw = true;
 		break;
 	case ACT_CANCEL:
+		if (a->probe) {
+			probe_cancel(a->probe);
+			app_status(a, R_WARN, "probe: cancelling");
+			break;
+		}
 		if (a->search) {
 			free(a->search);
 			a->search = NULL;
@@ -1116,8 +1268,12 @@ void app_action(struct app *a, enum action act)
 		}
 		break;
 	case ACT_PROBE:
-		app_status(a, R_WARN, "probe: not in this build yet; run `cpuscope probe --qemu BINARY "
-			   "--out FILE` and start with --snapshot FILE");
+		if (a->probe) {
+			app_status(a, R_WARN, "a probe is already running (Esc cancels it)");
+			break;
+		}
+		start_prompt(a, PROMPT_PROBE, a->probe_binary ? a->probe_binary :
+			     a->ds->arch == ARCH_S390X ? "qemu-system-s390x" : "qemu-system-x86_64");
 		break;
 	case ACT_PIN:
 	case ACT_POLICY:

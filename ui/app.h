@@ -77,7 +77,7 @@ struct model_row {
 };
 
 enum popup { POP_NONE, POP_HELP, POP_CONFIRM_QUIT, POP_CONFIRM_OVERWRITE, POP_TOUR };
-enum prompt_kind { PROMPT_NONE, PROMPT_SEARCH, PROMPT_SAVE };
+enum prompt_kind { PROMPT_NONE, PROMPT_SEARCH, PROMPT_SAVE, PROMPT_PROBE };
 
 struct fix {
 	char *label;
@@ -151,6 +151,11 @@ struct app {
 	size_t search_origin; /* selection when the search started */
 	char status[512];
 	enum role status_role;
+	/* live probe (src/probe.h), serviced by the event loop */
+	struct probe *probe;
+	char *probe_binary;
+	char probe_status[256];
+	unsigned probe_spin;
 	bool quit;
 	int exit_code;
 	bool need_redraw;
@@ -183,6 +188,10 @@ void app_key(struct app *a, int key);
 void app_action(struct app *a, enum action act);
 void app_handle_reaction(struct app *a, unsigned re);
 void app_mouse(struct app *a);
+/* Start probing "BINARY [MACHINE,...]"; the loop services it. */
+void app_probe_start(struct app *a, const char *spec);
+/* The loop saw the probe finish: take its dataset (or report why not). */
+void app_probe_done(struct app *a);
 
 /* layout.c */
 void app_paint(struct app *a);

@@ -148,8 +148,9 @@ static void paint_status(struct app *a, const struct rect *r)
 	int x = r->x;
 
 	paint_fill_row(r, r->y, r->x, R_STATUS);
-	if (a->prompt == PROMPT_SEARCH || a->prompt == PROMPT_SAVE) {
-		x += paint_str(r, r->y, x, R_KEY_HINT, a->prompt == PROMPT_SEARCH ? "/" : "save to: ");
+	if (a->prompt != PROMPT_NONE) {
+		x += paint_str(r, r->y, x, R_KEY_HINT, a->prompt == PROMPT_SEARCH ? "/" :
+			       a->prompt == PROMPT_SAVE ? "save to: " : "probe (BINARY [MACHINE,...]): ");
 		x += paint_str(r, r->y, x, R_STATUS, sb_str(&a->input));
 		paint_str(r, r->y, x, R_KEY_HINT, " ");
 		paint_str(r, r->y, r->x + r->w - 24, R_STATUS,
@@ -163,6 +164,10 @@ static void paint_status(struct app *a, const struct rect *r)
 		else
 			snprintf(q, sizeof(q), "%s exists. Overwrite it? (y/n)", a->save_path);
 		paint_str(r, r->y, x, R_WARN, q);
+		return;
+	}
+	if (a->probe && a->probe_status[0]) {
+		paint_str(r, r->y, x, R_STATUS, a->probe_status);
 		return;
 	}
 	if (a->status[0]) {

@@ -30,6 +30,7 @@
 #include <curses.h>
 
 #include "app.h"
+#include "probe.h"
 #include "cli.h"
 #include "cli_internal.h"
 #include "err.h"
@@ -64,6 +65,41 @@ static void paint(struct app *a, struct timing *t, double since, const char *wha
 	} else if (what) {
 		timing_frame(t, what, since);
 	}
+}
+
+/* ---- waiting ---------------------------------------------------------------- */
+
+#define MAX_FDS 65
+
+/* Wait for the keyboard (with_stdin), the probe's pipes and deadlines, or
+ * a signal; then let the probe do its part.  Returns false on a fatal
+ * poll error. */
+static bool wait_events(struct app *a, bool with_stdin, bool *hup)
+{
+	struct pollfd fds[MAX_FDS];
+	size_t n = 0, first_probe;
+	int timeout = -1;
+	struct timespec ts, *tsp = NULL;
+
+	if (with_stdin)
+		fds[n++] = (struct pollfd){ STDIN_FILENO, POLLIN, 0 };
+	first_probe = n;
+	if (a->probe)
+		n += probe_pollfds(a->probe, fds + n, MAX_FDS - n, &timeout);
+	if (timeout >= 0) {
+		ts.tv_sec = timeout / 1000;
+		ts.tv_nsec = (long)(timeout % 1000) * 1000000L;
+		tsp = &ts;
+	}
+	for (size_t i = 0; i < n; i++)
+		fds[i].revents = 0;
+	if (ppoll(fds, (nfds_t)n, tsp, term_wait_mask()) < 0 && errno != EINTR)
+		return false;
+	if (with_stdin && hup && (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL)))
+		*hup = true;
+	if (a->probe && !probe_step(a->probe, fds + first_probe, n - first_probe))
+		app_probe_done(a);
+	return true;
 }
 
 /* ---- script ------------------------------------------------------------- */
@@ -133,7 +169,14 @@ static int run_script(struct app *a, const char *file, struct timing *t, char *m
 					app_key(a, (unsigned char)*p);
 				paint(a, t, 0, NULL);
 			} else if (!strcmp(line, ":wait-idle")) {
-				/* no background work yet */
+				/* run the probe (if any) to its end, painting progress */
+				while (a->probe && !term_signal()) {
+					if (!wait_events(a, false, NULL))
+						break;
+					if (a->need_redraw)
+						paint(a, t, 0, NULL);
+				}
+				paint(a, t, 0, NULL);
 			} else {
 				snprintf(msg, size, "%s:%d: unknown command '%s'", file, lineno, line);
 				rc = 2;
@@ -175,15 +218,15 @@ static int run_loop(struct app *a, struct timing *t)
 			return 128 + term_signal();
 		r = get_wch(&ch);
 		if (r == ERR) {
-			struct pollfd pfd = { STDIN_FILENO, POLLIN, 0 };
+			bool hup = false;
 			if (a->need_redraw) {
 				paint(a, t, t0, pending ? "key-frame-ms" : NULL);
 				pending = false;
 			}
-			/* idle: nothing to do until a key, a signal or a resize */
-			if (ppoll(&pfd, 1, NULL, term_wait_mask()) < 0 && errno != EINTR)
+			/* nothing to do until a key, a signal, a resize or the probe */
+			if (!wait_events(a, true, &hup))
 				return 2;
-			if (pfd.revents & (POLLHUP | POLLERR | POLLNVAL))
+			if (hup)
 				return 0;
 			continue;
 		}

@@ -8,7 +8,8 @@
 #    files) and its stderr and exit status are compared with
 #    tests/tui/golden/NAME.FILE.  Header lines of a case: "# env: K=V ..."
 #    and "# args: ...".  Pinned: TERM=xterm-256color, LC_ALL=C.UTF-8, TZ=UTC,
-#    80x24, the bundled snapshot, the bundled cpu_map and
+#    80x24, tests/bin first in PATH (fake QEMUs for the probe), the bundled
+#    snapshot, the bundled cpu_map and
 #    data/hosts/qemu-7.2-tcg-domcaps.xml as the host (never this machine's
 #    CPU or libvirt).
 # 2. CLI-level checks of the TUI (--list-keys, errors off a terminal).
@@ -70,7 +71,7 @@ else
 		# paths in args are relative to the source tree
 		args=$(sed -n 's/^# args: //p' "$case" | sed -E "s#(^| )(data|tests)/#\1$root/\2/#g")
 		# shellcheck disable=SC2086
-		(cd "$d" && env -i PATH="$PATH" HOME="$d" TZ=UTC TERM=xterm-256color LC_ALL=C.UTF-8 \
+		(cd "$d" && env -i PATH="$root/tests/bin:$PATH" HOME="$d" TZ=UTC TERM=xterm-256color LC_ALL=C.UTF-8 \
 			LINES=24 COLUMNS=80 CPUSCOPE_NO_DISPLAY=1 CPUSCOPE_SCRIPT="$case" \
 			CPUSCOPE_DUMP_DIR="$d" $envs \
 			"${valgrind[@]}" "$bin" --snapshot "$snap" --cpu-map "$root/data/cpu_map" --host "$host" $args tui \
