@@ -47,6 +47,7 @@ UNIT_BIN   := $(UNIT_C:tests/unit/%.c=$(BUILD)/tests/%)
 UNIT_HELP_O := $(patsubst %.c,$(BUILD)/%.o,$(filter-out $(UNIT_C),$(wildcard tests/unit/*.c)))
 FEATURE_TSV := $(wildcard data/*-features.tsv)
 
+EXTRA_PHONY := docs/keys.md
 .PHONY: all deps check unit cli-tests interop tui-tests lint run valgrind install uninstall \
         clean bench data screenshots update-golden
 .SECONDARY:
@@ -123,6 +124,12 @@ screenshots: all
 
 update-golden: all
 	@CPUSCOPE_BIN=$(CURDIR)/$(BIN) UPDATE_GOLDEN=1 tests/cli/run.sh
+	@if [ -x tests/tui/run.sh ]; then CPUSCOPE_BIN=$(CURDIR)/$(BIN) UPDATE_GOLDEN=1 tests/tui/run.sh; fi
+
+# The key table of the README, generated from the program's own table.
+docs/keys.md: $(BIN)
+	@mkdir -p $(@D)
+	./$(BIN) --list-keys=markdown > $@.tmp && mv $@.tmp $@
 
 valgrind: $(UNIT_BIN) all
 	@fail=0; for t in $(UNIT_BIN); do \

@@ -154,42 +154,6 @@ static void warn_add(struct vec *w, char *msg)
 	vec_push(w, msg);
 }
 
-/* Validate one feature name: known to the table (suggest a spelling if
- * not), known to QEMU and libvirt; returns false for a hard error. */
-static bool check_feature(struct cli *c, const char *name, enum policy p, struct vec *warnings)
-{
-	const struct feature *f = ftable_lookup(c->ft, name);
-
-	if (!f || (f->flags & FEAT_UNKNOWN)) {
-		const char *sugg[3];
-		size_t n = ftable_suggest(c->ft, name, sugg, 3);
-		if (n)
-			warn_add(warnings, xasprintf("unknown feature '%s'; did you mean %s%s%s%s%s?", name,
-						     sugg[0], n > 1 ? ", " : "", n > 1 ? sugg[1] : "",
-						     n > 2 ? ", " : "", n > 2 ? sugg[2] : ""));
-		else
-			warn_add(warnings, xasprintf("unknown feature '%s': neither QEMU nor libvirt knows it",
-						     name));
-		return true;
-	}
-	if (f->flags & FEAT_NOT_IN_QEMU)
-		warn_add(warnings, xasprintf("feature '%s' is not known to QEMU 7.2: %s", name,
-					     p == POLICY_DISABLE || p == POLICY_FORBID ?
-					     "libvirt leaves '=off' out of -cpu" :
-					     "QEMU refuses to start with it"));
-	if (!f->libvirt)
-		warn_add(warnings, xasprintf("feature '%s' is not in libvirt's cpu_map: libvirt rejects "
-					     "it in <cpu> XML", name));
-	if (p == POLICY_FORCE && c->host && c->host->resolved && !fset_has(&c->host->features, f->id))
-		warn_add(warnings, xasprintf("force '%s': the host lacks it; QEMU filters a feature the "
-					     "accelerator cannot provide, so the guest will not see it", name));
-	if (p == POLICY_OPTIONAL)
-		warn_add(warnings, xasprintf("optional '%s' becomes require or disable when the guest "
-					     "starts (depending on that host); after a migration the "
-					     "guest keeps the first host's decision", name));
-	return true;
-}
-
 int cmd_build(struct cli *c, int argc, char **argv)
 {
 	static const char *const pol_opt[POLICY__COUNT] = {
@@ -348,31 +312,7 @@ int cmd_build(struct cli *c, int argc, char **argv)
 			model_buf = xstrdup(name);
 		}
 		g->model = xstrdup(model_buf);
-		if (g->mode == MODE_HOST_MODEL)
-			warn_add(&warnings, xasprintf("host-model ignores the model name on x86: libvirt "
-						      "replaces it with the host's CPU model when the guest starts"));
-		if (mv.def->deprecated)
-			warn_add(&warnings, xasprintf("model %s is deprecated in this QEMU", name));
-		if (c->arch == ARCH_X86_64 && (c->map || cli_load_map(c) == CLI_OK) &&
-		    !cpu_map_model(c->map, name))
-			warn_add(&warnings, xasprintf("libvirt's cpu_map (%s) has no model %s: libvirt %s",
-						      c->map->dir, name,
-						      model_version_of(name, NULL, 0) > 0 ?
-						      "before 10.10 does not know versioned names; use the alias "
-						      "that stands for this version" :
-						      "cannot check it (check='partial' fails)"));
-		if (c->host && c->host->vendor && mv.vendor[0]) {
-			const char *hv = c->host->vendor;
-			bool intel = strstr(mv.vendor, "Intel") != NULL, amd = strstr(mv.vendor, "AMD") != NULL;
-			if ((intel && strcmp(hv, "Intel")) || (amd && strcmp(hv, "AMD") && strcmp(hv, "Hygon")))
-				warn_add(&warnings, xasprintf("%s is a %s model but the host is %s: guests may "
-							      "take vendor-specific code paths that do not fit",
-							      name, intel ? "Intel" : "AMD", hv));
-		}
 	}
-	const struct machine *m = dataset_machine(c->ds, c->md->machine);
-	if (m && m->deprecated)
-		warn_add(&warnings, xasprintf("machine type %s is deprecated in this QEMU", m->name));
 
 	for (int p = 1; p < POLICY__COUNT; p++) {
 		struct vec names = VEC_INIT;
@@ -388,12 +328,14 @@ int cmd_build(struct cli *c, int argc, char **argv)
 				vec_fini(&names, free);
 				goto out;
 			}
-			check_feature(c, n, (enum policy)p, &warnings);
 			guest_cpu_set_policy(g, n, (enum policy)p);
 		}
 		vec_fini(&names, free);
 	}
 
+	if (c->arch == ARCH_X86_64 && !c->map)
+		cli_load_map(c); /* optional here: lints mention the map when there is one */
+	guest_lint(g, c->ds, c->md, c->host, c->map, &warnings);
 	xml = emit_guest_xml(g, c->ft, 0);
 	struct vec qnotes = VEC_INIT;
 	qemu = emit_qemu_cpu(g, c->ft, c->host, &qnotes, &why);
