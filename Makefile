@@ -47,7 +47,6 @@ UNIT_BIN   := $(UNIT_C:tests/unit/%.c=$(BUILD)/tests/%)
 UNIT_HELP_O := $(patsubst %.c,$(BUILD)/%.o,$(filter-out $(UNIT_C),$(wildcard tests/unit/*.c)))
 FEATURE_TSV := $(wildcard data/*-features.tsv)
 
-EXTRA_PHONY := docs/keys.md
 .PHONY: all deps check unit cli-tests interop tui-tests lint run valgrind install uninstall \
         clean bench data screenshots update-golden
 .SECONDARY:
