@@ -93,7 +93,7 @@ static void print_blockers_text(struct cli *c, const struct explanation *x)
 		const struct feature *f = order.v[k];
 		struct strbuf sp = STRBUF_INIT;
 		feature_location(f, loc, sizeof(loc));
-		fprintf(c->out, "  %-24s %-16s %-20s %s\n", f->name, f->group ? f->group : "-",
+		fprintf(c->out, "  %-24s %-16s %-23s %s\n", f->name, f->group ? f->group : "-",
 			loc[0] ? loc : "-", f->desc ? f->desc : (f->flags & FEAT_UNKNOWN) ?
 			"(not in cpuscope's feature table)" : "-");
 		sb_addf(&sp, "QEMU %s", f->name);
@@ -128,7 +128,7 @@ static void print_alt_text(struct cli *c, const struct explanation *x, const str
 	if (!family) {
 		if (a->level > 0)
 			sb_addf(&sb, ", x86-64-v%d", a->level);
-		if (!a->same_vendor)
+		if (!a->same_vendor && x->vendor[0])
 			sb_add(&sb, ", other vendor");
 	}
 	sb_add(&sb, ": ");
@@ -177,14 +177,20 @@ static void print_fix_text(struct cli *c, const struct explanation *x, int *step
 	}
 	if (!fset_empty(&fx->implied)) {
 		names_text(&sb, x->ft, &fx->implied, LIST_MAX);
-		fprintf(c->out, "    QEMU then also drops %zu feature%s that depend on them: %s\n",
-			fset_count(&fx->implied), plural(fset_count(&fx->implied)), sb_str(&sb));
+		if (x->model)
+			fprintf(c->out, "    QEMU then also drops %zu feature%s of %s that depend on them: %s\n",
+				fset_count(&fx->implied), plural(fset_count(&fx->implied)), x->model,
+				sb_str(&sb));
+		else
+			fprintf(c->out, "    QEMU then also drops what depends on them, where requested: %s\n",
+				sb_str(&sb));
 		sb_reset(&sb);
 	}
 	if (fset_count(&fx->disable) < fset_count(&x->blockers))
-		fprintf(c->out, "    (the other %zu blocker%s depend on these and go with them)\n",
+		fprintf(c->out, "    (the other %zu blocker%s on these and go%s with them)\n",
 			fset_count(&x->blockers) - fset_count(&fx->disable),
-			plural(fset_count(&x->blockers) - fset_count(&fx->disable)));
+			fset_count(&x->blockers) - fset_count(&fx->disable) == 1 ? " depends" : "s depend",
+			fset_count(&x->blockers) - fset_count(&fx->disable) == 1 ? "es" : "");
 	for (size_t i = 0; i < fx->notes.n; i++)
 		fprintf(c->out, "    note: %s\n", (const char *)fx->notes.v[i]);
 	sb_fini(&sb);
@@ -203,7 +209,8 @@ static void print_text(struct cli *c, const struct explanation *x, const char *h
 		fprintf(c->out, "%s: NOT usable on %s (%zu blocking feature%s)\n", x->model, hostl, nb,
 			plural(nb));
 	else if (x->usable == USABLE_NO)
-		fprintf(c->out, "NOT usable: %s lacks %zu requested feature%s\n", hostl, nb, plural(nb));
+		fprintf(c->out, "NOT usable: %s%s lacks %zu requested feature%s (from QEMU's warnings)\n",
+			strcmp(hostl, "host") ? "" : "the ", hostl, nb, plural(nb));
 	else
 		fprintf(c->out, "%s: usability on %s unknown (no data)\n", x->model, hostl);
 
@@ -242,7 +249,7 @@ static void print_text(struct cli *c, const struct explanation *x, const char *h
 		fprintf(c->out, "\nThe host says no but names no feature (its file lists no blockers).\n");
 	if (x->usable != USABLE_YES) {
 		fputs("\nHow to make it work:\n", c->out);
-		if (x->model) {
+		if (x->model && x->searched) {
 			fprintf(c->out, "  %d. Another version or alias of %s", step++, x->model);
 			if (!x->family.n) {
 				fputs(": none is usable here\n", c->out);

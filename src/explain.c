@@ -14,9 +14,9 @@ const char *explain_source_text(enum explain_source s)
 {
 	switch (s) {
 	case EXPLAIN_SRC_QEMU:
-		return "QEMU's unavailable-features for its accelerator";
+		return "QEMU's unavailable-features (for its accelerator)";
 	case EXPLAIN_SRC_HOST:
-		return "the host file's own verdict";
+		return "the host file's own usable flags";
 	case EXPLAIN_SRC_FEATURES:
 		return "the model's features against the host's";
 	case EXPLAIN_SRC_WARNINGS:
@@ -238,7 +238,7 @@ static struct explain_alt *alt_new(const struct ectx *c, const struct model_view
 		fset_copy(&a->gained, &mv->full->on);
 		fset_andnot(&a->gained, &req->full->on);
 	}
-	a->same_vendor = req->vendor[0] && !strcmp(req->vendor, mv->vendor);
+	a->same_vendor = !strcmp(req->vendor, mv->vendor);
 	a->level = mv->full ? x86_level(c->ds->ft, &mv->full->on) : 0;
 	return a;
 }
@@ -333,6 +333,32 @@ static bool is_pseudo(const struct feature *f)
 	return (f->flags & FEAT_UNKNOWN) && (!strcmp(f->name, "kvm") || !strcmp(f->name, "type"));
 }
 
+/* emit leaves "=off" out for a feature the table does not know (as
+ * libvirt does for what QEMU lacks); but a blocker came from QEMU itself,
+ * so QEMU knows it: switch it off, and say libvirt may not know it. */
+static void unknown_off(const struct ftable *ft, const struct fset *disable, char **qemu,
+			struct vec *notes)
+{
+	for (int id = fset_next(disable, 0); id >= 0; id = fset_next(disable, (unsigned)id + 1)) {
+		const struct feature *f = ftable_get(ft, (unsigned)id);
+		char *q = NULL;
+		size_t nl = strlen(f->name);
+		if (!(f->flags & FEAT_UNKNOWN) || !*qemu)
+			continue;
+		q = xasprintf("%s,%s=off", *qemu, f->name);
+		free(*qemu);
+		*qemu = q;
+		for (size_t i = 0; i < notes->n; i++) {
+			char *n = notes->v[i];
+			if (!strncmp(n, f->name, nl) && n[nl] == ':') {
+				free(n);
+				notes->v[i] = xasprintf("%s: not in cpuscope's feature table (QEMU named it); "
+							"libvirt's cpu_map may not know it either", f->name);
+			}
+		}
+	}
+}
+
 static void make_fix(const struct ectx *c, const char *model, struct explanation *x)
 {
 	struct explain_fix *fx = &x->fix;
@@ -368,6 +394,7 @@ static void make_fix(const struct ectx *c, const char *model, struct explanation
 	if (model) {
 		fx->xml = emit_guest_xml(g, ft, 0);
 		fx->qemu = emit_qemu_cpu(g, ft, c->h, &fx->notes, &why);
+		unknown_off(ft, &fx->disable, &fx->qemu, &fx->notes);
 	} else {
 		/* no model: the -cpu suffix and the <feature> lines only */
 		struct strbuf sb = STRBUF_INIT;
@@ -388,6 +415,7 @@ static void make_fix(const struct ectx *c, const char *model, struct explanation
 		}
 		fx->xml = sb_take(&sb);
 		fx->qemu = q ? xstrdup(q + strlen("MODEL")) : NULL;
+		unknown_off(ft, &fx->disable, &fx->qemu, &fx->notes);
 		free(xml);
 		free(q);
 	}
@@ -471,10 +499,16 @@ static void explain_fill(const struct ectx *c, const struct model_view *mv, stru
 	explain_levels(c, x);
 	if (x->usable == USABLE_YES)
 		return;
-	find_family(c, mv, x);
-	find_nearest(c, mv, x);
 	if (x->usable == USABLE_NO)
 		make_fix(c, mv->name, x);
+	/* a model that needs another accelerator has no feature-wise
+	 * replacement ('max' is the TCG counterpart of 'host') */
+	const struct feature *kvm = ftable_lookup(ft, "kvm");
+	if (!kvm || !fset_has(&x->fix.impossible, kvm->id)) {
+		x->searched = true;
+		find_family(c, mv, x);
+		find_nearest(c, mv, x);
+	}
 	host_model_check(c, x);
 	for (int id = fset_next(&x->fix.impossible, 0); id >= 0;
 	     id = fset_next(&x->fix.impossible, (unsigned)id + 1)) {
@@ -527,6 +561,9 @@ bool explain_warnings(const struct dataset *ds, const struct mdata *md, const st
 			return false;
 		}
 		explain_fill(&c, &mv, x);
+		if (!h && x->searched)
+			note(x, xstrdup("without --host, the alternatives are checked only against the "
+					"warned features"));
 		if (mv.full) {
 			fset_copy(&missing, &w->features);
 			fset_andnot(&missing, &mv.full->on);

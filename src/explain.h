@@ -91,6 +91,7 @@ struct explanation {
 	int host_level;
 	struct fset level_missing; /* blockers that belong to levels up to model_level */
 	/* fixes */
+	bool searched;             /* family and nearest were looked for */
 	struct vec family;         /* struct explain_alt *: usable versions and aliases */
 	struct vec nearest;        /* struct explain_alt *: other usable models, best first */
 	struct explain_fix fix;    /* when not usable */

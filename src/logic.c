@@ -73,6 +73,25 @@ static void drop_pseudo(const struct ftable *ft, struct fset *s)
 	}
 }
 
+/* A host that describes the CPU itself (capabilities, a host <cpu>, this
+ * machine's CPUID) lacks what the hypervisor adds for every guest whatever
+ * the CPU has: QEMU sets 'hypervisor' in every model, and KVM emulates
+ * x2APIC and the TSC-deadline timer in software.  A hypervisor's own
+ * view (domcapabilities, a QMP expansion) already includes them. */
+static void drop_hypervisor_provided(const struct host *h, struct fset *s)
+{
+	static const char *const provided[] = { "hypervisor", "x2apic", "tsc-deadline" };
+
+	if (h->arch != ARCH_X86_64 ||
+	    (h->kind != HOST_CAPS && h->kind != HOST_CPU_XML && h->kind != HOST_CPUID))
+		return;
+	for (size_t i = 0; i < ARRAY_LEN(provided); i++) {
+		const struct feature *f = ftable_lookup(h->ft, provided[i]);
+		if (f)
+			fset_del(s, f->id);
+	}
+}
+
 enum usable model_usable(const struct model_view *mv, const struct host *h, struct fset *blockers)
 {
 	fset_clear_all(blockers);
@@ -96,6 +115,7 @@ enum usable model_usable(const struct model_view *mv, const struct host *h, stru
 			fset_copy(blockers, &mv->full->on);
 			fset_andnot(blockers, &h->features);
 			drop_pseudo(h->ft, blockers);
+			drop_hypervisor_provided(h, blockers);
 		}
 		return u->usable ? USABLE_YES : USABLE_NO;
 	}
@@ -104,6 +124,7 @@ enum usable model_usable(const struct model_view *mv, const struct host *h, stru
 	fset_copy(blockers, &mv->full->on);
 	fset_andnot(blockers, &h->features);
 	drop_pseudo(h->ft, blockers);
+	drop_hypervisor_provided(h, blockers);
 	return fset_empty(blockers) ? USABLE_YES : USABLE_NO;
 }
 
@@ -491,7 +512,7 @@ void guest_lint(const struct guest_cpu *g, const struct dataset *ds, const struc
 				bool amd = strstr(mv.vendor, "AMD") != NULL;
 				if ((intel && strcmp(hv, "Intel")) ||
 				    (amd && strcmp(hv, "AMD") && strcmp(hv, "Hygon")))
-					vec_push(out, xasprintf("%s is a %s model but the host is %s: guests "
+					vec_push(out, xasprintf("%s is an %s model but the host is %s: guests "
 								"may take vendor-specific code paths that "
 								"do not fit", g->model, intel ? "Intel" : "AMD",
 								hv));

@@ -348,6 +348,39 @@ static void test_domcaps(void **state)
 	host_free(h);
 }
 
+/* A host that describes the CPU itself (a host <cpu>): what the
+ * hypervisor adds for every guest (hypervisor, x2apic, tsc-deadline) is no
+ * blocker; the CPU's own model is usable; Cascadelake's extras are. */
+static void test_cpu_host(void **state)
+{
+	struct fix *f = *state;
+	struct host *h = load_host(f, "data/hosts/intel-xeon-gold-6148.xml");
+	struct cpu_map *map = NULL;
+	struct explanation x;
+	struct err e;
+
+	err_clear(&e);
+	map = cpu_map_load(test_path("data/cpu_map"), ARCH_X86_64, f->ft, &e);
+	assert_non_null(map);
+	assert_true(host_resolve(h, map, &e));
+	assert_false(fset_has(&h->features, ftable_lookup(f->ft, "hypervisor")->id));
+	assert_true(explain_model(f->ds, f->md, h, "Skylake-Server-v1", &x, &e));
+	assert_int_equal(x.usable, USABLE_YES);
+	assert_int_equal(x.source, EXPLAIN_SRC_FEATURES);
+	assert_int_equal(x.model_level, 4);
+	assert_int_equal(x.host_level, 4);
+	assert_int_equal(x.family.n + x.nearest.n, 0);
+	explanation_fini(&x);
+	assert_true(explain_model(f->ds, f->md, h, "Cascadelake-Server", &x, &e));
+	assert_int_equal(x.usable, USABLE_NO);
+	assert_set_names(f->ft, &x.blockers, "avx512vnni ssbd spec-ctrl");
+	assert_true(x.nearest.n > 0);
+	assert_string_equal(((const struct explain_alt *)x.nearest.v[0])->name, "Skylake-Server-v1");
+	explanation_fini(&x);
+	cpu_map_free(map);
+	host_free(h);
+}
+
 static void test_dependencies(void **state)
 {
 	struct fix *f = *state;
@@ -561,6 +594,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_family, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_host_model_kvm, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_domcaps, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cpu_host, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dependencies, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_warnings_real, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_warnings_enforce_and_explain, setup, teardown),
