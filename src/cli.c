@@ -126,6 +126,7 @@ static void cli_fini(struct cli *c)
 {
 	host_free(c->host);
 	cpu_map_free(c->map);
+	cpu_map_free(c->map_new);
 	dataset_free(c->ds);
 	ftable_free(c->ft);
 }
@@ -220,16 +221,53 @@ struct host *cli_load_one_host(struct cli *c, const char *file, int *rc)
 		return NULL;
 	}
 	if (!h->resolved && h->model) {
-		*rc = cli_load_map(c);
-		if (*rc != CLI_OK || !host_resolve(h, c->map, &e)) {
-			if (*rc == CLI_OK)
-				*rc = cli_fail_err(c, &e);
+		*rc = cli_resolve_host(c, h);
+		if (*rc != CLI_OK) {
 			host_free(h);
 			return NULL;
 		}
 	}
 	*rc = CLI_OK;
 	return h;
+}
+
+int cli_resolve_host(struct cli *c, struct host *h)
+{
+	struct err e;
+	int rc;
+
+	err_clear(&e);
+	if (h->resolved || !h->model)
+		return CLI_OK;
+	if (h->arch == ARCH_S390X) {
+		/* libvirt keeps no s390 map: the model is QEMU's (gen16a-base). */
+		struct model_view mv;
+		if (!c->ds && (rc = cli_load_data(c)) != CLI_OK)
+			return rc;
+		if (!model_lookup(c->ds, c->md, h->model, &mv, &e) || !mv.full)
+			return cli_fail(c, "%s: host model '%s' is not in the QEMU data of %s", h->source,
+					h->model, c->md->machine);
+		host_resolve_features(h, &mv.full->on);
+		return CLI_OK;
+	}
+	rc = cli_load_map(c);
+	if (rc != CLI_OK)
+		return rc;
+	if (cpu_map_model(c->map, h->model))
+		return host_resolve(h, c->map, &e) ? CLI_OK : cli_fail_err(c, &e);
+	/* Versioned names (libvirt >= 10.10) and newer models: the bundled
+	 * 11.3 map knows them. */
+	if (!c->map_new) {
+		char dir[PATH_MAX + 32];
+		snprintf(dir, sizeof(dir), "%s/cpu_map-11.3", c->datadir);
+		c->map_new = cpu_map_load(dir, c->arch, c->ft, &e);
+		if (!c->map_new)
+			return cli_fail_err(c, &e);
+	}
+	if (!cpu_map_model(c->map_new, h->model))
+		return cli_fail(c, "%s: host model '%s' is in neither CPU map (%s, %s)", h->source,
+				h->model, c->map->dir, c->map_new->dir);
+	return host_resolve(h, c->map_new, &e) ? CLI_OK : cli_fail_err(c, &e);
 }
 
 int cli_load_host(struct cli *c)
@@ -393,7 +431,7 @@ static int cmd_models(struct cli *c, int argc, char **argv)
 				json_object_object_add(o, "name", json_object_new_string(mv.name));
 				json_object_object_add(o, "alias-of",
 						       json_str_or_null(mv.is_alias ? mv.resolved : NULL));
-				json_object_object_add(o, "vendor", json_str_or_null(mv.vendor[0] ? mv.vendor : NULL));
+				json_object_object_add(o, "vendor", json_str_or_null(mv.vendor[0] ? vendor_short_name(mv.vendor) : NULL));
 				json_object_object_add(o, "version", json_object_new_int(mv.version));
 				json_object_object_add(o, "x86-64-level",
 						       c->arch == ARCH_X86_64 && mv.full ? json_object_new_int(level) : NULL);
@@ -414,9 +452,11 @@ static int cmd_models(struct cli *c, int argc, char **argv)
 			char blk[24] = "";
 			if (u == USABLE_NO)
 				snprintf(blk, sizeof(blk), "%zu: ", fset_count(&blockers));
-			fprintf(c->out, "%-28s %-28s %-8s %3d %5s %6s  %s%s%s\n", mv.name,
-				mv.is_alias ? mv.resolved : "-", mv.vendor[0] ? mv.vendor : "-", mv.version,
-				lvl, usable_word(u), blk, sb_str(&sb), d->deprecated ? " (deprecated)" : "");
+			bool tail = blk[0] || sb.len || d->deprecated;
+			fprintf(c->out, "%-28s %-28s %-8s %3d %5s %6s%s%s%s%s\n", mv.name,
+				mv.is_alias ? mv.resolved : "-", mv.vendor[0] ? vendor_short_name(mv.vendor) : "-", mv.version,
+				lvl, usable_word(u), tail ? "  " : "", blk, sb_str(&sb),
+				d->deprecated ? " (deprecated)" : "");
 		}
 	}
 	if (c->format == FMT_JSON) {

@@ -38,6 +38,7 @@ struct cli {
 	const struct mdata *md;
 	struct host *host;
 	struct cpu_map *map;
+	struct cpu_map *map_new; /* data/cpu_map-11.3, for models the main map lacks */
 	char datadir[PATH_MAX];
 };
 
@@ -51,6 +52,9 @@ int cli_load_data(struct cli *c);
 int cli_load_host(struct cli *c);
 int cli_load_map(struct cli *c);
 struct host *cli_load_one_host(struct cli *c, const char *file, int *rc);
+/* Expand a model-based host into its features (x86: the cpu_map, then
+ * the bundled 11.3 map; s390x: QEMU's expansion of the model). */
+int cli_resolve_host(struct cli *c, struct host *h);
 const char *host_label(const struct cli *c);
 void print_json(struct cli *c, json_object *o);
 json_object *json_str_or_null(const char *s);

@@ -81,13 +81,6 @@ int cmd_compare(struct cli *c, int argc, char **argv)
 	rc = cli_load_map(c);
 	if (rc != CLI_OK)
 		goto out;
-	if (c->host && !c->host->resolved) {
-		err_clear(&e);
-		if (!host_resolve(c->host, c->map, &e)) {
-			rc = cli_fail_err(c, &e);
-			goto out;
-		}
-	}
 	if (!c->host) {
 		rc = cli_fail(c, "compare: no host (give --host FILE)");
 		goto out;
@@ -251,14 +244,6 @@ int cmd_build(struct cli *c, int argc, char **argv)
 		rc = cli_load_host(c);
 	if (rc != CLI_OK)
 		goto out;
-	if (c->host && !c->host->resolved && c->host->model) {
-		struct err e;
-		err_clear(&e);
-		if (cli_load_map(c) != CLI_OK || !host_resolve(c->host, c->map, &e)) {
-			rc = err_isset(&e) ? cli_fail_err(c, &e) : CLI_ERROR;
-			goto out;
-		}
-	}
 
 	if (o.model) {
 		struct model_view mv;

@@ -104,13 +104,18 @@ bool host_resolve(struct host *h, const struct cpu_map *map, struct err *e)
 			return err_set(e, h->source, 0, "host model '%s' is not in the CPU map %s",
 				       h->model, map->dir ? map->dir : "");
 	}
+	host_resolve_features(h, m ? &m->features : NULL);
+	return true;
+}
+
+void host_resolve_features(struct host *h, const struct fset *model_features)
+{
 	fset_clear_all(&h->features);
-	if (m)
-		fset_copy(&h->features, &m->features);
+	if (model_features)
+		fset_copy(&h->features, model_features);
 	fset_or(&h->features, &h->listed);
 	fset_andnot(&h->features, &h->disabled);
 	h->resolved = true;
-	return true;
 }
 
 /* QEMU's CPUID vendor string -> libvirt's vendor name. */

@@ -72,6 +72,9 @@ void host_model_usability_free(struct host_model_usability *u);
 /* Expand host->model through the map into host->features (listed ones
  * added, disabled removed).  No-op for sources that are already full. */
 bool host_resolve(struct host *h, const struct cpu_map *map, struct err *e);
+/* The same with the model's features given directly (for s390x, whose
+ * models only QEMU defines). */
+void host_resolve_features(struct host *h, const struct fset *model_features);
 const struct host_model_usability *host_usability(const struct host *h, const char *model);
 
 /* Load a host from a file, detecting its format (capabilities,

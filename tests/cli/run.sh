@@ -47,5 +47,21 @@ for args_file in tests/cli/cases/*.args; do
 	fi
 	if [ $ok = 1 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
 done
+# Every host, capabilities and domcapabilities file the project carries
+# must load as a host (issue: `models --host FILE` reads them all).
+if [ -z "${FILTER:-}" ] && [ "${UPDATE_GOLDEN:-}" != 1 ]; then
+	for f in tests/data/libvirt/*/cputestdata/*-host.xml tests/data/libvirt/*/domaincapsdata/*.xml \
+		tests/data/libvirt/live/*.xml tests/data/libvirt/capabilities-example.xml \
+		tests/data/libvirt/v9.0.0/cputestdata/x86_64-host.xml data/hosts/*.xml data/hosts/*.json; do
+		[ -f "$f" ] || continue
+		arch=(); case $f in *s390x*) arch=(--arch s390x);; esac
+		if env -i PATH="$PATH" HOME="$tmp/home" "$bin" models "${arch[@]}" --host "$f" >"$tmp/out" 2>"$tmp/err" &&
+			head -1 "$tmp/out" | grep -qE '^[0-9]+ models on .* usable'; then
+			pass=$((pass + 1))
+		else
+			fail=$((fail + 1)); echo "FAIL host file $f: $(head -3 "$tmp/err")"
+		fi
+	done
+fi
 echo "cli: $pass passed, $fail failed"
 [ $fail = 0 ]
