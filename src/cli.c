@@ -384,10 +384,11 @@ static int cmd_models(struct cli *c, int argc, char **argv)
 		if (is_help(argv[i])) {
 			fputs(models_help, c->out);
 			return CLI_OK;
-		} else if (!strcmp(argv[i], "--usable")) {
-			filter = 1;
-		} else if (!strcmp(argv[i], "--unusable")) {
-			filter = 0;
+		} else if (!strcmp(argv[i], "--usable") || !strcmp(argv[i], "--unusable")) {
+			int want = argv[i][2] == 'u' && argv[i][3] == 's' ? 1 : 0;
+			if (filter >= 0 && filter != want)
+				return cli_fail(c, "models: --usable and --unusable exclude each other");
+			filter = want;
 		} else {
 			return cli_fail(c, "models: unexpected argument '%s' (see cpuscope models --help)",
 					argv[i]);
@@ -608,10 +609,26 @@ out:
 
 enum grid_mode { GM_MODELS, GM_VERSIONS, GM_MACHINES, GM_HOSTS };
 
-static void print_grid_text(struct cli *c, const struct grid *g)
+/* One table line: cells padded to their widths, no trailing blanks. */
+static void grid_line(struct cli *c, struct strbuf *sb, size_t namew, const char *name,
+		      const size_t *w, size_t ncols, const char *const *cells)
+{
+	sb_reset(sb);
+	sb_addf(sb, "%-*s", (int)namew, name);
+	for (size_t i = 0; i < ncols; i++)
+		sb_addf(sb, "  %-*s", (int)w[i], cells[i] ? cells[i] : "");
+	while (sb->len && sb->s[sb->len - 1] == ' ')
+		sb->s[--sb->len] = '\0';
+	fprintf(c->out, "%s\n", sb_str(sb));
+}
+
+static void print_grid_text(struct cli *c, const struct grid *g, const struct vec *props)
 {
 	size_t namew = 7;
 	size_t *w = xcalloc(g->ncols + 1, sizeof(*w));
+	const char **cells = xcalloc(g->ncols + 1, sizeof(*cells));
+	char (*txt)[3] = xcalloc(g->ncols + 1, sizeof(*txt));
+	struct strbuf sb = STRBUF_INIT;
 	bool has_sub = false;
 
 	for (size_t r = 0; r < g->nrows; r++) {
@@ -619,8 +636,17 @@ static void print_grid_text(struct cli *c, const struct grid *g)
 		if (l > namew)
 			namew = l;
 	}
+	for (size_t i = 0; i < props->n; i++) {
+		const struct grid_prop_row *pr = props->v[i];
+		if (strlen(pr->name) > namew)
+			namew = strlen(pr->name);
+		for (size_t k = 0; k < g->ncols; k++)
+			if (pr->vals[k] && strlen(pr->vals[k]) > w[k])
+				w[k] = strlen(pr->vals[k]);
+	}
 	for (size_t i = 0; i < g->ncols; i++) {
-		w[i] = strlen(g->cols[i].title);
+		if (strlen(g->cols[i].title) > w[i])
+			w[i] = strlen(g->cols[i].title);
 		if (g->cols[i].sub) {
 			has_sub = true;
 			if (strlen(g->cols[i].sub) > w[i])
@@ -629,15 +655,13 @@ static void print_grid_text(struct cli *c, const struct grid *g)
 		if (w[i] < 3)
 			w[i] = 3;
 	}
-	fprintf(c->out, "%-*s", (int)namew, "FEATURE");
 	for (size_t i = 0; i < g->ncols; i++)
-		fprintf(c->out, "  %-*s", (int)w[i], g->cols[i].title);
-	fputc('\n', c->out);
+		cells[i] = g->cols[i].title;
+	grid_line(c, &sb, namew, "FEATURE", w, g->ncols, cells);
 	if (has_sub) {
-		fprintf(c->out, "%-*s", (int)namew, "");
 		for (size_t i = 0; i < g->ncols; i++)
-			fprintf(c->out, "  %-*s", (int)w[i], g->cols[i].sub ? g->cols[i].sub : "");
-		fputc('\n', c->out);
+			cells[i] = g->cols[i].sub;
+		grid_line(c, &sb, namew, "", w, g->ncols, cells);
 	}
 	const char *group = NULL;
 	for (size_t r = 0; r < g->nrows; r++) {
@@ -646,22 +670,34 @@ static void print_grid_text(struct cli *c, const struct grid *g)
 			group = f->group;
 			fprintf(c->out, "[%s]\n", group);
 		}
-		fprintf(c->out, "%-*s", (int)namew, f->name);
 		for (size_t i = 0; i < g->ncols; i++) {
 			enum cell cell = grid_cell(g, r, i);
-			char glyph = cell == CELL_PRESENT ? '+' : cell == CELL_ABSENT ? '-' :
-				     cell == CELL_HOST_LACKS ? '!' : ' ';
-			char txt[3] = { glyph, grid_cell_changed(g, r, i) ? '*' : ' ', '\0' };
-			fprintf(c->out, "  %-*s", (int)w[i], txt);
+			txt[i][0] = cell == CELL_PRESENT ? '+' : cell == CELL_ABSENT ? '-' :
+				    cell == CELL_HOST_LACKS ? '!' : ' ';
+			txt[i][1] = grid_cell_changed(g, r, i) ? '*' : ' ';
+			txt[i][2] = '\0';
+			cells[i] = txt[i];
 		}
-		fputc('\n', c->out);
+		grid_line(c, &sb, namew, f->name, w, g->ncols, cells);
+	}
+	if (props->n) {
+		fputs("[properties that differ]\n", c->out);
+		for (size_t i = 0; i < props->n; i++) {
+			const struct grid_prop_row *pr = props->v[i];
+			for (size_t k = 0; k < g->ncols; k++)
+				cells[k] = pr->vals[k];
+			grid_line(c, &sb, namew, pr->name, w, g->ncols, cells);
+		}
 	}
 	fputs("legend: + present  - absent  ! present, host lacks it  * changed from the column to the left\n",
 	      c->out);
+	sb_fini(&sb);
+	free(txt);
+	free(cells);
 	free(w);
 }
 
-static void print_grid_json(struct cli *c, const struct grid *g)
+static void print_grid_json(struct cli *c, const struct grid *g, const struct vec *props)
 {
 	json_object *o = json_object_new_object(), *cols = json_object_new_array(),
 		    *rows = json_object_new_array();
@@ -689,6 +725,17 @@ static void print_grid_json(struct cli *c, const struct grid *g)
 	json_object_object_add(o, "columns", cols);
 	json_object_object_add(o, "differing-rows", json_object_new_int((int)g->ndiffer));
 	json_object_object_add(o, "rows", rows);
+	json_object *pa = json_object_new_array();
+	for (size_t i = 0; i < props->n; i++) {
+		const struct grid_prop_row *pr = props->v[i];
+		json_object *po = json_object_new_object(), *va = json_object_new_array();
+		json_object_object_add(po, "property", json_object_new_string(pr->name));
+		for (size_t k = 0; k < g->ncols; k++)
+			json_object_array_add(va, json_str_or_null(pr->vals[k]));
+		json_object_object_add(po, "values", va);
+		json_object_array_add(pa, po);
+	}
+	json_object_object_add(o, "differing-properties", pa);
 	print_json(c, o);
 	json_object_put(o);
 }
@@ -697,7 +744,7 @@ static int cmd_grid(struct cli *c, int argc, char **argv)
 {
 	enum grid_mode mode = GM_MODELS;
 	struct vec models = VEC_INIT, machines = VEC_INIT, hostfiles = VEC_INIT, hosts = VEC_INIT,
-		   labels = VEC_INIT;
+		   labels = VEC_INIT, props = VEC_INIT;
 	struct err e;
 	bool all = false;
 	struct grid *g = NULL;
@@ -780,15 +827,20 @@ static int cmd_grid(struct cli *c, int argc, char **argv)
 	if (rc != CLI_OK)
 		goto out;
 	grid_finish(g, !all);
+	grid_prop_diffs(g, &props);
 	if (c->format == FMT_JSON) {
-		print_grid_json(c, g);
+		print_grid_json(c, g, &props);
 	} else {
-		fprintf(c->out, "%s: %zu column%s, %zu feature%s differ%s\n", g->title, g->ncols,
+		fprintf(c->out, "%s: %zu column%s, %zu feature%s differ%s", g->title, g->ncols,
 			g->ncols == 1 ? "" : "s", g->ndiffer, g->ndiffer == 1 ? "" : "s",
 			g->ndiffer == 1 ? "s" : "");
-		print_grid_text(c, g);
+		if (props.n)
+			fprintf(c->out, ", %zu other propert%s", props.n, props.n == 1 ? "y" : "ies");
+		fputc('\n', c->out);
+		print_grid_text(c, g, &props);
 	}
 out:
+	vec_fini(&props, grid_prop_row_free);
 	grid_free(g);
 	vec_fini(&models, free);
 	vec_fini(&machines, free);

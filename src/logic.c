@@ -292,6 +292,7 @@ static bool grid_add_model_col(struct grid *g, const struct dataset *ds, const s
 	if (mv.full) {
 		fset_copy(&col->on, &mv.full->on);
 		col->has_data = true;
+		col->full = mv.full;
 	}
 	return true;
 }
@@ -533,4 +534,82 @@ void guest_lint(const struct guest_cpu *g, const struct dataset *ds, const struc
 		const struct guest_feature *gf = g->features.v[i];
 		lint_feature(ds->ft, h, gf->name, gf->policy, out);
 	}
+}
+
+static int cmp_str_ptr(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static char *prop_value_text(const char *json)
+{
+	size_t n = strlen(json);
+
+	if (n >= 2 && json[0] == '"' && json[n - 1] == '"')
+		return xstrndup(json + 1, n - 2);
+	return xstrdup(json);
+}
+
+void grid_prop_row_free(void *row)
+{
+	struct grid_prop_row *r = row;
+
+	if (!r)
+		return;
+	free(r->name);
+	for (size_t i = 0; i < r->nvals; i++)
+		free(r->vals[i]);
+	free(r->vals);
+	free(r);
+}
+
+void grid_prop_diffs(const struct grid *g, struct vec *out)
+{
+	struct strmap seen = STRMAP_INIT;
+	struct vec names = VEC_INIT;
+
+	for (size_t c = 0; c < g->ncols; c++) {
+		struct vec props = VEC_INIT;
+		if (!g->cols[c].full)
+			continue;
+		expansion_props_all(g->cols[c].full, &props);
+		for (size_t i = 0; i < props.n; i++) {
+			const struct prop *p = props.v[i];
+			if (!strmap_has(&seen, p->name)) {
+				strmap_put(&seen, p->name, NULL);
+				vec_push(&names, p->name);
+			}
+		}
+		vec_fini(&props, NULL);
+	}
+	vec_sort(&names, cmp_str_ptr);
+	for (size_t i = 0; i < names.n; i++) {
+		const char *name = names.v[i];
+		const char *first = NULL;
+		bool differs = false, any = false;
+		for (size_t c = 0; c < g->ncols; c++) {
+			if (!g->cols[c].full)
+				continue;
+			const char *v = expansion_prop(g->cols[c].full, name);
+			if (!any) {
+				first = v;
+				any = true;
+			} else if (!str_eq(first, v)) {
+				differs = true;
+			}
+		}
+		if (!differs)
+			continue;
+		struct grid_prop_row *r = xcalloc(1, sizeof(*r));
+		r->name = xstrdup(name);
+		r->vals = xcalloc(g->ncols, sizeof(*r->vals));
+		r->nvals = g->ncols;
+		for (size_t c = 0; c < g->ncols; c++) {
+			const char *v = g->cols[c].full ? expansion_prop(g->cols[c].full, name) : NULL;
+			r->vals[c] = v ? prop_value_text(v) : NULL;
+		}
+		vec_push(out, r);
+	}
+	vec_fini(&names, NULL);
+	strmap_fini(&seen);
 }

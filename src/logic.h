@@ -49,6 +49,7 @@ struct grid_col {
 	struct fset on;
 	bool has_data;
 	const struct host *host; /* for host columns, or the host to mark lacks against */
+	const struct expansion *full; /* model columns: QEMU's full expansion (lent) */
 };
 
 struct grid {
@@ -73,6 +74,17 @@ bool grid_cell_changed(const struct grid *g, size_t row, size_t col);
 struct grid *grid_new(enum grid_kind kind, const struct ftable *ft, const char *title);
 struct grid_col *grid_add_col(struct grid *g, const char *title, const char *sub);
 void grid_free(struct grid *g);
+
+/* Non-feature properties (family, model, stepping, model-id, the compat
+ * knobs of old machine types, ...) whose values differ between the model
+ * columns of g: one row per property, sorted by name. */
+struct grid_prop_row {
+	char *name;
+	char **vals; /* per column: the value (strings unquoted), or NULL */
+	size_t nvals;
+};
+void grid_prop_diffs(const struct grid *g, struct vec *out); /* struct grid_prop_row * */
+void grid_prop_row_free(void *row);
 
 /* Grid builders: the columns of the CLI's `grid` modes and the TUI's grid
  * pane (rows are made by grid_finish, which the caller runs).  Columns
