@@ -11,7 +11,8 @@
 # has; the rest are random.  Every tenth case is the host-model itself with
 # all its features (IDENTICAL, or perturbed), every twentieth names a model
 # or feature that does not exist (both must refuse).  Each case's verdict (IDENTICAL, SUPERSET,
-# INCOMPATIBLE, or an error) must equal virsh's.  Fixed seed.
+# INCOMPATIBLE, or an error) must equal virsh's.  Fixed seed (RANDOM is
+# only read in this shell, never in a $(...) subshell, which reseeds it).
 #   CASES=N (default 320), SEED=N (default 4242), KEEP=1 keeps the work dir.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -99,7 +100,8 @@ gen_case() { # -> guest XML on stdout
 	local attrs="mode='custom' match='$match'"
 	((RANDOM % 3 == 0)) && attrs+=" check='${checks[RANDOM % 3]}'"
 	echo "<cpu $attrs>"
-	echo "  <model fallback='$( ((RANDOM % 2)) && echo allow || echo forbid)'>$model</model>"
+	local fb=(allow forbid)
+	echo "  <model fallback='${fb[RANDOM % 2]}'>$model</model>"
 	if ((RANDOM % 12 == 0)); then
 		((RANDOM % 2)) && echo "  <vendor>Intel</vendor>" || echo "  <vendor>AMD</vendor>"
 	fi
@@ -128,7 +130,8 @@ gen_copy() {
 	local i drop=-1 turn=-1 p f
 	((RANDOM % 3 == 0)) && drop=$((RANDOM % ${#hostfeats[@]}))
 	((RANDOM % 3 == 0)) && turn=$((RANDOM % ${#hostfeats[@]}))
-	echo "<cpu mode='custom' match='$( ((RANDOM % 2)) && echo strict || echo exact)'>"
+	local mt=(strict exact)
+	echo "<cpu mode='custom' match='${mt[RANDOM % 2]}'>"
 	echo "  <model fallback='forbid'>$hostmodel</model>"
 	for i in "${!hostfeats[@]}"; do
 		[ "$i" = "$drop" ] && continue

@@ -119,9 +119,11 @@ for ((k = 0; k < cases; k++)); do
 	args+=(--mode "$mode")
 	[ "$mode" = custom ] && ((RANDOM % 2)) && args+=(--match "${matches[RANDOM % 3]}")
 	((RANDOM % 2)) && args+=(--check "${checks[RANDOM % 3]}")
-	((RANDOM % 3 == 0)) && args+=(--fallback "$( ((RANDOM % 2)) && echo allow || echo forbid)")
+	fbs=(allow forbid)
+	((RANDOM % 3 == 0)) && args+=(--fallback "${fbs[RANDOM % 2]}")
 	used=" "
-	for ((i = 0; i < RANDOM % 8; i++)); do
+	nf=$((RANDOM % 8))
+	for ((i = 0; i < nf; i++)); do
 		f=${feats[RANDOM % ${#feats[@]}]}
 		[[ "$used" == *" $f "* ]] && continue
 		used+="$f "
