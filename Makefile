@@ -48,7 +48,7 @@ UNIT_HELP_O := $(patsubst %.c,$(BUILD)/%.o,$(filter-out $(UNIT_C),$(wildcard tes
 FEATURE_TSV := $(wildcard data/*-features.tsv)
 
 .PHONY: all deps check unit cli-tests interop tui-tests lint run valgrind install uninstall \
-        clean bench data screenshots update-golden
+        clean bench data screenshots update-golden docs docs-check
 .SECONDARY:
 
 all: deps-ok $(BIN)
@@ -93,7 +93,7 @@ $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(UNIT_HELP_O) $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(UNIT_HELP_O) $(LIB) $(TESTLIBS) $(DEPLIBS) -lm
 
 # ---- tests -------------------------------------------------------------
-check: deps-test lint unit cli-tests tui-tests interop
+check: deps-test lint docs-check unit cli-tests tui-tests interop
 	@echo "make check: all test groups passed"
 
 .PHONY: deps-test
@@ -125,10 +125,12 @@ update-golden: all
 	@CPUSCOPE_BIN=$(CURDIR)/$(BIN) UPDATE_GOLDEN=1 tests/cli/run.sh
 	@if [ -x tests/tui/run.sh ]; then CPUSCOPE_BIN=$(CURDIR)/$(BIN) UPDATE_GOLDEN=1 tests/tui/run.sh; fi
 
-# The key table of the README, generated from the program's own table.
-docs/keys.md: $(BIN)
-	@mkdir -p $(@D)
-	./$(BIN) --list-keys=markdown > $@.tmp && mv $@.tmp $@
+# The key tables (docs/keys.md, the README block) come from the program's own table.
+docs: all
+	@CPUSCOPE_BIN=./$(BIN) scripts/docs.sh
+
+docs-check: all
+	@CPUSCOPE_BIN=./$(BIN) scripts/docs.sh --check
 
 valgrind: $(UNIT_BIN) all
 	@fail=0; for t in $(UNIT_BIN); do \
