@@ -149,6 +149,25 @@ bool app_guest_undo(struct app *a)
 	return true;
 }
 
+void app_load_guest(struct app *a, const struct guest_cpu *g)
+{
+	struct model_view mv;
+	const char *name = g->model;
+
+	app_guest_checkpoint(a);
+	guest_cpu_free(a->guest);
+	a->guest = guest_clone(g);
+	free(a->g_base);
+	free(a->g_chosen);
+	a->g_base = NULL;
+	a->g_chosen = NULL;
+	a->g_version = 0;
+	if (name && g->mode == MODE_CUSTOM) {
+		a->g_chosen = xstrdup(name);
+		a->g_base = xstrdup(model_lookup(a->ds, a->md, name, &mv, NULL) ? mv.base : name);
+	}
+}
+
 /* ---- models ------------------------------------------------------------ */
 
 static int model_row_cmp(const void *pa, const void *pb)
@@ -919,7 +938,7 @@ void app_probe_done(struct app *a)
 static const struct view_ops *const all_ops[V__COUNT] = {
 	[V_MODELS] = &models_ops, [V_GRID] = &grid_ops, [V_GUEST] = &guest_ops,
 	[V_OUTPUT] = &output_ops, [V_EXPLAIN] = &explain_ops, [V_GLOSSARY] = &glossary_ops,
-	[V_HELP] = &help_ops,
+	[V_HOSTS] = &hosts_ops, [V_HOSTINFO] = &hostinfo_ops, [V_HELP] = &help_ops,
 };
 
 void app_init(struct app *a, struct cli *c)
@@ -963,6 +982,7 @@ void app_fini(struct app *a)
 	vec_fini(&a->pinned, free);
 	grid_free(a->grid);
 	grid_free(a->g_rows);
+	app_hosts_fini(a);
 	vec_fini(&a->extra_hosts, (void (*)(void *))host_free);
 	vec_fini(&a->extra_labels, free);
 	guest_cpu_free(a->guest);
@@ -996,8 +1016,14 @@ void app_handle_reaction(struct app *a, unsigned re)
 		app_rebuild_grid(a);
 	if (re & RE_MODEL)
 		app_rebuild_explain(a);
-	if (re & RE_GUEST)
+	if (re & RE_GUEST) {
 		app_rebuild_guest(a);
+		if (a->hosts_built) {
+			app_hosts_compare(a);
+			/* the details show the new verdict from their top */
+			a->views[V_HOSTINFO].sel = a->views[V_HOSTINFO].top = 0;
+		}
+	}
 	if (re)
 		a->need_redraw = true;
 }
@@ -1183,6 +1209,10 @@ void app_action(struct app *a, enum action act)
 		a->page = PAGE_GLOSSARY;
 		app_focus(a, V_GLOSSARY);
 		break;
+	case ACT_PANE_HOSTS:
+		a->page = PAGE_HOSTS;
+		app_focus(a, V_HOSTS);
+		break;
 	case ACT_NEXT_PANE:
 	case ACT_PREV_PANE: {
 		enum view_id order[3];
@@ -1192,6 +1222,7 @@ void app_action(struct app *a, enum action act)
 		case PAGE_GRID: order[n++] = V_GRID; break;
 		case PAGE_GUEST: order[n++] = V_GUEST; order[n++] = V_OUTPUT; break;
 		case PAGE_EXPLAIN: order[n++] = V_EXPLAIN; break;
+		case PAGE_HOSTS: order[n++] = V_HOSTS; order[n++] = V_HOSTINFO; break;
 		default: order[n++] = V_GLOSSARY; break;
 		}
 		for (int i = 0; i < n; i++)
@@ -1278,6 +1309,10 @@ void app_action(struct app *a, enum action act)
 	case ACT_PIN:
 	case ACT_POLICY:
 	case ACT_POLICY_CLEAR:
+	case ACT_CHOOSE_HOST:
+	case ACT_CHOOSE_ALL:
+	case ACT_BASELINE:
+	case ACT_LOAD_BASELINE:
 		app_status(a, R_WARN, "%s: not here (%s pane)", action_name(act), v->ops->name);
 		break;
 	default:

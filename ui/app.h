@@ -15,6 +15,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "baseline.h"
+#include "compare.h"
 #include "feature.h"
 #include "guest.h"
 #include "host.h"
@@ -39,8 +41,9 @@ enum {
 	RE_FILTER = 1u << 5, /* model filters changed */
 };
 
-enum view_id { V_MODELS, V_GRID, V_GUEST, V_OUTPUT, V_EXPLAIN, V_GLOSSARY, V_HELP, V__COUNT };
-enum page { PAGE_GRID, PAGE_GUEST, PAGE_EXPLAIN, PAGE_GLOSSARY, PAGE__COUNT };
+enum view_id { V_MODELS, V_GRID, V_GUEST, V_OUTPUT, V_EXPLAIN, V_GLOSSARY, V_HOSTS, V_HOSTINFO,
+	       V_HELP, V__COUNT };
+enum page { PAGE_GRID, PAGE_GUEST, PAGE_EXPLAIN, PAGE_GLOSSARY, PAGE_HOSTS, PAGE__COUNT };
 
 struct view_ops {
 	const char *name;  /* "models", shown in the status bar and dumps */
@@ -74,6 +77,19 @@ struct model_row {
 	size_t nblockers;
 	int level;
 	int vendor; /* 0 Intel, 1 AMD, 2 other */
+};
+
+/* One host of the hosts pane: the --host one, then data/hosts' files. */
+struct host_row {
+	const struct host *h; /* lent: a->host or an extra host */
+	const char *file;     /* lent: its file name */
+	char *model;          /* the libvirt model it names, or libvirt's decode of it; NULL: none */
+	bool decoded;         /* model came from cpu_decode() */
+	bool main;            /* the --host (or local) host */
+	bool chosen;          /* for the baseline (Space) */
+	bool have_cmp;        /* cmp holds cpu_compare()'s verdict */
+	struct cmp_report cmp;
+	char *cmp_err;        /* cpu_compare() failed: why (owned) */
 };
 
 enum popup { POP_NONE, POP_HELP, POP_CONFIRM_QUIT, POP_CONFIRM_OVERWRITE, POP_TOUR };
@@ -136,6 +152,16 @@ struct app {
 	size_t fix_first_line;    /* row of the first fix in explain_lines */
 	bool explain_fresh;       /* put the cursor on the first fix at the next paint */
 
+	/* hosts pane: the guest CPU against each loaded host, baseline */
+	struct host_row *hosts;
+	size_t nhosts;
+	bool hosts_built;
+	char *hosts_note;     /* why no host has a verdict (mode, no model, no map), or NULL */
+	struct baseline_result *bl; /* the last baseline computed, or NULL */
+	char *bl_err;         /* the last baseline failed: why (owned), or NULL */
+	bool *bl_from;        /* nhosts: the hosts the last baseline (or error) is of */
+	bool bl_fresh;        /* scroll the details to the baseline at the next paint */
+
 	/* UI */
 	struct view views[V__COUNT];
 	enum view_id focus;
@@ -193,6 +219,19 @@ void app_probe_start(struct app *a, const char *spec);
 /* The loop saw the probe finish: take its dataset (or report why not). */
 void app_probe_done(struct app *a);
 
+/* Put a copy of g into the guest editor (an undo step; unsaved). */
+void app_load_guest(struct app *a, const struct guest_cpu *g);
+
+/* hosts.c: the hosts pane's view-model, all through src/compare.h and
+ * src/baseline.h. */
+void app_hosts_build(struct app *a);   /* once: load data/hosts, verdicts */
+void app_hosts_compare(struct app *a); /* the verdicts, after the guest changed */
+void app_hosts_baseline(struct app *a); /* of the chosen hosts, into bl / bl_err */
+bool app_hosts_load_baseline(struct app *a);
+size_t app_hosts_chosen(const struct app *a);
+bool app_hosts_stale(const struct app *a); /* chosen hosts changed since the baseline */
+void app_hosts_fini(struct app *a);
+
 /* layout.c */
 void app_paint(struct app *a);
 enum keymap app_keymap(struct app *a);
@@ -203,7 +242,7 @@ void app_focus(struct app *a, enum view_id id);
 
 /* The views (one file each). */
 extern const struct view_ops models_ops, grid_ops, guest_ops, output_ops, explain_ops,
-	glossary_ops, help_ops;
+	glossary_ops, hosts_ops, hostinfo_ops, help_ops;
 
 /* glossary.c */
 size_t glossary_count(void);

@@ -62,8 +62,15 @@ static const struct {
 	{ "compare (IDENTICAL, SUPERSET, INCOMPATIBLE)", "libvirt's check whether a host can run a "
 	  "guest CPU: IDENTICAL - exactly that CPU, SUPERSET - it and more, INCOMPATIBLE - it lacks "
 	  "something required (or has something forbidden, or strict match fails)." },
+	{ "responsible features", "The features behind a compare verdict: for INCOMPATIBLE what "
+	  "the host lacks of the guest CPU (or has although the guest forbids it, or has beyond a "
+	  "strict match), for SUPERSET what the host has beyond the guest CPU." },
 	{ "baseline", "The largest guest CPU every given host can run (virsh cpu-baseline): the "
-	  "common model and features of a cluster, so guests can migrate between all of them." },
+	  "common model and features of a cluster, so guests can migrate between all of them. "
+	  "It fails when the hosts' vendors differ (CPU vendors do not match) or when they have "
+	  "nothing in common (CPUs are incompatible)." },
+	{ "chosen hosts", "In the hosts pane (6), the hosts marked [x] with Space: the ones the "
+	  "baseline is computed of." },
 	{ "x86-64 levels (v1, v2, v3, v4)", "Feature levels of the x86-64 psABI that Linux "
 	  "distributions build for: v2 adds SSE4.2, POPCNT, CX16; v3 AVX2, BMI, FMA, MOVBE; v4 "
 	  "AVX-512. A guest needs a model at least at the level its OS was built for." },

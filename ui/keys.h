@@ -27,6 +27,7 @@
 	_(PANE_GUEST, "show the guest CPU editor and its output") \
 	_(PANE_EXPLAIN, "show why the selected model is (not) usable, and the fixes") \
 	_(PANE_GLOSSARY, "show the glossary of every term on the screen") \
+	_(PANE_HOSTS, "show the hosts: compare verdicts, baseline") \
 	_(NEXT_PANE, "next pane") \
 	_(PREV_PANE, "previous pane") \
 	_(REDRAW, "redraw the screen") \
@@ -64,6 +65,10 @@
 	_(CYCLE_FALLBACK, "cycle fallback: (unset), allow, forbid") \
 	_(CYCLE_VERSION, "cycle version: best usable, each version, the name as chosen") \
 	_(ACTIVATE, "change the field, or apply the fix, under the cursor") \
+	_(CHOOSE_HOST, "choose the host for the baseline, or unchoose it") \
+	_(CHOOSE_ALL, "choose every host, or none when all are chosen") \
+	_(BASELINE, "compute the baseline of the chosen hosts (virsh cpu-baseline)") \
+	_(LOAD_BASELINE, "load the baseline into the guest editor (u undoes)") \
 	_(TOUR_BACK, "previous step of the tour") \
 	_(YES, "answer yes") \
 	_(NO, "answer no")
@@ -83,6 +88,7 @@ enum action {
 	_(GRID, "feature grid") \
 	_(GUEST, "guest CPU editor") \
 	_(EXPLAIN, "explain pane") \
+	_(HOSTS, "hosts pane (compare and baseline)") \
 	_(TOUR, "guided tour") \
 	_(PROMPT, "y/n questions")
 

@@ -86,8 +86,11 @@ void app_focus(struct app *a, enum view_id id)
 	case V_GUEST: case V_OUTPUT: a->page = PAGE_GUEST; break;
 	case V_EXPLAIN: a->page = PAGE_EXPLAIN; break;
 	case V_GLOSSARY: a->page = PAGE_GLOSSARY; break;
+	case V_HOSTS: case V_HOSTINFO: a->page = PAGE_HOSTS; break;
 	default: break;
 	}
+	if (a->page == PAGE_HOSTS)
+		app_hosts_build(a); /* data/hosts is read the first time the pane shows */
 	a->need_redraw = true;
 }
 
@@ -107,7 +110,7 @@ static void paint_tabs(struct app *a, const struct rect *r)
 	} tabs[] = {
 		{ "1 Models", V_MODELS, -1 }, { "2 Grid", V_GRID, PAGE_GRID },
 		{ "3 Guest", V_GUEST, PAGE_GUEST }, { "4 Explain", V_EXPLAIN, PAGE_EXPLAIN },
-		{ "5 Glossary", V_GLOSSARY, PAGE_GLOSSARY },
+		{ "5 Glossary", V_GLOSSARY, PAGE_GLOSSARY }, { "6 Hosts", V_HOSTS, PAGE_HOSTS },
 	};
 	int x = r->x;
 
@@ -118,14 +121,19 @@ static void paint_tabs(struct app *a, const struct rect *r)
 		x += paint_str(r, r->y, x, R_TITLE, " ");
 		x += paint_str(r, r->y, x, active ? R_TAB_ACTIVE : R_TITLE, tabs[i].label);
 	}
-	const char *right = a->dirty ? "[modified]  ? help  q quit " : "? help  q quit ";
-	int rw = str_width(right);
-	if (r->x + r->w - rw <= x + 1 && a->dirty) {
-		right = "[modified] ";
-		rw = str_width(right);
-	}
-	if (r->x + r->w - rw > x + 1)
+	/* the longest that fits */
+	static const char *const rights[2][3] = {
+		{ "? help  q quit ", "? help ", "" },
+		{ "[modified]  ? help  q quit ", "[modified]  ? help ", "[modified] " },
+	};
+	for (int i = 0; i < 3; i++) {
+		const char *right = rights[a->dirty][i];
+		int rw = str_width(right);
+		if (!rw || r->x + r->w - rw <= x + 1)
+			continue;
 		paint_str(r, r->y, r->x + r->w - rw, a->dirty ? R_WARN : R_TITLE, right);
+		break;
+	}
 }
 
 static void paint_info(struct app *a, const struct rect *r)
@@ -183,6 +191,9 @@ static void paint_status(struct app *a, const struct rect *r)
 			[V_OUTPUT] = { ACT_OUTPUT_TOGGLE, ACT_SAVE, ACT_UNDO, ACT_COPY, ACT_NONE },
 			[V_EXPLAIN] = { ACT_ACTIVATE, ACT_NONE },
 			[V_GLOSSARY] = { ACT_SEARCH, ACT_NONE },
+			[V_HOSTS] = { ACT_CHOOSE_HOST, ACT_CHOOSE_ALL, ACT_BASELINE, ACT_LOAD_BASELINE,
+				      ACT_NONE },
+			[V_HOSTINFO] = { ACT_CHOOSE_HOST, ACT_BASELINE, ACT_LOAD_BASELINE, ACT_NONE },
 			[V_HELP] = { ACT_CANCEL, ACT_NONE },
 		};
 		static const char *const short_names[ACT__COUNT] = {
@@ -191,7 +202,8 @@ static void paint_status(struct app *a, const struct rect *r)
 			[ACT_ONLY_LACKS] = "lacks", [ACT_POLICY] = "policy", [ACT_CYCLE_MODE] = "mode",
 			[ACT_CYCLE_VERSION] = "version", [ACT_SAVE] = "save", [ACT_OUTPUT_TOGGLE] = "xml/-cpu",
 			[ACT_UNDO] = "undo", [ACT_COPY] = "copy", [ACT_ACTIVATE] = "apply fix",
-			[ACT_CANCEL] = "close",
+			[ACT_CANCEL] = "close", [ACT_CHOOSE_HOST] = "choose", [ACT_CHOOSE_ALL] = "all",
+			[ACT_BASELINE] = "baseline", [ACT_LOAD_BASELINE] = "load",
 		};
 		enum keymap km = a->views[a->focus].ops->keymap;
 		size_t len = 0;
@@ -335,7 +347,10 @@ void app_paint(struct app *a)
 	bool split = COLS >= 70;
 	int lw = COLS >= 120 ? 60 : 32;
 	struct rect left = body, right = body;
-	if (split) {
+	/* the hosts table needs the width: the hosts page takes the whole
+	 * body while it has the focus (1 or Tab brings the models list back) */
+	bool wide = a->page == PAGE_HOSTS && a->focus != V_MODELS;
+	if (split && !wide) {
 		left.w = lw;
 		right.x = lw + 1;
 		right.w = COLS - lw - 1;
@@ -368,6 +383,27 @@ void app_paint(struct app *a)
 	case PAGE_EXPLAIN:
 		paint_pane(a, V_EXPLAIN, &right);
 		break;
+	case PAGE_HOSTS: {
+		struct rect top = right, bot = right;
+		int th = (int)a->nhosts + 2;
+		if (right.h < 16) {
+			/* short: one of the two */
+			paint_pane(a, a->focus == V_HOSTINFO ? V_HOSTINFO : V_HOSTS, &right);
+			break;
+		}
+		/* the list whole if the details keep 8 rows, else 3/5 of it */
+		int cap = right.h - 8 > right.h * 3 / 5 ? right.h - 8 : right.h * 3 / 5;
+		if (th > cap)
+			th = cap;
+		if (th < 4)
+			th = 4;
+		top.h = th;
+		bot.y = right.y + th;
+		bot.h = right.h - th;
+		paint_pane(a, V_HOSTS, &top);
+		paint_pane(a, V_HOSTINFO, &bot);
+		break;
+	}
 	default:
 		paint_pane(a, V_GLOSSARY, &right);
 		break;

@@ -60,6 +60,8 @@ enum role {
 	_(USABLE, "+", "\u2713") \
 	_(BLOCKED, "!", "\u2717") \
 	_(UNKNOWN, "?", "?") \
+	_(IDENTICAL, "=", "\u2261") \
+	_(SUPERSET, "+", "\u2287") \
 	_(VBAR, "|", "\u2502") \
 	_(HBAR, "-", "\u2500") \
 	_(TL, "+", "\u250c") \
