@@ -257,20 +257,31 @@ void app_load_extra_hosts(struct app *a)
 	struct dirent **ents = NULL;
 	int n;
 
+	struct stat main_st;
+	bool have_main = false;
+
 	if (a->extra_loaded)
 		return;
 	a->extra_loaded = true;
+	/* the --host file is not an extra host, however its path is spelled
+	 * (build-san/../data/hosts/x.xml is data/hosts/x.xml) */
+	if (a->cli->host_file && stat(a->cli->host_file, &main_st) == 0)
+		have_main = true;
 	snprintf(dir, sizeof(dir), "%s/hosts", a->cli->datadir);
 	n = scandir(dir, &ents, NULL, alphasort);
 	for (int i = 0; i < n; i++) {
 		const char *nm = ents[i]->d_name;
 		char path[PATH_MAX + 300];
 		struct err e;
+		struct stat st;
 		struct host *h;
 		if (nm[0] == '.' || (!str_endswith(nm, ".xml") && !str_endswith(nm, ".json")))
 			goto next;
 		snprintf(path, sizeof(path), "%s/%s", dir, nm);
 		if (a->cli->host_file && !strcmp(path, a->cli->host_file))
+			goto next;
+		if (have_main && stat(path, &st) == 0 && st.st_dev == main_st.st_dev &&
+		    st.st_ino == main_st.st_ino)
 			goto next;
 		err_clear(&e);
 		h = host_load(path, a->ft, &e);
