@@ -1,6 +1,7 @@
 #!/bin/bash
 # End to end: start, search, explain, apply a fix, toggle a policy and see
-# the XML change, -cpu, save, resize down to 10x5 and back, quit.
+# the XML change, -cpu, save, resize down to 10x5 and back, the hosts pane
+# (a baseline loaded into the editor and undone), quit.
 . "$(dirname "$0")/lib.sh"
 
 start 80 24 --host "$root/data/hosts/amd-zen5-vm-capabilities.xml"
@@ -36,6 +37,24 @@ tm resize-window -t t -x 10 -y 5
 wait_for "too small"
 tm resize-window -t t -x 100 -y 30
 wait_for "Guest CPU"
+# the hosts pane: verdicts for the guest CPU, a baseline loaded and undone
+keys 6
+wait_for "Hosts: can they run the guest CPU Haswell?"
+screen | grep -q "SUPERSET.*intel-xeon-gold-6148.xml" || fail "no verdict for the Xeon Gold host"
+keys /
+type_text "gold"
+keys Enter Space /
+type_text "icelake"
+keys Enter Space b
+wait_for "model Skylake-Server, vendor Intel"
+keys L
+wait_for "Hosts: can they run the guest CPU Skylake-Server?"
+keys 3
+wait_for "Skylake-Server</model>"
+keys u
+wait_for "<feature policy='require' name='avx2'/>"
 keys q
+wait_for "Quit anyway? (y/n)"
+keys y
 wait_exit 0
 echo "ok"
