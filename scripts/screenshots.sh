@@ -124,3 +124,12 @@ wait_for "Models"
 keys / && text Haswell && keys Enter 2
 wait_for "Grid: Haswell versions"
 shot 8-mono-ascii "cpuscope: NO_COLOR and LC_ALL=C"
+
+# 9. the hosts pane: each host's verdict for Haswell, the baseline of two
+start qemu-7.2-tcg-domcaps.xml
+keys / && text Haswell && keys Enter Enter 6
+wait_for "Hosts: can they run the guest CPU Haswell?"
+keys / && text gold && keys Enter Space
+keys / && text icelake && keys Enter Space b
+wait_for "model Skylake-Server, vendor Intel"
+shot 9-hosts "cpuscope: compare and baseline of the loaded hosts"
