@@ -175,9 +175,11 @@ static void hosts_draw(struct view *v, struct app *a, const struct rect *r, bool
 static unsigned hosts_action(struct view *v, struct app *a, enum action act)
 {
 	struct view *lv = &a->views[V_HOSTS];
-	struct host_row *h = selected_host(a);
+	struct host_row *h = NULL;
 	size_t n;
 
+	app_hosts_build(a); /* no-op once built (focusing the pane builds it) */
+	h = selected_host(a);
 	switch (act) {
 	case ACT_CHOOSE_HOST:
 		if (!h) {
@@ -372,7 +374,7 @@ static void verdict_lines(struct app *a, struct tlines *t, int w, size_t *src)
 static size_t baseline_lines(struct app *a, struct tlines *t, int w, size_t *src)
 {
 	size_t first = t->n, n = 0, nreq = 0, ndis = 0;
-	char *hosts;
+	char *hosts = NULL;
 
 	add(t, w, 0, R_HEADER, src, "Baseline of the chosen hosts (virsh cpu-baseline)");
 	if (!a->bl && !a->bl_err) {
