@@ -40,6 +40,8 @@ LIB     := $(BUILD)/libcpuscope.a
 BIN     := cpuscope
 ifeq ($(SAN),1)
 BIN     := $(BUILD)/cpuscope
+.PHONY: cpuscope
+cpuscope: $(BIN)
 endif
 
 UNIT_C     := $(sort $(wildcard tests/unit/test_*.c))
