@@ -143,7 +143,14 @@ valgrind: $(UNIT_BIN) all
 run: all
 	./$(BIN)
 
-bench: all
+BENCH_C   := $(wildcard tests/bench/*.c)
+BENCH_BIN := $(BENCH_C:tests/bench/%.c=$(BUILD)/bench/%)
+
+$(BUILD)/bench/%: tests/bench/%.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(DEPLIBS) -lm
+
+bench: all $(BENCH_BIN)
 	@if [ -x tests/bench/run.sh ]; then CPUSCOPE_BIN=$(CURDIR)/$(BIN) tests/bench/run.sh; \
 	 else echo "no benchmarks yet"; fi
 
