@@ -156,6 +156,7 @@ int cmd_build(struct cli *c, int argc, char **argv)
 	struct guest_cpu *g = NULL;
 	struct vec warnings = VEC_INIT, notes = VEC_INIT;
 	char *model_buf = NULL, *xml = NULL, *qemu = NULL;
+	const struct expansion *model_full = NULL;
 	const char *why = NULL;
 	int rc = CLI_OK;
 
@@ -297,6 +298,11 @@ int cmd_build(struct cli *c, int argc, char **argv)
 			model_buf = xstrdup(name);
 		}
 		g->model = xstrdup(model_buf);
+		{
+			struct model_view bmv;
+			if (model_lookup(c->ds, c->md, g->model, &bmv, NULL))
+				model_full = bmv.full;
+		}
 	}
 
 	for (int p = 1; p < POLICY__COUNT; p++) {
@@ -336,6 +342,23 @@ int cmd_build(struct cli *c, int argc, char **argv)
 			json_object_object_add(jo, "qemu-unavailable", json_object_new_string(why));
 		json_object_object_add(jo, "mode", json_object_new_string(cpu_mode_name(g->mode)));
 		json_object_object_add(jo, "model", json_str_or_null(g->model));
+		if (c->arch == ARCH_X86_64 && model_full && g->mode == MODE_CUSTOM) {
+			/* the CPU the guest gets: the model, then the policies */
+			struct fset cpu = FSET_INIT;
+			fset_copy(&cpu, &model_full->on);
+			for (size_t i = 0; i < g->features.n; i++) {
+				const struct guest_feature *gf = g->features.v[i];
+				const struct feature *f = ftable_lookup(c->ft, gf->name);
+				if (!f)
+					continue;
+				if (gf->policy == POLICY_FORCE || gf->policy == POLICY_REQUIRE)
+					fset_add(&cpu, f->id);
+				else if (gf->policy == POLICY_DISABLE || gf->policy == POLICY_FORBID)
+					fset_del(&cpu, f->id);
+			}
+			json_object_object_add(jo, "x86-64-level", json_object_new_int(x86_level(c->ft, &cpu)));
+			fset_fini(&cpu);
+		}
 		for (size_t i = 0; i < warnings.n; i++)
 			json_object_array_add(wa, json_object_new_string(warnings.v[i]));
 		json_object_object_add(jo, "warnings", wa);

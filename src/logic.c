@@ -519,13 +519,28 @@ void guest_lint(const struct guest_cpu *g, const struct dataset *ds, const struc
 								hv));
 			}
 		}
-		if (map && ds->arch == ARCH_X86_64 && !cpu_map_model(map, g->model))
-			vec_push(out, xasprintf("libvirt's cpu_map (%s) has no model %s: libvirt %s", map->dir,
-						g->model,
-						model_version_of(g->model, NULL, 0) > 0 ?
-						"before 10.10 does not know versioned names; use the alias "
-						"that stands for this version" :
-						"cannot check it (check='partial' fails)"));
+		if (map && ds->arch == ARCH_X86_64 && !cpu_map_model(map, g->model)) {
+			/* the alias QEMU resolves to this version, if libvirt knows it */
+			const char *alias = NULL;
+			for (size_t i = 0; i < md->defs.n && !alias; i++) {
+				const struct cpu_def *d = md->defs.v[i];
+				if (d->alias_of && !strcmp(d->alias_of, g->model) &&
+				    cpu_map_model(map, d->name))
+					alias = d->name;
+			}
+			if (model_version_of(g->model, NULL, 0) > 0 && alias)
+				vec_push(out, xasprintf("libvirt's cpu_map (%s) has no model %s: libvirt before "
+							"10.10 does not know versioned names; %s stands for "
+							"the same version", map->dir, g->model, alias));
+			else if (model_version_of(g->model, NULL, 0) > 0)
+				vec_push(out, xasprintf("libvirt's cpu_map (%s) has no model %s: libvirt before "
+							"10.10 does not know versioned names, and no alias "
+							"stands for this version", map->dir, g->model));
+			else
+				vec_push(out, xasprintf("libvirt's cpu_map (%s) has no model %s: libvirt "
+							"cannot check it (check='partial' fails)", map->dir,
+							g->model));
+		}
 	}
 	const struct machine *m = dataset_machine(ds, md->machine);
 	if (m && m->deprecated)

@@ -34,6 +34,9 @@ fi
 
 work=$(mktemp -d)
 [ "${KEEP:-}" = 1 ] && echo "work dir: $work" || trap 'rm -rf "$work"' EXIT
+. "$(dirname "$0")/lib.sh"
+private_binary "$work"
+cd "$top" || exit 1
 
 # ---- the hosts -----------------------------------------------------------------
 hosts=("$top"/tests/data/hosts-baseline/*.xml)

@@ -39,14 +39,8 @@ fi
 work=$(mktemp -d)
 [ "${KEEP:-}" = 1 ] && echo "work dir: $work" || trap 'rm -rf "$work"' EXIT
 
-# a private copy: a concurrent rebuild must not swap the binary mid-run
-for _ in $(seq 1 30); do
-	cp "$bin" "$work/cpuscope" 2>/dev/null && chmod +x "$work/cpuscope" &&
-		"$work/cpuscope" --version >/dev/null 2>&1 && break
-	sleep 2
-done
-"$work/cpuscope" --version >/dev/null 2>&1 || skip "$bin does not run"
-bin=$work/cpuscope
+. "$(dirname "$0")/lib.sh"
+private_binary "$work"
 host=$work/domcaps.xml
 virsh -c "$conn" domcapabilities --virttype qemu >"$host" 2>"$work/domcaps.err" ||
 	skip "virsh domcapabilities --virttype qemu failed: $(head -1 "$work/domcaps.err")"

@@ -32,14 +32,8 @@ command -v timeout >/dev/null || skip "no timeout(1)"
 
 work=$(mktemp -d)
 [ "${KEEP:-}" = 1 ] && echo "work dir: $work" || trap 'rm -rf "$work"' EXIT
-# a private copy: a concurrent rebuild must not swap the binary mid-run
-for _ in $(seq 1 30); do
-	cp "$bin" "$work/cpuscope" 2>/dev/null && chmod +x "$work/cpuscope" &&
-		"$work/cpuscope" --version >/dev/null 2>&1 && break
-	sleep 2
-done
-"$work/cpuscope" --version >/dev/null 2>&1 || skip "$bin does not run"
-bin=$work/cpuscope
+. "$(dirname "$0")/lib.sh"
+private_binary "$work"
 
 "$qemu" -machine help 2>/dev/null | grep -q "^$machine " ||
 	skip "$qemu has no machine type $machine (set MACHINE=...)"
