@@ -529,17 +529,16 @@ void guest_lint(const struct guest_cpu *g, const struct dataset *ds, const struc
 					alias = d->name;
 			}
 			if (model_version_of(g->model, NULL, 0) > 0 && alias)
-				vec_push(out, xasprintf("libvirt's cpu_map (%s) has no model %s: libvirt before "
+				vec_push(out, xasprintf("libvirt's cpu_map has no model %s: libvirt before "
 							"10.10 does not know versioned names; %s stands for "
-							"the same version", map->dir, g->model, alias));
+							"the same version", g->model, alias));
 			else if (model_version_of(g->model, NULL, 0) > 0)
-				vec_push(out, xasprintf("libvirt's cpu_map (%s) has no model %s: libvirt before "
+				vec_push(out, xasprintf("libvirt's cpu_map has no model %s: libvirt before "
 							"10.10 does not know versioned names, and no alias "
-							"stands for this version", map->dir, g->model));
+							"stands for this version", g->model));
 			else
-				vec_push(out, xasprintf("libvirt's cpu_map (%s) has no model %s: libvirt "
-							"cannot check it (check='partial' fails)", map->dir,
-							g->model));
+				vec_push(out, xasprintf("libvirt's cpu_map has no model %s: libvirt "
+							"cannot check it (check='partial' fails)", g->model));
 		}
 	}
 	const struct machine *m = dataset_machine(ds, md->machine);
