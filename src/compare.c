@@ -80,6 +80,16 @@ bool cpu_compare(const struct host *h, const struct guest_cpu *g, const struct c
 	bool ok = false;
 
 	memset(r, 0, sizeof(*r));
+	if (g->arch) {
+		enum arch a;
+		if (!arch_parse(g->arch, &a) || a != h->arch) {
+			r->result = CMP_INCOMPATIBLE;
+			r->message = xasprintf("CPU arch %s does not match host arch %s", g->arch,
+					       arch_name(h->arch));
+			ok = true;
+			goto out;
+		}
+	}
 	if (g->vendor) {
 		if (!cpu_map_vendor(map, g->vendor)) {
 			err_set(e, NULL, 0, "Unknown CPU vendor %s", g->vendor);

@@ -134,6 +134,7 @@ void guest_cpu_free(struct guest_cpu *g)
 	free(g->model);
 	free(g->vendor_id);
 	free(g->vendor);
+	free(g->arch);
 	vec_fini(&g->features, guest_feature_free);
 	free(g);
 }

@@ -49,6 +49,7 @@ struct guest_cpu {
 	/* Parsed from a host <cpu> (one with <arch>, as virsh cpu-compare
 	 * accepts): its features carry no policy and are stored as require. */
 	bool host_cpu;
+	char *arch;       /* a host <cpu>'s <arch> text, or NULL */
 	struct vec features; /* struct guest_feature *, in document order */
 };
 

@@ -789,6 +789,7 @@ static struct guest_cpu *guest_from_cpu(const char *file, const xmlNode *cpu, st
 
 	g->host_cpu = xml_child(cpu, "arch") != NULL;
 	if (g->host_cpu) {
+		g->arch = xml_text(xml_child(cpu, "arch"));
 		s = xml_attr(cpu, "match");
 		if (s) {
 			fail(e, file, cpu, "a <cpu> with <arch> is a host CPU and cannot have "

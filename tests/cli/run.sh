@@ -63,5 +63,22 @@ if [ -z "${FILTER:-}" ] && [ "${UPDATE_GOLDEN:-}" != 1 ]; then
 		fi
 	done
 fi
+# libvirt's own compare expectations (tests/cputest.c of libvirt 9.0).
+if [ -z "${FILTER:-}" ] && [ "${UPDATE_GOLDEN:-}" != 1 ]; then
+	d=tests/data/libvirt-cputest
+	while read -r hostf cpuf want; do
+		env -i PATH="$PATH" HOME="$tmp/home" "$bin" compare --cpu-map data/cpu_map \
+			--host "$d/$hostf" "$d/$cpuf" >"$tmp/out" 2>"$tmp/err"
+		rc=$?
+		got=$(head -1 "$tmp/out")
+		[ $rc = 2 ] && got=ERROR
+		if [ "$got" = "$want" ]; then
+			pass=$((pass + 1))
+		else
+			fail=$((fail + 1))
+			echo "FAIL libvirt expectation: $hostf vs $cpuf: want $want, got $got ($(tail -1 "$tmp/out") $(cat "$tmp/err"))"
+		fi
+	done < <(awk -F'\t' '$1 == "compare" { print $2, $3, $5 }' "$d/compare-expectations.tsv")
+fi
 echo "cli: $pass passed, $fail failed"
 [ $fail = 0 ]
