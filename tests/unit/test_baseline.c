@@ -5,6 +5,7 @@
  * the QEMU driver's filtering (what `virsh cpu-baseline` prints), every
  * error, and thousands of CPUs. */
 #include "testutil.h"
+#include "testdata.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,45 +21,13 @@
 
 #define DATA "tests/data/baseline/"
 
-struct env {
-	struct ftable *ft;
-	struct cpu_map *map9;
-	struct cpu_map *map11;
-};
-
-static int setup(void **state)
-{
-	struct env *v = calloc(1, sizeof(*v));
-	struct err e;
-
-	err_clear(&e);
-	v->ft = ftable_new(ARCH_X86_64);
-	v->map9 = cpu_map_load(test_path("data/cpu_map"), ARCH_X86_64, v->ft, &e);
-	v->map11 = cpu_map_load(test_path("tests/data/cpu_map-11.3"), ARCH_X86_64, v->ft, &e);
-	if (!v->map9 || !v->map11)
-		return -1;
-	*state = v;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct env *v = *state;
-
-	cpu_map_free(v->map9);
-	cpu_map_free(v->map11);
-	ftable_free(v->ft);
-	free(v);
-	return 0;
-}
-
 static void host_free_item(void *p)
 {
 	host_free(p);
 }
 
 /* Add every CPU of a file (host CPUs, or one guest CPU). */
-static bool add_file(struct env *v, struct baseline *b, const char *rel, struct err *e)
+static bool add_file(struct test_maps *v, struct baseline *b, const char *rel, struct err *e)
 {
 	char *text = NULL;
 	size_t len = 0;
@@ -81,7 +50,7 @@ static bool add_file(struct env *v, struct baseline *b, const char *rel, struct 
 }
 
 /* Baseline of files (NULL-terminated); returns the XML or NULL with e. */
-static char *run(struct env *v, const struct cpu_map *map, const struct baseline_opts *o,
+static char *run(struct test_maps *v, const struct cpu_map *map, const struct baseline_opts *o,
 		 const char *const *rels, struct err *e)
 {
 	struct baseline b;
@@ -113,7 +82,7 @@ static void expect_file(const char *got, const char *want_rel)
 }
 
 /* Every baseline / cpuid-baseline row of the TSV.  Returns rows run. */
-static size_t run_tsv(struct env *v, const char *ver, const struct cpu_map *map, bool cpuid_only)
+static size_t run_tsv(struct test_maps *v, const char *ver, const struct cpu_map *map, bool cpuid_only)
 {
 	char *tsv = test_slurp(DATA "cputest-expectations-v9.0.0.tsv", NULL);
 	char *save = NULL;
@@ -180,7 +149,7 @@ static size_t run_tsv(struct env *v, const char *ver, const struct cpu_map *map,
 
 static void test_libvirt_expectations_9(void **state)
 {
-	struct env *v = *state;
+	struct test_maps *v = *state;
 
 	/* 9 baseline rows (one of them the vendor error) + 7 cpuid-baseline */
 	assert_int_equal(run_tsv(v, "v9.0.0", v->map9, false), 16);
@@ -188,7 +157,7 @@ static void test_libvirt_expectations_9(void **state)
 
 static void test_libvirt_expectations_11(void **state)
 {
-	struct env *v = *state;
+	struct test_maps *v = *state;
 
 	assert_int_equal(run_tsv(v, "v11.3.0", v->map11, true), 7);
 }
@@ -198,7 +167,7 @@ static void test_libvirt_expectations_11(void **state)
  * test, minus osxsave, which the QEMU driver filters out. */
 static void test_qemu_filter(void **state)
 {
-	struct env *v = *state;
+	struct test_maps *v = *state;
 	const char *rels[] = { DATA "v9.0.0/x86_64-baseline-Westmere+Nehalem.xml", NULL };
 	struct baseline_opts o = { false, false, true };
 	struct err e;
@@ -239,7 +208,7 @@ static bool add1(struct baseline *b, const char *model, const char *vendor, cons
 
 static void test_errors(void **state)
 {
-	struct env *v = *state;
+	struct test_maps *v = *state;
 	const struct cpu_map *map = v->map9;
 	struct baseline b;
 	struct baseline_result r;
@@ -283,7 +252,7 @@ static void test_errors(void **state)
 
 static void test_guest_input(void **state)
 {
-	struct env *v = *state;
+	struct test_maps *v = *state;
 	struct baseline b;
 	struct baseline_result r;
 	struct baseline_opts o = { false, false, true };
@@ -322,7 +291,7 @@ static void test_guest_input(void **state)
  * result equals the baseline of the distinct CPUs. */
 static void test_many(void **state)
 {
-	struct env *v = *state;
+	struct test_maps *v = *state;
 	const struct cpu_map *map = v->map9;
 	const char *models[] = { "Skylake-Server", "Cascadelake-Server", "Icelake-Server" };
 	struct baseline b;
@@ -360,12 +329,12 @@ static void test_many(void **state)
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_libvirt_expectations_9, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_libvirt_expectations_11, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_qemu_filter, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_guest_input, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_many, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_libvirt_expectations_9, test_maps_setup, test_maps_teardown),
+		cmocka_unit_test_setup_teardown(test_libvirt_expectations_11, test_maps_setup, test_maps_teardown),
+		cmocka_unit_test_setup_teardown(test_qemu_filter, test_maps_setup, test_maps_teardown),
+		cmocka_unit_test_setup_teardown(test_errors, test_maps_setup, test_maps_teardown),
+		cmocka_unit_test_setup_teardown(test_guest_input, test_maps_setup, test_maps_teardown),
+		cmocka_unit_test_setup_teardown(test_many, test_maps_setup, test_maps_teardown),
 	};
 
 	return TEST_RUN("baseline", tests, argc, argv);

@@ -3,6 +3,7 @@
  * (-host.xml) and as a guest CPU (-guest.xml), with the 9.0 and the 11.3
  * map, byte for byte; plus the individual candidate rules. */
 #include "testutil.h"
+#include "testdata.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,38 +17,6 @@
 #include "host.h"
 
 #define DATA "tests/data/baseline/"
-
-struct env {
-	struct ftable *ft;
-	struct cpu_map *map9;
-	struct cpu_map *map11;
-};
-
-static int setup(void **state)
-{
-	struct env *v = calloc(1, sizeof(*v));
-	struct err e;
-
-	err_clear(&e);
-	v->ft = ftable_new(ARCH_X86_64);
-	v->map9 = cpu_map_load(test_path("data/cpu_map"), ARCH_X86_64, v->ft, &e);
-	v->map11 = cpu_map_load(test_path("tests/data/cpu_map-11.3"), ARCH_X86_64, v->ft, &e);
-	if (!v->map9 || !v->map11)
-		return -1;
-	*state = v;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct env *v = *state;
-
-	cpu_map_free(v->map9);
-	cpu_map_free(v->map11);
-	ftable_free(v->ft);
-	free(v);
-	return 0;
-}
 
 /* The real CPUs of libvirt's cputest, with how cputest.c uses their QEMU
  * data: 1 = the guest decode gets QEMU's model list with blockers
@@ -92,7 +61,7 @@ static char *render_host(const struct decode_result *r, const struct host *h,
 	return sb_take(&sb);
 }
 
-static void check_decode(struct env *v, const struct cpu_map *map, const char *ver, size_t k,
+static void check_decode(struct test_maps *v, const struct cpu_map *map, const char *ver, size_t k,
 			 enum decode_type type)
 {
 	char path[512], want_rel[512];
@@ -153,25 +122,25 @@ static void check_decode(struct env *v, const struct cpu_map *map, const char *v
 static void test_host_decode_9(void **state)
 {
 	for (size_t k = 0; k < ARRAY_LEN(cpus); k++)
-		check_decode(*state, ((struct env *)*state)->map9, "v9.0.0", k, DECODE_HOST);
+		check_decode(*state, ((struct test_maps *)*state)->map9, "v9.0.0", k, DECODE_HOST);
 }
 
 static void test_guest_decode_9(void **state)
 {
 	for (size_t k = 0; k < ARRAY_LEN(cpus); k++)
-		check_decode(*state, ((struct env *)*state)->map9, "v9.0.0", k, DECODE_GUEST);
+		check_decode(*state, ((struct test_maps *)*state)->map9, "v9.0.0", k, DECODE_GUEST);
 }
 
 static void test_host_decode_11(void **state)
 {
 	for (size_t k = 0; k < ARRAY_LEN(cpus); k++)
-		check_decode(*state, ((struct env *)*state)->map11, "v11.3.0", k, DECODE_HOST);
+		check_decode(*state, ((struct test_maps *)*state)->map11, "v11.3.0", k, DECODE_HOST);
 }
 
 static void test_guest_decode_11(void **state)
 {
 	for (size_t k = 0; k < ARRAY_LEN(cpus); k++)
-		check_decode(*state, ((struct env *)*state)->map11, "v11.3.0", k, DECODE_GUEST);
+		check_decode(*state, ((struct test_maps *)*state)->map11, "v11.3.0", k, DECODE_GUEST);
 }
 
 /* A feature set from libvirt names. */
@@ -191,7 +160,7 @@ static void fs(const struct cpu_map *map, struct fset *s, const char *names)
 
 static void test_signature_steppings(void **state)
 {
-	struct env *v = *state;
+	struct test_maps *v = *state;
 	const struct cm_model *sky = cpu_map_model(v->map9, "Skylake-Server");
 	const struct cm_model *cas = cpu_map_model(v->map9, "Cascadelake-Server");
 
@@ -207,7 +176,7 @@ static void test_signature_steppings(void **state)
 
 static void test_errors_and_rules(void **state)
 {
-	struct env *v = *state;
+	struct test_maps *v = *state;
 	const struct cpu_map *map = v->map9;
 	const struct cm_model *westmere = cpu_map_model(map, "Westmere");
 	struct decode_hv_model hv[2] = { { "Nehalem", NULL }, { "Westmere", NULL } };
@@ -302,7 +271,7 @@ static void test_errors_and_rules(void **state)
 
 static void test_removed_features(void **state)
 {
-	struct env *v = *state;
+	struct test_maps *v = *state;
 	const struct cpu_map *map = v->map9;
 	struct fset data = FSET_INIT;
 	struct decode_input in;
@@ -342,13 +311,13 @@ static void test_removed_features(void **state)
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_host_decode_9, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_guest_decode_9, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_host_decode_11, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_guest_decode_11, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_signature_steppings, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_errors_and_rules, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_removed_features, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_host_decode_9, test_maps_setup, test_maps_teardown),
+		cmocka_unit_test_setup_teardown(test_guest_decode_9, test_maps_setup, test_maps_teardown),
+		cmocka_unit_test_setup_teardown(test_host_decode_11, test_maps_setup, test_maps_teardown),
+		cmocka_unit_test_setup_teardown(test_guest_decode_11, test_maps_setup, test_maps_teardown),
+		cmocka_unit_test_setup_teardown(test_signature_steppings, test_maps_setup, test_maps_teardown),
+		cmocka_unit_test_setup_teardown(test_errors_and_rules, test_maps_setup, test_maps_teardown),
+		cmocka_unit_test_setup_teardown(test_removed_features, test_maps_setup, test_maps_teardown),
 	};
 	return TEST_RUN("decode", tests, argc, argv);
 }

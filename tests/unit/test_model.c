@@ -1,6 +1,7 @@
 /* test_model.c - datasets, the expansion pool, machine types and model
  * names, on real QEMU 7.2 data (tests/data/qmp) and synthetic data. */
 #include "testutil.h"
+#include "testdata.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,65 +10,6 @@
 #include "err.h"
 #include "model.h"
 #include "qmp_json.h"
-
-#define QDIR "tests/data/qmp/"
-
-struct fx {
-	struct ftable *ft;
-	struct dataset *ds;
-};
-
-static void load(struct fx *f, const char *rel, const char *machine)
-{
-	struct err e;
-	char buf[1024];
-
-	err_clear(&e);
-	if (!qmp_load_into_dataset(test_path(rel), machine, f->ds, &e))
-		fail_msg("%s", err_str(&e, buf, sizeof(buf)));
-}
-
-static int setup_real(void **state)
-{
-	struct fx *f = calloc(1, sizeof(*f));
-
-	f->ft = ftable_new(ARCH_X86_64);
-	f->ds = dataset_new(ARCH_X86_64, f->ft);
-	load(f, QDIR "machines.json", "none");
-	load(f, QDIR "definitions-pc-q35-7.2.json", "pc-q35-7.2");
-	load(f, QDIR "transcript-pc-q35-7.2-Haswell.jsonl", "pc-q35-7.2");
-	load(f, QDIR "definitions-pc-i440fx-2.0.json", "pc-i440fx-2.0");
-	load(f, QDIR "transcript-pc-i440fx-2.0-Haswell.jsonl", "pc-i440fx-2.0");
-	*state = f;
-	return 0;
-}
-
-static int setup_empty(void **state)
-{
-	struct fx *f = calloc(1, sizeof(*f));
-
-	f->ft = ftable_new(ARCH_X86_64);
-	f->ds = dataset_new(ARCH_X86_64, f->ft);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-
-	dataset_free(f->ds);
-	ftable_free(f->ft);
-	free(f);
-	return 0;
-}
-
-static const char *estr(const struct err *e)
-{
-	static char buf[2048];
-
-	return err_str(e, buf, sizeof(buf));
-}
 
 static void test_version_of(void **state)
 {
@@ -91,7 +33,7 @@ static void test_version_of(void **state)
 	assert_string_equal(b, "Skyl"); /* truncated to the buffer */
 }
 
-static struct expansion *mk(struct fx *f, const char *name, const char *const *on, int nprops,
+static struct expansion *mk(struct test_dataset *f, const char *name, const char *const *on, int nprops,
 			    const char *tweak)
 {
 	struct expansion *x = expansion_new(name);
@@ -115,7 +57,7 @@ static struct expansion *mk(struct fx *f, const char *name, const char *const *o
 
 static void test_pool_dedupe_and_delta(void **state)
 {
-	struct fx *f = *state;
+	struct test_dataset *f = *state;
 	static const char *const on1[] = {"sse2", "avx", NULL};
 	static const char *const on2[] = {"sse2", NULL};
 	int a, b, c, d, g;
@@ -154,7 +96,7 @@ static void test_pool_dedupe_and_delta(void **state)
 
 static void test_prop_unset_and_decode(void **state)
 {
-	struct fx *f = *state;
+	struct test_dataset *f = *state;
 	static const char *const none[] = {NULL};
 	struct expansion *x = mk(f, "m", none, 12, NULL), *y;
 	int ix, iy;
@@ -188,7 +130,7 @@ static void test_prop_unset_and_decode(void **state)
 
 static void test_resolve_machine(void **state)
 {
-	struct fx *f = *state;
+	struct test_dataset *f = *state;
 	const struct mdata *md;
 	struct err e;
 
@@ -199,18 +141,18 @@ static void test_resolve_machine(void **state)
 	md = dataset_resolve_machine(f->ds, "pc-i440fx-2.0", &e);
 	assert_string_equal(md->machine, "pc-i440fx-2.0");
 	assert_null(dataset_resolve_machine(f->ds, "pc", &e));
-	assert_string_equal(estr(&e), "no CPU data for machine type 'pc' (alias of 'pc-i440fx-7.2')");
+	assert_string_equal(test_estr(&e), "no CPU data for machine type 'pc' (alias of 'pc-i440fx-7.2')");
 	assert_null(dataset_resolve_machine(f->ds, NULL, &e));
-	assert_string_equal(estr(&e), "no CPU data for the default machine type 'pc-i440fx-7.2'");
+	assert_string_equal(test_estr(&e), "no CPU data for the default machine type 'pc-i440fx-7.2'");
 	assert_null(dataset_resolve_machine(f->ds, "none", &e));
-	assert_string_equal(estr(&e), "no CPU data for machine type 'none'");
+	assert_string_equal(test_estr(&e), "no CPU data for machine type 'none'");
 	assert_null(dataset_resolve_machine(f->ds, "pc-q35-7.3", &e));
-	assert_string_equal(estr(&e), "unknown machine type 'pc-q35-7.3'; did you mean "
+	assert_string_equal(test_estr(&e), "unknown machine type 'pc-q35-7.3'; did you mean "
 				      "'pc-q35-7.0', 'pc-q35-7.1', 'pc-q35-7.2' or 'pc-q35-2.4'?");
 	assert_null(dataset_resolve_machine(f->ds, "Q35", &e));
-	assert_string_equal(estr(&e), "unknown machine type 'Q35'; did you mean 'q35'?");
+	assert_string_equal(test_estr(&e), "unknown machine type 'Q35'; did you mean 'q35'?");
 	assert_null(dataset_resolve_machine(f->ds, "zzzzzzzzzz", &e));
-	assert_string_equal(estr(&e), "unknown machine type 'zzzzzzzzzz'");
+	assert_string_equal(test_estr(&e), "unknown machine type 'zzzzzzzzzz'");
 	/* data for "none" makes it resolvable even without query-machines */
 	dataset_mdata(f->ds, "none");
 	md = dataset_resolve_machine(f->ds, "none", &e);
@@ -220,12 +162,12 @@ static void test_resolve_machine(void **state)
 
 static void test_resolve_machine_bare(void **state)
 {
-	struct fx *f = *state;
+	struct test_dataset *f = *state;
 	struct err e;
 
 	err_clear(&e);
 	assert_null(dataset_resolve_machine(f->ds, NULL, &e));
-	assert_string_equal(estr(&e), "no default machine type in this data; pick one with --machine");
+	assert_string_equal(test_estr(&e), "no default machine type in this data; pick one with --machine");
 	dataset_mdata(f->ds, "pc-q35-7.2");
 	/* only one machine type captured: it is the default */
 	assert_string_equal(dataset_resolve_machine(f->ds, NULL, &e)->machine, "pc-q35-7.2");
@@ -233,7 +175,7 @@ static void test_resolve_machine_bare(void **state)
 
 static void test_lookup_haswell(void **state)
 {
-	struct fx *f = *state;
+	struct test_dataset *f = *state;
 	const struct mdata *q35 = dataset_find_mdata(f->ds, "pc-q35-7.2");
 	const struct mdata *old = dataset_find_mdata(f->ds, "pc-i440fx-2.0");
 	struct model_view mv;
@@ -278,7 +220,7 @@ static void test_lookup_haswell(void **state)
 
 static void test_lookup_unknown(void **state)
 {
-	struct fx *f = *state;
+	struct test_dataset *f = *state;
 	const struct mdata *q35 = dataset_find_mdata(f->ds, "pc-q35-7.2");
 	struct model_view mv;
 	struct err e;
@@ -286,26 +228,26 @@ static void test_lookup_unknown(void **state)
 	err_clear(&e);
 	/* QEMU 7.2 is case-sensitive: -cpu haswell fails, so lookup fails too */
 	assert_false(model_lookup(f->ds, q35, "haswell", &mv, &e));
-	assert_string_equal(estr(&e), "unknown CPU model 'haswell'; did you mean 'Haswell'?");
+	assert_string_equal(test_estr(&e), "unknown CPU model 'haswell'; did you mean 'Haswell'?");
 	assert_false(model_lookup(f->ds, q35, "Haswel", &mv, &e));
-	assert_string_equal(estr(&e), "unknown CPU model 'Haswel'; did you mean 'Haswell', "
+	assert_string_equal(test_estr(&e), "unknown CPU model 'Haswel'; did you mean 'Haswell', "
 				      "'Haswell-IBRS', 'Haswell-noTSX' or 'Haswell-noTSX-IBRS'?");
 	assert_false(model_lookup(f->ds, q35, "Skylake", &mv, &e));
-	assert_string_equal(estr(&e), "unknown CPU model 'Skylake'; did you mean 'Skylake-Client', "
+	assert_string_equal(test_estr(&e), "unknown CPU model 'Skylake'; did you mean 'Skylake-Client', "
 				      "'Skylake-Client-IBRS', 'Skylake-Client-noTSX-IBRS' or "
 				      "'Skylake-Client-v1'?");
 	assert_false(model_lookup(f->ds, q35, "Haswell-x86_64-cpu", &mv, &e));
-	assert_string_equal(estr(&e), "unknown CPU model 'Haswell-x86_64-cpu'; did you mean "
+	assert_string_equal(test_estr(&e), "unknown CPU model 'Haswell-x86_64-cpu'; did you mean "
 				      "'Haswell'?");
 	assert_false(model_lookup(f->ds, q35, "qqqqqqqqqqqqqq", &mv, &e));
-	assert_string_equal(estr(&e), "unknown CPU model 'qqqqqqqqqqqqqq'");
+	assert_string_equal(test_estr(&e), "unknown CPU model 'qqqqqqqqqqqqqq'");
 	assert_false(model_lookup(f->ds, dataset_mdata(f->ds, "empty"), "Haswell", &mv, &e));
-	assert_string_equal(estr(&e), "no CPU definitions for machine type 'empty'");
+	assert_string_equal(test_estr(&e), "no CPU definitions for machine type 'empty'");
 }
 
 static void test_versions(void **state)
 {
-	struct fx *f = *state;
+	struct test_dataset *f = *state;
 	const struct mdata *q35 = dataset_find_mdata(f->ds, "pc-q35-7.2");
 	struct vec v = VEC_INIT;
 
@@ -327,7 +269,7 @@ static void test_versions(void **state)
 
 static void test_mdata_basics(void **state)
 {
-	struct fx *f = *state;
+	struct test_dataset *f = *state;
 	struct mdata *md = dataset_mdata(f->ds, "m");
 	struct cpu_def *d = calloc(1, sizeof(*d));
 
@@ -352,14 +294,14 @@ int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_version_of),
-		cmocka_unit_test_setup_teardown(test_pool_dedupe_and_delta, setup_empty, teardown),
-		cmocka_unit_test_setup_teardown(test_prop_unset_and_decode, setup_empty, teardown),
-		cmocka_unit_test_setup_teardown(test_resolve_machine, setup_real, teardown),
-		cmocka_unit_test_setup_teardown(test_resolve_machine_bare, setup_empty, teardown),
-		cmocka_unit_test_setup_teardown(test_lookup_haswell, setup_real, teardown),
-		cmocka_unit_test_setup_teardown(test_lookup_unknown, setup_real, teardown),
-		cmocka_unit_test_setup_teardown(test_versions, setup_real, teardown),
-		cmocka_unit_test_setup_teardown(test_mdata_basics, setup_empty, teardown),
+		cmocka_unit_test_setup_teardown(test_pool_dedupe_and_delta, test_dataset_setup, test_dataset_teardown),
+		cmocka_unit_test_setup_teardown(test_prop_unset_and_decode, test_dataset_setup, test_dataset_teardown),
+		cmocka_unit_test_setup_teardown(test_resolve_machine, test_dataset_setup_qemu72, test_dataset_teardown),
+		cmocka_unit_test_setup_teardown(test_resolve_machine_bare, test_dataset_setup, test_dataset_teardown),
+		cmocka_unit_test_setup_teardown(test_lookup_haswell, test_dataset_setup_qemu72, test_dataset_teardown),
+		cmocka_unit_test_setup_teardown(test_lookup_unknown, test_dataset_setup_qemu72, test_dataset_teardown),
+		cmocka_unit_test_setup_teardown(test_versions, test_dataset_setup_qemu72, test_dataset_teardown),
+		cmocka_unit_test_setup_teardown(test_mdata_basics, test_dataset_setup, test_dataset_teardown),
 	};
 
 	return TEST_RUN("model", tests, argc, argv);

@@ -1,6 +1,7 @@
 /* test_qmp_json.c - QMP reply reader: real QEMU 7.2 captures, libvirt
  * fixtures, and every kind of malformed input. */
 #include "testutil.h"
+#include "testdata.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -15,38 +16,6 @@
 
 #define QDIR "tests/data/qmp/"
 
-struct fx {
-	struct ftable *ft;
-	struct dataset *ds;
-};
-
-static int setup(void **state)
-{
-	struct fx *f = calloc(1, sizeof(*f));
-
-	f->ft = ftable_new(ARCH_X86_64);
-	f->ds = dataset_new(ARCH_X86_64, f->ft);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-
-	dataset_free(f->ds);
-	ftable_free(f->ft);
-	free(f);
-	return 0;
-}
-
-static const char *estr(const struct err *e)
-{
-	static char buf[2048];
-
-	return err_str(e, buf, sizeof(buf));
-}
-
 /* Parse text; expect failure with exactly msg. */
 static void expect_parse_error(const char *text, const char *msg)
 {
@@ -58,19 +27,10 @@ static void expect_parse_error(const char *text, const char *msg)
 		qmp_doc_fini(&doc);
 		fail_msg("parsed, expected: %s", msg);
 	}
-	assert_string_equal(estr(&e), msg);
+	assert_string_equal(test_estr(&e), msg);
 }
 
-static void load(struct fx *f, const char *rel, const char *machine)
-{
-	struct err e;
-
-	err_clear(&e);
-	if (!qmp_load_into_dataset(test_path(rel), machine, f->ds, &e))
-		fail_msg("%s", estr(&e));
-}
-
-static bool has_feature(const struct fx *f, const struct fset *s, const char *name)
+static bool has_feature(const struct test_dataset *f, const struct fset *s, const char *name)
 {
 	const struct feature *ft = ftable_lookup(f->ft, name);
 
@@ -82,11 +42,11 @@ static bool has_feature(const struct fx *f, const struct fset *s, const char *na
 
 static void test_definitions_q35(void **state)
 {
-	struct fx *f = *state;
+	struct test_dataset *f = *state;
 	const struct mdata *md;
 	const struct cpu_def *d;
 
-	load(f, QDIR "definitions-pc-q35-7.2.json", "pc-q35-7.2");
+	test_dataset_load(f->ds, QDIR "definitions-pc-q35-7.2.json", "pc-q35-7.2");
 	md = dataset_find_mdata(f->ds, "pc-q35-7.2");
 	assert_non_null(md);
 	assert_true(md->defs_known);
@@ -117,11 +77,11 @@ static void test_definitions_q35(void **state)
 
 static void test_definitions_i440fx_20(void **state)
 {
-	struct fx *f = *state;
+	struct test_dataset *f = *state;
 	const struct mdata *md;
 	size_t with_alias = 0;
 
-	load(f, QDIR "definitions-pc-i440fx-2.0.json", "pc-i440fx-2.0");
+	test_dataset_load(f->ds, QDIR "definitions-pc-i440fx-2.0.json", "pc-i440fx-2.0");
 	md = dataset_find_mdata(f->ds, "pc-i440fx-2.0");
 	assert_int_equal(md->defs.n, 132);
 	/* a <= 4.0 machine type resolves no alias */
@@ -133,10 +93,10 @@ static void test_definitions_i440fx_20(void **state)
 
 static void test_machines(void **state)
 {
-	struct fx *f = *state;
+	struct test_dataset *f = *state;
 	const struct machine *m;
 
-	load(f, QDIR "machines.json", "none");
+	test_dataset_load(f->ds, QDIR "machines.json", "none");
 	assert_int_equal(f->ds->machines.n, 59);
 	m = dataset_machine(f->ds, "pc");
 	assert_non_null(m);
@@ -163,7 +123,7 @@ static void test_transcript_items(void **state)
 
 	err_clear(&e);
 	if (!qmp_doc_load(test_path(QDIR "transcript-pc-q35-7.2-Haswell.jsonl"), &doc, &e))
-		fail_msg("%s", estr(&e));
+		fail_msg("%s", test_estr(&e));
 	assert_int_equal(doc.items.n, 6);
 	for (size_t i = 0; i < doc.items.n; i++) {
 		it = vec_get(&doc.items, i);
@@ -185,14 +145,14 @@ static void test_transcript_items(void **state)
 
 static void test_haswell_expansions(void **state)
 {
-	struct fx *f = *state;
+	struct test_dataset *f = *state;
 	const struct mdata *q35, *old;
 	const struct expansion *xf, *xs, *of, *os;
 	long long v;
 	char buf[128];
 
-	load(f, QDIR "transcript-pc-q35-7.2-Haswell.jsonl", "pc-q35-7.2");
-	load(f, QDIR "transcript-pc-i440fx-2.0-Haswell.jsonl", "pc-i440fx-2.0");
+	test_dataset_load(f->ds, QDIR "transcript-pc-q35-7.2-Haswell.jsonl", "pc-q35-7.2");
+	test_dataset_load(f->ds, QDIR "transcript-pc-i440fx-2.0-Haswell.jsonl", "pc-i440fx-2.0");
 	assert_string_equal(f->ds->qemu_version, "7.2.22");
 	q35 = dataset_find_mdata(f->ds, "pc-q35-7.2");
 	old = dataset_find_mdata(f->ds, "pc-i440fx-2.0");
@@ -245,7 +205,7 @@ static void test_haswell_expansions(void **state)
 
 static void test_libvirt_cputestdata(void **state)
 {
-	struct fx *f = *state;
+	struct test_dataset *f = *state;
 	struct qmp_doc doc;
 	struct err e;
 	const struct qmp_item *it;
@@ -254,7 +214,7 @@ static void test_libvirt_cputestdata(void **state)
 
 	err_clear(&e);
 	if (!qmp_doc_load(test_path(QDIR "libvirt-x86_64-cpuid-Core-i7-2600.json"), &doc, &e))
-		fail_msg("%s", estr(&e));
+		fail_msg("%s", test_estr(&e));
 	assert_int_equal(doc.items.n, 2);
 	it = vec_get(&doc.items, 0);
 	assert_int_equal(it->kind, QMP_EXPANSION);
@@ -266,7 +226,7 @@ static void test_libvirt_cputestdata(void **state)
 	assert_string_equal(it->id, "definitions");
 	qmp_doc_fini(&doc);
 
-	load(f, QDIR "libvirt-x86_64-cpuid-Core-i7-2600.json", "pc");
+	test_dataset_load(f->ds, QDIR "libvirt-x86_64-cpuid-Core-i7-2600.json", "pc");
 	md = dataset_find_mdata(f->ds, "pc");
 	assert_non_null(mdata_def(md, "Haswell"));
 	/* no command: a reply named "base" counts as a static expansion */
@@ -280,7 +240,7 @@ static void test_libvirt_cputestdata(void **state)
 
 static void test_libvirt_replies_commands(void **state)
 {
-	struct fx *f = *state;
+	struct test_dataset *f = *state;
 	struct qmp_doc doc;
 	struct err e;
 	const struct qmp_item *it;
@@ -288,7 +248,7 @@ static void test_libvirt_replies_commands(void **state)
 
 	err_clear(&e);
 	if (!qmp_doc_load(test_path(QDIR "libvirt-caps_7.2.0.x86_64-excerpt.replies"), &doc, &e))
-		fail_msg("%s", estr(&e));
+		fail_msg("%s", test_estr(&e));
 	assert_int_equal(doc.items.n, 6); /* replies only; commands label them */
 	it = vec_get(&doc.items, 0);
 	assert_int_equal(it->kind, QMP_EMPTY);
@@ -305,7 +265,7 @@ static void test_libvirt_replies_commands(void **state)
 			    "static");
 	qmp_doc_fini(&doc);
 
-	load(f, QDIR "libvirt-caps_7.2.0.x86_64-excerpt.replies", "pc-i440fx-7.2");
+	test_dataset_load(f->ds, QDIR "libvirt-caps_7.2.0.x86_64-excerpt.replies", "pc-i440fx-7.2");
 	md = dataset_find_mdata(f->ds, "pc-i440fx-7.2");
 	/* attributed by the commands' arguments: model "host" */
 	assert_non_null(dataset_expansion(f->ds, md, "host", false));
@@ -317,7 +277,7 @@ static void test_libvirt_replies_commands(void **state)
 
 static void test_string_shapes(void **state)
 {
-	struct fx *f = *state;
+	struct test_dataset *f = *state;
 	struct qmp_doc doc;
 	struct err e;
 	struct expansion *x = NULL;
@@ -452,7 +412,7 @@ static void test_wrong_return_type(void **state)
 }
 
 /* Run one reader over text (a bare return value) and expect msg. */
-static void expect_reader_error(struct fx *f, int which, const char *text, const char *msg)
+static void expect_reader_error(struct test_dataset *f, int which, const char *text, const char *msg)
 {
 	struct json_object *o = json_tokener_parse(text);
 	struct err e;
@@ -472,12 +432,12 @@ static void expect_reader_error(struct fx *f, int which, const char *text, const
 	expansion_free(x);
 	vec_fini(&machines, (void (*)(void *))machine_free);
 	assert_false(ok);
-	assert_string_equal(estr(&e), msg);
+	assert_string_equal(test_estr(&e), msg);
 }
 
 static void test_reader_errors(void **state)
 {
-	struct fx *f = *state;
+	struct test_dataset *f = *state;
 
 	expect_reader_error(f, 0, "{}", "r.json:4: query-cpu-definitions: expected an array, found an object");
 	expect_reader_error(f, 0, "[5]",
@@ -528,7 +488,7 @@ static void write_tmp(char *path, const char *text)
 
 static void test_file_errors(void **state)
 {
-	struct fx *f = *state;
+	struct test_dataset *f = *state;
 	char path[64], msg[256];
 	struct err e;
 	struct qmp_doc doc;
@@ -539,7 +499,7 @@ static void test_file_errors(void **state)
 	err_clear(&e);
 	assert_false(qmp_doc_load(path, &doc, &e));
 	snprintf(msg, sizeof(msg), "%s: no JSON in the input (empty file?)", path);
-	assert_string_equal(estr(&e), msg);
+	assert_string_equal(test_estr(&e), msg);
 	unlink(path);
 
 	/* only a greeting and an event: nothing to load */
@@ -549,7 +509,7 @@ static void test_file_errors(void **state)
 	snprintf(msg, sizeof(msg),
 		 "%s: no query-cpu-definitions, query-machines or query-cpu-model-expansion reply found",
 		 path);
-	assert_string_equal(estr(&e), msg);
+	assert_string_equal(test_estr(&e), msg);
 	unlink(path);
 
 	/* two definition lists for one machine type */
@@ -559,7 +519,7 @@ static void test_file_errors(void **state)
 	snprintf(msg, sizeof(msg),
 		 "%s:2: machine type 'm' already has CPU definitions; one query-cpu-definitions "
 		 "reply per machine type", path);
-	assert_string_equal(estr(&e), msg);
+	assert_string_equal(test_estr(&e), msg);
 	unlink(path);
 
 	/* a huge file (sparse) is refused before reading */
@@ -572,31 +532,31 @@ static void test_file_errors(void **state)
 	assert_false(qmp_doc_load(path, &doc, &e));
 	snprintf(msg, sizeof(msg), "%s: file too large (%llu bytes; the limit is %u)", path,
 		 (unsigned long long)FILE_LIMIT_DEFAULT + 1, FILE_LIMIT_DEFAULT);
-	assert_string_equal(estr(&e), msg);
+	assert_string_equal(test_estr(&e), msg);
 	unlink(path);
 
 	/* missing file */
 	err_clear(&e);
 	assert_false(qmp_doc_load("/nonexistent/x.json", &doc, &e));
-	assert_string_equal(estr(&e), "/nonexistent/x.json: cannot open: No such file or directory");
+	assert_string_equal(test_estr(&e), "/nonexistent/x.json: cannot open: No such file or directory");
 }
 
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_definitions_q35, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_definitions_i440fx_20, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_machines, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_definitions_q35, test_dataset_setup, test_dataset_teardown),
+		cmocka_unit_test_setup_teardown(test_definitions_i440fx_20, test_dataset_setup, test_dataset_teardown),
+		cmocka_unit_test_setup_teardown(test_machines, test_dataset_setup, test_dataset_teardown),
 		cmocka_unit_test(test_transcript_items),
-		cmocka_unit_test_setup_teardown(test_haswell_expansions, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_libvirt_cputestdata, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_libvirt_replies_commands, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_string_shapes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_haswell_expansions, test_dataset_setup, test_dataset_teardown),
+		cmocka_unit_test_setup_teardown(test_libvirt_cputestdata, test_dataset_setup, test_dataset_teardown),
+		cmocka_unit_test_setup_teardown(test_libvirt_replies_commands, test_dataset_setup, test_dataset_teardown),
+		cmocka_unit_test_setup_teardown(test_string_shapes, test_dataset_setup, test_dataset_teardown),
 		cmocka_unit_test(test_reply_without_id_follows_command),
 		cmocka_unit_test(test_malformed_json),
 		cmocka_unit_test(test_wrong_return_type),
-		cmocka_unit_test_setup_teardown(test_reader_errors, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_file_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reader_errors, test_dataset_setup, test_dataset_teardown),
+		cmocka_unit_test_setup_teardown(test_file_errors, test_dataset_setup, test_dataset_teardown),
 	};
 
 	return TEST_RUN("qmp_json", tests, argc, argv);

@@ -1,6 +1,7 @@
 /* test_snapshot.c - snapshot writer and reader: a round trip of real QEMU
  * 7.2 data, the compact pool, and every kind of malformed input. */
 #include "testutil.h"
+#include "testdata.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -14,61 +15,24 @@
 
 #define QDIR "tests/data/qmp/"
 
-struct fx {
-	struct ftable *ft;
-	struct dataset *ds;
-};
-
-static const char *estr(const struct err *e)
-{
-	static char buf[2048];
-
-	return err_str(e, buf, sizeof(buf));
-}
-
-static void load(struct fx *f, const char *rel, const char *machine)
-{
-	struct err e;
-
-	err_clear(&e);
-	if (!qmp_load_into_dataset(test_path(rel), machine, f->ds, &e))
-		fail_msg("%s", estr(&e));
-}
-
 static int setup(void **state)
 {
-	struct fx *f = calloc(1, sizeof(*f));
+	struct test_dataset *f;
 
-	f->ft = ftable_new(ARCH_X86_64);
-	f->ds = dataset_new(ARCH_X86_64, f->ft);
-	load(f, QDIR "machines.json", "none");
-	load(f, QDIR "definitions-pc-q35-7.2.json", "pc-q35-7.2");
-	load(f, QDIR "transcript-pc-q35-7.2-Haswell.jsonl", "pc-q35-7.2");
-	load(f, QDIR "definitions-pc-i440fx-2.0.json", "pc-i440fx-2.0");
-	load(f, QDIR "transcript-pc-i440fx-2.0-Haswell.jsonl", "pc-i440fx-2.0");
+	test_dataset_setup_qemu72(state);
+	f = *state;
 	/* pc-i440fx-7.2 has the same CPU data as pc-q35-7.2 in QEMU 7.2; reuse
 	 * the q35 captures to exercise the shared lists */
-	load(f, QDIR "definitions-pc-q35-7.2.json", "pc-i440fx-7.2");
-	load(f, QDIR "transcript-pc-q35-7.2-Haswell.jsonl", "pc-i440fx-7.2");
+	test_dataset_load(f->ds, QDIR "definitions-pc-q35-7.2.json", "pc-i440fx-7.2");
+	test_dataset_load(f->ds, QDIR "transcript-pc-q35-7.2-Haswell.jsonl", "pc-i440fx-7.2");
 	f->ds->accel = strdup("tcg");
 	f->ds->binary = strdup("qemu-system-x86_64");
 	f->ds->captured = strdup("2026-11-22T01:26:00Z");
 	vec_push(&f->ds->missing, strdup("expansions of pc-q35-2.4"));
-	*state = f;
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	struct fx *f = *state;
-
-	dataset_free(f->ds);
-	ftable_free(f->ft);
-	free(f);
-	return 0;
-}
-
-static struct dataset *parse_ok(struct fx *f, const char *text)
+static struct dataset *parse_ok(struct test_dataset *f, const char *text)
 {
 	struct err e;
 	struct dataset *ds;
@@ -76,11 +40,11 @@ static struct dataset *parse_ok(struct fx *f, const char *text)
 	err_clear(&e);
 	ds = snapshot_parse("s.json", text, strlen(text), f->ft, &e);
 	if (!ds)
-		fail_msg("%s", estr(&e));
+		fail_msg("%s", test_estr(&e));
 	return ds;
 }
 
-static void expect_error(struct fx *f, const char *text, const char *msg)
+static void expect_error(struct test_dataset *f, const char *text, const char *msg)
 {
 	struct err e;
 	struct dataset *ds;
@@ -91,7 +55,7 @@ static void expect_error(struct fx *f, const char *text, const char *msg)
 		dataset_free(ds);
 		fail_msg("parsed, expected: %s", msg);
 	}
-	assert_string_equal(estr(&e), msg);
+	assert_string_equal(test_estr(&e), msg);
 }
 
 static void same_defs(const struct mdata *a, const struct mdata *b)
@@ -115,7 +79,7 @@ static void same_defs(const struct mdata *a, const struct mdata *b)
 
 static void test_round_trip(void **state)
 {
-	struct fx *f = *state;
+	struct test_dataset *f = *state;
 	char *json = snapshot_to_json(f->ds), *again;
 	struct dataset *ds = parse_ok(f, json);
 	static const char *const machines[] = {"pc-q35-7.2", "pc-i440fx-2.0", "pc-i440fx-7.2"};
@@ -168,7 +132,7 @@ static void test_round_trip(void **state)
 
 static void test_compact_form(void **state)
 {
-	struct fx *f = *state;
+	struct test_dataset *f = *state;
 	char *json = snapshot_to_json(f->ds);
 
 	/* identical lists are written once */
@@ -186,7 +150,7 @@ static void test_compact_form(void **state)
 
 static void test_write_load_arch(void **state)
 {
-	struct fx *f = *state;
+	struct test_dataset *f = *state;
 	char dir[] = "/tmp/cpuscope-snap-XXXXXX", path[128];
 	struct err e;
 	struct dataset *ds;
@@ -210,12 +174,12 @@ static void test_write_load_arch(void **state)
 	unlink(path);
 	assert_int_equal(rmdir(dir), 0);
 	assert_false(snapshot_arch("/nonexistent.json", &a, &e));
-	assert_string_equal(estr(&e), "/nonexistent.json: cannot open: No such file or directory");
+	assert_string_equal(test_estr(&e), "/nonexistent.json: cannot open: No such file or directory");
 }
 
 static void test_minimal_and_arch(void **state)
 {
-	struct fx *f = *state;
+	struct test_dataset *f = *state;
 	struct dataset *ds;
 	struct err e;
 	enum arch a;
@@ -242,7 +206,7 @@ static void test_minimal_and_arch(void **state)
 /* A hand-written delta chain: on/off/unset/props of "of" records. */
 static void test_delta_semantics(void **state)
 {
-	struct fx *f = *state;
+	struct test_dataset *f = *state;
 	const char *text =
 		"{\"format\": \"cpuscope-snapshot/1\", \"qemu\": {\"arch\": \"x86_64\"},\n"
 		"\"pool\": [\n"
@@ -287,7 +251,7 @@ static void test_delta_semantics(void **state)
 
 static void test_malformed(void **state)
 {
-	struct fx *f = *state;
+	struct test_dataset *f = *state;
 	char deep[300];
 	const char *hdr = "{\"format\": \"cpuscope-snapshot/1\", \"qemu\": {\"arch\": \"x86_64\"},\n";
 	char buf[1024];
@@ -380,7 +344,7 @@ static void test_malformed(void **state)
 
 static void test_file_errors(void **state)
 {
-	struct fx *f = *state;
+	struct test_dataset *f = *state;
 	char path[] = "/tmp/cpuscope-snap-XXXXXX", msg[512];
 	struct err e;
 	int fd = mkstemp(path);
@@ -392,29 +356,29 @@ static void test_file_errors(void **state)
 	assert_null(snapshot_load(path, f->ft, &e));
 	snprintf(msg, sizeof(msg), "%s: file too large (%llu bytes; the limit is %u)", path,
 		 (unsigned long long)FILE_LIMIT_DEFAULT + 1, FILE_LIMIT_DEFAULT);
-	assert_string_equal(estr(&e), msg);
+	assert_string_equal(test_estr(&e), msg);
 	/* empty file */
 	assert_int_equal(truncate(path, 0), 0);
 	assert_null(snapshot_load(path, f->ft, &e));
 	snprintf(msg, sizeof(msg), "%s: empty file, not a cpuscope snapshot", path);
-	assert_string_equal(estr(&e), msg);
+	assert_string_equal(test_estr(&e), msg);
 	unlink(path);
 	assert_null(snapshot_load("/nonexistent.json", f->ft, &e));
-	assert_string_equal(estr(&e), "/nonexistent.json: cannot open: No such file or directory");
+	assert_string_equal(test_estr(&e), "/nonexistent.json: cannot open: No such file or directory");
 	assert_null(snapshot_load("/tmp", f->ft, &e));
-	assert_string_equal(estr(&e), "/tmp: is a directory, not a file");
+	assert_string_equal(test_estr(&e), "/tmp: is a directory, not a file");
 }
 
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_compact_form, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_write_load_arch, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_minimal_and_arch, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_delta_semantics, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_file_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_round_trip, setup, test_dataset_teardown),
+		cmocka_unit_test_setup_teardown(test_compact_form, setup, test_dataset_teardown),
+		cmocka_unit_test_setup_teardown(test_write_load_arch, setup, test_dataset_teardown),
+		cmocka_unit_test_setup_teardown(test_minimal_and_arch, setup, test_dataset_teardown),
+		cmocka_unit_test_setup_teardown(test_delta_semantics, setup, test_dataset_teardown),
+		cmocka_unit_test_setup_teardown(test_malformed, setup, test_dataset_teardown),
+		cmocka_unit_test_setup_teardown(test_file_errors, setup, test_dataset_teardown),
 	};
 
 	return TEST_RUN("snapshot", tests, argc, argv);
