@@ -2,6 +2,7 @@
  * for every model (real QEMU 7.2 TCG captures in tests/data/explain),
  * fixes, feature dependencies, and QEMU's warning lines. */
 #include "testutil.h"
+#include "testdata.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,28 +29,17 @@ struct fix {
 	const struct mdata *qmd;
 };
 
-static void load_qmp(struct dataset *ds, const char *rel)
-{
-	struct err e;
-
-	err_clear(&e);
-	if (!qmp_load_into_dataset(test_path(rel), MACHINE, ds, &e)) {
-		char buf[1200];
-		fail_msg("%s", err_str(&e, buf, sizeof(buf)));
-	}
-}
-
 static int setup(void **state)
 {
 	struct fix *f = calloc(1, sizeof(*f));
 
 	f->ft = ftable_new(ARCH_X86_64);
 	f->ds = dataset_new(ARCH_X86_64, f->ft);
-	load_qmp(f->ds, DIR "definitions-" MACHINE ".json");
-	load_qmp(f->ds, DIR "expansions-full-true-" MACHINE ".jsonl");
+	test_dataset_load(f->ds, DIR "definitions-" MACHINE ".json", MACHINE);
+	test_dataset_load(f->ds, DIR "expansions-full-true-" MACHINE ".jsonl", MACHINE);
 	f->md = dataset_find_mdata(f->ds, MACHINE);
 	f->qemu = dataset_new(ARCH_X86_64, f->ft);
-	load_qmp(f->qemu, DIR "definitions-" MACHINE ".json");
+	test_dataset_load(f->qemu, DIR "definitions-" MACHINE ".json", MACHINE);
 	f->qmd = dataset_find_mdata(f->qemu, MACHINE);
 	*state = f;
 	return 0;
@@ -73,10 +63,22 @@ static struct host *load_host(struct fix *f, const char *rel)
 
 	err_clear(&e);
 	h = host_load(test_path(rel), f->ft, &e);
-	if (!h) {
-		char buf[1200];
-		fail_msg("%s", err_str(&e, buf, sizeof(buf)));
-	}
+	if (!h)
+		fail_msg("%s", test_estr(&e));
+	return h;
+}
+
+/* A host resolved against libvirt's map (data/cpu_map), which *map
+ * returns for the caller to free. */
+static struct host *load_resolved_host(struct fix *f, const char *rel, struct cpu_map **map)
+{
+	struct host *h = load_host(f, rel);
+	struct err e;
+
+	err_clear(&e);
+	*map = cpu_map_load(test_path("data/cpu_map"), ARCH_X86_64, f->ft, &e);
+	assert_non_null(*map);
+	assert_true(host_resolve(h, *map, &e));
 	return h;
 }
 
@@ -324,15 +326,12 @@ static void test_host_model_kvm(void **state)
 static void test_domcaps(void **state)
 {
 	struct fix *f = *state;
-	struct host *h = load_host(f, "data/hosts/qemu-7.2-tcg-domcaps.xml");
 	struct cpu_map *map = NULL;
+	struct host *h = load_resolved_host(f, "data/hosts/qemu-7.2-tcg-domcaps.xml", &map);
 	struct explanation x;
 	struct err e;
 
 	err_clear(&e);
-	map = cpu_map_load(test_path("data/cpu_map"), ARCH_X86_64, f->ft, &e);
-	assert_non_null(map);
-	assert_true(host_resolve(h, map, &e));
 	assert_true(explain_model(f->ds, f->md, h, "Haswell", &x, &e));
 	assert_int_equal(x.usable, USABLE_NO);
 	assert_int_equal(x.source, EXPLAIN_SRC_HOST);
@@ -354,15 +353,12 @@ static void test_domcaps(void **state)
 static void test_cpu_host(void **state)
 {
 	struct fix *f = *state;
-	struct host *h = load_host(f, "data/hosts/intel-xeon-gold-6148.xml");
 	struct cpu_map *map = NULL;
+	struct host *h = load_resolved_host(f, "data/hosts/intel-xeon-gold-6148.xml", &map);
 	struct explanation x;
 	struct err e;
 
 	err_clear(&e);
-	map = cpu_map_load(test_path("data/cpu_map"), ARCH_X86_64, f->ft, &e);
-	assert_non_null(map);
-	assert_true(host_resolve(h, map, &e));
 	assert_false(fset_has(&h->features, ftable_lookup(f->ft, "hypervisor")->id));
 	assert_true(explain_model(f->ds, f->md, h, "Skylake-Server-v1", &x, &e));
 	assert_int_equal(x.usable, USABLE_YES);
@@ -428,10 +424,8 @@ static void parse_warnings(struct fix *f, const char *rel, struct qemu_warnings 
 	struct err e;
 
 	err_clear(&e);
-	if (!qemu_warnings_parse(rel, text, len, f->ft, w, &e)) {
-		char buf[1200];
-		fail_msg("%s", err_str(&e, buf, sizeof(buf)));
-	}
+	if (!qemu_warnings_parse(rel, text, len, f->ft, w, &e))
+		fail_msg("%s", test_estr(&e));
 	free(text);
 }
 
