@@ -253,6 +253,23 @@ static bool parse_usable(const char *s, int *out)
 	return true;
 }
 
+/* A <feature>'s name (required, not empty) and policy: require when it
+ * has none, or when !with_policy (a host CPU's features have none).  The
+ * caller frees *name and *pol, also on failure. */
+static bool feature_attrs(const char *file, const xmlNode *n, bool with_policy, char **name,
+			  char **pol, enum policy *p, struct err *e)
+{
+	*p = POLICY_REQUIRE;
+	*name = xml_attr(n, "name");
+	*pol = xml_attr(n, "policy");
+	if (!*name || !**name)
+		return fail(e, file, n, "<feature> without a name");
+	if (*pol && with_policy && !policy_parse(*pol, p))
+		return fail(e, file, n, "unknown feature policy '%s' (expected force, require, "
+			    "optional, disable or forbid)", *pol);
+	return true;
+}
+
 static bool domcaps_host_model(const char *file, const xmlNode *mode, struct host *h,
 			       struct err *e)
 {
@@ -281,17 +298,8 @@ static bool domcaps_host_model(const char *file, const xmlNode *mode, struct hos
 		unsigned id;
 		if (!elem_is_named(n, "feature"))
 			continue;
-		name = xml_attr(n, "name");
-		pol = xml_attr(n, "policy");
-		if (!name || !*name) {
-			fail(e, file, n, "<feature> without a name");
+		if (!feature_attrs(file, n, true, &name, &pol, &p, e))
 			goto out;
-		}
-		if (pol && !policy_parse(pol, &p)) {
-			fail(e, file, n, "unknown feature policy '%s' (expected force, require, "
-				"optional, disable or forbid)", pol);
-			goto out;
-		}
 		if (p != POLICY_REQUIRE && p != POLICY_DISABLE) {
 			fail(e, file, n, "host-model feature '%s' has policy '%s' (expected require "
 				"or disable)", name, pol);
@@ -747,19 +755,8 @@ static bool guest_features(const char *file, const xmlNode *cpu, struct guest_cp
 		struct guest_feature *f = NULL;
 		if (!elem_is_named(n, "feature"))
 			continue;
-		name = xml_attr(n, "name");
-		pol = xml_attr(n, "policy");
-		if (!name || !*name) {
-			fail(e, file, n, "<feature> without a name");
+		if (!feature_attrs(file, n, !g->host_cpu, &name, &pol, &p, e))
 			goto out;
-		}
-		/* A missing policy means require; a host CPU's features
-		 * have none. */
-		if (pol && !g->host_cpu && !policy_parse(pol, &p)) {
-			fail(e, file, n, "unknown feature policy '%s' (expected force, require, "
-				"optional, disable or forbid)", pol);
-			goto out;
-		}
 		if (guest_cpu_feature(g, name)) {
 			fail(e, file, n, "duplicate feature '%s'", name);
 			goto out;
