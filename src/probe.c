@@ -545,6 +545,23 @@ static void proc_step_name(const struct proc *p, struct strbuf *sb)
 
 static void probe_after_change(struct probe *pr);
 
+/* Every reply is in: the machine type is done, whether the process exited
+ * on its own or not (msg: a note for the report, or NULL).  Not a
+ * failure. */
+static void proc_done(struct proc *p, const char *msg)
+{
+	struct probe *pr = p->pr;
+
+	proc_reap_blocking(p);
+	proc_close(p);
+	p->finished = true;
+	pr->running--;
+	if (p->want_cpu)
+		pr->done++;
+	report(pr, "done", p->machine, msg);
+	probe_after_change(pr);
+}
+
 /* The machine type failed: kill, reap, record, report. */
 static void proc_fail(struct proc *p, const char *fmt, ...) ATTR_FORMAT(2, 3);
 static void proc_fail(struct proc *p, const char *fmt, ...)
@@ -563,15 +580,8 @@ static void proc_fail(struct proc *p, const char *fmt, ...)
 		char *m = xasprintf("%s: %s (after all replies were in)", p->machine, msg);
 
 		free(msg);
-		proc_reap_blocking(p);
-		proc_close(p);
-		p->finished = true;
-		pr->running--;
-		if (p->want_cpu)
-			pr->done++;
-		report(pr, "done", p->machine, m);
+		proc_done(p, m);
 		free(m);
-		probe_after_change(pr);
 		return;
 	}
 	p->failure = xasprintf("%s: %s", p->machine, msg);
@@ -1407,8 +1417,6 @@ static void probe_commit(struct probe *pr)
 /* Process exit: after EOF on stdout, reap; decide success or failure. */
 static void proc_check_exit(struct proc *p)
 {
-	struct probe *pr = p->pr;
-
 	if (p->finished || !p->out_eof)
 		return;
 	if (!proc_try_reap(p))
@@ -1419,13 +1427,7 @@ static void proc_check_exit(struct proc *p)
 		proc_fail_exited(p);
 		return;
 	}
-	proc_close(p);
-	p->finished = true;
-	pr->running--;
-	if (p->want_cpu)
-		pr->done++;
-	report(pr, "done", p->machine, NULL);
-	probe_after_change(pr);
+	proc_done(p, NULL);
 }
 
 static void probe_after_change(struct probe *pr)
@@ -1574,15 +1576,8 @@ bool probe_step(struct probe *pr, const struct pollfd *fds, size_t n)
 			char *msg = xasprintf("%s: QEMU did not exit within %g s after quit; killed",
 					      p->machine, pr->timeout);
 
-			proc_reap_blocking(p);
-			proc_close(p);
-			p->finished = true;
-			pr->running--;
-			if (p->want_cpu)
-				pr->done++;
-			report(pr, "done", p->machine, msg);
+			proc_done(p, msg);
 			free(msg);
-			probe_after_change(pr);
 			continue;
 		}
 		if (p->out_eof) {
