@@ -105,6 +105,17 @@ static void *arena_alloc(struct jparser *jp, size_t n)
 	return r;
 }
 
+static void jparser_init(struct jparser *jp, const char *file, const char *text, size_t len,
+			 struct err *e)
+{
+	memset(jp, 0, sizeof(*jp));
+	jp->file = file;
+	jp->p = text;
+	jp->end = text + len;
+	jp->line = 1;
+	jp->e = e;
+}
+
 static void jparser_fini(struct jparser *jp)
 {
 	while (jp->arena) {
@@ -292,6 +303,16 @@ static const char *parse_string(struct jparser *jp, size_t *lenp)
 	return out;
 }
 
+/* One or more decimal digits at *p, which moves past them; false if none. */
+static bool skip_digits(const struct jparser *jp, const char **p)
+{
+	if (*p >= jp->end || **p < '0' || **p > '9')
+		return false;
+	while (*p < jp->end && **p >= '0' && **p <= '9')
+		(*p)++;
+	return true;
+}
+
 static bool parse_number(struct jparser *jp)
 {
 	const char *p = jp->p;
@@ -307,19 +328,15 @@ static bool parse_number(struct jparser *jp)
 			p++;
 	if (p < jp->end && *p == '.') {
 		p++;
-		if (p >= jp->end || *p < '0' || *p > '9')
+		if (!skip_digits(jp, &p))
 			return jfail(jp, jp->line, "malformed JSON: bad number");
-		while (p < jp->end && *p >= '0' && *p <= '9')
-			p++;
 	}
 	if (p < jp->end && (*p == 'e' || *p == 'E')) {
 		p++;
 		if (p < jp->end && (*p == '+' || *p == '-'))
 			p++;
-		if (p >= jp->end || *p < '0' || *p > '9')
+		if (!skip_digits(jp, &p))
 			return jfail(jp, jp->line, "malformed JSON: bad number");
-		while (p < jp->end && *p >= '0' && *p <= '9')
-			p++;
 	}
 	jp->p = p;
 	return true;
@@ -913,11 +930,7 @@ struct dataset *snapshot_parse(const char *file, const char *text, size_t len, s
 	enum arch arch;
 	bool ok = false;
 
-	jp.file = file ? file : "<string>";
-	jp.p = text;
-	jp.end = text + len;
-	jp.line = 1;
-	jp.e = e;
+	jparser_init(&jp, file ? file : "<string>", text, len, e);
 	L.file = jp.file;
 	L.e = e;
 	L.ft = ft;
@@ -1034,11 +1047,7 @@ bool snapshot_arch(const char *path, enum arch *out, struct err *e)
 	text = xmalloc(65536);
 	len = fread(text, 1, 65536, f);
 	fclose(f);
-	jp.file = path;
-	jp.p = text;
-	jp.end = text + len;
-	jp.line = 1;
-	jp.e = e;
+	jparser_init(&jp, path, text, len, e);
 	skip_ws(&jp);
 	if (jp.p < jp.end && *jp.p == '{') {
 		/* read members until "qemu" */
@@ -1085,11 +1094,7 @@ bool snapshot_arch(const char *path, enum arch *out, struct err *e)
 	err_clear(e);
 	if (!read_file_limited(path, FILE_LIMIT_DEFAULT, &text, &len, e))
 		goto out;
-	jp.file = path;
-	jp.p = text;
-	jp.end = text + len;
-	jp.line = 1;
-	jp.e = e;
+	jparser_init(&jp, path, text, len, e);
 	{
 		const struct jv *root = json_parse(&jp);
 		ok = root && check_header(&L, root, out);
@@ -1125,6 +1130,22 @@ static void put_key(struct strbuf *sb, bool *first, const char *key)
 	*first = false;
 	put_str(sb, key);
 	sb_add(sb, ": ");
+}
+
+/* Open md's entry of a per-machine object; an earlier machine with the
+ * same data (same) stands in by name, and then the entry is complete:
+ * returns true. */
+static bool put_machine_entry(struct strbuf *sb, bool *first, const struct mdata *md,
+			      const struct mdata *same)
+{
+	sb_add(sb, *first ? "\n" : ",\n");
+	*first = false;
+	put_str(sb, md->machine);
+	sb_add(sb, ": ");
+	if (!same)
+		return false;
+	put_str(sb, same->machine);
+	return true;
 }
 
 static void put_opt_str(struct strbuf *sb, bool *first, const char *key, const char *val)
@@ -1449,14 +1470,8 @@ char *snapshot_to_json(const struct dataset *ds)
 			if (o->defs_known && defs_equal(o, md))
 				same = o;
 		}
-		sb_add(&sb, first ? "\n" : ",\n");
-		first = false;
-		put_str(&sb, md->machine);
-		sb_add(&sb, ": ");
-		if (same) {
-			put_str(&sb, same->machine);
+		if (put_machine_entry(&sb, &first, md, same))
 			continue;
-		}
 		sb_addc(&sb, '[');
 		for (size_t k = 0; k < md->defs.n; k++) {
 			sb_add(&sb, k ? ",\n" : "\n");
@@ -1544,14 +1559,8 @@ char *snapshot_to_json(const struct dataset *ds)
 			if (o->exp_by_model.n && exp_maps_equal(o, md))
 				same = o;
 		}
-		sb_add(&sb, first ? "\n" : ",\n");
-		first = false;
-		put_str(&sb, md->machine);
-		sb_add(&sb, ": ");
-		if (same) {
-			put_str(&sb, same->machine);
+		if (put_machine_entry(&sb, &first, md, same))
 			continue;
-		}
 		sb_addc(&sb, '{');
 		for (size_t k = 0; k < models.n; k++) {
 			const char *name = vec_get(&models, k);
