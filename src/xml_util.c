@@ -93,9 +93,9 @@ xmlDoc *xml_load(const char *path, struct err *e)
 	return doc;
 }
 
-char *xml_attr(const xmlNode *n, const char *name)
+/* A libxml2 string as one of ours (NULL stays NULL); frees v. */
+static char *xml_string_take(xmlChar *v)
 {
-	xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
 	char *s;
 
 	if (!v)
@@ -105,16 +105,14 @@ char *xml_attr(const xmlNode *n, const char *name)
 	return s;
 }
 
+char *xml_attr(const xmlNode *n, const char *name)
+{
+	return xml_string_take(xmlGetProp(n, (const xmlChar *)name));
+}
+
 char *xml_text(const xmlNode *n)
 {
-	xmlChar *v = xmlNodeGetContent(n);
-	char *s;
-
-	if (!v)
-		return NULL;
-	s = xstrdup((const char *)v);
-	xmlFree(v);
-	return s;
+	return xml_string_take(xmlNodeGetContent(n));
 }
 
 bool xml_is(const xmlNode *n, const char *name)
