@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "host.h"
 
 /* What one candidate model would need. */
 struct candidate {
@@ -211,6 +212,19 @@ static void result_push(struct decode_result *r, unsigned id, enum policy p)
 	r->features[r->nfeatures].id = id;
 	r->features[r->nfeatures].policy = p;
 	r->nfeatures++;
+}
+
+void decode_input_from_host(struct decode_input *in, const struct host *h,
+			    enum decode_type type)
+{
+	memset(in, 0, sizeof(*in));
+	in->features = &h->features;
+	in->vendor = h->vendor;
+	in->has_signature = h->has_signature;
+	in->family = h->family;
+	in->model = h->cpu_model;
+	in->stepping = h->stepping;
+	in->type = type;
 }
 
 bool cpu_decode(const struct cpu_map *map, const struct decode_input *in, struct decode_result *r,

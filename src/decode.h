@@ -34,6 +34,7 @@
 #include "guest.h"
 
 struct err;
+struct host;
 
 enum decode_type { DECODE_HOST, DECODE_GUEST };
 
@@ -79,6 +80,10 @@ struct decode_result {
 	struct fset disable;
 };
 
+/* The input for a host CPU: its features, vendor and signature; no
+ * hypervisor list, no preferred models. */
+void decode_input_from_host(struct decode_input *in, const struct host *h,
+			    enum decode_type type);
 bool cpu_decode(const struct cpu_map *map, const struct decode_input *in, struct decode_result *r,
 		struct err *e);
 void decode_result_fini(struct decode_result *r);

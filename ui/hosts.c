@@ -27,16 +27,9 @@ static char *host_model_name(const struct app *a, const struct host *h, bool *de
 		return xstrdup(h->model);
 	if (!a->map || h->arch != ARCH_X86_64 || !h->resolved)
 		return NULL;
-	memset(&in, 0, sizeof(in));
 	memset(&dr, 0, sizeof(dr));
 	err_clear(&e);
-	in.features = &h->features;
-	in.vendor = h->vendor;
-	in.has_signature = h->has_signature;
-	in.family = h->family;
-	in.model = h->cpu_model;
-	in.stepping = h->stepping;
-	in.type = DECODE_HOST;
+	decode_input_from_host(&in, h, DECODE_HOST);
 	if (cpu_decode(a->map, &in, &dr, &e) && dr.model) {
 		name = xstrdup(dr.model->name);
 		*decoded = true;

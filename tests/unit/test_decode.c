@@ -76,14 +76,7 @@ static void check_decode(struct test_maps *v, const struct cpu_map *map, const c
 	snprintf(path, sizeof(path), "%sv9.0.0/x86_64-cpuid-%s.xml", DATA, cpus[k].name);
 	h = cpuid_host_from_cpudata(test_path(path), v->ft, &e);
 	assert_non_null(h);
-	memset(&in, 0, sizeof(in));
-	in.features = &h->features;
-	in.vendor = h->vendor;
-	in.has_signature = h->has_signature;
-	in.family = h->family;
-	in.model = h->cpu_model;
-	in.stepping = h->stepping;
-	in.type = type;
+	decode_input_from_host(&in, h, type);
 	if (type == DECODE_GUEST && cpus[k].models) {
 		snprintf(path, sizeof(path), "%sv9.0.0/x86_64-cpuid-%s.json", DATA, cpus[k].name);
 		qh = host_load(test_path(path), v->ft, &e);
