@@ -324,6 +324,19 @@ static void paint_too_small(const struct rect *scr)
 	paint_str(scr, y + 3, scr->x, R_DIM, "q quits");
 }
 
+/* Two views in r, one above the other: the upper one th rows. */
+static void paint_stacked(struct app *a, const struct rect *r, int th, enum view_id upper,
+			  enum view_id lower)
+{
+	struct rect top = *r, bot = *r;
+
+	top.h = th;
+	bot.y = r->y + th;
+	bot.h = r->h - th;
+	paint_pane(a, upper, &top);
+	paint_pane(a, lower, &bot);
+}
+
 void app_paint(struct app *a)
 {
 	struct rect scr = { 0, 0, LINES, COLS };
@@ -365,26 +378,18 @@ void app_paint(struct app *a)
 	case PAGE_GRID:
 		paint_pane(a, V_GRID, &right);
 		break;
-	case PAGE_GUEST: {
-		struct rect top = right, bot = right;
-		int th = right.h / 2;
+	case PAGE_GUEST:
 		if (!split && right.h < 16) {
 			/* narrow and short: one of the two */
 			paint_pane(a, a->focus == V_OUTPUT ? V_OUTPUT : V_GUEST, &right);
 			break;
 		}
-		top.h = th;
-		bot.y = right.y + th;
-		bot.h = right.h - th;
-		paint_pane(a, V_GUEST, &top);
-		paint_pane(a, V_OUTPUT, &bot);
+		paint_stacked(a, &right, right.h / 2, V_GUEST, V_OUTPUT);
 		break;
-	}
 	case PAGE_EXPLAIN:
 		paint_pane(a, V_EXPLAIN, &right);
 		break;
 	case PAGE_HOSTS: {
-		struct rect top = right, bot = right;
 		int th = (int)a->nhosts + 2;
 		if (right.h < 16) {
 			/* short: one of the two */
@@ -397,11 +402,7 @@ void app_paint(struct app *a)
 			th = cap;
 		if (th < 4)
 			th = 4;
-		top.h = th;
-		bot.y = right.y + th;
-		bot.h = right.h - th;
-		paint_pane(a, V_HOSTS, &top);
-		paint_pane(a, V_HOSTINFO, &bot);
+		paint_stacked(a, &right, th, V_HOSTS, V_HOSTINFO);
 		break;
 	}
 	default:
