@@ -19,23 +19,10 @@ cases=${CASES:-150}
 RANDOM=${SEED:-20240}
 conn=qemu:///system
 
-skip() {
-	echo "SKIP: baseline interop: $*"
-	echo "RESULT: passed=0 failed=0 skipped=1"
-	exit 77
-}
-[ -x "$bin" ] || skip "no cpuscope binary at $bin"
-command -v virsh >/dev/null || skip "virsh is not installed (CI installs libvirt-clients)"
-if ! virsh -c "$conn" version >/dev/null 2>&1; then
-	"$here/libvirt-up.sh" >/dev/null 2>&1
-	virsh -c "$conn" version >/dev/null 2>&1 ||
-		skip "libvirtd does not answer on $conn (tests/interop/libvirt-up.sh needs root)"
-fi
-
-work=$(mktemp -d)
-[ "${KEEP:-}" = 1 ] && echo "work dir: $work" || trap 'rm -rf "$work"' EXIT
-. "$(dirname "$0")/lib.sh"
-private_binary "$work"
+. "$here/lib.sh"
+need_bin
+need_libvirtd "$conn"
+work_dir
 cd "$top" || exit 1
 
 # ---- the hosts -----------------------------------------------------------------

@@ -21,19 +21,11 @@ bin=${CPUSCOPE_BIN:-$top/cpuscope}
 qemu=${QEMU:-qemu-system-x86_64}
 machine=${MACHINE:-pc-q35-7.2}
 
-skip() {
-	echo "SKIP: qemu-models interop: $*"
-	echo "RESULT: passed=0 failed=0 skipped=1"
-	exit 77
-}
-[ -x "$bin" ] || skip "no cpuscope binary at $bin"
+. "$here/lib.sh"
+need_bin
 command -v "$qemu" >/dev/null || skip "$qemu is not installed (CI installs qemu-system-x86)"
 command -v timeout >/dev/null || skip "no timeout(1)"
-
-work=$(mktemp -d)
-[ "${KEEP:-}" = 1 ] && echo "work dir: $work" || trap 'rm -rf "$work"' EXIT
-. "$(dirname "$0")/lib.sh"
-private_binary "$work"
+work_dir
 
 "$qemu" -machine help 2>/dev/null | grep -q "^$machine " ||
 	skip "$qemu has no machine type $machine (set MACHINE=...)"

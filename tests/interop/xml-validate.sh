@@ -18,25 +18,12 @@ RANDOM=${SEED:-777}
 map=$top/data/cpu_map
 host=$top/data/hosts/qemu-7.2-tcg-domcaps.xml
 
-skip() {
-	echo "SKIP: xml-validate interop: $*"
-	echo "RESULT: passed=0 failed=0 skipped=1"
-	exit 77
-}
-[ -x "$bin" ] || skip "no cpuscope binary at $bin"
+. "$here/lib.sh"
+need_bin
 command -v virt-xml-validate >/dev/null ||
 	skip "virt-xml-validate is not installed (CI installs libvirt-clients)"
 command -v xmllint >/dev/null || skip "virt-xml-validate needs xmllint (libxml2-utils)"
-
-work=$(mktemp -d)
-[ "${KEEP:-}" = 1 ] && echo "work dir: $work" || trap 'rm -rf "$work"' EXIT
-for _ in $(seq 1 30); do
-	cp "$bin" "$work/cpuscope" 2>/dev/null && chmod +x "$work/cpuscope" &&
-		"$work/cpuscope" --version >/dev/null 2>&1 && break
-	sleep 2
-done
-"$work/cpuscope" --version >/dev/null 2>&1 || skip "$bin does not run"
-bin=$work/cpuscope
+work_dir
 
 # QEMU's models (build refuses names QEMU does not have), libvirt's features
 mapfile -t models < <("$bin" --host "$host" models | awk 'NR > 2 && $1 != "host" { print $1 }')
