@@ -87,8 +87,8 @@ int cmd_compare(struct cli *c, int argc, char **argv)
 	}
 	err_clear(&e);
 	if (!cpu_compare(c->host, g, c->map, &r, &e)) {
-		char buf[1200];
-		rc = cli_fail(c, "compare: %s: %s", file, err_str(&e, buf, sizeof(buf)));
+		snprintf(e.file, sizeof(e.file), "%s", file);
+		rc = cli_fail_err(c, &e);
 		goto out;
 	}
 	char *list = cpu_map_feature_list(c->map, &r.responsible);

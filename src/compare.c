@@ -46,14 +46,21 @@ bool guest_policy_set(const struct guest_cpu *g, const struct cpu_map *map, enum
 	if (p == POLICY_REQUIRE && g->model && g->mode == MODE_CUSTOM) {
 		const struct cm_model *m = cpu_map_model(map, g->model);
 		if (!m)
-			return err_set(e, NULL, 0, "Unknown CPU model %s", g->model);
+			return err_set(e, NULL, g->model_line, "Unknown CPU model %s", g->model);
 		fset_or(out, &m->features);
 	}
 	for (size_t i = 0; i < g->features.n; i++) {
 		const struct guest_feature *gf = g->features.v[i];
 		const struct feature *f = cpu_map_feature(map, gf->name);
-		if (!f)
-			return err_set(e, NULL, 0, "Unknown CPU feature %s", gf->name);
+		if (!f) {
+			/* another spelling of a feature libvirt knows (QEMU's sse4-1,
+			 * Linux's pclmulqdq, ...) gets the right one suggested */
+			const struct feature *alt = ftable_lookup(map->ft, gf->name);
+			if (alt && alt->libvirt && cpu_map_feature(map, alt->libvirt))
+				return err_set(e, NULL, gf->line, "Unknown CPU feature %s (libvirt "
+					       "spells it %s)", gf->name, alt->libvirt);
+			return err_set(e, NULL, gf->line, "Unknown CPU feature %s", gf->name);
+		}
 		if (gf->policy == p)
 			fset_add(out, f->id);
 	}

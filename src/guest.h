@@ -33,6 +33,7 @@ bool policy_parse(const char *s, enum policy *out);
 struct guest_feature {
 	char *name; /* as written */
 	enum policy policy;
+	int line;   /* where it was read (0: not from a file) */
 };
 
 struct guest_cpu {
@@ -41,6 +42,7 @@ struct guest_cpu {
 	enum cpu_check check;
 	enum cpu_fallback fallback;
 	char *model;      /* NULL: none */
+	int model_line;   /* where <model> was read (0: not from a file) */
 	char *vendor_id;  /* <model vendor_id=...> */
 	char *vendor;     /* <vendor> */
 	int migratable;   /* -1 unset, 0 off, 1 on */

@@ -714,6 +714,7 @@ static bool guest_model(const char *file, const xmlNode *n, struct guest_cpu *g,
 	bool ok = false;
 
 	g->model = text_trimmed(n);
+	g->model_line = xml_line(n);
 	if (!*g->model) {
 		free(g->model);
 		g->model = NULL;
@@ -764,6 +765,7 @@ static bool guest_features(const char *file, const xmlNode *cpu, struct guest_cp
 		f = xcalloc(1, sizeof(*f));
 		f->name = name;
 		f->policy = p;
+		f->line = xml_line(n);
 		vec_push(&g->features, f);
 		name = NULL;
 		free(pol);
