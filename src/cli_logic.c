@@ -142,11 +142,6 @@ struct build_opts {
 	const char *mode, *match, *check, *fallback, *vendor_id;
 };
 
-static void warn_add(struct vec *w, char *msg)
-{
-	vec_push(w, msg);
-}
-
 int cmd_build(struct cli *c, int argc, char **argv)
 {
 	static const char *const pol_opt[POLICY__COUNT] = {
@@ -154,7 +149,7 @@ int cmd_build(struct cli *c, int argc, char **argv)
 	};
 	struct build_opts o;
 	struct guest_cpu *g = NULL;
-	struct vec warnings = VEC_INIT, notes = VEC_INIT;
+	struct vec warnings = VEC_INIT, joined_opts = VEC_INIT;
 	char *model_buf = NULL, *xml = NULL, *qemu = NULL;
 	const struct expansion *model_full = NULL;
 	const char *why = NULL;
@@ -192,7 +187,7 @@ int cmd_build(struct cli *c, int argc, char **argv)
 		if (*slot && slot >= &o.lists[0] && slot <= &o.lists[POLICY__COUNT - 1]) {
 			/* repeated policy options accumulate */
 			char *joined = xasprintf("%s,%s", *slot, argv[++i]);
-			vec_push(&notes, joined); /* owned here, freed at the end */
+			vec_push(&joined_opts, joined); /* keeps it alive until the end */
 			*slot = joined;
 			continue;
 		}
@@ -328,11 +323,7 @@ int cmd_build(struct cli *c, int argc, char **argv)
 		cli_load_map(c); /* optional here: lints mention the map when there is one */
 	guest_lint(g, c->ds, c->md, c->host, c->map, &warnings);
 	xml = emit_guest_xml(g, c->ft, 0);
-	struct vec qnotes = VEC_INIT;
-	qemu = emit_qemu_cpu(g, c->ft, c->host, &qnotes, &why);
-	for (size_t i = 0; i < qnotes.n; i++)
-		warn_add(&warnings, qnotes.v[i]);
-	vec_fini(&qnotes, NULL);
+	qemu = emit_qemu_cpu(g, c->ft, c->host, &warnings, &why);
 
 	if (c->format == FMT_JSON) {
 		json_object *jo = json_object_new_object(), *wa = json_object_new_array();
@@ -381,7 +372,7 @@ out:
 	free(qemu);
 	free(model_buf);
 	vec_fini(&warnings, free);
-	vec_fini(&notes, free);
+	vec_fini(&joined_opts, free);
 	guest_cpu_free(g);
 	return rc;
 }
