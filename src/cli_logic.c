@@ -235,6 +235,11 @@ int cmd_build(struct cli *c, int argc, char **argv)
 			goto out;
 		}
 	}
+	if (!o.model && g->mode == MODE_CUSTOM && !o.mode) {
+		rc = cli_fail(c, "build: which CPU? give --model M, or --mode host-model, "
+				 "host-passthrough or maximum (see cpuscope build --help)");
+		goto out;
+	}
 	rc = cli_load_data(c);
 	if (rc == CLI_OK)
 		rc = cli_load_host(c);
