@@ -5,13 +5,13 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 fail=0
 report() { echo "lint: $1"; fail=1; }
-hits=$(grep -nE '#[[:space:]]*include[[:space:]]*[<"](n?curses|ncursesw/)' src/*.[ch] || true)
+hits=$(grep -nE '#[[:space:]]*include[[:space:]]*[<"](n?curses|ncursesw/)' src/*/*.[ch] || true)
 [ -n "$hits" ] && report "src/ includes curses:"$'\n'"$hits"
-hits=$(grep -nE '\b(stdout|stderr)\b|(^|[^a-z_])(printf|puts|putchar|perror|vprintf)[[:space:]]*\(' src/*.c \
+hits=$(grep -nE '\b(stdout|stderr)\b|(^|[^a-z_])(printf|puts|putchar|perror|vprintf)[[:space:]]*\(' src/*/*.c \
 	| grep -vE '^\S+:[0-9]+:\s*(/\*|\*)' || true)
 [ -n "$hits" ] && report "src/ writes to stdout/stderr by itself:"$'\n'"$hits"
 # File-scope variables that are not const (mutable globals).
-for f in src/*.c; do
+for f in src/*/*.c; do
 	awk -v F="$f" '
 		/^[[:space:]]*\/\*/,/\*\// { next }
 		/^(static[[:space:]]+)?(struct[[:space:]]+[a-z_]+|unsigned|int|long|char|bool|size_t|double|uint[0-9]+_t|int[0-9]+_t|volatile)[^(]*(=|;)[[:space:]]*$/ {

@@ -16,6 +16,7 @@
 #include "cpu_map.h"
 #include "emit.h"
 #include "err.h"
+#include "host_load.h"
 #include "explain.h"
 #include "logic.h"
 #include "probe.h"

@@ -34,6 +34,7 @@
 #include "cli.h"
 #include "cli_internal.h"
 #include "err.h"
+#include "host_load.h"
 
 static double now_ms(void)
 {

@@ -15,6 +15,7 @@
 #include "emit.h"
 #include "err.h"
 #include "host.h"
+#include "host_load.h"
 
 #define DATA "tests/data/baseline/"
 

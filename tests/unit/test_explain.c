@@ -12,6 +12,7 @@
 #include "err.h"
 #include "explain.h"
 #include "host.h"
+#include "host_load.h"
 #include "logic.h"
 #include "model.h"
 #include "qmp_json.h"

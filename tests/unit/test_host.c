@@ -12,6 +12,7 @@
 #include "err.h"
 #include "feature.h"
 #include "host.h"
+#include "host_load.h"
 
 #define CPUTEST "tests/data/libvirt/v9.0.0/cputestdata/"
 #define DOMCAPS9 "tests/data/libvirt/v9.0.0/domaincapsdata/"

@@ -22,6 +22,7 @@
 #include "err.h"
 #include "feature.h"
 #include "host.h"
+#include "host_load.h"
 #include "logic.h"
 #include "model.h"
 #include "paths.h"

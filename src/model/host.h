@@ -4,7 +4,8 @@
  * host <cpu> XML, a QMP expansion reply of 'host'/'max', or this
  * machine's CPUID.  Sources that name a libvirt model (capabilities,
  * domcapabilities host-model) list only the features beyond the model;
- * host_resolve() expands the model through a cpu_map into 'features'.
+ * host_resolve() (src/read/host_load.h) expands the model through a
+ * cpu_map into 'features'.
  *
  * Ownership: host_free() frees everything; the ftable is lent.
  */
@@ -17,7 +18,6 @@
 #include "util.h"
 
 struct err;
-struct cpu_map;
 
 enum host_kind {
 	HOST_CAPS,       /* virsh capabilities <host><cpu> */
@@ -69,20 +69,9 @@ struct host {
 struct host *host_new(enum host_kind kind, enum arch arch, struct ftable *ft, const char *source);
 void host_free(struct host *h);
 void host_model_usability_free(struct host_model_usability *u);
-/* Expand host->model through the map into host->features (listed ones
- * added, disabled removed).  No-op for sources that are already full. */
-bool host_resolve(struct host *h, const struct cpu_map *map, struct err *e);
 /* The same with the model's features given directly (for s390x, whose
  * models only QEMU defines). */
 void host_resolve_features(struct host *h, const struct fset *model_features);
 const struct host_model_usability *host_usability(const struct host *h, const char *model);
-
-/* Load a host from a file, detecting its format (capabilities,
- * domcapabilities, bare <cpu>, <cpuTest> of one <cpu>, QMP expansion
- * reply).  For QMP the first query-cpu-model-expansion reply gives the
- * features (props that are true), vendor, signature and model-id; a
- * query-cpu-definitions reply in the same file, if any, fills usability
- * (blockers = unavailable-features, canonical = alias-of). */
-struct host *host_load(const char *path, struct ftable *ft, struct err *e);
 
 #endif
