@@ -76,18 +76,15 @@ $(BUILD)/gen/feature_defs.c: scripts/gen-features.awk $(FEATURE_TSV)
 
 $(BUILD)/%.o: %.c | $(GEN_C)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 # The command line is a front end like ui/; only its main() knows the TUI's
 # entry point (ui/tui.h) and key table (ui/keys.h).
-# TEMPORARY (until the session core): ui/ still reads struct cli.
-$(BUILD)/ui/%.o: ui/%.c | $(GEN_C)
-	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Icli -c $< -o $@
-
 $(BUILD)/cli/%.o: cli/%.c | $(GEN_C)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Iui -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -Iui -c $< -o $@
 
 $(BUILD)/gen/feature_defs.o: $(BUILD)/gen/feature_defs.c
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
@@ -122,6 +119,7 @@ deps-test:
 
 lint:
 	@scripts/lint-core.sh
+	@scripts/lint-layers.sh
 
 unit: $(UNIT_BIN)
 	@fail=0; for t in $(UNIT_BIN); do \

@@ -125,83 +125,34 @@ int cli_fail_err(struct cli *c, const struct err *e)
 
 static void cli_fini(struct cli *c)
 {
-	host_free(c->host);
-	cpu_map_free(c->map);
-	cpu_map_free(c->map_new);
-	dataset_free(c->ds);
-	ftable_free(c->ft);
+	session_free(c->s);
+	c->s = NULL;
 }
 
-/* ---- loading ------------------------------------------------------------ */
+/* ---- loading: the session does it (src/logic/session.h) ------------------ */
 
 int cli_load_ft(struct cli *c)
 {
-	if (!c->datadir[0])
-		paths_datadir(c->datadir, sizeof(c->datadir));
-	if (c->arch_s && !arch_parse(c->arch_s, &c->arch))
-		return cli_fail(c, "unknown architecture '%s' (expected x86_64 or s390x)", c->arch_s);
-	if (!c->ft)
-		c->ft = ftable_new(c->arch);
-	return CLI_OK;
+	struct err e;
+
+	err_clear(&e);
+	return session_load_ft(c->s, &e) ? CLI_OK : cli_fail_err(c, &e);
 }
 
 int cli_load_data(struct cli *c)
 {
 	struct err e;
-	char path[PATH_MAX + 64];
-	const char *snap = c->snapshot;
 
 	err_clear(&e);
-	paths_datadir(c->datadir, sizeof(c->datadir));
-	if (c->arch_s && !arch_parse(c->arch_s, &c->arch))
-		return cli_fail(c, "unknown architecture '%s' (expected x86_64 or s390x)", c->arch_s);
-	if (c->probe) {
-		if (c->snapshot)
-			return cli_fail(c, "--probe and --snapshot both name the QEMU data; give one");
-		c->ds = cli_probe_dataset(c->probe, c->arch_s, c->err, &c->ft, &e);
-		if (!c->ds)
-			return cli_fail_err(c, &e);
-		c->arch = c->ft->arch;
-		goto machine;
-	}
-	if (snap && !c->arch_s) {
-		if (!snapshot_arch(snap, &c->arch, &e))
-			return cli_fail_err(c, &e);
-	}
-	if (!snap) {
-		snprintf(path, sizeof(path), "%s/qemu-7.2-%s.json", c->datadir, arch_name(c->arch));
-		snap = path;
-	}
-	if (cli_load_ft(c) != CLI_OK)
-		return CLI_ERROR;
-	c->ds = snapshot_load(snap, c->ft, &e);
-	if (!c->ds)
-		return cli_fail_err(c, &e);
-machine:
-	if (c->machine) {
-		c->md = dataset_resolve_machine(c->ds, c->machine, &e);
-	} else {
-		const struct machine *m = dataset_default_machine(c->ds);
-		c->md = dataset_resolve_machine(c->ds, m ? m->name : "none", &e);
-	}
-	if (!c->md)
-		return cli_fail_err(c, &e);
-	return CLI_OK;
+	return session_load_data(c->s, &e) ? CLI_OK : cli_fail_err(c, &e);
 }
 
 int cli_load_map(struct cli *c)
 {
 	struct err e;
-	char dirbuf[PATH_MAX + 16];
-	const char *dir = c->cpu_map_dir;
 
-	if (c->map || c->arch != ARCH_X86_64)
-		return CLI_OK;
 	err_clear(&e);
-	if (!dir)
-		dir = cpu_map_default_dir(c->datadir, dirbuf, sizeof(dirbuf));
-	c->map = cpu_map_load(dir, c->arch, c->ft, &e);
-	return c->map ? CLI_OK : cli_fail_err(c, &e);
+	return session_load_map(c->s, &e) ? CLI_OK : cli_fail_err(c, &e);
 }
 
 struct host *cli_load_one_host(struct cli *c, const char *file, int *rc)
@@ -210,86 +161,25 @@ struct host *cli_load_one_host(struct cli *c, const char *file, int *rc)
 	struct host *h;
 
 	err_clear(&e);
-	h = host_load(file, c->ft, &e);
-	if (!h) {
-		*rc = cli_fail_err(c, &e);
-		return NULL;
-	}
-	if (h->arch != c->arch) {
-		*rc = cli_fail(c, "%s: the host is %s, but the data is for %s (use --arch %s)", file,
-			       arch_name(h->arch), arch_name(c->arch), arch_name(h->arch));
-		host_free(h);
-		return NULL;
-	}
-	if (!h->resolved && h->model) {
-		*rc = cli_resolve_host(c, h);
-		if (*rc != CLI_OK) {
-			host_free(h);
-			return NULL;
-		}
-	}
-	*rc = CLI_OK;
+	h = session_host_load(c->s, file, &e);
+	*rc = h ? CLI_OK : cli_fail_err(c, &e);
 	return h;
 }
 
 int cli_resolve_host(struct cli *c, struct host *h)
 {
 	struct err e;
-	int rc;
 
 	err_clear(&e);
-	if (h->resolved || !h->model)
-		return CLI_OK;
-	if (h->arch == ARCH_S390X) {
-		/* libvirt keeps no s390 map: the model is QEMU's (gen16a-base). */
-		struct model_view mv;
-		if (!c->ds && (rc = cli_load_data(c)) != CLI_OK)
-			return rc;
-		if (!model_lookup(c->ds, c->md, h->model, &mv, &e) || !mv.full)
-			return cli_fail(c, "%s: host model '%s' is not in the QEMU data of %s", h->source,
-					h->model, c->md->machine);
-		host_resolve_features(h, &mv.full->on);
-		return CLI_OK;
-	}
-	rc = cli_load_map(c);
-	if (rc != CLI_OK)
-		return rc;
-	if (cpu_map_model(c->map, h->model))
-		return host_resolve(h, c->map, &e) ? CLI_OK : cli_fail_err(c, &e);
-	/* Versioned names (libvirt >= 10.10) and newer models: the bundled
-	 * 11.3 map knows them. */
-	if (!c->map_new) {
-		char dir[PATH_MAX + 32];
-		snprintf(dir, sizeof(dir), "%s/cpu_map-11.3", c->datadir);
-		c->map_new = cpu_map_load(dir, c->arch, c->ft, &e);
-		if (!c->map_new)
-			return cli_fail_err(c, &e);
-	}
-	if (!cpu_map_model(c->map_new, h->model))
-		return cli_fail(c, "%s: host model '%s' is in neither CPU map (%s, %s)", h->source,
-				h->model, c->map->dir, c->map_new->dir);
-	return host_resolve(h, c->map_new, &e) ? CLI_OK : cli_fail_err(c, &e);
+	return session_resolve_host(c->s, h, &e) ? CLI_OK : cli_fail_err(c, &e);
 }
 
 int cli_load_host(struct cli *c)
 {
 	struct err e;
-	int rc = CLI_OK;
 
 	err_clear(&e);
-	if (c->host_file) {
-		c->host = cli_load_one_host(c, c->host_file, &rc);
-		return rc;
-	}
-	if (c->arch != ARCH_X86_64) {
-		if (c->local)
-			return cli_fail(c, "--local: reading this machine's CPU works on x86_64 only");
-		return CLI_OK; /* no host: QEMU's own verdict on its accelerator */
-	}
-	c->host = cpuid_local_host(c->ft, &e);
-	if (!c->host)
-		return cli_fail_err(c, &e);
-	return CLI_OK;
+	return session_load_host(c->s, &e) ? CLI_OK : cli_fail_err(c, &e);
 }
 
 static int cli_load(struct cli *c, bool need_host)
@@ -303,9 +193,7 @@ static int cli_load(struct cli *c, bool need_host)
 
 const char *host_label(const struct cli *c)
 {
-	if (!c->host)
-		return c->ds->accel ? c->ds->accel : "the accelerator";
-	return c->host->source ? c->host->source : host_kind_name(c->host->kind);
+	return session_reference(c->s);
 }
 
 /* ---- helpers ------------------------------------------------------------ */
@@ -354,17 +242,6 @@ static const char *usable_word(enum usable u)
 }
 
 /* Split "a,b,c" into a vec of strdup'ed words. */
-void split_list(const char *s, struct vec *out)
-{
-	while (*s) {
-		const char *c = strchr(s, ',');
-		size_t n = c ? (size_t)(c - s) : strlen(s);
-		if (n)
-			vec_push(out, xstrndup(s, n));
-		s += n + (c ? 1 : 0);
-	}
-}
-
 bool is_help(const char *a)
 {
 	return !strcmp(a, "--help") || !strcmp(a, "-h");
@@ -399,7 +276,7 @@ static int cmd_models(struct cli *c, int argc, char **argv)
 	if (rc != CLI_OK)
 		return rc;
 
-	const struct mdata *md = c->md;
+	const struct mdata *md = c->s->md;
 	if (c->format == FMT_JSON) {
 		root = json_object_new_object();
 		arr = json_object_new_array();
@@ -407,16 +284,16 @@ static int cmd_models(struct cli *c, int argc, char **argv)
 	for (size_t pass = 0; pass < 2; pass++) {
 		if (pass == 1 && c->format == FMT_TEXT) {
 			fprintf(c->out, "%zu models on %s (QEMU %s, %s); %zu usable, %zu not usable on %s\n",
-				md->defs.n, md->machine, c->ds->qemu_version ? c->ds->qemu_version : "?",
-				c->ds->accel ? c->ds->accel : "?", nusable, nunusable, host_label(c));
+				md->defs.n, md->machine, c->s->ds->qemu_version ? c->s->ds->qemu_version : "?",
+				c->s->ds->accel ? c->s->ds->accel : "?", nusable, nunusable, host_label(c));
 			fprintf(c->out, "%-28s %-28s %-8s %3s %5s %6s  %s\n", "MODEL", "ALIAS-OF", "VENDOR",
 				"VER", "LEVEL", "USABLE", "BLOCKERS");
 		}
 		for (size_t i = 0; i < md->defs.n; i++) {
 			const struct cpu_def *d = vec_get(&md->defs, i);
 			struct model_view mv;
-			model_view_init(c->ds, md, d, &mv);
-			enum usable u = model_usable(&mv, c->host, &blockers);
+			model_view_init(c->s->ds, md, d, &mv);
+			enum usable u = model_usable(&mv, c->s->host, &blockers);
 			if (pass == 0) {
 				nusable += u == USABLE_YES;
 				nunusable += u == USABLE_NO;
@@ -427,7 +304,7 @@ static int cmd_models(struct cli *c, int argc, char **argv)
 			if (filter == 0 && u != USABLE_NO)
 				continue;
 			nshown++;
-			int level = mv.full ? x86_level(c->ft, &mv.full->on) : 0;
+			int level = mv.full ? x86_level(c->s->ft, &mv.full->on) : 0;
 			if (c->format == FMT_JSON) {
 				json_object *o = json_object_new_object();
 				json_object_object_add(o, "name", json_object_new_string(mv.name));
@@ -436,20 +313,20 @@ static int cmd_models(struct cli *c, int argc, char **argv)
 				json_object_object_add(o, "vendor", json_str_or_null(mv.vendor[0] ? vendor_short_name(mv.vendor) : NULL));
 				json_object_object_add(o, "version", json_object_new_int(mv.version));
 				json_object_object_add(o, "x86-64-level",
-						       c->arch == ARCH_X86_64 && mv.full ? json_object_new_int(level) : NULL);
+						       c->s->arch == ARCH_X86_64 && mv.full ? json_object_new_int(level) : NULL);
 				json_object_object_add(o, "static", json_object_new_boolean(d->is_static));
 				json_object_object_add(o, "migration-safe", json_object_new_boolean(d->migration_safe));
 				json_object_object_add(o, "deprecated", json_object_new_boolean(d->deprecated));
 				json_object_object_add(o, "usable",
 						       u == USABLE_UNKNOWN ? NULL : json_object_new_boolean(u == USABLE_YES));
-				json_object_object_add(o, "blockers", fset_names_json(c->ft, &blockers));
+				json_object_object_add(o, "blockers", fset_names_json(c->s->ft, &blockers));
 				json_object_array_add(arr, o);
 				continue;
 			}
 			sb_reset(&sb);
-			fset_names_text(&sb, c->ft, &blockers, 4);
+			fset_names_text(&sb, c->s->ft, &blockers, 4);
 			char lvl[8] = "-";
-			if (c->arch == ARCH_X86_64 && mv.full)
+			if (c->s->arch == ARCH_X86_64 && mv.full)
 				snprintf(lvl, sizeof(lvl), level ? "v%d" : "-", level);
 			char blk[24] = "";
 			if (u == USABLE_NO)
@@ -463,8 +340,8 @@ static int cmd_models(struct cli *c, int argc, char **argv)
 	}
 	if (c->format == FMT_JSON) {
 		json_object_object_add(root, "machine", json_object_new_string(md->machine));
-		json_object_object_add(root, "qemu", json_str_or_null(c->ds->qemu_version));
-		json_object_object_add(root, "accel", json_str_or_null(c->ds->accel));
+		json_object_object_add(root, "qemu", json_str_or_null(c->s->ds->qemu_version));
+		json_object_object_add(root, "accel", json_str_or_null(c->s->ds->accel));
 		json_object_object_add(root, "host", json_object_new_string(host_label(c)));
 		json_object_object_add(root, "usable", json_object_new_int((int)nusable));
 		json_object_object_add(root, "unusable", json_object_new_int((int)nunusable));
@@ -507,37 +384,37 @@ static int cmd_show(struct cli *c, int argc, char **argv)
 	if (rc != CLI_OK)
 		return rc;
 	err_clear(&e);
-	if (!model_lookup(c->ds, c->md, name, &mv, &e))
+	if (!model_lookup(c->s->ds, c->s->md, name, &mv, &e))
 		return cli_fail_err(c, &e);
 	if (!mv.full) {
 		rc = cli_fail(c, "show: %s: no expansion of this model was captured on %s", mv.name,
-			      c->md->machine);
+			      c->s->md->machine);
 		goto out;
 	}
-	enum usable u = model_usable(&mv, c->host, &blockers);
-	int level = x86_level(c->ft, &mv.full->on);
+	enum usable u = model_usable(&mv, c->s->host, &blockers);
+	int level = x86_level(c->s->ft, &mv.full->on);
 	const struct fset *on = &mv.full->on;
 
 	if (c->format == FMT_JSON) {
 		json_object *o = json_object_new_object(), *fa = json_object_new_array();
 		json_object_object_add(o, "model", json_object_new_string(mv.name));
 		json_object_object_add(o, "resolved", json_object_new_string(mv.resolved));
-		json_object_object_add(o, "machine", json_object_new_string(c->md->machine));
+		json_object_object_add(o, "machine", json_object_new_string(c->s->md->machine));
 		json_object_object_add(o, "vendor", json_str_or_null(mv.vendor[0] ? mv.vendor : NULL));
 		json_object_object_add(o, "family", mv.family >= 0 ? json_object_new_int64(mv.family) : NULL);
 		json_object_object_add(o, "model-number", mv.model >= 0 ? json_object_new_int64(mv.model) : NULL);
 		json_object_object_add(o, "stepping", mv.stepping >= 0 ? json_object_new_int64(mv.stepping) : NULL);
 		json_object_object_add(o, "model-id", json_str_or_null(mv.model_id[0] ? mv.model_id : NULL));
 		json_object_object_add(o, "version", json_object_new_int(mv.version));
-		json_object_object_add(o, "x86-64-level", c->arch == ARCH_X86_64 ? json_object_new_int(level) : NULL);
+		json_object_object_add(o, "x86-64-level", c->s->arch == ARCH_X86_64 ? json_object_new_int(level) : NULL);
 		json_object_object_add(o, "static", json_object_new_boolean(mv.def->is_static));
 		json_object_object_add(o, "migration-safe", json_object_new_boolean(mv.def->migration_safe));
 		json_object_object_add(o, "deprecated", json_object_new_boolean(mv.def->deprecated));
 		json_object_object_add(o, "host", json_object_new_string(host_label(c)));
 		json_object_object_add(o, "usable", u == USABLE_UNKNOWN ? NULL : json_object_new_boolean(u == USABLE_YES));
-		json_object_object_add(o, "blockers", fset_names_json(c->ft, &blockers));
+		json_object_object_add(o, "blockers", fset_names_json(c->s->ft, &blockers));
 		for (int id = fset_next(on, 0); id >= 0; id = fset_next(on, (unsigned)id + 1)) {
-			const struct feature *f = ftable_get(c->ft, (unsigned)id);
+			const struct feature *f = ftable_get(c->s->ft, (unsigned)id);
 			json_object *fo = json_object_new_object();
 			char loc[64];
 			json_object_object_add(fo, "name", json_object_new_string(f->name));
@@ -555,13 +432,13 @@ static int cmd_show(struct cli *c, int argc, char **argv)
 	}
 
 	if (u == USABLE_YES)
-		fprintf(c->out, "%s on %s: usable on %s\n", mv.name, c->md->machine, host_label(c));
+		fprintf(c->out, "%s on %s: usable on %s\n", mv.name, c->s->md->machine, host_label(c));
 	else if (u == USABLE_NO)
 		fprintf(c->out, "%s on %s: NOT usable on %s (%zu blocking feature%s)\n", mv.name,
-			c->md->machine, host_label(c), fset_count(&blockers),
+			c->s->md->machine, host_label(c), fset_count(&blockers),
 			fset_count(&blockers) == 1 ? "" : "s");
 	else
-		fprintf(c->out, "%s on %s: usability on %s unknown\n", mv.name, c->md->machine,
+		fprintf(c->out, "%s on %s: usability on %s unknown\n", mv.name, c->s->md->machine,
 			host_label(c));
 	if (mv.is_alias)
 		fprintf(c->out, "  alias of:   %s\n", mv.resolved);
@@ -571,7 +448,7 @@ static int cmd_show(struct cli *c, int argc, char **argv)
 			mv.vendor[0] ? mv.vendor : "?", mv.family, mv.model, mv.stepping);
 	if (mv.model_id[0])
 		fprintf(c->out, "  model-id:   %s\n", mv.model_id);
-	if (c->arch == ARCH_X86_64)
+	if (c->s->arch == ARCH_X86_64)
 		fprintf(c->out, "  x86-64:     %s\n", level ? (level == 1 ? "v1" : level == 2 ? "v2" :
 								level == 3 ? "v3" : "v4") : "below v1");
 	fprintf(c->out, "  flags:      static %s, migration-safe %s, deprecated %s\n",
@@ -582,13 +459,13 @@ static int cmd_show(struct cli *c, int argc, char **argv)
 		fprintf(c->out, ", %zu the host lacks (marked !)", fset_count(&blockers));
 	fputc('\n', c->out);
 	fprintf(c->out, "\n  %-16s %-24s %-24s %s\n", "GROUP", "FEATURE", "LIBVIRT NAME", "LOCATION");
-	struct grid *g = grid_new(GRID_MODELS, c->ft, mv.name);
+	struct grid *g = grid_new(GRID_MODELS, c->s->ft, mv.name);
 	struct grid_col *col = grid_add_col(g, mv.name, NULL);
 	fset_copy(&col->on, on);
 	col->has_data = true;
 	grid_finish(g, false);
 	for (size_t r = 0; r < g->nrows; r++) {
-		const struct feature *f = ftable_get(c->ft, g->rows[r]);
+		const struct feature *f = ftable_get(c->s->ft, g->rows[r]);
 		char loc[64];
 		fprintf(c->out, "%c %-16s %-24s %-24s %s\n", fset_has(&blockers, f->id) ? '!' : ' ',
 			f->group, f->name, f->libvirt ? f->libvirt : "(not in libvirt)",
@@ -597,7 +474,7 @@ static int cmd_show(struct cli *c, int argc, char **argv)
 	grid_free(g);
 	if (u == USABLE_NO) {
 		struct strbuf sb = STRBUF_INIT;
-		fset_names_text(&sb, c->ft, &blockers, 64);
+		fset_names_text(&sb, c->s->ft, &blockers, 64);
 		fprintf(c->out, "\nblocking: %s\n", sb_str(&sb));
 		sb_fini(&sb);
 	}
@@ -799,12 +676,12 @@ static int cmd_grid(struct cli *c, int argc, char **argv)
 
 	err_clear(&e);
 	if (mode == GM_VERSIONS) {
-		g = grid_build_versions(c->ds, c->md, models.v[0], c->host, &e);
+		g = grid_build_versions(c->s->ds, c->s->md, models.v[0], c->s->host, &e);
 	} else if (mode == GM_MACHINES) {
-		g = grid_build_machines(c->ds, (const char *const *)machines.v, machines.n, models.v[0],
-					c->host, &e);
+		g = grid_build_machines(c->s->ds, (const char *const *)machines.v, machines.n, models.v[0],
+					c->s->host, &e);
 	} else {
-		g = grid_build_models(c->ds, c->md, (const char *const *)models.v, models.n, c->host, &e);
+		g = grid_build_models(c->s->ds, c->s->md, (const char *const *)models.v, models.n, c->s->host, &e);
 		if (g && mode == GM_HOSTS) {
 			for (size_t i = 0; i < hostfiles.n && rc == CLI_OK; i++) {
 				struct host *h = cli_load_one_host(c, hostfiles.v[i], &rc);
@@ -817,7 +694,7 @@ static int cmd_grid(struct cli *c, int argc, char **argv)
 			if (rc == CLI_OK) {
 				grid_add_hosts(g, (const struct host *const *)hosts.v,
 					       (const char *const *)labels.v, hosts.n);
-				snprintf(title, sizeof(title), "model against hosts on %s", c->md->machine);
+				snprintf(title, sizeof(title), "model against hosts on %s", c->s->md->machine);
 				free(g->title);
 				g->title = xstrdup(title);
 			}
@@ -860,7 +737,7 @@ static int parse_global(struct cli *c, int *i, int argc, char **argv, bool *cons
 		int which;
 	} opts[] = {
 		{ "--snapshot", 0 }, { "--probe", 1 }, { "--host", 2 }, { "--cpu-map", 3 },
-		{ "--machine", 4 }, { "--arch", 5 }, { "--format", 6 },
+		{ "--machine", 4 }, { "--arch", 5 }, { "--format", 6 }, { "--accel", 7 },
 	};
 	const char *a = argv[*i];
 
@@ -892,6 +769,11 @@ static int parse_global(struct cli *c, int *i, int argc, char **argv, bool *cons
 		case 3: c->cpu_map_dir = v; break;
 		case 4: c->machine = v; break;
 		case 5: c->arch_s = v; break;
+		case 7:
+			if (strcmp(v, "kvm") && strcmp(v, "tcg"))
+				return cli_fail(c, "--accel: unknown accelerator '%s' (expected kvm or tcg)", v);
+			c->accel = v;
+			break;
 		case 6:
 			c->format_s = v;
 			if (!strcmp(v, "text"))
@@ -926,10 +808,13 @@ int cli_run(int argc, char **argv, FILE *out, FILE *err, cli_tui_fn tui)
 	const char *cmd = NULL;
 	bool implicit_tui = false, explicit_tui = false;
 
+	struct session_opts so;
+	struct cli_progress progress;
+
 	memset(&c, 0, sizeof(c));
+	memset(&so, 0, sizeof(so));
 	c.out = out;
 	c.err = err;
-	c.arch = ARCH_X86_64;
 	for (int i = 1; i < argc; i++) {
 		bool consumed;
 		if (!strcmp(argv[i], "--")) {
@@ -950,6 +835,18 @@ int cli_run(int argc, char **argv, FILE *out, FILE *err, cli_tui_fn tui)
 		rc = cli_fail(&c, "--host and --local both name the host; give one");
 		goto out;
 	}
+	cli_progress_init(&progress, err, false);
+	so.snapshot = c.snapshot;
+	so.probe = c.probe;
+	so.host_file = c.host_file;
+	so.cpu_map_dir = c.cpu_map_dir;
+	so.machine = c.machine;
+	so.arch = c.arch_s;
+	so.accel = c.accel;
+	so.local = c.local;
+	so.progress = cli_progress_cb;
+	so.progress_ctx = &progress;
+	c.s = session_new(&so);
 	if (!cmd) {
 		for (int i = 0; i < nrest; i++) {
 			if (is_help(rest[i])) {
@@ -992,7 +889,7 @@ int cli_run(int argc, char **argv, FILE *out, FILE *err, cli_tui_fn tui)
 		if (nrest > 1 && is_help(rest[1]))
 			fputs(tui_help, out);
 		else if (tui && (explicit_tui || isatty(fileno(out))))
-			rc = tui(&c, nrest, rest);
+			rc = tui(c.s, err, nrest, rest);
 		else if (explicit_tui)
 			rc = cli_fail(&c, "tui: this build has no interactive explorer");
 		else {
@@ -1018,6 +915,8 @@ int cli_run(int argc, char **argv, FILE *out, FILE *err, cli_tui_fn tui)
 		rc = cli_fail(&c, "unknown command '%s' (see cpuscope --help)", cmd);
 	}
 out:
+	if (c.s)
+		cli_progress_end(&progress);
 	free(rest);
 	cli_fini(&c);
 	return rc;

@@ -11,25 +11,15 @@ enum { CLI_OK = 0, CLI_NEGATIVE = 1, CLI_ERROR = 2 };
 int cli_main(int argc, char **argv, FILE *out, FILE *err);
 
 /* The front end that `cpuscope tui` (and a bare `cpuscope` on a terminal)
- * starts.  It gets the parsed global options and loads what it needs with
- * the cli_load_* functions of cli_internal.h, so the TUI and the CLI share
- * option parsing, loading and error reporting.  The core cannot call ui/
- * directly, so ui/main.c passes it in. */
-struct cli;
-typedef int (*cli_tui_fn)(struct cli *c, int argc, char **argv);
+ * starts: it gets the session made from the parsed global options (not
+ * loaded yet) and loads what it needs through the same session functions
+ * the commands use.  main() passes ui/'s tui_run. */
+struct session;
+typedef int (*cli_tui_fn)(struct session *s, FILE *err, int argc, char **argv);
 int cli_run(int argc, char **argv, FILE *out, FILE *err, cli_tui_fn tui);
 
 
 
 /* `cpuscope probe ...` (src/cli_probe.c); argv[0] is "probe". */
 int cli_probe(int argc, char **argv, FILE *out, FILE *err);
-/* For --probe BINARY: probe every machine type through the cache, with
- * progress on err.  Creates the feature table of the binary's arch
- * (*ft_out, also set on failure when it was created). */
-struct err;
-struct ftable;
-struct dataset;
-struct dataset *cli_probe_dataset(const char *binary, const char *arch_opt, FILE *err,
-				  struct ftable **ft_out, struct err *e);
-
 #endif

@@ -150,13 +150,13 @@ static int add_file(struct cli *c, struct baseline *b, const char *file)
 		goto out;
 	}
 	if (strstr(text, "<arch")) {
-		if (!xml_hosts_parse(file, text, len, c->ft, &hosts, &e)) {
+		if (!xml_hosts_parse(file, text, len, c->s->ft, &hosts, &e)) {
 			rc = cli_fail_err(c, &e);
 			goto out;
 		}
 		if (!strstr(text, "<domainCapabilities")) {
 			char name[256];
-			int line = unknown_spelling(c->map, text, name, sizeof(name));
+			int line = unknown_spelling(c->s->map, text, name, sizeof(name));
 			if (line) {
 				rc = cli_fail(c, "%s:%d: Unknown CPU feature %s", file, line, name);
 				goto out;
@@ -195,7 +195,7 @@ out:
 
 static void print_result(struct cli *c, const struct baseline_result *r)
 {
-	char *xml = emit_guest_xml(r->cpu, c->ft, 0);
+	char *xml = emit_guest_xml(r->cpu, c->s->ft, 0);
 
 	if (c->format == FMT_JSON) {
 		json_object *o = json_object_new_object();
@@ -279,7 +279,7 @@ int cmd_baseline(struct cli *c, int argc, char **argv)
 	rc = cli_load_ft(c);
 	if (rc != CLI_OK)
 		goto out;
-	if (c->arch != ARCH_X86_64) {
+	if (c->s->arch != ARCH_X86_64) {
 		rc = cli_fail(c, "baseline: only x86_64 is supported (libvirt asks QEMU itself on "
 			      "s390x)");
 		goto out;
@@ -287,7 +287,7 @@ int cmd_baseline(struct cli *c, int argc, char **argv)
 	rc = cli_load_map(c);
 	if (rc != CLI_OK)
 		goto out;
-	baseline_init(&b, c->map);
+	baseline_init(&b, c->s->map);
 	for (size_t i = 0; i < files.n; i++) {
 		rc = add_file(c, &b, files.v[i]);
 		if (rc != CLI_OK)

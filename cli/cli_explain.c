@@ -518,21 +518,21 @@ int cmd_explain(struct cli *c, int argc, char **argv)
 			rc = cli_fail_err(c, &e);
 			goto out;
 		}
-		if (!qemu_warnings_parse(wfile, text, len, c->ft, &w, &e)) {
+		if (!qemu_warnings_parse(wfile, text, len, c->s->ft, &w, &e)) {
 			rc = cli_fail_err(c, &e);
 			goto out;
 		}
 		have_w = true;
-		if (!explain_warnings(c->ds, c->md, c->host, model, &w, &x, &e)) {
+		if (!explain_warnings(c->s->ds, c->s->md, c->s->host, model, &w, &x, &e)) {
 			rc = cli_fail_err(c, &e);
 			goto out;
 		}
-	} else if (!explain_model(c->ds, c->md, c->host, model, &x, &e)) {
+	} else if (!explain_model(c->s->ds, c->s->md, c->s->host, model, &x, &e)) {
 		rc = cli_fail_err(c, &e);
 		goto out;
 	}
 	have_x = true;
-	const char *hostl = c->host ? host_label(c) :
+	const char *hostl = c->s->host ? host_label(c) :
 			    wfile ? (w.accel ? w.accel : "the QEMU that warned") : host_label(c);
 	if (c->format == FMT_JSON) {
 		print_json_x(c, &x, hostl, have_w ? &w : NULL);

@@ -14,6 +14,8 @@
 #include "feature.h"
 #include "host.h"
 #include "model.h"
+#include "probe.h"
+#include "session.h"
 #include "util.h"
 
 enum out_format { FMT_TEXT, FMT_JSON, FMT_XML, FMT_QEMU };
@@ -28,18 +30,13 @@ struct cli {
 	const char *cpu_map_dir;
 	const char *machine;
 	const char *arch_s;
+	const char *accel;
 	bool local;
 	enum out_format format;
 	const char *format_s; /* as given; commands check what they accept */
-	/* loaded on demand */
-	enum arch arch;
-	struct ftable *ft;
-	struct dataset *ds;
-	const struct mdata *md;
-	struct host *host;
-	struct cpu_map *map;
-	struct cpu_map *map_new; /* data/cpu_map-11.3, for models the main map lacks */
-	char datadir[PATH_MAX];
+	/* what is loaded, and whose verdict it is (owned; cli_run makes it
+	 * from the options above) */
+	struct session *s;
 };
 
 int cli_fail(struct cli *c, const char *fmt, ...) ATTR_FORMAT(2, 3);
@@ -59,8 +56,22 @@ const char *host_label(const struct cli *c);
 void print_json(struct cli *c, json_object *o);
 json_object *json_str_or_null(const char *s);
 json_object *fset_names_json(const struct ftable *ft, const struct fset *s);
-void split_list(const char *s, struct vec *out);
 bool is_help(const char *a);
+
+/* Probe progress on err: a bar on a terminal, else a line every few seconds;
+ * failures always.  cli_progress_end() clears the bar. */
+struct cli_progress {
+	FILE *err;
+	bool quiet;
+	bool tty;
+	double t0;
+	double last;
+	bool bar_shown;
+	struct probe_progress p;
+};
+void cli_progress_init(struct cli_progress *u, FILE *err, bool quiet);
+void cli_progress_cb(void *ctx, const struct probe_progress *p);
+void cli_progress_end(struct cli_progress *u);
 
 int cmd_compare(struct cli *c, int argc, char **argv);
 int cmd_build(struct cli *c, int argc, char **argv);

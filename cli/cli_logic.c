@@ -69,7 +69,7 @@ int cmd_compare(struct cli *c, int argc, char **argv)
 	rc = cli_load_ft(c);
 	if (rc != CLI_OK)
 		return rc;
-	if (c->arch != ARCH_X86_64)
+	if (c->s->arch != ARCH_X86_64)
 		return cli_fail(c, "compare: only x86_64 is supported (libvirt asks QEMU itself on s390x)");
 	err_clear(&e);
 	g = xml_guest_load(file, &e);
@@ -81,17 +81,17 @@ int cmd_compare(struct cli *c, int argc, char **argv)
 	rc = cli_load_map(c);
 	if (rc != CLI_OK)
 		goto out;
-	if (!c->host) {
+	if (!c->s->host) {
 		rc = cli_fail(c, "compare: no host (give --host FILE)");
 		goto out;
 	}
 	err_clear(&e);
-	if (!cpu_compare(c->host, g, c->map, &r, &e)) {
+	if (!cpu_compare(c->s->host, g, c->s->map, &r, &e)) {
 		snprintf(e.file, sizeof(e.file), "%s", file);
 		rc = cli_fail_err(c, &e);
 		goto out;
 	}
-	char *list = cpu_map_feature_list(c->map, &r.responsible);
+	char *list = cpu_map_feature_list(c->s->map, &r.responsible);
 	if (c->format == FMT_JSON) {
 		json_object *o = json_object_new_object();
 		json_object_object_add(o, "result", json_object_new_string(cmp_result_name(r.result)));
@@ -102,7 +102,7 @@ int cmd_compare(struct cli *c, int argc, char **argv)
 		for (int id = fset_next(&r.responsible, 0); id >= 0;
 		     id = fset_next(&r.responsible, (unsigned)id + 1))
 			json_object_array_add(fa, json_object_new_string(
-				feature_libvirt_name(ftable_get(c->ft, (unsigned)id))));
+				feature_libvirt_name(ftable_get(c->s->ft, (unsigned)id))));
 		json_object_object_add(o, "features", fa);
 		print_json(c, o);
 		json_object_put(o);
@@ -255,7 +255,7 @@ int cmd_build(struct cli *c, int argc, char **argv)
 					 "or QEMU's maximum)", cpu_mode_name(g->mode));
 			goto out;
 		}
-		if (!model_lookup(c->ds, c->md, o.model, &mv, &e)) {
+		if (!model_lookup(c->s->ds, c->s->md, o.model, &mv, &e)) {
 			rc = cli_fail_err(c, &e);
 			goto out;
 		}
@@ -264,11 +264,11 @@ int cmd_build(struct cli *c, int argc, char **argv)
 			struct vec vers = VEC_INIT;
 			struct fset blk = FSET_INIT;
 			const char *best = NULL;
-			model_versions(c->md, mv.base, &vers);
+			model_versions(c->s->md, mv.base, &vers);
 			for (size_t i = vers.n; i-- > 0 && !best;) {
 				struct model_view vmv;
-				model_view_init(c->ds, c->md, vers.v[i], &vmv);
-				if (model_usable(&vmv, c->host, &blk) == USABLE_YES)
+				model_view_init(c->s->ds, c->s->md, vers.v[i], &vmv);
+				if (model_usable(&vmv, c->s->host, &blk) == USABLE_YES)
 					best = vmv.name;
 			}
 			fset_fini(&blk);
@@ -287,7 +287,7 @@ int cmd_build(struct cli *c, int argc, char **argv)
 				goto out;
 			}
 			model_buf = xasprintf("%s-v%ld", mv.base, v);
-			if (!model_lookup(c->ds, c->md, model_buf, &mv, &e)) {
+			if (!model_lookup(c->s->ds, c->s->md, model_buf, &mv, &e)) {
 				rc = cli_fail_err(c, &e);
 				goto out;
 			}
@@ -300,7 +300,7 @@ int cmd_build(struct cli *c, int argc, char **argv)
 		g->model = xstrdup(model_buf);
 		{
 			struct model_view bmv;
-			if (model_lookup(c->ds, c->md, g->model, &bmv, NULL))
+			if (model_lookup(c->s->ds, c->s->md, g->model, &bmv, NULL))
 				model_full = bmv.full;
 		}
 	}
@@ -324,11 +324,11 @@ int cmd_build(struct cli *c, int argc, char **argv)
 		vec_fini(&names, free);
 	}
 
-	if (c->arch == ARCH_X86_64 && !c->map)
+	if (c->s->arch == ARCH_X86_64 && !c->s->map)
 		cli_load_map(c); /* optional here: lints mention the map when there is one */
-	guest_lint(g, c->ds, c->md, c->host, c->map, &warnings);
-	xml = emit_guest_xml(g, c->ft, 0);
-	qemu = emit_qemu_cpu(g, c->ft, c->host, &warnings, &why);
+	guest_lint(g, c->s->ds, c->s->md, c->s->host, c->s->map, &warnings);
+	xml = emit_guest_xml(g, c->s->ft, 0);
+	qemu = emit_qemu_cpu(g, c->s->ft, c->s->host, &warnings, &why);
 
 	if (c->format == FMT_JSON) {
 		json_object *jo = json_object_new_object(), *wa = json_object_new_array();
@@ -338,13 +338,13 @@ int cmd_build(struct cli *c, int argc, char **argv)
 			json_object_object_add(jo, "qemu-unavailable", json_object_new_string(why));
 		json_object_object_add(jo, "mode", json_object_new_string(cpu_mode_name(g->mode)));
 		json_object_object_add(jo, "model", json_str_or_null(g->model));
-		if (c->arch == ARCH_X86_64 && model_full && g->mode == MODE_CUSTOM) {
+		if (c->s->arch == ARCH_X86_64 && model_full && g->mode == MODE_CUSTOM) {
 			/* the CPU the guest gets: the model, then the policies */
 			struct fset cpu = FSET_INIT;
 			fset_copy(&cpu, &model_full->on);
 			for (size_t i = 0; i < g->features.n; i++) {
 				const struct guest_feature *gf = g->features.v[i];
-				const struct feature *f = ftable_lookup(c->ft, gf->name);
+				const struct feature *f = ftable_lookup(c->s->ft, gf->name);
 				if (!f)
 					continue;
 				if (gf->policy == POLICY_FORCE || gf->policy == POLICY_REQUIRE)
@@ -352,7 +352,7 @@ int cmd_build(struct cli *c, int argc, char **argv)
 				else if (gf->policy == POLICY_DISABLE || gf->policy == POLICY_FORBID)
 					fset_del(&cpu, f->id);
 			}
-			json_object_object_add(jo, "x86-64-level", json_object_new_int(x86_level(c->ft, &cpu)));
+			json_object_object_add(jo, "x86-64-level", json_object_new_int(x86_level(c->s->ft, &cpu)));
 			fset_fini(&cpu);
 		}
 		for (size_t i = 0; i < warnings.n; i++)

@@ -6,6 +6,7 @@
  * (No handler and no global flag: the core owns no mutable globals.)
  */
 #include "cli.h"
+#include "cli_internal.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -63,16 +64,6 @@ static const char probe_help[] =
 	"missing parts, which are also listed on standard error); 2 error (nothing written);\n"
 	"128+N when stopped by signal N (SIGINT, SIGTERM; nothing written).\n";
 
-struct progress_ui {
-	FILE *err;
-	bool quiet;
-	bool tty;
-	double t0;
-	double last;
-	bool bar_shown;
-	struct probe_progress p;
-};
-
 static double mono_now(void)
 {
 	struct timespec ts;
@@ -81,7 +72,16 @@ static double mono_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void ui_clear_bar(struct progress_ui *u)
+void cli_progress_init(struct cli_progress *u, FILE *err, bool quiet)
+{
+	memset(u, 0, sizeof(*u));
+	u->err = err;
+	u->quiet = quiet;
+	u->tty = isatty(fileno(err));
+	u->t0 = u->last = mono_now();
+}
+
+void cli_progress_end(struct cli_progress *u)
 {
 	if (u->bar_shown) {
 		fputs("\r\033[K", u->err);
@@ -89,7 +89,7 @@ static void ui_clear_bar(struct progress_ui *u)
 	}
 }
 
-static void ui_eta(const struct progress_ui *u, double now, char *buf, size_t size)
+static void ui_eta(const struct cli_progress *u, double now, char *buf, size_t size)
 {
 	double el = now - u->t0;
 
@@ -101,7 +101,7 @@ static void ui_eta(const struct progress_ui *u, double now, char *buf, size_t si
 		 el * (double)(u->p.cmds_total - u->p.cmds_done) / (double)u->p.cmds_done + 0.5);
 }
 
-static void ui_draw(struct progress_ui *u, double now)
+static void ui_draw(struct cli_progress *u, double now)
 {
 	char eta[32];
 	size_t width = 30, fill = 0;
@@ -126,15 +126,15 @@ static void ui_draw(struct progress_ui *u, double now)
 	u->last = now;
 }
 
-static void ui_progress(void *ctx, const struct probe_progress *p)
+void cli_progress_cb(void *ctx, const struct probe_progress *p)
 {
-	struct progress_ui *u = ctx;
+	struct cli_progress *u = ctx;
 	double now = mono_now();
 
 	u->p = *p;
 	u->p.stage = u->p.machine = u->p.message = NULL;
 	if (p->message) {
-		ui_clear_bar(u);
+		cli_progress_end(u);
 		fprintf(u->err, "cpuscope: probe: %s\n", p->message);
 		fflush(u->err);
 		if (u->tty && !u->quiet)
@@ -171,7 +171,7 @@ int cli_probe(int argc, char **argv, FILE *out, FILE *err)
 	struct ftable *ft = NULL;
 	struct dataset *ds = NULL;
 	struct probe_opts o;
-	struct progress_ui u;
+	struct cli_progress u;
 	struct err e;
 	enum arch arch = ARCH_X86_64;
 	int rc = CLI_ERROR, sfd = -1, sig = 0;
@@ -272,17 +272,14 @@ int cli_probe(int argc, char **argv, FILE *out, FILE *err)
 	}
 
 	ft = ftable_new(arch);
-	u.err = err;
-	u.quiet = quiet;
-	u.tty = isatty(fileno(err));
-	u.t0 = u.last = mono_now();
+	cli_progress_init(&u, err, quiet);
 	o.binary = qemu;
 	o.accel = accel;
 	o.machines = (const char *const *)mlist;
 	o.all_machines = !mlist;
 	o.jobs = (int)jobs;
 	o.timeout = timeout;
-	o.progress = ui_progress;
+	o.progress = cli_progress_cb;
 	o.ctx = &u;
 
 	/* ^C / SIGTERM: read from a signalfd inside the probe's poll loop. */
@@ -298,7 +295,7 @@ int cli_probe(int argc, char **argv, FILE *out, FILE *err)
 	}
 #endif
 	ds = cache_probe(&o, ft, !no_cache, &hit, &e);
-	ui_clear_bar(&u);
+	cli_progress_end(&u);
 #ifdef __linux__
 	if (sfd > 0) {
 		struct signalfd_siginfo si;
@@ -368,37 +365,4 @@ out:
 	free(mlist);
 	free(default_bin);
 	return rc;
-}
-
-struct dataset *cli_probe_dataset(const char *binary, const char *arch_opt, FILE *err,
-				  struct ftable **ft_out, struct err *e)
-{
-	struct probe_opts o;
-	struct progress_ui u;
-	enum arch arch = ARCH_X86_64;
-	struct dataset *ds = NULL;
-	bool hit = false;
-
-	*ft_out = NULL;
-	memset(&o, 0, sizeof(o));
-	memset(&u, 0, sizeof(u));
-	if (arch_opt) {
-		if (!arch_parse(arch_opt, &arch)) {
-			err_set(e, NULL, 0, "unknown architecture '%s' (expected x86_64 or s390x)", arch_opt);
-			return NULL;
-		}
-	} else if (!probe_detect_arch(binary, 10, &arch, e)) {
-		return NULL;
-	}
-	*ft_out = ftable_new(arch);
-	u.err = err;
-	u.tty = isatty(fileno(err));
-	u.t0 = u.last = mono_now();
-	o.binary = binary;
-	o.all_machines = true;
-	o.progress = ui_progress;
-	o.ctx = &u;
-	ds = cache_probe(&o, *ft_out, true, &hit, e);
-	ui_clear_bar(&u);
-	return ds;
 }

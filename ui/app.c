@@ -11,7 +11,7 @@
 
 #include <curses.h>
 
-#include "cli_internal.h"
+#include "session.h"
 #include "compare.h"
 #include "cpu_map.h"
 #include "emit.h"
@@ -266,9 +266,9 @@ void app_load_extra_hosts(struct app *a)
 	a->extra_loaded = true;
 	/* the --host file is not an extra host, however its path is spelled
 	 * (build-san/../data/hosts/x.xml is data/hosts/x.xml) */
-	if (a->cli->host_file && stat(a->cli->host_file, &main_st) == 0)
+	if (a->s->o.host_file && stat(a->s->o.host_file, &main_st) == 0)
 		have_main = true;
-	snprintf(dir, sizeof(dir), "%s/hosts", a->cli->datadir);
+	snprintf(dir, sizeof(dir), "%s/hosts", a->s->datadir);
 	n = scandir(dir, &ents, NULL, alphasort);
 	for (int i = 0; i < n; i++) {
 		const char *nm = ents[i]->d_name;
@@ -279,7 +279,7 @@ void app_load_extra_hosts(struct app *a)
 		if (nm[0] == '.' || (!str_endswith(nm, ".xml") && !str_endswith(nm, ".json")))
 			goto next;
 		snprintf(path, sizeof(path), "%s/%s", dir, nm);
-		if (a->cli->host_file && !strcmp(path, a->cli->host_file))
+		if (a->s->o.host_file && !strcmp(path, a->s->o.host_file))
 			goto next;
 		if (have_main && stat(path, &st) == 0 && st.st_dev == main_st.st_dev &&
 		    st.st_ino == main_st.st_ino)
@@ -874,9 +874,6 @@ out:
  * into the old data is rebuilt; the guest CPU keeps its names. */
 static void app_replace_data(struct app *a, struct dataset *ds)
 {
-	struct cli *c = a->cli;
-	struct err e;
-	const struct mdata *md = NULL;
 	char keep[160] = "";
 	struct model_row *cur = app_selected_model(a);
 
@@ -893,18 +890,9 @@ static void app_replace_data(struct app *a, struct dataset *ds)
 	a->models = NULL;
 	a->shown = NULL;
 	a->nmodels = a->nshown = 0;
-	dataset_free(c->ds);
-	c->ds = a->ds = ds;
-	err_clear(&e);
-	if (c->machine)
-		md = dataset_resolve_machine(ds, c->machine, &e);
-	if (!md) {
-		const struct machine *m = dataset_default_machine(ds);
-		md = dataset_resolve_machine(ds, m ? m->name : "none", &e);
-	}
-	if (!md && ds->mdatas.n)
-		md = vec_get(&ds->mdatas, 0);
-	c->md = a->md = md;
+	session_replace_data(a->s, ds, a->probe_binary);
+	a->ds = a->s->ds;
+	a->md = a->s->md;
 	a->views[V_MODELS].sel = a->views[V_MODELS].top = 0;
 	build_models(a);
 	app_apply_filters(a);
@@ -953,22 +941,21 @@ static const struct view_ops *const all_ops[V__COUNT] = {
 	[V_HOSTS] = &hosts_ops, [V_HOSTINFO] = &hostinfo_ops, [V_HELP] = &help_ops,
 };
 
-void app_init(struct app *a, struct cli *c)
+void app_init(struct app *a, struct session *s)
 {
 	memset(a, 0, sizeof(*a));
-	a->cli = c;
-	a->ft = c->ft;
-	a->ds = c->ds;
-	a->md = c->md;
-	a->host = c->host;
-	a->map = c->map;
-	if (c->host) {
-		const char *s = c->host->source ? c->host->source : host_kind_name(c->host->kind);
-		const char *slash = strrchr(s, '/');
-		snprintf(a->host_label, sizeof(a->host_label), "%s", slash ? slash + 1 : s);
+	a->s = s;
+	a->ft = s->ft;
+	a->ds = s->ds;
+	a->md = s->md;
+	a->host = s->host;
+	a->map = s->map;
+	if (s->ref == REF_HOST) {
+		const char *src = session_reference(s);
+		const char *slash = strrchr(src, '/');
+		snprintf(a->host_label, sizeof(a->host_label), "%s", slash ? slash + 1 : src);
 	} else {
-		snprintf(a->host_label, sizeof(a->host_label), "%s", c->ds->accel ? c->ds->accel :
-			 "the accelerator");
+		snprintf(a->host_label, sizeof(a->host_label), "%s", session_reference(s));
 	}
 	for (int i = 0; i < V__COUNT; i++)
 		a->views[i].ops = all_ops[i];

@@ -1,13 +1,13 @@
 /* app.h - the explorer's state, its views, and what they share.
  *
  * The app lends the core data (dataset, machine type, host, cpu_map) from
- * the struct cli that loaded it, and turns it into view-models (model
+ * the session that loaded it (src/logic/session.h), and turns it into view-models (model
  * rows, the feature grid, the guest CPU's output) that the views paint.
  * Views are a small ops table (tig's view/view_ops); handlers return
  * reaction flags and never paint (htop): only the loop paints.
  *
  * Ownership: app_fini() frees everything the app owns; the core data
- * belongs to the cli.
+ * belongs to the session.
  */
 #ifndef CPUSCOPE_UI_APP_H
 #define CPUSCOPE_UI_APP_H
@@ -26,7 +26,7 @@
 #include "term.h"
 #include "util.h"
 
-struct cli;
+struct session;
 struct cpu_map;
 struct app;
 struct view;
@@ -103,8 +103,8 @@ struct fix {
 };
 
 struct app {
-	/* core data, lent by the cli */
-	struct cli *cli;
+	/* core data, lent by the session */
+	struct session *s;
 	struct ftable *ft;
 	struct dataset *ds;
 	const struct mdata *md;
@@ -190,7 +190,7 @@ struct app {
 };
 
 /* app.c */
-void app_init(struct app *a, struct cli *c);
+void app_init(struct app *a, struct session *s);
 void app_fini(struct app *a);
 struct view *app_view(struct app *a, enum view_id id);
 struct model_row *app_selected_model(struct app *a); /* NULL when the list is empty */

@@ -9,7 +9,6 @@
 
 #include <curses.h>
 
-#include "cli_internal.h"
 
 #define MIN_COLS 50
 #define MIN_LINES 12

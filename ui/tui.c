@@ -31,8 +31,7 @@
 
 #include "app.h"
 #include "probe.h"
-#include "cli.h"
-#include "cli_internal.h"
+#include "session.h"
 #include "err.h"
 #include "host_load.h"
 
@@ -256,46 +255,50 @@ static int run_loop(struct app *a, struct timing *t)
 
 static const char tui_usage[] = "usage: cpuscope [tui] [GLOBAL OPTIONS]";
 
-int tui_run(struct cli *c, int argc, char **argv)
+static int tui_fail(FILE *err, const char *fmt, ...) ATTR_FORMAT(2, 3);
+static int tui_fail(FILE *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("cpuscope: ", err);
+	va_start(ap, fmt);
+	vfprintf(err, fmt, ap);
+	va_end(ap);
+	fputc('\n', err);
+	return 2;
+}
+
+int tui_run(struct session *s, FILE *err, int argc, char **argv)
 {
 	struct app a;
 	struct timing t = { NULL, 0, false };
 	char msg[2048] = "";
 	const char *script = getenv("CPUSCOPE_SCRIPT");
 	const char *timing = getenv("CPUSCOPE_TIMING");
-	int rc;
+	struct err e;
+	int rc = 0;
 
 	t.start = now_ms();
 	for (int i = 1; i < argc; i++)
-		return cli_fail(c, "tui: unexpected argument '%s' (%s)", argv[i], tui_usage);
-	rc = cli_load_data(c);
-	if (rc == CLI_OK)
-		rc = cli_load_host(c);
-	if (rc == CLI_OK && c->arch == ARCH_X86_64)
-		rc = cli_load_map(c);
-	if (rc != CLI_OK)
-		return rc;
-	if (c->host && !c->host->resolved && c->host->model && c->map) {
-		struct err e;
-		err_clear(&e);
-		if (!host_resolve(c->host, c->map, &e))
-			return cli_fail_err(c, &e);
-	}
+		return tui_fail(err, "tui: unexpected argument '%s' (%s)", argv[i], tui_usage);
+	err_clear(&e);
+	if (!session_load_data(s, &e) || !session_load_host(s, &e) || !session_load_map(s, &e))
+		return tui_fail(err, "%s", err_str(&e, msg, sizeof(msg)));
 	if (script && *script && access(script, R_OK) != 0)
-		return cli_fail(c, "tui: CPUSCOPE_SCRIPT: %s: %s", script, strerror(errno));
+		return tui_fail(err, "tui: CPUSCOPE_SCRIPT: %s: %s", script, strerror(errno));
 	if (timing && *timing) {
 		t.f = fopen(timing, "a");
 		if (!t.f)
-			return cli_fail(c, "tui: CPUSCOPE_TIMING: %s: %s", timing, strerror(errno));
+			return tui_fail(err, "tui: CPUSCOPE_TIMING: %s: %s", timing, strerror(errno));
 	}
 	timing_frame(&t, "load-ms", t.start);
-	app_init(&a, c);
+	app_init(&a, s);
 	timing_frame(&t, "init-ms", t.start);
 	if (!term_init(msg, sizeof(msg))) {
 		app_fini(&a);
 		if (t.f)
 			fclose(t.f);
-		return cli_fail(c, "%s", msg);
+		return tui_fail(err, "%s", msg);
 	}
 	if (script && *script)
 		rc = run_script(&a, script, &t, msg, sizeof(msg));
@@ -312,6 +315,6 @@ int tui_run(struct cli *c, int argc, char **argv)
 	}
 	app_fini(&a);
 	if (msg[0])
-		fprintf(c->err, "cpuscope: %s\n", msg);
+		fprintf(err, "cpuscope: %s\n", msg);
 	return rc;
 }

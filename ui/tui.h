@@ -1,11 +1,15 @@
-/* tui.h - the interactive explorer (ncurses), started by cli_run(). */
+/* tui.h - the interactive explorer (ncurses), started by the command line
+ * (cli/main.c hands this function to cli_run()). */
 #ifndef CPUSCOPE_UI_TUI_H
 #define CPUSCOPE_UI_TUI_H
 
-struct cli;
+#include <stdio.h>
 
-/* cli_run's front-end hook: c has the global options parsed; argv[0] is
- * "tui".  Returns the exit status. */
-int tui_run(struct cli *c, int argc, char **argv);
+struct session;
+
+/* Load what the session's options name (errors go to err as "cpuscope:
+ * message", before curses starts), run the explorer, restore the
+ * terminal.  argv[0] is "tui".  Returns the exit status. */
+int tui_run(struct session *s, FILE *err, int argc, char **argv);
 
 #endif

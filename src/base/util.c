@@ -458,3 +458,14 @@ int str_natcmp(const char *a, const char *b)
 	}
 	return (unsigned char)*a - (unsigned char)*b;
 }
+
+void split_list(const char *s, struct vec *out)
+{
+	while (*s) {
+		const char *c = strchr(s, ',');
+		size_t n = c ? (size_t)(c - s) : strlen(s);
+		if (n)
+			vec_push(out, xstrndup(s, n));
+		s += n + (c ? 1 : 0);
+	}
+}

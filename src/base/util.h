@@ -95,4 +95,7 @@ int str_casecmp(const char *a, const char *b);
 /* Natural compare: digits compared as numbers (pc-q35-2.10 > pc-q35-2.9). */
 int str_natcmp(const char *a, const char *b);
 
+/* Append the non-empty comma-separated items of s to out (char *, owned). */
+void split_list(const char *s, struct vec *out);
+
 #endif

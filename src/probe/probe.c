@@ -817,7 +817,8 @@ static void probe_plan_machines(struct probe *pr, bool known)
 				for (size_t i = 0; i < pr->ds->machines.n; i++) {
 					const struct machine *c = vec_get(&pr->ds->machines, i);
 
-					if (str_eq(c->name, name) || str_eq(c->alias, name)) {
+					if (str_eq(c->name, name) || str_eq(c->alias, name) ||
+					    (!strcmp(name, "default") && c->is_default)) {
 						mc = c;
 						break;
 					}

@@ -55,7 +55,8 @@ struct probe_opts {
 	const char *binary;      /* path or name looked up in PATH */
 	const char *accel;       /* "kvm", "tcg", or NULL: kvm when /dev/kvm is usable
 				  * and the binary's arch is the host's, else tcg */
-	const char *const *machines; /* NULL-terminated list (names or aliases), or NULL */
+	const char *const *machines; /* NULL-terminated list (names, aliases, or "default":
+				  * the machine type query-machines marks default), or NULL */
 	bool all_machines;       /* every machine type query-machines lists (plus none);
 				  * also the default when machines is NULL */
 	int jobs;                /* parallel QEMU processes; <= 0: number of online cores */

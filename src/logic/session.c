@@ -1,0 +1,449 @@
+/* session.c - loading for both front ends, and whose verdict they show
+ * (session.h has the rules). */
+#include "session.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cache.h"
+#include "cpu_map.h"
+#include "cpuid.h"
+#include "err.h"
+#include "host_load.h"
+#include "paths.h"
+#include "snapshot.h"
+#include "util.h"
+
+struct session *session_new(const struct session_opts *o)
+{
+	struct session *s = xcalloc(1, sizeof(*s));
+
+	if (o)
+		s->o = *o;
+	s->arch = ARCH_X86_64;
+	paths_datadir(s->datadir, sizeof(s->datadir));
+	return s;
+}
+
+void session_free(struct session *s)
+{
+	if (!s)
+		return;
+	host_free(s->host);
+	cpu_map_free(s->map);
+	cpu_map_free(s->map_new);
+	dataset_free(s->ds);
+	ftable_free(s->ft);
+	free(s->qemu_binary);
+	free(s->data_label);
+	free(s->ref_label);
+	free(s);
+}
+
+static void set_str(char **dst, char *v)
+{
+	free(*dst);
+	*dst = v;
+}
+
+bool session_load_ft(struct session *s, struct err *e)
+{
+	if (s->o.arch && !arch_parse(s->o.arch, &s->arch))
+		return err_set(e, NULL, 0, "unknown architecture '%s' (expected x86_64 or s390x)",
+			       s->o.arch);
+	if (!s->ft)
+		s->ft = ftable_new(s->arch);
+	return true;
+}
+
+/* ---- where the data comes from ------------------------------------------ */
+
+const char *session_bundled_snapshot(const struct session *s, const char *version, char *buf,
+				     size_t size)
+{
+	snprintf(buf, size, "%s/qemu-%s-%s.json", s->datadir, version, arch_name(s->arch));
+	return buf;
+}
+
+/* A version ("7.2", "10.0"): letters are not allowed, so a file name never
+ * passes for one. */
+static bool is_version(const char *v)
+{
+	if (!*v)
+		return false;
+	for (const char *p = v; *p; p++)
+		if (!((*p >= '0' && *p <= '9') || *p == '.'))
+			return false;
+	return true;
+}
+
+/* The newest bundled snapshot of the arch (data/qemu-VERSION-ARCH.json, by
+ * natural version order), or NULL. */
+static char *newest_bundled(const struct session *s)
+{
+	char suffix[64];
+	DIR *d = opendir(s->datadir);
+	struct dirent *de;
+	char *best = NULL;
+
+	if (!d)
+		return NULL;
+	snprintf(suffix, sizeof(suffix), "-%s.json", arch_name(s->arch));
+	while ((de = readdir(d))) {
+		const char *n = de->d_name;
+		size_t l = strlen(n), sl = strlen(suffix);
+		if (!str_startswith(n, "qemu-") || l <= 5 + sl || strcmp(n + l - sl, suffix))
+			continue;
+		char *ver = xstrndup(n + 5, l - 5 - sl);
+		if (is_version(ver) && (!best || str_natcmp(ver, best) > 0)) {
+			free(best);
+			best = ver;
+		} else {
+			free(ver);
+		}
+	}
+	closedir(d);
+	return best;
+}
+
+/* This machine's QEMU for the arch: $CPUSCOPE_QEMU (a binary, or "none"
+ * to act as if none were installed), else qemu-system-ARCH in PATH.
+ * NULL when there is none. */
+static char *local_qemu(const struct session *s)
+{
+	const char *env = getenv("CPUSCOPE_QEMU");
+	char name[64];
+	char *path = NULL;
+	struct err e;
+
+	if (env && !strcmp(env, "none"))
+		return NULL;
+	if (env && *env)
+		snprintf(name, sizeof(name), "%s", env);
+	else
+		snprintf(name, sizeof(name), "qemu-system-%s", arch_name(s->arch));
+	err_clear(&e);
+	if (!probe_find_binary(name, &path, &e))
+		return NULL;
+	return path;
+}
+
+/* Probe this machine's QEMU for the machine type in use only (a cold start
+ * costs one QEMU); a cached probe of every machine type is used when there
+ * is one. */
+static struct dataset *probe_live(struct session *s, const char *binary, struct err *e)
+{
+	struct probe_opts o;
+	const char *machines[2] = { s->o.machine ? s->o.machine : "default", NULL };
+	const char *accel = s->o.accel ? s->o.accel : probe_default_accel(s->arch);
+	struct cache_key k = { NULL, NULL };
+	struct dataset *ds = NULL;
+	struct err ce;
+
+	err_clear(&ce);
+	if (!s->o.no_cache && cache_key_init(&k, binary, accel, "all", &ce))
+		ds = cache_load(&k, s->ft);
+	cache_key_fini(&k);
+	if (ds)
+		return ds;
+	memset(&o, 0, sizeof(o));
+	o.binary = binary;
+	o.accel = accel;
+	o.machines = machines;
+	o.progress = s->o.progress;
+	o.ctx = s->o.progress_ctx;
+	return cache_probe(&o, s->ft, !s->o.no_cache, NULL, e);
+}
+
+static struct dataset *probe_given(struct session *s, struct err *e)
+{
+	struct probe_opts o;
+	enum arch arch = s->arch;
+
+	if (!s->o.arch && !probe_detect_arch(s->o.probe, 10, &arch, e))
+		return NULL;
+	s->arch = arch;
+	if (s->ft && s->ft->arch != arch) {
+		ftable_free(s->ft);
+		s->ft = NULL;
+	}
+	if (!s->ft)
+		s->ft = ftable_new(arch);
+	memset(&o, 0, sizeof(o));
+	o.binary = s->o.probe;
+	o.accel = s->o.accel;
+	o.all_machines = true;
+	o.progress = s->o.progress;
+	o.ctx = s->o.progress_ctx;
+	return cache_probe(&o, s->ft, !s->o.no_cache, NULL, e);
+}
+
+/* Where the models come from, and QEMU's own verdict when nobody else
+ * gives one: "QEMU 7.2.22 on this machine (kvm)", "QEMU 7.2.22 (tcg,
+ * bundled snapshot)", "QEMU 10.0.2 (tcg, snapshot x.json)", "QEMU 7.2.22
+ * (kvm, probed /opt/qemu/bin/qemu-system-x86_64)". */
+static void label_data(struct session *s, const char *file)
+{
+	const struct dataset *ds = s->ds;
+	const char *ver = ds->qemu_version ? ds->qemu_version : "?";
+	const char *accel = ds->accel ? ds->accel : "?";
+
+	if (s->live)
+		set_str(&s->data_label, xasprintf("QEMU %s on this machine (%s)", ver, accel));
+	else if (s->qemu_binary)
+		set_str(&s->data_label, xasprintf("QEMU %s (%s, probed %s)", ver, accel,
+						  s->qemu_binary));
+	else if (s->bundled)
+		set_str(&s->data_label, xasprintf("QEMU %s (%s, bundled snapshot)", ver, accel));
+	else
+		set_str(&s->data_label, xasprintf("QEMU %s (%s, snapshot %s)", ver, accel, file));
+}
+
+static bool pick_machine(struct session *s, struct err *e)
+{
+	if (s->o.machine) {
+		s->md = dataset_resolve_machine(s->ds, s->o.machine, e);
+	} else {
+		const struct machine *m = dataset_default_machine(s->ds);
+		s->md = dataset_resolve_machine(s->ds, m ? m->name : "none", e);
+	}
+	return s->md != NULL;
+}
+
+bool session_load_data(struct session *s, struct err *e)
+{
+	char path[PATH_MAX + 64];
+	const char *snap = s->o.snapshot;
+	char *owned = NULL;
+	bool ok = false;
+
+	if (s->ds)
+		return true;
+	if (s->o.arch && !arch_parse(s->o.arch, &s->arch))
+		return err_set(e, NULL, 0, "unknown architecture '%s' (expected x86_64 or s390x)",
+			       s->o.arch);
+	if (s->o.probe) {
+		if (s->o.snapshot)
+			return err_set(e, NULL, 0,
+				       "--probe and --snapshot both name the QEMU data; give one");
+		s->ds = probe_given(s, e);
+		if (!s->ds)
+			return false;
+		s->qemu_binary = xstrdup(s->o.probe);
+		label_data(s, NULL);
+		return pick_machine(s, e);
+	}
+	if (!snap) {
+		s->qemu_binary = local_qemu(s);
+		if (s->qemu_binary) {
+			if (!session_load_ft(s, e))
+				return false;
+			s->ds = probe_live(s, s->qemu_binary, e);
+			if (!s->ds)
+				return false;
+			s->live = true;
+			label_data(s, NULL);
+			return pick_machine(s, e);
+		}
+		s->no_qemu = true;
+		snap = getenv("CPUSCOPE_SNAPSHOT");
+		if (!snap || !*snap) {
+			char *ver = newest_bundled(s);
+			if (ver)
+				owned = xstrdup(session_bundled_snapshot(s, ver, path, sizeof(path)));
+			free(ver);
+			s->bundled = true;
+			if (!owned)
+				return err_set(e, s->datadir, 0,
+					       "no QEMU for %s is installed and no bundled snapshot "
+					       "(qemu-VERSION-%s.json) is here; give --snapshot or --probe",
+					       arch_name(s->arch), arch_name(s->arch));
+			snap = owned;
+		}
+	}
+	if (is_version(snap)) {
+		snap = session_bundled_snapshot(s, snap, path, sizeof(path));
+		s->bundled = true;
+	}
+	else if (!s->o.arch && !snapshot_arch(snap, &s->arch, e))
+		goto out;
+	if (!session_load_ft(s, e))
+		goto out;
+	s->ds = snapshot_load(snap, s->ft, e);
+	if (!s->ds)
+		goto out;
+	label_data(s, snap);
+	ok = pick_machine(s, e);
+out:
+	free(owned);
+	return ok;
+}
+
+/* ---- the reference ------------------------------------------------------- */
+
+static void label_reference(struct session *s)
+{
+	switch (s->ref) {
+	case REF_HOST:
+		set_str(&s->ref_label, xstrdup(s->host->source ? s->host->source :
+					       host_kind_name(s->host->kind)));
+		break;
+	case REF_LOCAL:
+		set_str(&s->ref_label, xstrdup(s->no_qemu && !s->o.local ?
+					       "CPUID of this CPU (no QEMU installed; KVM may "
+					       "expose more or less)" :
+					       "CPUID of this CPU (KVM may expose more or less)"));
+		break;
+	case REF_QEMU:
+		set_str(&s->ref_label, xstrdup(s->data_label));
+		break;
+	}
+}
+
+bool session_load_host(struct session *s, struct err *e)
+{
+	if (s->ref_label)
+		return true;
+	if (!s->ds && !session_load_data(s, e))
+		return false;
+	if (s->o.host_file) {
+		s->host = session_host_load(s, s->o.host_file, e);
+		if (!s->host)
+			return false;
+		s->ref = REF_HOST;
+	} else if (s->o.local || (s->no_qemu && s->arch == ARCH_X86_64)) {
+		if (s->arch != ARCH_X86_64)
+			return err_set(e, NULL, 0,
+				       "--local: reading this machine's CPU works on x86_64 only");
+		s->host = cpuid_local_host(s->ft, e);
+		if (!s->host)
+			return false;
+		s->ref = REF_LOCAL;
+	} else {
+		s->ref = REF_QEMU; /* no host: QEMU's own verdict on its accelerator */
+	}
+	label_reference(s);
+	return true;
+}
+
+const char *session_reference(const struct session *s)
+{
+	if (s->ref_label)
+		return s->ref_label;
+	if (s->data_label)
+		return s->data_label;
+	return "(nothing loaded)";
+}
+
+bool session_load_map(struct session *s, struct err *e)
+{
+	char dirbuf[PATH_MAX + 16];
+	const char *dir = s->o.cpu_map_dir;
+
+	if (s->map || s->arch != ARCH_X86_64)
+		return true;
+	if (!session_load_ft(s, e))
+		return false;
+	if (!dir)
+		dir = cpu_map_default_dir(s->datadir, dirbuf, sizeof(dirbuf));
+	s->map = cpu_map_load(dir, s->arch, s->ft, e);
+	return s->map != NULL;
+}
+
+struct host *session_host_load(struct session *s, const char *file, struct err *e)
+{
+	struct host *h;
+
+	if (!session_load_ft(s, e))
+		return NULL;
+	h = host_load(file, s->ft, e);
+	if (!h)
+		return NULL;
+	if (h->arch != s->arch) {
+		err_set(e, file, 0, "the host is %s, but the data is for %s (use --arch %s)",
+			arch_name(h->arch), arch_name(s->arch), arch_name(h->arch));
+		host_free(h);
+		return NULL;
+	}
+	if (!h->resolved && h->model && !session_resolve_host(s, h, e)) {
+		host_free(h);
+		return NULL;
+	}
+	return h;
+}
+
+bool session_resolve_host(struct session *s, struct host *h, struct err *e)
+{
+	if (h->resolved || !h->model)
+		return true;
+	if (h->arch == ARCH_S390X) {
+		/* libvirt keeps no s390 map: the model is QEMU's (gen16a-base). */
+		struct model_view mv;
+		if (!s->ds && !session_load_data(s, e))
+			return false;
+		if (!model_lookup(s->ds, s->md, h->model, &mv, e) || !mv.full)
+			return err_set(e, h->source, 0, "host model '%s' is not in the QEMU data of %s",
+				       h->model, s->md->machine);
+		host_resolve_features(h, &mv.full->on);
+		return true;
+	}
+	if (!session_load_map(s, e))
+		return false;
+	if (cpu_map_model(s->map, h->model))
+		return host_resolve(h, s->map, e);
+	/* Versioned names (libvirt >= 10.10) and newer models: the bundled
+	 * 11.3 map knows them. */
+	if (!s->map_new) {
+		char dir[PATH_MAX + 32];
+		snprintf(dir, sizeof(dir), "%s/cpu_map-11.3", s->datadir);
+		s->map_new = cpu_map_load(dir, s->arch, s->ft, e);
+		if (!s->map_new)
+			return false;
+	}
+	if (!cpu_map_model(s->map_new, h->model))
+		return err_set(e, h->source, 0, "host model '%s' is in neither CPU map (%s, %s)",
+			       h->model, s->map->dir, s->map_new->dir);
+	return host_resolve(h, s->map_new, e);
+}
+
+bool session_set_machine(struct session *s, const char *name, struct err *e)
+{
+	const struct mdata *md = dataset_resolve_machine(s->ds, name, e);
+
+	if (!md)
+		return false;
+	s->md = md;
+	return true;
+}
+
+void session_replace_data(struct session *s, struct dataset *ds, const char *binary)
+{
+	const struct mdata *md = NULL;
+	char keep[128] = "";
+	struct err e;
+
+	if (s->md)
+		snprintf(keep, sizeof(keep), "%s", s->md->machine);
+	dataset_free(s->ds);
+	s->ds = ds;
+	s->md = NULL;
+	err_clear(&e);
+	if (s->o.machine)
+		md = dataset_resolve_machine(ds, s->o.machine, &e);
+	if (!md && keep[0])
+		md = dataset_resolve_machine(ds, keep, &e);
+	if (!md) {
+		const struct machine *m = dataset_default_machine(ds);
+		md = dataset_resolve_machine(ds, m ? m->name : "none", &e);
+	}
+	if (!md && ds->mdatas.n)
+		md = vec_get(&ds->mdatas, 0);
+	s->md = md;
+	s->live = false;
+	set_str(&s->qemu_binary, binary ? xstrdup(binary) : NULL);
+	label_data(s, "the probe");
+	if (s->ref == REF_QEMU && s->ref_label)
+		label_reference(s);
+}
