@@ -462,7 +462,8 @@ const struct cpu_def *model_best_version(const struct dataset *ds, const struct 
 
 /* ---- guest lints ------------------------------------------------------ */
 
-static void lint_feature(const struct ftable *ft, const struct host *h, const char *name,
+static void lint_feature(const struct dataset *ds, const struct ftable *ft, const struct host *h,
+			 const char *name,
 			 enum policy p, struct vec *out)
 {
 	const struct feature *f = ftable_lookup(ft, name);
@@ -480,7 +481,8 @@ static void lint_feature(const struct ftable *ft, const struct host *h, const ch
 		return;
 	}
 	if (f->flags & FEAT_NOT_IN_QEMU)
-		vec_push(out, xasprintf("feature '%s' is not known to QEMU 7.2: %s", name,
+		vec_push(out, xasprintf("feature '%s' is not known to QEMU %s: %s", name,
+					ds && ds->qemu_version ? ds->qemu_version : "(the data in use)",
 					p == POLICY_DISABLE || p == POLICY_FORBID ?
 					"libvirt leaves '=off' out of -cpu" :
 					"QEMU refuses to start with it"));
@@ -546,7 +548,7 @@ void guest_lint(const struct guest_cpu *g, const struct dataset *ds, const struc
 		vec_push(out, xasprintf("machine type %s is deprecated in this QEMU", m->name));
 	for (size_t i = 0; i < g->features.n; i++) {
 		const struct guest_feature *gf = g->features.v[i];
-		lint_feature(ds->ft, h, gf->name, gf->policy, out);
+		lint_feature(ds, ds->ft, h, gf->name, gf->policy, out);
 	}
 }
 

@@ -201,8 +201,19 @@ static void label_data(struct session *s, const char *file)
 		set_str(&s->data_label, xasprintf("QEMU %s (%s, snapshot %s)", ver, accel, file));
 }
 
+/* What QEMU has no property for comes from the data in use. */
+static void mark_props(struct session *s)
+{
+	struct fset known = FSET_INIT;
+
+	dataset_qemu_props(s->ds, &known);
+	ftable_mark_qemu_props(s->ft, &known);
+	fset_fini(&known);
+}
+
 static bool pick_machine(struct session *s, struct err *e)
 {
+	mark_props(s);
 	if (s->o.machine) {
 		s->md = dataset_resolve_machine(s->ds, s->o.machine, e);
 	} else {
@@ -442,6 +453,7 @@ void session_replace_data(struct session *s, struct dataset *ds, const char *bin
 		md = vec_get(&ds->mdatas, 0);
 	s->md = md;
 	s->live = false;
+	mark_props(s);
 	set_str(&s->qemu_binary, binary ? xstrdup(binary) : NULL);
 	label_data(s, "the probe");
 	if (s->ref == REF_QEMU && s->ref_label)

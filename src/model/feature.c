@@ -171,7 +171,40 @@ unsigned ftable_intern(struct ftable *t, const char *spelling)
 	nf->group = xstrdup("unknown");
 	nf->desc = xstrdup("not in cpuscope's feature table");
 	nf->flags = FEAT_UNKNOWN;
+	if (feature_pseudo_meaning(nf)) {
+		nf->flags |= FEAT_PSEUDO;
+		free(nf->group);
+		nf->group = xstrdup("accelerator");
+		free(nf->desc);
+		nf->desc = xstrdup(feature_pseudo_meaning(nf));
+	}
 	return ftable_append(t, nf)->id;
+}
+
+const char *feature_pseudo_meaning(const struct feature *f)
+{
+	if (!(f->flags & FEAT_UNKNOWN) && !(f->flags & FEAT_PSEUDO))
+		return NULL;
+	if (!strcmp(f->name, "kvm"))
+		return "needs the KVM accelerator";
+	if (!strcmp(f->name, "type"))
+		return "the CPU type cannot be used here";
+	return NULL;
+}
+
+void ftable_mark_qemu_props(struct ftable *t, const struct fset *known)
+{
+	if (fset_empty(known))
+		return;
+	for (size_t i = 0; i < t->n; i++) {
+		struct feature *f = t->f[i];
+		if (f->flags & (FEAT_UNKNOWN | FEAT_PSEUDO))
+			continue;
+		if (fset_has(known, f->id))
+			f->flags &= ~(unsigned)FEAT_NOT_IN_QEMU;
+		else
+			f->flags |= FEAT_NOT_IN_QEMU;
+	}
 }
 
 const char *feature_libvirt_name(const struct feature *f)

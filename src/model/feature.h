@@ -27,8 +27,13 @@ enum feat_flags {
 	FEAT_UNKNOWN = 1u << 0,         /* met in input, not in the built-in table */
 	FEAT_NONMIGRATABLE = 1u << 1,   /* libvirt migratable='no' (invtsc, xsaves) */
 	FEAT_NOT_IN_LIBVIRT = 1u << 2,  /* libvirt's map has no such feature */
-	FEAT_NOT_IN_QEMU = 1u << 3,     /* QEMU 7.2 has no such property */
+	FEAT_NOT_IN_QEMU = 1u << 3,     /* QEMU has no such property: from the QEMU data in
+					 * use (ftable_mark_qemu_props), else the table's
+					 * default (what QEMU 7.2 lacks) */
 	FEAT_NOT_PASSED = 1u << 4,      /* libvirt never passes it to QEMU (cmt, osxsave, ...) */
+	FEAT_PSEUDO = 1u << 5,          /* not a CPU feature: a QOM property QEMU names in
+					 * unavailable-features ("kvm": needs the KVM
+					 * accelerator; "type": the CPU type cannot be used) */
 };
 
 struct feature {
@@ -67,6 +72,13 @@ const struct feature *ftable_get(const struct ftable *t, unsigned id);
 const struct feature *ftable_lookup(const struct ftable *t, const char *spelling);
 /* Lookup, or add as FEAT_UNKNOWN.  Returns the id. */
 unsigned ftable_intern(struct ftable *t, const char *spelling);
+/* "kvm" -> "needs the KVM accelerator"; NULL for real CPU features. */
+const char *feature_pseudo_meaning(const struct feature *f);
+/* What the QEMU data in use has a property for (every boolean property of
+ * its expansions): FEAT_NOT_IN_QEMU follows it for every table feature.
+ * An empty set (data without expansions) leaves the table's defaults. */
+struct fset;
+void ftable_mark_qemu_props(struct ftable *t, const struct fset *known);
 /* The spelling libvirt uses (falls back to the QEMU name). */
 const char *feature_libvirt_name(const struct feature *f);
 /* "CPUID.07H:EBX[4]" / "MSR 0x10a[0]" / "" into buf. */

@@ -24,6 +24,15 @@ struct dataset *dataset_new(enum arch arch, struct ftable *ft)
 	return ds;
 }
 
+void dataset_qemu_props(const struct dataset *ds, struct fset *out)
+{
+	fset_clear_all(out);
+	for (size_t i = 0; i < ds->expansions.n; i++) {
+		const struct expansion *x = vec_get(&ds->expansions, i);
+		fset_or(out, &x->known);
+	}
+}
+
 void machine_free(struct machine *m)
 {
 	if (!m)

@@ -103,6 +103,9 @@ struct dataset {
 
 struct dataset *dataset_new(enum arch arch, struct ftable *ft);
 void dataset_free(struct dataset *ds);
+/* Every boolean property any expansion of ds has (true or false): what
+ * this QEMU has a property for. */
+void dataset_qemu_props(const struct dataset *ds, struct fset *out);
 
 void machine_free(struct machine *m);
 void cpu_def_free(struct cpu_def *d);

@@ -798,13 +798,23 @@ static bool load_record(struct loader *L, const struct jv *o, size_t index)
 		}
 		x = expansion_new(name->s);
 	}
+	/* QEMU's QOM property "kvm" (and "type") is no CPU feature: kept as a
+	 * plain property, so it is never shown as one. */
 	for (size_t i = 0; off && i < off->n; i++) {
 		unsigned id = ftable_intern(L->ft, off->items[i]->s);
+		if (ftable_get(L->ft, id)->flags & FEAT_PSEUDO) {
+			expansion_set_prop(x, off->items[i]->s, "false");
+			continue;
+		}
 		fset_add(&x->known, id);
 		fset_del(&x->on, id);
 	}
 	for (size_t i = 0; on && i < on->n; i++) {
 		unsigned id = ftable_intern(L->ft, on->items[i]->s);
+		if (ftable_get(L->ft, id)->flags & FEAT_PSEUDO) {
+			expansion_set_prop(x, on->items[i]->s, "true");
+			continue;
+		}
 		fset_add(&x->known, id);
 		fset_add(&x->on, id);
 	}
