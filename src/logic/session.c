@@ -14,6 +14,7 @@
 #include "host_load.h"
 #include "paths.h"
 #include "snapshot.h"
+#include "startcheck.h"
 #include "util.h"
 
 struct session *session_new(const struct session_opts *o)
@@ -211,6 +212,112 @@ static void mark_props(struct session *s)
 	fset_fini(&known);
 }
 
+/* ---- start checks (startcheck.h) ------------------------------------------
+ * Under KVM, 'host' and 'max' pass the host's own CPUID and MSR values
+ * through; a nested or unusual hypervisor can refuse them while
+ * query-cpu-definitions still calls both usable.  So for data probed live
+ * under KVM, those two are started once (-S, never run) and a failure
+ * blocks them, with QEMU's message.  Results are cached beside the probe
+ * cache, keyed like it ("startcheck:MACHINE"), as lines "MODEL<TAB>ok" or
+ * "MODEL<TAB>fail<TAB>MESSAGE". */
+
+static const char *const start_checked[] = { "host", "max" };
+
+static char *start_cache_file(const struct session *s, const char *accel)
+{
+	struct cache_key k = { NULL, NULL };
+	char *spec = xasprintf("startcheck:%s", s->md->machine);
+	char *file = NULL;
+	struct err e;
+
+	err_clear(&e);
+	if (!s->o.no_cache && cache_key_init(&k, s->qemu_binary, accel, spec, &e)) {
+		file = k.file;
+		k.file = NULL;
+	}
+	cache_key_fini(&k);
+	free(spec);
+	return file;
+}
+
+/* The session owns its dataset: the definition of model in the machine
+ * type in use, writable. */
+static struct cpu_def *own_def(struct session *s, const char *model)
+{
+	struct mdata *md = dataset_mdata(s->ds, s->md->machine);
+
+	for (size_t i = 0; i < md->defs.n; i++) {
+		struct cpu_def *d = vec_get(&md->defs, i);
+		if (!strcmp(d->name, model))
+			return d;
+	}
+	return NULL;
+}
+
+static void start_block(struct session *s, struct cpu_def *d, const char *why)
+{
+	if (!why || !*why)
+		return;
+	free(d->start_failure);
+	d->start_failure = xstrdup(why);
+	fset_add(&d->unavailable, ftable_intern(s->ft, "start-failure"));
+}
+
+static void start_checks(struct session *s)
+{
+	const char *accel = s->ds->accel;
+	char *file, *text = NULL;
+	size_t len = 0;
+	struct strbuf out = STRBUF_INIT;
+	struct err e;
+	bool cached = false;
+
+	if (!s->qemu_binary || !accel || strcmp(accel, "kvm") || !s->md || s->arch != ARCH_X86_64)
+		return;
+	file = start_cache_file(s, accel);
+	err_clear(&e);
+	if (file && read_file_limited(file, 1u << 20, &text, &len, &e)) {
+		cached = true;
+		for (char *line = text, *nl; line && *line; line = nl) {
+			nl = strchr(line, '\n');
+			if (nl)
+				*nl++ = '\0';
+			char *t1 = strchr(line, '\t'), *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
+			if (!t1)
+				continue;
+			*t1 = '\0';
+			if (t2) {
+				*t2 = '\0';
+				struct cpu_def *d = own_def(s, line);
+				if (d && !strcmp(t1 + 1, "fail"))
+					start_block(s, d, t2 + 1);
+			}
+		}
+		free(text);
+	}
+	for (size_t i = 0; !cached && i < ARRAY_LEN(start_checked); i++) {
+		struct cpu_def *d = own_def(s, start_checked[i]);
+		char *why = NULL;
+		if (!d || !d->unavail_known || !fset_empty(&d->unavailable))
+			continue;
+		err_clear(&e);
+		if (!probe_start_check(s->qemu_binary, accel, s->md->machine, d->name, 10, &why, &e))
+			continue; /* could not run it: no verdict either way */
+		if (why)
+			sb_addf(&out, "%s\tfail\t%s\n", d->name, why);
+		else
+			sb_addf(&out, "%s\tok\n", d->name);
+		start_block(s, d, why);
+		free(why);
+	}
+	if (!cached && file && out.len) {
+		err_clear(&e);
+		write_file_atomic(file, sb_str(&out), out.len, &e); /* best effort */
+	}
+	sb_fini(&out);
+	free(file);
+}
+
 static bool pick_machine(struct session *s, struct err *e)
 {
 	mark_props(s);
@@ -244,7 +351,10 @@ bool session_load_data(struct session *s, struct err *e)
 			return false;
 		s->qemu_binary = xstrdup(s->o.probe);
 		label_data(s, NULL);
-		return pick_machine(s, e);
+		if (!pick_machine(s, e))
+			return false;
+		start_checks(s);
+		return true;
 	}
 	if (!snap) {
 		s->qemu_binary = local_qemu(s);
@@ -256,7 +366,10 @@ bool session_load_data(struct session *s, struct err *e)
 				return false;
 			s->live = true;
 			label_data(s, NULL);
-			return pick_machine(s, e);
+			if (!pick_machine(s, e))
+				return false;
+			start_checks(s);
+			return true;
 		}
 		s->no_qemu = true;
 		snap = getenv("CPUSCOPE_SNAPSHOT");

@@ -189,6 +189,8 @@ const char *feature_pseudo_meaning(const struct feature *f)
 		return "needs the KVM accelerator";
 	if (!strcmp(f->name, "type"))
 		return "the CPU type cannot be used here";
+	if (!strcmp(f->name, "start-failure"))
+		return "QEMU lists it usable but does not start with it here";
 	return NULL;
 }
 

@@ -54,6 +54,7 @@ void cpu_def_free(struct cpu_def *d)
 	free(d->name);
 	free(d->type_name);
 	free(d->alias_of);
+	free(d->start_failure);
 	fset_fini(&d->unavailable);
 	for (size_t i = 0; i < d->nunavail; i++)
 		free(d->unavail_names[i]);

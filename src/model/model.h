@@ -42,6 +42,10 @@ struct cpu_def {
 	struct fset unavailable;
 	char **unavail_names; /* the raw names, in QEMU's order */
 	size_t nunavail;
+	/* QEMU calls it usable but does not start with it here (a start check,
+	 * startcheck.h): QEMU's complaint, or NULL.  Blocks as the pseudo
+	 * feature "start-failure". */
+	char *start_failure;
 	/* Owners beyond the first (machine types with identical lists share
 	 * one record); cpu_def_free() drops one owner. */
 	unsigned extra_refs;
