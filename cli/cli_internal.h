@@ -60,8 +60,12 @@ void print_json(struct cli *c, json_object *o);
 json_object *json_str_or_null(const char *s);
 json_object *fset_names_json(const struct ftable *ft, const struct fset *s);
 void split_list(const char *s, struct vec *out);
-bool is_help(const char *a);
 
+/* The commands (commands.c's table runs them); argv[0] is the command
+ * word, and cli_cmd_args has checked the options against the table. */
+int cmd_models(struct cli *c, int argc, char **argv);
+int cmd_show(struct cli *c, int argc, char **argv);
+int cmd_grid(struct cli *c, int argc, char **argv);
 int cmd_compare(struct cli *c, int argc, char **argv);
 int cmd_build(struct cli *c, int argc, char **argv);
 int cmd_baseline(struct cli *c, int argc, char **argv); /* src/cli_baseline.c */
