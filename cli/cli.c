@@ -305,11 +305,20 @@ void split_list(const char *s, struct vec *out)
 
 /* ---- models --------------------------------------------------------------- */
 
+static int def_name_cmp(const void *pa, const void *pb)
+{
+	const struct cpu_def *const *a = pa, *const *b = pb;
+
+	return model_name_cmp((*a)->name, (*b)->name);
+}
+
 int cmd_models(struct cli *c, int argc, char **argv)
 {
 	int filter = -1; /* -1 all, 1 usable, 0 unusable */
+	bool by_name = true; /* --sort name (the explorer's order) or qmp */
 	struct fset blockers = FSET_INIT;
 	struct strbuf sb = STRBUF_INIT;
+	struct vec defs = VEC_INIT;
 	json_object *root = NULL, *arr = NULL;
 	size_t nusable = 0, nunusable = 0, nshown = 0;
 	int rc;
@@ -320,6 +329,13 @@ int cmd_models(struct cli *c, int argc, char **argv)
 			if (filter >= 0 && filter != want)
 				return cli_fail(c, "models: --usable and --unusable exclude each other");
 			filter = want;
+		} else if (!strcmp(argv[i], "--sort")) {
+			const char *v = i + 1 < argc ? argv[++i] : NULL;
+			if (!v)
+				return cli_fail(c, "models: --sort needs an order (name or qmp)");
+			if (strcmp(v, "name") && strcmp(v, "qmp"))
+				return cli_fail(c, "models: --sort: unknown order '%s' (expected name or qmp)", v);
+			by_name = !strcmp(v, "name");
 		} else {
 			return cli_fail(c, "models: unexpected argument '%s' (see cpuscope models --help)",
 					argv[i]);
@@ -330,6 +346,10 @@ int cmd_models(struct cli *c, int argc, char **argv)
 		return rc;
 
 	const struct mdata *md = c->md;
+	for (size_t i = 0; i < md->defs.n; i++)
+		vec_push(&defs, vec_get(&md->defs, i));
+	if (by_name)
+		vec_sort(&defs, def_name_cmp);
 	if (c->format == FMT_JSON) {
 		root = json_object_new_object();
 		arr = json_object_new_array();
@@ -342,8 +362,8 @@ int cmd_models(struct cli *c, int argc, char **argv)
 			fprintf(c->out, "%-28s %-28s %-8s %3s %5s %6s  %s\n", "MODEL", "ALIAS-OF", "VENDOR",
 				"VER", "LEVEL", "USABLE", "BLOCKERS");
 		}
-		for (size_t i = 0; i < md->defs.n; i++) {
-			const struct cpu_def *d = vec_get(&md->defs, i);
+		for (size_t i = 0; i < defs.n; i++) {
+			const struct cpu_def *d = defs.v[i];
 			struct model_view mv;
 			model_view_init(c->ds, md, d, &mv);
 			enum usable u = model_usable(&mv, c->host, &blockers);
@@ -403,6 +423,7 @@ int cmd_models(struct cli *c, int argc, char **argv)
 		json_object_put(root);
 	}
 	(void)nshown;
+	vec_fini(&defs, NULL);
 	sb_fini(&sb);
 	fset_fini(&blockers);
 	return CLI_OK;

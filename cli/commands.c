@@ -72,10 +72,13 @@ static const char errors_text[] =
 static const char exit_text[] =
 	"0 success, 1 a negative verdict (incompatible, not usable), 2 usage or input error.";
 
-static const char *const models_syn[] = { "[--usable | --unusable]", NULL };
+static const char *const models_syn[] = { "[--usable | --unusable] [--sort name|qmp]", NULL };
 static const struct cli_opt models_opts[] = {
 	{ "--usable", NULL, NULL, CLI_VAL_NONE, NULL, false, "only the models the host can run" },
 	{ "--unusable", NULL, NULL, CLI_VAL_NONE, NULL, false, "only the models the host cannot run" },
+	{ "--sort", NULL, "name|qmp", CLI_VAL_WORD, "name qmp", false,
+	  "name: by name, ignoring case, as the explorer lists them (the default); qmp: in "
+	  "the order of QEMU's query-cpu-definitions reply" },
 	{ NULL, NULL, NULL, CLI_VAL_NONE, NULL, false, NULL },
 };
 
