@@ -933,7 +933,7 @@ int cli_run(int argc, char **argv, FILE *out, FILE *err, cli_tui_fn tui)
 		char models_word[] = "models";
 		char *margv[] = { models_word, NULL };
 		rc = cmd_models(&c, 1, margv);
-		if (rc == CLI_OK)
+		if (rc == CLI_OK && c.format == FMT_TEXT) /* JSON stays one document */
 			cli_hint_commands(out);
 	}
 out:
