@@ -6,6 +6,8 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 BINDIR   = $(PREFIX)/bin
 DATADIR  = $(PREFIX)/share/cpuscope
+MANDIR   = $(PREFIX)/share/man
+COMPDIR  = $(PREFIX)/share/bash-completion/completions
 
 PKG_CONFIG ?= pkg-config
 PKGS      := ncursesw libxml-2.0 json-c
@@ -127,6 +129,7 @@ unit: $(UNIT_BIN)
 
 cli-tests: all $(BIN)
 	@CPUSCOPE_BIN=$(CURDIR)/$(BIN) tests/cli/run.sh
+	@CPUSCOPE_BIN=$(CURDIR)/$(BIN) tests/cli/table.sh
 
 interop: all $(BIN)
 	@if [ -x tests/interop/run.sh ]; then CPUSCOPE_BIN=$(CURDIR)/$(BIN) tests/interop/run.sh; fi
@@ -141,7 +144,9 @@ update-golden: all
 	@CPUSCOPE_BIN=$(CURDIR)/$(BIN) UPDATE_GOLDEN=1 tests/cli/run.sh
 	@if [ -x tests/tui/run.sh ]; then CPUSCOPE_BIN=$(CURDIR)/$(BIN) UPDATE_GOLDEN=1 tests/tui/run.sh; fi
 
-# The key tables (docs/keys.md, the README block) come from the program's own table.
+# Generated from the program's own tables (scripts/docs.sh): the key tables
+# (docs/keys.md, the README block) from ui/keys.c; the man page, the bash
+# completion and the README command block from cli/commands.c.
 docs: all
 	@CPUSCOPE_BIN=./$(BIN) scripts/docs.sh
 
@@ -172,13 +177,16 @@ data: all
 	scripts/make-data.sh
 
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(COMPDIR)
 	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/cpuscope
 	cp -R data/. $(DESTDIR)$(DATADIR)/
+	install -m 0644 docs/cpuscope.1 $(DESTDIR)$(MANDIR)/man1/cpuscope.1
+	install -m 0644 docs/cpuscope.bash-completion $(DESTDIR)$(COMPDIR)/cpuscope
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/cpuscope
 	rm -rf $(DESTDIR)$(DATADIR)
+	rm -f $(DESTDIR)$(MANDIR)/man1/cpuscope.1 $(DESTDIR)$(COMPDIR)/cpuscope
 
 clean:
 	rm -rf build build-san cpuscope

@@ -1,13 +1,15 @@
 /* cli.c - the command line (DESIGN §3).
  *
  * Global options are accepted anywhere on the line; the first word that is
- * not an option is the command, and the command parses the rest.  Every
- * command loads what it needs through cli_load(), calls core functions,
- * and prints to the FILE *s it was given.  Errors: "cpuscope: FILE:LINE:
- * message" on err, exit 2.
+ * not an option is the command.  The command table (commands.c) finds it,
+ * checks its options, answers --help, and runs it; the command parses the
+ * rest.  Every command loads what it needs through cli_load(), calls core
+ * functions, and prints to the FILE *s it was given.  Errors: "cpuscope:
+ * FILE:LINE: message" on err, exit 2.
  */
 #include "cli.h"
 #include "cli_internal.h"
+#include "commands.h"
 
 #include <limits.h>
 #include <unistd.h>
@@ -28,70 +30,6 @@
 #include "paths.h"
 #include "snapshot.h"
 #include "util.h"
-
-static const char usage_text[] =
-	"usage: cpuscope [GLOBAL OPTIONS] [COMMAND [ARGS]]\n"
-	"\n"
-	"Explore QEMU CPU models, what a host can run, and the libvirt <cpu> XML\n"
-	"and -cpu string that give a guest exactly the CPU you want.\n"
-	"\n"
-	"Commands:\n"
-	"  models [--usable|--unusable]    list models with alias, vendor, version, level,\n"
-	"                                  and whether the host can run them\n"
-	"  show MODEL                      the features of MODEL on --machine\n"
-	"  grid MODEL... [--versions | --machines LIST | --hosts FILE...] [--all]\n"
-	"                                  feature grid: models side by side, one model's\n"
-	"                                  versions, one model across machine types, or\n"
-	"                                  the model against several hosts\n"
-	"  probe [--qemu BINARY] ...       capture a snapshot from a real QEMU (probe --help)\n"
-	"  tui                             the interactive explorer\n"
-	"\n"
-	"Global options:\n"
-	"  --snapshot FILE    QEMU data captured by `cpuscope probe` (default: the bundled one)\n"
-	"  --probe BINARY     probe this QEMU live (results cached under $XDG_CACHE_HOME/cpuscope)\n"
-	"  --host FILE        the host: libvirt capabilities XML, domcapabilities XML, a bare\n"
-	"                     <cpu> XML, or a QMP query-cpu-model-expansion reply (detected)\n"
-	"  --local            the host is this machine (CPUID); the default without --host\n"
-	"  --cpu-map DIR      libvirt cpu_map (default: /usr/share/libvirt/cpu_map if present,\n"
-	"                     else the bundled copy)\n"
-	"  --machine TYPE     machine type; aliases like q35 resolve (default: QEMU's default)\n"
-	"  --arch ARCH        x86_64 (default) or s390x\n"
-	"  --format FMT       text (default) or json\n"
-	"  -h, --help         this help; `cpuscope COMMAND --help` for a command\n"
-	"\n"
-	"Exit status: 0 success, 1 a negative verdict, 2 usage or input error.\n";
-
-static const char models_help[] =
-	"usage: cpuscope models [--usable | --unusable] [GLOBAL OPTIONS]\n"
-	"\n"
-	"List every CPU model QEMU defines on the machine type: the versioned name an\n"
-	"alias stands for, vendor, version, x86-64 level, and whether the host can run\n"
-	"it (with the number of blocking features).  The first line is a summary.\n"
-	"  --usable      only models the host can run\n"
-	"  --unusable    only models the host cannot run\n";
-
-static const char show_help[] =
-	"usage: cpuscope show MODEL [GLOBAL OPTIONS]\n"
-	"\n"
-	"Show MODEL as QEMU expands it on the machine type: identity, x86-64 level,\n"
-	"flags, and every feature it enables (QEMU and libvirt spellings, CPUID/MSR\n"
-	"location, group), marking the ones the host lacks.  Model names resolve as\n"
-	"QEMU resolves them (Haswell, Haswell-noTSX, Haswell-v4).\n";
-
-static const char grid_help[] =
-	"usage: cpuscope grid MODEL... [--versions | --machines LIST | --hosts FILE...] [--all]\n"
-	"\n"
-	"Print a feature grid: one row per feature, one column per model (default),\n"
-	"per version of one model (--versions), per machine type (--machines\n"
-	"pc-i440fx-2.0,q35), or per host (--hosts caps1.xml caps2.xml, after the\n"
-	"model columns).  Only rows where the columns differ are shown unless --all.\n"
-	"Cells: + present, - absent, ! present but the host lacks it; a * after a\n"
-	"cell marks a change against the column to its left.\n";
-
-static const char tui_help[] =
-	"usage: cpuscope [tui] [GLOBAL OPTIONS]\n"
-	"\n"
-	"The interactive explorer (ncurses).\n";
 
 int cli_fail(struct cli *c, const char *fmt, ...)
 {
@@ -241,32 +179,39 @@ static const char *usable_word(enum usable u)
 	return u == USABLE_YES ? "yes" : u == USABLE_NO ? "no" : "?";
 }
 
-/* Split "a,b,c" into a vec of strdup'ed words. */
-bool is_help(const char *a)
-{
-	return !strcmp(a, "--help") || !strcmp(a, "-h");
-}
-
 /* ---- models --------------------------------------------------------------- */
 
-static int cmd_models(struct cli *c, int argc, char **argv)
+static int def_name_cmp(const void *pa, const void *pb)
+{
+	const struct cpu_def *const *a = pa, *const *b = pb;
+
+	return model_name_cmp((*a)->name, (*b)->name);
+}
+
+int cmd_models(struct cli *c, int argc, char **argv)
 {
 	int filter = -1; /* -1 all, 1 usable, 0 unusable */
+	bool by_name = true; /* --sort name (the explorer's order) or qmp */
 	struct fset blockers = FSET_INIT;
 	struct strbuf sb = STRBUF_INIT;
+	struct vec defs = VEC_INIT;
 	json_object *root = NULL, *arr = NULL;
 	size_t nusable = 0, nunusable = 0, nshown = 0;
 	int rc;
 
 	for (int i = 1; i < argc; i++) {
-		if (is_help(argv[i])) {
-			fputs(models_help, c->out);
-			return CLI_OK;
-		} else if (!strcmp(argv[i], "--usable") || !strcmp(argv[i], "--unusable")) {
+		if (!strcmp(argv[i], "--usable") || !strcmp(argv[i], "--unusable")) {
 			int want = argv[i][2] == 'u' && argv[i][3] == 's' ? 1 : 0;
 			if (filter >= 0 && filter != want)
 				return cli_fail(c, "models: --usable and --unusable exclude each other");
 			filter = want;
+		} else if (!strcmp(argv[i], "--sort")) {
+			const char *v = i + 1 < argc ? argv[++i] : NULL;
+			if (!v)
+				return cli_fail(c, "models: --sort needs an order (name or qmp)");
+			if (strcmp(v, "name") && strcmp(v, "qmp"))
+				return cli_fail(c, "models: --sort: unknown order '%s' (expected name or qmp)", v);
+			by_name = !strcmp(v, "name");
 		} else {
 			return cli_fail(c, "models: unexpected argument '%s' (see cpuscope models --help)",
 					argv[i]);
@@ -277,6 +222,10 @@ static int cmd_models(struct cli *c, int argc, char **argv)
 		return rc;
 
 	const struct mdata *md = c->s->md;
+	for (size_t i = 0; i < md->defs.n; i++)
+		vec_push(&defs, vec_get(&md->defs, i));
+	if (by_name)
+		vec_sort(&defs, def_name_cmp);
 	if (c->format == FMT_JSON) {
 		root = json_object_new_object();
 		arr = json_object_new_array();
@@ -289,8 +238,8 @@ static int cmd_models(struct cli *c, int argc, char **argv)
 			fprintf(c->out, "%-28s %-28s %-8s %3s %5s %6s  %s\n", "MODEL", "ALIAS-OF", "VENDOR",
 				"VER", "LEVEL", "USABLE", "BLOCKERS");
 		}
-		for (size_t i = 0; i < md->defs.n; i++) {
-			const struct cpu_def *d = vec_get(&md->defs, i);
+		for (size_t i = 0; i < defs.n; i++) {
+			const struct cpu_def *d = defs.v[i];
 			struct model_view mv;
 			model_view_init(c->s->ds, md, d, &mv);
 			enum usable u = model_usable(&mv, c->s->host, &blockers);
@@ -350,6 +299,7 @@ static int cmd_models(struct cli *c, int argc, char **argv)
 		json_object_put(root);
 	}
 	(void)nshown;
+	vec_fini(&defs, NULL);
 	sb_fini(&sb);
 	fset_fini(&blockers);
 	return CLI_OK;
@@ -357,7 +307,7 @@ static int cmd_models(struct cli *c, int argc, char **argv)
 
 /* ---- show ----------------------------------------------------------------- */
 
-static int cmd_show(struct cli *c, int argc, char **argv)
+int cmd_show(struct cli *c, int argc, char **argv)
 {
 	const char *name = NULL;
 	struct model_view mv;
@@ -366,10 +316,7 @@ static int cmd_show(struct cli *c, int argc, char **argv)
 	int rc;
 
 	for (int i = 1; i < argc; i++) {
-		if (is_help(argv[i])) {
-			fputs(show_help, c->out);
-			return CLI_OK;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
+		if (argv[i][0] == '-' && argv[i][1]) {
 			return cli_fail(c, "show: unknown option '%s' (see cpuscope show --help)", argv[i]);
 		} else if (name) {
 			return cli_fail(c, "show: one model at a time (got '%s' and '%s'); "
@@ -618,7 +565,7 @@ static void print_grid_json(struct cli *c, const struct grid *g, const struct ve
 	json_object_put(o);
 }
 
-static int cmd_grid(struct cli *c, int argc, char **argv)
+int cmd_grid(struct cli *c, int argc, char **argv)
 {
 	enum grid_mode mode = GM_MODELS;
 	struct vec models = VEC_INIT, machines = VEC_INIT, hostfiles = VEC_INIT, hosts = VEC_INIT,
@@ -631,13 +578,10 @@ static int cmd_grid(struct cli *c, int argc, char **argv)
 
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
-		if (is_help(a)) {
-			fputs(grid_help, c->out);
-			goto out;
-		} else if (!strcmp(a, "--versions")) {
+		if (!strcmp(a, "--versions")) {
 			mode = GM_VERSIONS;
-		} else if (!strcmp(a, "--machines") || str_startswith(a, "--machines=")) {
-			const char *v = a[10] == '=' ? a + 11 : (i + 1 < argc ? argv[++i] : NULL);
+		} else if (!strcmp(a, "--machines")) {
+			const char *v = i + 1 < argc ? argv[++i] : NULL;
 			if (!v || !*v) {
 				rc = cli_fail(c, "grid: --machines needs a list (e.g. pc-i440fx-2.0,q35)");
 				goto out;
@@ -730,51 +674,43 @@ out:
 
 /* ---- dispatch --------------------------------------------------------------- */
 
+/* The global options (cli_globals of commands.c), anywhere on the line. */
 static int parse_global(struct cli *c, int *i, int argc, char **argv, bool *consumed)
 {
-	static const struct {
-		const char *name;
-		int which;
-	} opts[] = {
-		{ "--snapshot", 0 }, { "--probe", 1 }, { "--host", 2 }, { "--cpu-map", 3 },
-		{ "--machine", 4 }, { "--arch", 5 }, { "--format", 6 }, { "--accel", 7 },
-	};
 	const char *a = argv[*i];
 
 	*consumed = false;
-	if (!strcmp(a, "--local")) {
-		c->local = true;
-		*consumed = true;
-		return CLI_OK;
-	}
-	for (size_t k = 0; k < ARRAY_LEN(opts); k++) {
-		size_t n = strlen(opts[k].name);
+	for (int k = 0; k < GLOBAL__COUNT; k++) {
+		const struct cli_opt *o = &cli_globals[k];
+		size_t n = strlen(o->name);
 		const char *v = NULL;
-		if (strncmp(a, opts[k].name, n))
+		if (strncmp(a, o->name, n) || (a[n] != '=' && a[n] != '\0'))
 			continue;
-		if (a[n] == '=') {
+		if (!o->arg) {
+			if (a[n] == '=')
+				return cli_fail(c, "%s takes no value (got '%s')", o->name, a);
+		} else if (a[n] == '=') {
 			v = a + n + 1;
-		} else if (a[n] == '\0') {
-			if (*i + 1 >= argc)
-				return cli_fail(c, "%s needs a value", opts[k].name);
-			v = argv[++*i];
 		} else {
-			continue;
+			if (*i + 1 >= argc)
+				return cli_fail(c, "%s needs a value", o->name);
+			v = argv[++*i];
 		}
 		*consumed = true;
-		switch (opts[k].which) {
-		case 0: c->snapshot = v; break;
-		case 1: c->probe = v; break;
-		case 2: c->host_file = v; break;
-		case 3: c->cpu_map_dir = v; break;
-		case 4: c->machine = v; break;
-		case 5: c->arch_s = v; break;
-		case 7:
+		switch ((enum cli_global)k) {
+		case GLOBAL_SNAPSHOT: c->snapshot = v; break;
+		case GLOBAL_PROBE: c->probe = v; break;
+		case GLOBAL_HOST: c->host_file = v; break;
+		case GLOBAL_LOCAL: c->local = true; break;
+		case GLOBAL_CPU_MAP: c->cpu_map_dir = v; break;
+		case GLOBAL_MACHINE: c->machine = v; break;
+		case GLOBAL_ARCH: c->arch_s = v; break;
+		case GLOBAL_ACCEL:
 			if (strcmp(v, "kvm") && strcmp(v, "tcg"))
 				return cli_fail(c, "--accel: unknown accelerator '%s' (expected kvm or tcg)", v);
 			c->accel = v;
 			break;
-		case 6:
+		case GLOBAL_FORMAT:
 			c->format_s = v;
 			if (!strcmp(v, "text"))
 				c->format = FMT_TEXT;
@@ -788,6 +724,7 @@ static int parse_global(struct cli *c, int *i, int argc, char **argv, bool *cons
 				return cli_fail(c, "--format: unknown format '%s' (expected text or json; "
 						   "build also takes xml or qemu)", v);
 			break;
+		case GLOBAL__COUNT:
 		default: break;
 		}
 		return CLI_OK;
@@ -807,11 +744,12 @@ int cli_run(int argc, char **argv, FILE *out, FILE *err, cli_tui_fn tui)
 	int nrest = 0, rc = CLI_OK;
 	const char *cmd = NULL;
 	bool implicit_tui = false, explicit_tui = false;
-
+	struct cli_args args;
 	struct session_opts so;
 	struct cli_progress progress;
 
 	memset(&c, 0, sizeof(c));
+	memset(&args, 0, sizeof(args));
 	memset(&so, 0, sizeof(so));
 	c.out = out;
 	c.err = err;
@@ -848,16 +786,8 @@ int cli_run(int argc, char **argv, FILE *out, FILE *err, cli_tui_fn tui)
 	so.progress_ctx = &progress;
 	c.s = session_new(&so);
 	if (!cmd) {
-		for (int i = 0; i < nrest; i++) {
-			if (is_help(rest[i])) {
-				fputs(usage_text, out);
-				goto out;
-			}
-			if (!strcmp(rest[i], "--version")) {
-				fputs("cpuscope 0.1\n", out);
-				goto out;
-			}
-			rc = cli_fail(&c, "unknown option '%s' (see cpuscope --help)", rest[i]);
+		if (nrest > 0) {
+			rc = cli_top_option(&c, rest[0]);
 			goto out;
 		}
 		cmd = "tui";
@@ -865,58 +795,46 @@ int cli_run(int argc, char **argv, FILE *out, FILE *err, cli_tui_fn tui)
 	}
 	explicit_tui = !implicit_tui && !strcmp(cmd, "tui");
 	/* rest[] starts at the command word */
-	int skip = 0;
-	while (skip < nrest && rest[skip] != cmd)
-		skip++;
-	if (skip != 0) {
-		rc = cli_fail(&c, "unknown option '%s' before the command (see cpuscope --help)", rest[0]);
+	if (nrest > 0 && rest[0] != cmd) {
+		rc = cli_unknown_top_option(&c, rest[0], cmd);
 		goto out;
 	}
-	if ((c.format == FMT_XML || c.format == FMT_QEMU) && strcmp(cmd, "build") != 0) {
+	const struct cli_cmd *k = cli_cmd_find(cmd);
+	if (!k) {
+		rc = cli_unknown_command(&c, cmd);
+		goto out;
+	}
+	rc = cli_cmd_args(&c, k, nrest, rest, &args);
+	if (rc != CLI_OK)
+		goto out;
+	if (args.help) {
+		cli_help_cmd(out, k);
+		goto out;
+	}
+	if ((c.format == FMT_XML || c.format == FMT_QEMU) && !cli_cmd_takes_format(k, c.format_s)) {
 		rc = cli_fail(&c, "--format %s is for build only; %s prints text or json", c.format_s, cmd);
 		goto out;
 	}
-	if (!strcmp(cmd, "models")) {
-		rc = cmd_models(&c, nrest, rest);
-	} else if (!strcmp(cmd, "show")) {
-		rc = cmd_show(&c, nrest, rest);
-	} else if (!strcmp(cmd, "grid")) {
-		rc = cmd_grid(&c, nrest, rest);
-	} else if (!strcmp(cmd, "probe")) {
-		/* probe parses its own options (and the global ones it shares) */
-		rc = cli_probe(nrest, rest, out, err);
-	} else if (!strcmp(cmd, "tui")) {
-		if (nrest > 1 && is_help(rest[1]))
-			fputs(tui_help, out);
-		else if (tui && (explicit_tui || isatty(fileno(out))))
-			rc = tui(c.s, err, nrest, rest);
-		else if (explicit_tui)
-			rc = cli_fail(&c, "tui: this build has no interactive explorer");
-		else {
-			/* not on a terminal: the overview, and where to go next */
-			char models_word[] = "models";
-			char *margv[] = { models_word, NULL };
-			rc = cmd_models(&c, 1, margv);
-			if (rc == CLI_OK)
-				fputs("\n(see `cpuscope --help` for show, grid, explain, compare, build, "
-				      "baseline and probe)\n", out);
-		}
-	} else if (!strcmp(cmd, "compare")) {
-		rc = cmd_compare(&c, nrest, rest);
-	} else if (!strcmp(cmd, "build")) {
-		rc = cmd_build(&c, nrest, rest);
-	} else if (!strcmp(cmd, "baseline")) {
-		rc = cmd_baseline(&c, nrest, rest);
-	} else if (!strcmp(cmd, "explain")) {
-		rc = cmd_explain(&c, nrest, rest);
+	if (k->run) {
+		rc = k->run(&c, args.argc, args.argv);
 	} else if (!strcmp(cmd, "help")) {
-		fputs(usage_text, out);
+		rc = cli_help(&c, args.argc, args.argv);
+	} else if (tui && (explicit_tui || isatty(fileno(out)))) {
+		rc = tui(c.s, err, args.argc, args.argv);
+	} else if (explicit_tui) {
+		rc = cli_fail(&c, "tui: this build has no interactive explorer");
 	} else {
-		rc = cli_fail(&c, "unknown command '%s' (see cpuscope --help)", cmd);
+		/* not on a terminal: the overview, and where to go next */
+		char models_word[] = "models";
+		char *margv[] = { models_word, NULL };
+		rc = cmd_models(&c, 1, margv);
+		if (rc == CLI_OK && c.format == FMT_TEXT) /* JSON stays one document */
+			cli_hint_commands(out);
 	}
 out:
 	if (c.s)
 		cli_progress_end(&progress);
+	cli_args_fini(&args);
 	free(rest);
 	cli_fini(&c);
 	return rc;

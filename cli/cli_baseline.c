@@ -10,26 +10,6 @@
 #include "guest.h"
 #include "xml_cpu.h"
 
-static const char baseline_help[] =
-	"usage: cpuscope baseline [--features] [--migratable] [--no-qemu-filter]\n"
-	"                         [--cpu-map DIR] [--format text|json] FILE...\n"
-	"\n"
-	"The guest CPU every given host can run, printed exactly as\n"
-	"`virsh -c qemu:///system cpu-baseline` prints it (libvirt 9.0 semantics):\n"
-	"the CPUs' common features, described by the closest libvirt model plus\n"
-	"require/disable features.  Each FILE (or - for standard input) is libvirt\n"
-	"capabilities XML, a domcapabilities file (its host-model CPU), a host <cpu>\n"
-	"(with <arch>), several <cpu> elements one after another, libvirt's <cpuTest>\n"
-	"wrapper, or a guest <cpu>/<domain> (model + require - disable).\n"
-	"  --features        list every feature of the model (virsh --features)\n"
-	"  --migratable      leave out features that block migration (invtsc, xsaves)\n"
-	"  --no-qemu-filter  keep cmt, mbm_total, mbm_local, osxsave and ospke, which\n"
-	"                    the QEMU driver drops (libvirt's generic baseline, as\n"
-	"                    test:///default and libvirt's own unit tests give it)\n"
-	"json: {\"xml\", \"model\", \"vendor\", \"fallback\", \"features\": [{\"name\", \"policy\"}],\n"
-	"       \"cpus\"}\n"
-	"Exit status: 0 success, 2 bad input or CPUs with nothing in common.\n";
-
 /* Read all of standard input. */
 static bool read_stdin(char **out, size_t *len, struct err *e)
 {
@@ -238,11 +218,7 @@ int cmd_baseline(struct cli *c, int argc, char **argv)
 	memset(&b, 0, sizeof(b));
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
-		if (is_help(a)) {
-			fputs(baseline_help, c->out);
-			rc = CLI_OK;
-			goto out;
-		} else if (!strcmp(a, "--features")) {
+		if (!strcmp(a, "--features")) {
 			o.expand_features = true;
 		} else if (!strcmp(a, "--migratable")) {
 			o.migratable = true;

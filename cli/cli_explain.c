@@ -10,29 +10,6 @@
 #include "explain.h"
 #include "logic.h"
 
-static const char explain_help[] =
-	"usage: cpuscope explain MODEL [GLOBAL OPTIONS]\n"
-	"       cpuscope explain --qemu-warning FILE|- [MODEL] [GLOBAL OPTIONS]\n"
-	"\n"
-	"Say whether MODEL is usable on the host (--host FILE, --local, or with\n"
-	"neither QEMU's own verdict for its accelerator) and why not: each blocking\n"
-	"feature with its spellings (QEMU, libvirt, Linux), CPUID/MSR location,\n"
-	"group and meaning; the x86-64 levels of the model and the host.  Then the\n"
-	"fixes: usable versions and aliases of the same model, the nearest other\n"
-	"usable models (fewest features lost, same vendor first), the smallest set\n"
-	"of disable policies (as a -cpu value and as libvirt XML), and whether\n"
-	"host-model would do (with a domcapabilities host).\n"
-	"\n"
-	"--qemu-warning reads QEMU's warning lines (\"TCG doesn't support requested\n"
-	"feature: CPUID.07H:EBX.hle [bit 4]\", \"MSR(48DH).vmx-posted-intr [bit 7]\",\n"
-	"the CPUID[eax=..,ecx=..] form of newer QEMU) from FILE or standard input,\n"
-	"names the features (by location and by name, cross-checked) and explains\n"
-	"them as blockers of MODEL (or, without MODEL, gives the disable policies).\n"
-	"\n"
-	"The first line is the verdict.  --format json prints {\"model\", \"usable\",\n"
-	"\"unavailable\": [QEMU names], \"suggestions\": [...], ...}.\n"
-	"Exit status: 0 usable, 1 not usable, 2 error (or no data to decide).\n";
-
 #define LIST_MAX 8
 
 static void names_text(struct strbuf *sb, const struct ftable *ft, const struct fset *s, size_t max)
@@ -472,10 +449,7 @@ int cmd_explain(struct cli *c, int argc, char **argv)
 	memset(&w, 0, sizeof(w));
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
-		if (is_help(a)) {
-			fputs(explain_help, c->out);
-			return CLI_OK;
-		} else if (!strcmp(a, "--qemu-warning") || !strcmp(a, "--qemu-warnings")) {
+		if (!strcmp(a, "--qemu-warning") || !strcmp(a, "--qemu-warnings")) {
 			if (i + 1 >= argc)
 				return cli_fail(c, "explain: --qemu-warning needs a file (or - for standard input)");
 			if (wfile)

@@ -56,8 +56,6 @@ const char *host_label(const struct cli *c);
 void print_json(struct cli *c, json_object *o);
 json_object *json_str_or_null(const char *s);
 json_object *fset_names_json(const struct ftable *ft, const struct fset *s);
-bool is_help(const char *a);
-
 /* Probe progress on err: a bar on a terminal, else a line every few seconds;
  * failures always.  cli_progress_end() clears the bar. */
 struct cli_progress {
@@ -73,6 +71,11 @@ void cli_progress_init(struct cli_progress *u, FILE *err, bool quiet);
 void cli_progress_cb(void *ctx, const struct probe_progress *p);
 void cli_progress_end(struct cli_progress *u);
 
+/* The commands (commands.c's table runs them); argv[0] is the command
+ * word, and cli_cmd_args has checked the options against the table. */
+int cmd_models(struct cli *c, int argc, char **argv);
+int cmd_show(struct cli *c, int argc, char **argv);
+int cmd_grid(struct cli *c, int argc, char **argv);
 int cmd_compare(struct cli *c, int argc, char **argv);
 int cmd_build(struct cli *c, int argc, char **argv);
 int cmd_baseline(struct cli *c, int argc, char **argv); /* src/cli_baseline.c */

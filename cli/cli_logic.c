@@ -11,34 +11,6 @@
 #include "logic.h"
 #include "xml_cpu.h"
 
-static const char compare_help[] =
-	"usage: cpuscope compare CPU.xml [--host FILE | --local] [--cpu-map DIR] [--format text|json]\n"
-	"\n"
-	"Compare the host with the guest CPU in CPU.xml (a bare <cpu> or a whole\n"
-	"<domain>) the way `virsh hypervisor-cpu-compare` does (libvirt 9.0): the\n"
-	"first line is IDENTICAL, SUPERSET or INCOMPATIBLE, then the features\n"
-	"responsible.  With a domcapabilities file as --host, the host is the CPU\n"
-	"the hypervisor offers (its host-model); with a capabilities file, the host\n"
-	"CPU itself (as `virsh cpu-compare`).\n"
-	"Exit status: 0 identical or superset, 1 incompatible, 2 error.\n";
-
-static const char build_help[] =
-	"usage: cpuscope build --model M [--version N|best] [--require F,...] [--optional F,...]\n"
-	"                      [--disable F,...] [--forbid F,...] [--force F,...] [--mode MODE]\n"
-	"                      [--match MATCH] [--check CHECK] [--fallback allow|forbid]\n"
-	"                      [--vendor-id STRING] [--format xml|qemu|json]\n"
-	"\n"
-	"Build a guest CPU and print it as libvirt <cpu> XML (libvirt's feature\n"
-	"spellings, the form libvirt writes back), as the value of QEMU's -cpu option\n"
-	"(QEMU's spellings; policies mapped as libvirt maps them when it starts QEMU:\n"
-	"force/require -> on, disable/forbid -> off, optional decided against the\n"
-	"host), or as JSON.  Warnings about common traps go to standard error (and into JSON).\n"
-	"  --mode       custom (default with --model), host-model, host-passthrough, maximum\n"
-	"  --match      minimum, exact (default), strict\n"
-	"  --check      none, partial, full\n"
-	"  --version N  use the versioned model M-vN; 'best' picks the newest version\n"
-	"               of M the host can run and writes its concrete name\n";
-
 /* ---- compare ---------------------------------------------------------------- */
 
 int cmd_compare(struct cli *c, int argc, char **argv)
@@ -51,10 +23,7 @@ int cmd_compare(struct cli *c, int argc, char **argv)
 
 	memset(&r, 0, sizeof(r));
 	for (int i = 1; i < argc; i++) {
-		if (is_help(argv[i])) {
-			fputs(compare_help, c->out);
-			return CLI_OK;
-		} else if (argv[i][0] == '-' && argv[i][1]) {
+		if (argv[i][0] == '-' && argv[i][1]) {
 			return cli_fail(c, "compare: unknown option '%s' (see cpuscope compare --help)", argv[i]);
 		} else if (file) {
 			return cli_fail(c, "compare: one CPU file at a time (got '%s' and '%s')", file, argv[i]);
@@ -159,10 +128,6 @@ int cmd_build(struct cli *c, int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const char **slot = NULL;
-		if (is_help(a)) {
-			fputs(build_help, c->out);
-			return CLI_OK;
-		}
 		if (!strcmp(a, "--model"))
 			slot = &o.model;
 		else if (!strcmp(a, "--version"))

@@ -26,44 +26,6 @@
 #include "snapshot.h"
 #include "util.h"
 
-static const char probe_help[] =
-	"usage: cpuscope probe [--qemu BINARY] [--machines all|LIST] [--jobs N]\n"
-	"                      [--timeout SECONDS] [--accel kvm|tcg] [--arch ARCH]\n"
-	"                      [--no-cache] [--out FILE] [-q]\n"
-	"\n"
-	"Ask a real QEMU, over QMP, how every CPU model looks on every machine type,\n"
-	"and write the answers as a cpuscope snapshot (use it with --snapshot FILE).\n"
-	"QEMU is started as BINARY -machine TYPE -S -nodefaults -nographic -qmp stdio\n"
-	"-accel ACCEL, one process per machine type, N at a time; every model's full and\n"
-	"static query-cpu-model-expansion is asked on one pipelined connection.\n"
-	"\n"
-	"  --qemu BINARY      QEMU to probe: a path, or a name looked up in PATH\n"
-	"                     (default: qemu-system-ARCH)\n"
-	"  --machines LIST    comma-separated machine types (aliases such as q35 are\n"
-	"                     resolved; 'none' is -machine none), or 'all' (default):\n"
-	"                     every machine type QEMU lists, plus none\n"
-	"  --jobs N           QEMU processes at once (default: number of online cores)\n"
-	"  --timeout SECONDS  deadline for each step of each process (default: 10)\n"
-	"  --accel kvm|tcg    accelerator (default: kvm when /dev/kvm is usable and the\n"
-	"                     binary emulates this host's arch, else tcg)\n"
-	"  --arch ARCH        x86_64 or s390x (default: from the binary's name, else\n"
-	"                     asked with query-target)\n"
-	"  --no-cache         probe even when a cached result exists, and don't store it\n"
-	"                     (cache: $XDG_CACHE_HOME/cpuscope, default ~/.cache/cpuscope,\n"
-	"                     keyed by the binary's path, size and mtime, and accel)\n"
-	"  --out FILE         write the snapshot to FILE, atomically (temp + rename);\n"
-	"                     without --out, or with '-', it goes to standard output\n"
-	"                     (refused when standard output is a terminal)\n"
-	"  -q, --quiet        no progress reports (failures are still reported)\n"
-	"\n"
-	"Progress goes to standard error: a bar with done/total and ETA on a terminal, else one\n"
-	"line every few seconds.  A machine type that fails (QEMU hangs, crashes,\n"
-	"exits, prints garbage) is reported with the step it was at; the rest goes on.\n"
-	"\n"
-	"Exit status: 0 complete; 1 partial (the snapshot is written and lists the\n"
-	"missing parts, which are also listed on standard error); 2 error (nothing written);\n"
-	"128+N when stopped by signal N (SIGINT, SIGTERM; nothing written).\n";
-
 static double mono_now(void)
 {
 	struct timespec ts;
@@ -186,11 +148,7 @@ int cli_probe(int argc, char **argv, FILE *out, FILE *err)
 		const char *a = argv[i];
 		const char **val = NULL;
 
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			fputs(probe_help, out);
-			rc = CLI_OK;
-			goto out;
-		} else if (!strcmp(a, "--no-cache")) {
+		if (!strcmp(a, "--no-cache")) {
 			no_cache = true;
 			continue;
 		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {

@@ -174,9 +174,8 @@ void app_load_guest(struct app *a, const struct guest_cpu *g)
 static int model_row_cmp(const void *pa, const void *pb)
 {
 	const struct model_row *ra = pa, *rb = pb;
-	int c = str_casecmp(ra->mv.name, rb->mv.name);
 
-	return c ? c : strcmp(ra->mv.name, rb->mv.name);
+	return model_name_cmp(ra->mv.name, rb->mv.name);
 }
 
 static void build_models(struct app *a)

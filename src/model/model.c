@@ -611,6 +611,13 @@ const struct mdata *dataset_resolve_machine(const struct dataset *ds, const char
 
 /* ---- models -------------------------------------------------------------- */
 
+int model_name_cmp(const char *a, const char *b)
+{
+	int c = str_casecmp(a, b);
+
+	return c ? c : strcmp(a, b);
+}
+
 int model_version_of(const char *name, char *base, size_t size)
 {
 	const char *v = strrchr(name, '-');

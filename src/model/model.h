@@ -161,6 +161,9 @@ const char *vendor_short_name(const char *cpuid_vendor);
 /* Model names.  Split "Haswell-v4" into base "Haswell" and version 4;
  * version 0 when the name has no -vN suffix. */
 int model_version_of(const char *name, char *base, size_t size);
+/* The order models are listed in (the explorer's list, `models --sort
+ * name`): by name ignoring case, then by byte. */
+int model_name_cmp(const char *a, const char *b);
 
 /* A model as cpuscope shows it under one machine type. */
 struct model_view {

@@ -11,6 +11,18 @@
 #include "model.h"
 #include "qmp_json.h"
 
+/* The explorer's and `models`' order: case ignored, then bytes. */
+static void test_name_order(void **state)
+{
+	(void)state;
+	assert_true(model_name_cmp("athlon", "Broadwell") < 0);
+	assert_true(model_name_cmp("Broadwell", "athlon") > 0);
+	assert_true(model_name_cmp("Haswell", "Haswell-noTSX") < 0);
+	assert_true(model_name_cmp("Haswell-v4", "Haswell-noTSX") > 0);
+	assert_true(model_name_cmp("EPYC", "epyc") < 0); /* a tie on case: by byte */
+	assert_int_equal(model_name_cmp("qemu64", "qemu64"), 0);
+}
+
 static void test_version_of(void **state)
 {
 	(void)state;
@@ -294,6 +306,7 @@ int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_version_of),
+		cmocka_unit_test(test_name_order),
 		cmocka_unit_test_setup_teardown(test_pool_dedupe_and_delta, test_dataset_setup, test_dataset_teardown),
 		cmocka_unit_test_setup_teardown(test_prop_unset_and_decode, test_dataset_setup, test_dataset_teardown),
 		cmocka_unit_test_setup_teardown(test_resolve_machine, test_dataset_setup_qemu72, test_dataset_teardown),
