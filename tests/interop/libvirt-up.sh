@@ -26,7 +26,8 @@
 #
 # Exit 0: qemu:///system answers fast; 1: it does not answer (not root, or
 # libvirtd did not come up); 3: it answers, but slowly.  -q prints only what
-# it changed and errors; otherwise it also says how fast virsh answers.
+# it changed or started, and errors; otherwise it also says how fast virsh
+# answers.
 # libvirtd logs to LIBVIRTD_LOG (default /tmp/libvirtd.log); without
 # systemd/dbus its errors about dnsmasq, dbus and dmidecode are harmless.
 set -u
@@ -210,7 +211,7 @@ if [ $root = 1 ]; then
 	if ! answers; then
 		[ -n "$(daemons)" ] && stop_daemons # hung or half-started
 		start_daemon || die "libvirtd did not come up; see $log"
-		[ $quiet = 1 ] || say "started libvirtd (log: $log)"
+		say "started libvirtd (log: $log)"
 	fi
 elif ! answers; then
 	die "$conn does not answer and starting libvirtd needs root"
