@@ -21,7 +21,7 @@ conn=qemu:///system
 
 . "$here/lib.sh"
 need_bin
-need_libvirtd "$conn"
+need_libvirtd
 work_dir
 cd "$top" || exit 1
 

@@ -25,7 +25,7 @@ map=$top/data/cpu_map
 
 . "$here/lib.sh"
 need_bin
-need_libvirtd "$conn"
+need_libvirtd
 work_dir
 host=$work/domcaps.xml
 virsh -c "$conn" domcapabilities --virttype qemu >"$host" 2>"$work/domcaps.err" ||

@@ -8,8 +8,9 @@
 #   - optionally print one line "RESULT: passed=N failed=M skipped=K" to
 #     report case counts; otherwise the script counts as one case.
 # Environment: CPUSCOPE_BIN (default ./cpuscope), FILTER=glob (script names).
-# The last line is "interop: N passed, M failed, K skipped"; the exit status
-# is non-zero when anything failed.
+# Each script's wall time follows its output ("-- interop/NAME: 12.3 s").
+# The last line is "interop: N passed, M failed, K skipped (T s)"; the exit
+# status is non-zero when anything failed.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -17,13 +18,18 @@ export CPUSCOPE_BIN=${CPUSCOPE_BIN:-$top/cpuscope}
 pass=0 fail=0 skip=0
 tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT
+now_ms() { local t=${EPOCHREALTIME/[.,]/}; echo $((t / 1000)); }
+secs() { printf '%d.%d' $(($1 / 1000)) $(($1 % 1000 / 100)); } # MS -> "S.D"
+start_all=$(now_ms)
 for t in "$here"/*.sh; do
 	name=$(basename "$t" .sh)
 	case "$name" in run | lib*) continue ;; esac
 	[[ -n "${FILTER:-}" && "$name" != ${FILTER} ]] && continue
 	echo "== interop/$name"
+	t0=$(now_ms)
 	bash "$t" 2>&1 | tee "$tmp"
 	rc=${PIPESTATUS[0]}
+	echo "-- interop/$name: $(secs $(($(now_ms) - t0))) s"
 	line=$(grep -E '^RESULT: passed=[0-9]+ failed=[0-9]+ skipped=[0-9]+$' "$tmp" | tail -1)
 	if [ -n "$line" ]; then
 		read -r p f s <<<"$(sed -E 's/^RESULT: passed=([0-9]+) failed=([0-9]+) skipped=([0-9]+)$/\1 \2 \3/' <<<"$line")"
@@ -38,5 +44,5 @@ for t in "$here"/*.sh; do
 		fail=$((fail + 1))
 	fi
 done
-echo "interop: $pass passed, $fail failed, $skip skipped"
+echo "interop: $pass passed, $fail failed, $skip skipped ($(secs $(($(now_ms) - start_all))) s)"
 [ "$fail" = 0 ]
