@@ -20,6 +20,9 @@ int cli_run(int argc, char **argv, FILE *out, FILE *err, cli_tui_fn tui);
 
 
 
-/* `cpuscope probe ...` (src/cli_probe.c); argv[0] is "probe". */
-int cli_probe(int argc, char **argv, FILE *out, FILE *err);
+/* `cpuscope probe ...` (cli/cli_probe.c); argv[0] is "probe".  arch_opt,
+ * accel_opt: the global --arch and --accel (the global parser takes them
+ * from argv), or NULL. */
+int cli_probe(int argc, char **argv, const char *arch_opt, const char *accel_opt, FILE *out,
+	      FILE *err);
 #endif

@@ -209,7 +209,7 @@ static const struct cli_opt no_opts[] = {
 
 static int run_probe(struct cli *c, int argc, char **argv)
 {
-	return cli_probe(argc, argv, c->out, c->err);
+	return cli_probe(argc, argv, c->arch_s, c->accel, c->out, c->err);
 }
 
 const struct cli_cmd cli_commands[] = {

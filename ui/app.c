@@ -811,8 +811,9 @@ static void on_probe_progress(void *ctx, const struct probe_progress *p)
 
 	a->probe_spin++;
 	snprintf(a->probe_status, sizeof(a->probe_status),
-		 "%c probing %s: %zu/%zu machine types%s%s, %zu/%zu queries%s%s  (Esc cancels)",
-		 spin[a->probe_spin % 4], a->probe_binary ? a->probe_binary : "QEMU", p->done, p->total,
+		 "%c %s %s: %zu/%zu machine types%s%s, %zu/%zu queries%s%s  (Esc cancels)",
+		 spin[a->probe_spin % 4], a->probe_fill ? "loading the other machine types from" :
+		 "probing", a->probe_binary ? a->probe_binary : "QEMU", p->done, p->total,
 		 p->failed ? ", failed " : "", p->failed ? "some" : "", p->cmds_done, p->cmds_total,
 		 p->message ? "; " : "", p->message ? p->message : "");
 	a->need_redraw = true;
@@ -890,6 +891,7 @@ static void app_replace_data(struct app *a, struct dataset *ds)
 	a->shown = NULL;
 	a->nmodels = a->nshown = 0;
 	session_replace_data(a->s, ds, a->probe_binary);
+	app_label_reference(a);
 	a->ds = a->s->ds;
 	a->md = a->s->md;
 	a->views[V_MODELS].sel = a->views[V_MODELS].top = 0;
@@ -900,6 +902,36 @@ static void app_replace_data(struct app *a, struct dataset *ds)
 			if (!strcmp(a->models[a->shown[i]].mv.name, keep))
 				a->views[V_MODELS].sel = i;
 	app_handle_reaction(a, RE_MODEL | RE_GUEST);
+}
+
+/* A live session starts with the machine type in use only (one QEMU, about
+ * a second cold); the other machine types come in the background. */
+void app_probe_fill(struct app *a)
+{
+	struct probe_opts o;
+	struct err e;
+	char buf[1200];
+	size_t have = a->ds->mdatas.n;
+
+	if (a->probe || !a->s->live || !a->s->qemu_binary || have > a->ds->machines.n)
+		return;
+	memset(&o, 0, sizeof(o));
+	o.binary = a->s->qemu_binary;
+	o.accel = a->ds->accel;
+	o.all_machines = true;
+	o.progress = on_probe_progress;
+	o.ctx = a;
+	err_clear(&e);
+	free(a->probe_binary);
+	a->probe_binary = xstrdup(a->s->qemu_binary);
+	a->probe = probe_start(&o, a->ft, &e);
+	if (!a->probe) {
+		app_status(a, R_WARN, "the other machine types: %s", err_str(&e, buf, sizeof(buf)));
+		return;
+	}
+	a->probe_fill = true;
+	snprintf(a->probe_status, sizeof(a->probe_status),
+		 "loading the other machine types from %s (Esc stops)", a->probe_binary);
 }
 
 void app_probe_done(struct app *a)
@@ -914,6 +946,8 @@ void app_probe_done(struct app *a)
 	ds = probe_finish(a->probe, &e);
 	a->probe = NULL;
 	a->probe_status[0] = '\0';
+	bool fill = a->probe_fill;
+	a->probe_fill = false;
 	if (!ds || !a->md || !ds->mdatas.n) {
 		if (ds)
 			dataset_free(ds);
@@ -925,6 +959,12 @@ void app_probe_done(struct app *a)
 	app_replace_data(a, ds);
 	if (!a->md) {
 		app_status(a, R_ERROR, "probe: the new data has no machine types");
+		return;
+	}
+	if (fill) {
+		app_status(a, missing ? R_WARN : R_GOOD, "QEMU %s on this machine: %zu machine types%s",
+			   ds->qemu_version ? ds->qemu_version : "?", ds->mdatas.n,
+			   missing ? " (some failed; see cpuscope probe)" : "");
 		return;
 	}
 	app_status(a, missing ? R_WARN : R_GOOD, "probed %s: QEMU %s, %zu machine types, %zu models on %s%s",
@@ -940,6 +980,26 @@ static const struct view_ops *const all_ops[V__COUNT] = {
 	[V_HOSTS] = &hosts_ops, [V_HOSTINFO] = &hostinfo_ops, [V_HELP] = &help_ops,
 };
 
+/* Whose verdict, short enough for the header ("usable on ..."). */
+void app_label_reference(struct app *a)
+{
+	const struct session *s = a->s;
+	const char *src = session_reference(s);
+	const char *slash = strrchr(src, '/');
+
+	if (s->ref == REF_HOST)
+		snprintf(a->host_label, sizeof(a->host_label), "%s", slash ? slash + 1 : src);
+	else if (s->ref == REF_LOCAL)
+		snprintf(a->host_label, sizeof(a->host_label), "this CPU's CPUID%s",
+			 s->no_qemu ? " (no QEMU installed)" : "");
+	else if (s->live)
+		snprintf(a->host_label, sizeof(a->host_label), "this machine's QEMU");
+	else if (s->bundled)
+		snprintf(a->host_label, sizeof(a->host_label), "the bundled snapshot");
+	else
+		snprintf(a->host_label, sizeof(a->host_label), "%s", src);
+}
+
 void app_init(struct app *a, struct session *s)
 {
 	memset(a, 0, sizeof(*a));
@@ -949,13 +1009,7 @@ void app_init(struct app *a, struct session *s)
 	a->md = s->md;
 	a->host = s->host;
 	a->map = s->map;
-	if (s->ref == REF_HOST) {
-		const char *src = session_reference(s);
-		const char *slash = strrchr(src, '/');
-		snprintf(a->host_label, sizeof(a->host_label), "%s", slash ? slash + 1 : src);
-	} else {
-		snprintf(a->host_label, sizeof(a->host_label), "%s", session_reference(s));
-	}
+	app_label_reference(a);
 	for (int i = 0; i < V__COUNT; i++)
 		a->views[i].ops = all_ops[i];
 	a->f_usable = -1;

@@ -180,6 +180,7 @@ struct app {
 	/* live probe (src/probe.h), serviced by the event loop */
 	struct probe *probe;
 	char *probe_binary;
+	bool probe_fill;      /* the probe fills in this machine's other machine types */
 	char probe_status[256];
 	unsigned probe_spin;
 	bool quit;
@@ -191,6 +192,8 @@ struct app {
 
 /* app.c */
 void app_init(struct app *a, struct session *s);
+void app_label_reference(struct app *a);
+void app_probe_fill(struct app *a);
 void app_fini(struct app *a);
 struct view *app_view(struct app *a, enum view_id id);
 struct model_row *app_selected_model(struct app *a); /* NULL when the list is empty */

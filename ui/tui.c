@@ -294,6 +294,8 @@ int tui_run(struct session *s, FILE *err, int argc, char **argv)
 	timing_frame(&t, "load-ms", t.start);
 	app_init(&a, s);
 	timing_frame(&t, "init-ms", t.start);
+	if (!(script && *script))
+		app_probe_fill(&a);
 	if (!term_init(msg, sizeof(msg))) {
 		app_fini(&a);
 		if (t.f)

@@ -547,6 +547,8 @@ void session_replace_data(struct session *s, struct dataset *ds, const char *bin
 	const struct mdata *md = NULL;
 	char keep[128] = "";
 	struct err e;
+	/* the rest of this machine's QEMU (the TUI fills it in the background) */
+	bool refill = s->live && binary && s->qemu_binary && !strcmp(binary, s->qemu_binary);
 
 	if (s->md)
 		snprintf(keep, sizeof(keep), "%s", s->md->machine);
@@ -565,10 +567,20 @@ void session_replace_data(struct session *s, struct dataset *ds, const char *bin
 	if (!md && ds->mdatas.n)
 		md = vec_get(&ds->mdatas, 0);
 	s->md = md;
-	s->live = false;
+	s->live = refill;
+	if (!refill)
+		set_str(&s->qemu_binary, binary ? xstrdup(binary) : NULL);
+	if (refill && !ds->missing.n && ds->accel && !s->o.no_cache) {
+		struct cache_key k = { NULL, NULL };
+		err_clear(&e);
+		if (cache_key_init(&k, s->qemu_binary, ds->accel, "all", &e))
+			cache_store(&k, ds, &e); /* best effort */
+		cache_key_fini(&k);
+	}
 	mark_props(s);
-	set_str(&s->qemu_binary, binary ? xstrdup(binary) : NULL);
 	label_data(s, "the probe");
+	if (md)
+		start_checks(s);
 	if (s->ref == REF_QEMU && s->ref_label)
 		label_reference(s);
 }

@@ -94,7 +94,10 @@ bool session_resolve_host(struct session *s, struct host *h, struct err *e);
 /* Switch the machine type (names and aliases). */
 bool session_set_machine(struct session *s, const char *name, struct err *e);
 /* Put a new dataset in place (a probe of binary from the TUI): takes ds,
- * keeps the machine type when the new data has it, else its default. */
+ * keeps the machine type when the new data has it, else its default.
+ * When binary is this machine's QEMU of a live session (the TUI filling in
+ * every machine type in the background), the data stays "this machine's"
+ * and a complete result goes into the cache. */
 void session_replace_data(struct session *s, struct dataset *ds, const char *binary);
 /* Whose verdict: "QEMU 7.2.22 on this machine (kvm)", "data/hosts/x.xml",
  * "CPUID of this CPU (no QEMU installed; KVM may expose more or less)". */
