@@ -911,9 +911,13 @@ void app_probe_fill(struct app *a)
 	struct probe_opts o;
 	struct err e;
 	char buf[1200];
-	size_t have = a->ds->mdatas.n;
+	size_t lacking = 0;
 
-	if (a->probe || !a->s->live || !a->s->qemu_binary || have > a->ds->machines.n)
+	for (size_t i = 0; i < a->ds->machines.n; i++) {
+		const struct machine *m = vec_get(&a->ds->machines, i);
+		lacking += !dataset_find_mdata(a->ds, m->name);
+	}
+	if (a->probe || !a->s->live || !a->s->qemu_binary || !lacking)
 		return;
 	memset(&o, 0, sizeof(o));
 	o.binary = a->s->qemu_binary;
