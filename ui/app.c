@@ -872,13 +872,10 @@ out:
 
 /* Put a new dataset in place of the old one: every view-model that points
  * into the old data is rebuilt; the guest CPU keeps its names. */
-static void app_replace_data(struct app *a, struct dataset *ds)
+/* The view-models point into the data: drop them before the data changes,
+ * rebuild them after (keep: the model to select again, or NULL). */
+void app_views_drop(struct app *a)
 {
-	char keep[160] = "";
-	struct model_row *cur = app_selected_model(a);
-
-	if (cur)
-		snprintf(keep, sizeof(keep), "%s", cur->mv.name);
 	grid_free(a->grid);
 	a->grid = NULL;
 	grid_free(a->g_rows);
@@ -890,18 +887,35 @@ static void app_replace_data(struct app *a, struct dataset *ds)
 	a->models = NULL;
 	a->shown = NULL;
 	a->nmodels = a->nshown = 0;
-	session_replace_data(a->s, ds, a->probe_binary);
-	app_label_reference(a);
+}
+
+void app_views_rebuild(struct app *a, const char *keep)
+{
 	a->ds = a->s->ds;
 	a->md = a->s->md;
+	app_label_reference(a);
 	a->views[V_MODELS].sel = a->views[V_MODELS].top = 0;
 	build_models(a);
 	app_apply_filters(a);
-	if (keep[0])
+	if (keep && keep[0])
 		for (size_t i = 0; i < a->nshown; i++)
 			if (!strcmp(a->models[a->shown[i]].mv.name, keep))
 				a->views[V_MODELS].sel = i;
 	app_handle_reaction(a, RE_MODEL | RE_GUEST);
+}
+
+/* Put a new dataset in place of the old one: every view-model that points
+ * into the old data is rebuilt; the guest CPU keeps its names. */
+static void app_replace_data(struct app *a, struct dataset *ds)
+{
+	char keep[160] = "";
+	struct model_row *cur = app_selected_model(a);
+
+	if (cur)
+		snprintf(keep, sizeof(keep), "%s", cur->mv.name);
+	app_views_drop(a);
+	session_replace_data(a->s, ds, a->probe_binary);
+	app_views_rebuild(a, keep);
 }
 
 /* A live session starts with the machine type in use only (one QEMU, about
@@ -984,24 +998,32 @@ static const struct view_ops *const all_ops[V__COUNT] = {
 	[V_HOSTS] = &hosts_ops, [V_HOSTINFO] = &hostinfo_ops, [V_HELP] = &help_ops,
 };
 
-/* Whose verdict, short enough for the header ("usable on ..."). */
+/* Whose verdict, short enough for the header ("usable on ..."): the host
+ * in use (a->host, which R switches), else QEMU's own. */
 void app_label_reference(struct app *a)
 {
 	const struct session *s = a->s;
 	const char *src = session_reference(s);
-	const char *slash = strrchr(src, '/');
+	const char *slash;
 
-	if (s->ref == REF_HOST)
-		snprintf(a->host_label, sizeof(a->host_label), "%s", slash ? slash + 1 : src);
-	else if (s->ref == REF_LOCAL)
+	if (a->host && a->host->kind == HOST_CPUID) {
 		snprintf(a->host_label, sizeof(a->host_label), "this CPU's CPUID%s",
 			 s->no_qemu ? " (no QEMU installed)" : "");
-	else if (s->live)
+	} else if (a->host) {
+		src = a->host->source ? a->host->source : host_kind_name(a->host->kind);
+		slash = strrchr(src, '/');
+		snprintf(a->host_label, sizeof(a->host_label), "%s", slash ? slash + 1 : src);
+	} else if (s->live) {
 		snprintf(a->host_label, sizeof(a->host_label), "this machine's QEMU");
-	else if (s->bundled)
+	} else if (s->bundled) {
 		snprintf(a->host_label, sizeof(a->host_label), "the bundled snapshot");
-	else
-		snprintf(a->host_label, sizeof(a->host_label), "%s", src);
+	} else {
+		const char *file = s->o.snapshot ? s->o.snapshot : s->qemu_binary;
+		slash = file ? strrchr(file, '/') : NULL;
+		snprintf(a->host_label, sizeof(a->host_label), "QEMU %s (%s) of %s",
+			 a->ds->qemu_version ? a->ds->qemu_version : "?", a->ds->accel ? a->ds->accel : "?",
+			 slash ? slash + 1 : file ? file : "the data");
+	}
 }
 
 void app_init(struct app *a, struct session *s)
@@ -1040,6 +1062,7 @@ void app_fini(struct app *a)
 	grid_free(a->g_rows);
 	app_hosts_fini(a);
 	vec_fini(&a->extra_hosts, (void (*)(void *))host_free);
+	host_free(a->cpuid_host);
 	vec_fini(&a->extra_labels, free);
 	guest_cpu_free(a->guest);
 	free(a->g_base);
@@ -1160,6 +1183,8 @@ static void prompt_key(struct app *a, int key)
 			app_save(a, sb_str(&a->input), false);
 		} else if (k == PROMPT_PROBE && a->input.len) {
 			app_probe_start(a, sb_str(&a->input));
+		} else if (k == PROMPT_MACHINE && a->input.len) {
+			app_machine_set(a, sb_str(&a->input));
 		}
 		a->need_redraw = true;
 		return;
@@ -1361,6 +1386,12 @@ void app_action(struct app *a, enum action act)
 		}
 		start_prompt(a, PROMPT_PROBE, a->probe_binary ? a->probe_binary :
 			     a->ds->arch == ARCH_S390X ? "qemu-system-s390x" : "qemu-system-x86_64");
+		break;
+	case ACT_REFERENCE:
+		app_reference_next(a);
+		break;
+	case ACT_MACHINE:
+		start_prompt(a, PROMPT_MACHINE, a->md->machine);
 		break;
 	case ACT_PIN:
 	case ACT_POLICY:

@@ -93,7 +93,7 @@ struct host_row {
 };
 
 enum popup { POP_NONE, POP_HELP, POP_CONFIRM_QUIT, POP_CONFIRM_OVERWRITE, POP_TOUR };
-enum prompt_kind { PROMPT_NONE, PROMPT_SEARCH, PROMPT_SAVE, PROMPT_PROBE };
+enum prompt_kind { PROMPT_NONE, PROMPT_SEARCH, PROMPT_SAVE, PROMPT_PROBE, PROMPT_MACHINE };
 
 struct fix {
 	char *label;
@@ -128,6 +128,7 @@ struct app {
 	struct grid *grid;
 	char grid_err[512];
 	struct vec extra_hosts; /* struct host *, owned: the files in data/hosts, for GRID_HOSTS */
+	struct host *cpuid_host; /* this CPU, made when R first offers it (owned) */
 	struct vec extra_labels; /* char *, owned */
 	bool extra_loaded;
 
@@ -193,6 +194,11 @@ struct app {
 /* app.c */
 void app_init(struct app *a, struct session *s);
 void app_label_reference(struct app *a);
+void app_views_drop(struct app *a);
+void app_views_rebuild(struct app *a, const char *keep);
+/* ui/reference.c: R switches whose verdict is shown, M the machine type. */
+void app_reference_next(struct app *a);
+void app_machine_set(struct app *a, const char *name);
 void app_probe_fill(struct app *a);
 void app_fini(struct app *a);
 struct view *app_view(struct app *a, enum view_id id);

@@ -55,6 +55,8 @@
 	_(GLOBAL, 'y', COPY) \
 	_(GLOBAL, 'e', EXPLAIN) \
 	_(GLOBAL, 'p', PROBE) \
+	_(GLOBAL, 'R', REFERENCE) \
+	_(GLOBAL, 'M', MACHINE) \
 	_(GLOBAL, KEY_ESC, CANCEL) \
 	_(GLOBAL, CTRL('l'), REDRAW) \
 	_(MODELS, '\n', USE_MODEL) \

@@ -48,6 +48,8 @@
 	_(OUTPUT_TOGGLE, "output: libvirt <cpu> XML or QEMU -cpu value") \
 	_(COPY, "copy the output to the clipboard (OSC 52)") \
 	_(PROBE, "probe a QEMU binary in the background") \
+	_(REFERENCE, "whose verdict: QEMU (each accelerator), each host, this CPU's CPUID") \
+	_(MACHINE, "switch the machine type (names and aliases such as q35)") \
 	_(USE_MODEL, "use the selected model in the guest editor") \
 	_(EXPLAIN, "explain the selected model") \
 	_(FILTER_USABLE, "filter: all / usable / not usable models") \

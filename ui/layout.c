@@ -157,7 +157,8 @@ static void paint_status(struct app *a, const struct rect *r)
 	paint_fill_row(r, r->y, r->x, R_STATUS);
 	if (a->prompt != PROMPT_NONE) {
 		x += paint_str(r, r->y, x, R_KEY_HINT, a->prompt == PROMPT_SEARCH ? "/" :
-			       a->prompt == PROMPT_SAVE ? "save to: " : "probe (BINARY [MACHINE,...]): ");
+			       a->prompt == PROMPT_SAVE ? "save to: " :
+			       a->prompt == PROMPT_MACHINE ? "machine type: " : "probe (BINARY [MACHINE,...]): ");
 		x += paint_str(r, r->y, x, R_STATUS, sb_str(&a->input));
 		paint_str(r, r->y, x, R_KEY_HINT, " ");
 		paint_str(r, r->y, r->x + r->w - 24, R_STATUS,

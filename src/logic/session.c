@@ -80,6 +80,18 @@ static bool is_version(const char *v)
 	return true;
 }
 
+/* A file in data/ (however its path is spelled) is a bundled snapshot. */
+static bool in_datadir(const struct session *s, const char *file)
+{
+	char d[PATH_MAX], f[PATH_MAX];
+	size_t n;
+
+	if (!realpath(s->datadir, d) || !realpath(file, f))
+		return false;
+	n = strlen(d);
+	return !strncmp(f, d, n) && f[n] == '/' && !strchr(f + n + 1, '/');
+}
+
 /* The newest bundled snapshot of the arch (data/qemu-VERSION-ARCH.json, by
  * natural version order), or NULL. */
 static char *newest_bundled(const struct session *s)
@@ -134,11 +146,11 @@ static char *local_qemu(const struct session *s)
 /* Probe this machine's QEMU for the machine type in use only (a cold start
  * costs one QEMU); a cached probe of every machine type is used when there
  * is one. */
-static struct dataset *probe_live(struct session *s, const char *binary, struct err *e)
+static struct dataset *probe_live(struct session *s, const char *binary, const char *machine,
+				  const char *accel, struct err *e)
 {
 	struct probe_opts o;
-	const char *machines[2] = { s->o.machine ? s->o.machine : "default", NULL };
-	const char *accel = s->o.accel ? s->o.accel : probe_default_accel(s->arch);
+	const char *machines[2] = { machine ? machine : "default", NULL };
 	struct cache_key k = { NULL, NULL };
 	struct dataset *ds = NULL;
 	struct err ce;
@@ -318,6 +330,13 @@ static void start_checks(struct session *s)
 	free(file);
 }
 
+static bool pick_machine_named(struct session *s, const char *name, struct err *e)
+{
+	mark_props(s);
+	s->md = dataset_resolve_machine(s->ds, name, e);
+	return s->md != NULL;
+}
+
 static bool pick_machine(struct session *s, struct err *e)
 {
 	mark_props(s);
@@ -361,7 +380,8 @@ bool session_load_data(struct session *s, struct err *e)
 		if (s->qemu_binary) {
 			if (!session_load_ft(s, e))
 				return false;
-			s->ds = probe_live(s, s->qemu_binary, e);
+			s->ds = probe_live(s, s->qemu_binary, s->o.machine,
+					   s->o.accel ? s->o.accel : probe_default_accel(s->arch), e);
 			if (!s->ds)
 				return false;
 			s->live = true;
@@ -390,9 +410,11 @@ bool session_load_data(struct session *s, struct err *e)
 	if (is_version(snap)) {
 		snap = session_bundled_snapshot(s, snap, path, sizeof(path));
 		s->bundled = true;
+	} else {
+		s->bundled = in_datadir(s, snap);
+		if (!s->o.arch && !snapshot_arch(snap, &s->arch, e))
+			goto out;
 	}
-	else if (!s->o.arch && !snapshot_arch(snap, &s->arch, e))
-		goto out;
 	if (!session_load_ft(s, e))
 		goto out;
 	s->ds = snapshot_load(snap, s->ft, e);
@@ -530,6 +552,32 @@ bool session_resolve_host(struct session *s, struct host *h, struct err *e)
 		return err_set(e, h->source, 0, "host model '%s' is in neither CPU map (%s, %s)",
 			       h->model, s->map->dir, s->map_new->dir);
 	return host_resolve(h, s->map_new, e);
+}
+
+bool session_use_accel(struct session *s, const char *accel, struct err *e)
+{
+	struct dataset *ds;
+	char keep[128];
+
+	if (!s->qemu_binary)
+		return err_set(e, NULL, 0, "the data is not from a QEMU on this machine (no binary "
+			       "to ask with %s)", accel);
+	if (s->ds && str_eq(s->ds->accel, accel))
+		return true;
+	snprintf(keep, sizeof(keep), "%s", s->md ? s->md->machine : "default");
+	ds = probe_live(s, s->qemu_binary, keep, accel, e);
+	if (!ds)
+		return false;
+	dataset_free(s->ds);
+	s->ds = ds;
+	s->md = NULL;
+	if (!pick_machine_named(s, keep, e))
+		return false;
+	label_data(s, NULL);
+	start_checks(s);
+	if (s->ref == REF_QEMU)
+		label_reference(s);
+	return true;
 }
 
 bool session_set_machine(struct session *s, const char *name, struct err *e)

@@ -91,6 +91,10 @@ bool session_load_map(struct session *s, struct err *e);
  * expansion of the model). */
 struct host *session_host_load(struct session *s, const char *file, struct err *e);
 bool session_resolve_host(struct session *s, struct host *h, struct err *e);
+/* This machine's QEMU (live or --probe data) with another accelerator:
+ * probed (through the cache) for the machine type in use, replacing the
+ * data.  On failure the old data stays. */
+bool session_use_accel(struct session *s, const char *accel, struct err *e);
 /* Switch the machine type (names and aliases). */
 bool session_set_machine(struct session *s, const char *name, struct err *e);
 /* Put a new dataset in place (a probe of binary from the TUI): takes ds,
