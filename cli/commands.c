@@ -18,7 +18,7 @@
 const struct cli_opt cli_globals[GLOBAL__COUNT + 1] = {
 	[GLOBAL_SNAPSHOT] = { "--snapshot", NULL, "FILE|VERSION", CLI_VAL_FILE, NULL, false,
 		"QEMU data captured by `cpuscope probe`, or a bundled snapshot by QEMU version "
-		"(7.2); default: this machine's QEMU, probed live and cached (README \"Whose "
+		"(7.2, 10.0); default: this machine's QEMU, probed live and cached (README \"Whose "
 		"verdict\")" },
 	[GLOBAL_PROBE] = { "--probe", NULL, "BINARY", CLI_VAL_PROGRAM, NULL, false,
 		"probe this QEMU live (results cached under $XDG_CACHE_HOME/cpuscope)" },
