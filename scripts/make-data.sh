@@ -70,6 +70,10 @@ probe() {
 	"$bin" probe --qemu "$q" --arch "$arch" --machines all --accel tcg --jobs "$jobs" \
 		--no-cache "$@" --out "$tmp/$name"
 	t1=$(date +%s.%N)
+	if ! sed -n 2p "$tmp/$name" | grep -q '"accel": "tcg"'; then
+		echo "make-data: $q was not probed under TCG: $(sed -n 2p "$tmp/$name")" >&2
+		exit 1
+	fi
 	pkg[$name]=$package
 	wall[$name]="$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s ($jobs jobs, $(nproc) cores)"
 	if [ -f "$out" ] && cmp -s <(sed '/^"captured": /d' "$out") <(sed '/^"captured": /d' "$tmp/$name"); then
@@ -177,12 +181,14 @@ qemu-system-data's and seabios's firmware into one directory that the probe
 passes as -L (--qemu-datadir), so the 10.0 binaries never load 7.2's
 firmware.  The installed QEMU 7.2 is not touched.
 
-Feature names: the feature tables (data/*-features.tsv) know every feature
-these snapshots name; what they do not know is kept and flagged unknown,
-never dropped (x86: the properties kvm, host-cache-info, migratable; s390x:
-the groups msa, msa2..msa8 and "type" in unavailable-features).  Their
-not-in-qemu flag means "QEMU 7.2 has no such property": 61 of the 71 x86_64
-features so flagged, and the 12 s390x gen17 names, are known to QEMU 10.0.
+Feature names: every feature these snapshots name is in the feature tables
+(data/*-features.tsv).  "kvm" and "type" in unavailable-features are QOM
+properties, not features (cpuscope's pseudo-features), and the other names
+in the "unset" lists (x86: host-cache-info, migratable; s390x: the groups
+msa, msa2..msa8) are plain properties.  A table's not-in-qemu flag is only
+its default (what QEMU 7.2 lacks): with a snapshot loaded, cpuscope takes it
+from that QEMU's own properties, so with the 10.0 snapshots 61 of the 71
+x86_64 features so flagged, and the 12 s390x gen17 names, are QEMU's.
 
 Regenerate:
     make data                  both sets (make data DATA=10.0: one set)
