@@ -173,8 +173,9 @@ bench: all $(BENCH_BIN)
 	@if [ -x tests/bench/run.sh ]; then CPUSCOPE_BIN=$(CURDIR)/$(BIN) tests/bench/run.sh; \
 	 else echo "no benchmarks yet"; fi
 
+# DATA=system or DATA=10.0: one set of snapshots (default: both)
 data: all
-	scripts/make-data.sh
+	scripts/make-data.sh $(DATA)
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(COMPDIR)

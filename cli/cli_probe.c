@@ -125,8 +125,8 @@ static bool parse_num(const char *s, double lo, double hi, double *out)
 int cli_probe(int argc, char **argv, const char *arch_opt, const char *accel_opt, FILE *out,
 	      FILE *err)
 {
-	const char *qemu = NULL, *machines_arg = NULL, *accel = accel_opt, *arch_arg = arch_opt,
-		   *out_path = NULL;
+	const char *qemu = NULL, *datadir = NULL, *machines_arg = NULL, *accel = accel_opt,
+		   *arch_arg = arch_opt, *out_path = NULL;
 	double jobs = 0, timeout = 0;
 	bool no_cache = false, quiet = false, hit = false, to_stdout;
 	char **mlist = NULL;
@@ -157,6 +157,8 @@ int cli_probe(int argc, char **argv, const char *arch_opt, const char *accel_opt
 			continue;
 		} else if (!strcmp(a, "--qemu")) {
 			val = &qemu;
+		} else if (!strcmp(a, "--qemu-datadir")) {
+			val = &datadir;
 		} else if (!strcmp(a, "--machines")) {
 			val = &machines_arg;
 		} else if (!strcmp(a, "--accel")) {
@@ -233,6 +235,7 @@ int cli_probe(int argc, char **argv, const char *arch_opt, const char *accel_opt
 	ft = ftable_new(arch);
 	cli_progress_init(&u, err, quiet);
 	o.binary = qemu;
+	o.datadir = datadir;
 	o.accel = accel;
 	o.machines = (const char *const *)mlist;
 	o.all_machines = !mlist;

@@ -18,7 +18,7 @@
 const struct cli_opt cli_globals[GLOBAL__COUNT + 1] = {
 	[GLOBAL_SNAPSHOT] = { "--snapshot", NULL, "FILE|VERSION", CLI_VAL_FILE, NULL, false,
 		"QEMU data captured by `cpuscope probe`, or a bundled snapshot by QEMU version "
-		"(7.2); default: this machine's QEMU, probed live and cached (README \"Whose "
+		"(7.2, 10.0); default: this machine's QEMU, probed live and cached (README \"Whose "
 		"verdict\")" },
 	[GLOBAL_PROBE] = { "--probe", NULL, "BINARY", CLI_VAL_PROGRAM, NULL, false,
 		"probe this QEMU live (results cached under $XDG_CACHE_HOME/cpuscope)" },
@@ -169,13 +169,17 @@ static const struct cli_opt baseline_opts[] = {
 };
 
 static const char *const probe_syn[] = {
-	"[--qemu BINARY] [--machines all|LIST] [--jobs N] [--timeout SECONDS] "
-	"[--accel kvm|tcg] [--arch ARCH] [--no-cache] [--out FILE] [-q]",
+	"[--qemu BINARY] [--qemu-datadir DIR] [--machines all|LIST] [--jobs N] "
+	"[--timeout SECONDS] [--accel kvm|tcg] [--arch ARCH] [--no-cache] [--out FILE] [-q]",
 	NULL
 };
 static const struct cli_opt probe_opts[] = {
 	{ "--qemu", NULL, "BINARY", CLI_VAL_PROGRAM, NULL, false,
 	  "QEMU to probe: a path, or a name looked up in PATH (default: qemu-system-ARCH)" },
+	{ "--qemu-datadir", NULL, "DIR", CLI_VAL_DIR, NULL, false,
+	  "pass -L DIR, the first place QEMU looks for firmware and data files: for a QEMU "
+	  "unpacked outside /usr (see scripts/fetch-qemu.sh).  Not in the cache key: "
+	  "firmware does not change CPU models" },
 	{ "--machines", NULL, "LIST", CLI_VAL_WORD, "all", false,
 	  "comma-separated machine types (aliases such as q35 are resolved; 'none' is "
 	  "-machine none), or 'all' (default): every machine type QEMU lists, plus none" },
@@ -344,7 +348,7 @@ const struct cli_cmd cli_commands[] = {
 			"Ask a real QEMU, over QMP, how every CPU model looks on every machine "
 			"type, and write the answers as a cpuscope snapshot (use it with "
 			"--snapshot FILE).  QEMU is started as BINARY -machine TYPE -S -nodefaults "
-			"-nographic -qmp stdio -accel ACCEL, one process per machine type, N at a "
+			"-nographic -qmp stdio -accel ACCEL [-L DIR], one process per machine type, N at a "
 			"time; every model's full and static query-cpu-model-expansion is asked "
 			"on one pipelined connection.",
 		.opts = probe_opts,

@@ -314,9 +314,9 @@ static bool proc_spawn(struct proc *p, struct err *e)
 	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, er[2] = { -1, -1 }, st[2] = { -1, -1 };
 	char a_machine[] = "-machine", a_s[] = "-S", a_nodef[] = "-nodefaults",
 	     a_nographic[] = "-nographic", a_qmp[] = "-qmp", a_stdio[] = "stdio",
-	     a_accel[] = "-accel";
-	char *argv[12] = { NULL };
-	char *mach = NULL, *accel = NULL;
+	     a_accel[] = "-accel", a_datadir[] = "-L";
+	char *argv[13] = { NULL };
+	char *mach = NULL, *accel = NULL, *datadir = NULL;
 	pid_t parent = getpid();
 	pid_t pid = -1;
 	int child_errno = 0;
@@ -335,6 +335,12 @@ static bool proc_spawn(struct proc *p, struct err *e)
 	argv[8] = a_accel;
 	argv[9] = accel;
 	argv[10] = NULL;
+	if (pr->o.datadir) {
+		datadir = xstrdup(pr->o.datadir);
+		argv[10] = a_datadir;
+		argv[11] = datadir;
+		argv[12] = NULL;
+	}
 
 	if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0 || pipe2(er, O_CLOEXEC) != 0 ||
 	    pipe2(st, O_CLOEXEC) != 0) {
@@ -422,6 +428,7 @@ out:
 	close_fd(&st[1]);
 	free(mach);
 	free(accel);
+	free(datadir);
 	return ok;
 }
 

@@ -1,7 +1,7 @@
 /* probe.h - ask a real QEMU binary over QMP (no shell, no threads).
  *
  * One QEMU process per machine type (`BINARY -machine TYPE -S -nodefaults
- * -nographic -qmp stdio -accel ACCEL`), up to 'jobs' at once, driven by
+ * -nographic -qmp stdio -accel ACCEL [-L DATADIR]`), up to 'jobs' at once, driven by
  * one poll() loop.  The first process runs `-machine none`: it answers
  * query-machines and query-target (and, when "none" is wanted, the CPU
  * queries); the other machine types start once the list is known.  Per
@@ -55,6 +55,7 @@ struct probe_opts {
 	const char *binary;      /* path or name looked up in PATH */
 	const char *accel;       /* "kvm", "tcg", or NULL: kvm when /dev/kvm is usable
 				  * and the binary's arch is the host's, else tcg */
+	const char *datadir;     /* passed as -L DIR (firmware and data files), or NULL */
 	const char *const *machines; /* NULL-terminated list (names, aliases, or "default":
 				  * the machine type query-machines marks default), or NULL */
 	bool all_machines;       /* every machine type query-machines lists (plus none);

@@ -82,7 +82,7 @@ expect "--machine --machines" "$bin" grid --mach
 expect "grid" "$bin" help gr
 expect "Haswell-noTSX Haswell-noTSX-IBRS" "$bin" --snapshot data/qemu-7.2-x86_64.json show Haswell-noT
 expect "data/hosts/intel-xeon-gold-6148.xml" "$bin" grid Haswell --hosts data/hosts/amd-epyc-7502.xml data/hosts/intel-xeon-g
-expect "--qemu --quiet" "$bin" probe --q
+expect "--qemu --qemu-datadir --quiet" "$bin" probe --q
 
 # The man page.
 if command -v groff >/dev/null; then

@@ -218,6 +218,64 @@ static void test_fake_all_machines(void **state)
 	assert_no_leftovers(c);
 }
 
+/* Whether the command line of every process the probe started (one line
+ * in each pid file the fake leaves) contains s. */
+static void assert_all_args(struct ctx *c, const char *suffix, bool want)
+{
+	DIR *d = opendir(c->dir);
+	struct dirent *de;
+	size_t n = 0;
+
+	assert_non_null(d);
+	while ((de = readdir(d)) != NULL) {
+		char *p, *text = NULL;
+		size_t len = 0;
+		struct err e;
+
+		if (de->d_name[0] == '.')
+			continue;
+		p = xasprintf("%s/%s", c->dir, de->d_name);
+		assert_true(read_file_limited(p, 4096, &text, &len, &e));
+		if (want != (strstr(text, suffix) != NULL))
+			fail_msg("%s: '%s' %s '%s'", p, text, want ? "lacks" : "has", suffix);
+		free(text);
+		free(p);
+		n++;
+	}
+	closedir(d);
+	assert_true(n > 0);
+}
+
+/* --qemu-datadir: -L DIR after -accel ACCEL, for every process; none without it. */
+static void test_datadir(void **state)
+{
+	struct ctx *c = *state;
+	struct probe_opts o;
+	struct err e;
+	struct dataset *ds;
+
+	opts_init(&o, c, "tests/bin/fake-qemu");
+	o.accel = "tcg";
+	o.datadir = "/nonexistent/fw dir";
+	err_clear(&e);
+	ds = probe_run(&o, c->ft, &e);
+	if (!ds)
+		fail_msg("probe failed: %s", e.msg);
+	assert_int_equal(ds->missing.n, 0);
+	dataset_free(ds);
+	assert_no_leftovers(c);
+	assert_all_args(c, "-accel tcg -L /nonexistent/fw dir\n", true);
+	teardown(state);
+	assert_int_equal(setup(state), 0);
+	c = *state;
+	opts_init(&o, c, "tests/bin/fake-qemu");
+	o.accel = "tcg";
+	ds = probe_run(&o, c->ft, &e);
+	assert_non_null(ds);
+	dataset_free(ds);
+	assert_all_args(c, " -L ", false);
+}
+
 static void test_fake_list_alias_unknown(void **state)
 {
 	struct ctx *c = *state;
@@ -762,6 +820,7 @@ int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_fake_all_machines, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_datadir, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fake_list_alias_unknown, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hang_times_out, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hang_one_machine, setup, teardown),
