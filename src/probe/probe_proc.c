@@ -1,0 +1,343 @@
+/* probe_proc.c - one QEMU process: fork/exec with pipes, writing its
+ * stdin, keeping its stderr, reaping and killing (see probe_internal.h).
+ */
+#define _GNU_SOURCE 1 /* pipe2, close_range */
+#include "probe_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+
+#include "err.h"
+
+double probe_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void set_nonblock(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fl >= 0)
+		fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+}
+
+void probe_close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+static void child_dup(int from, int to)
+{
+	if (from == to)
+		fcntl(to, F_SETFD, 0);
+	else
+		dup2(from, to);
+}
+
+/* Start QEMU for p->machine.  On failure e is set and nothing is left
+ * running. */
+bool proc_spawn(struct proc *p, struct err *e)
+{
+	struct probe *pr = p->pr;
+	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, er[2] = { -1, -1 }, st[2] = { -1, -1 };
+	char a_machine[] = "-machine", a_s[] = "-S", a_nodef[] = "-nodefaults",
+	     a_nographic[] = "-nographic", a_qmp[] = "-qmp", a_stdio[] = "stdio",
+	     a_accel[] = "-accel";
+	char *argv[12] = { NULL };
+	char *mach = NULL, *accel = NULL;
+	pid_t parent = getpid();
+	pid_t pid = -1;
+	int child_errno = 0;
+	bool ok = false;
+
+	mach = xstrdup(p->machine);
+	accel = xstrdup(pr->accel);
+	argv[0] = pr->path;
+	argv[1] = a_machine;
+	argv[2] = mach;
+	argv[3] = a_s;
+	argv[4] = a_nodef;
+	argv[5] = a_nographic;
+	argv[6] = a_qmp;
+	argv[7] = a_stdio;
+	argv[8] = a_accel;
+	argv[9] = accel;
+	argv[10] = NULL;
+
+	if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0 || pipe2(er, O_CLOEXEC) != 0 ||
+	    pipe2(st, O_CLOEXEC) != 0) {
+		err_set(e, pr->label, 0, "cannot create pipes: %s", strerror(errno));
+		goto out;
+	}
+	pid = fork();
+	if (pid < 0) {
+		err_set(e, pr->label, 0, "cannot start a process: %s", strerror(errno));
+		goto out;
+	}
+	if (pid == 0) {
+		/* Child: async-signal-safe calls only. */
+		sigset_t none;
+		struct sigaction dfl;
+		int err_no;
+
+#ifdef __linux__
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(127);
+#endif
+		setpgid(0, 0);
+		memset(&dfl, 0, sizeof(dfl));
+		dfl.sa_handler = SIG_DFL;
+		for (int s = 1; s < NSIG; s++)
+			if (s != SIGKILL && s != SIGSTOP)
+				sigaction(s, &dfl, NULL);
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		child_dup(in[0], 0);
+		child_dup(out[1], 1);
+		child_dup(er[1], 2);
+		if (st[1] > 3)
+			close_range(3, (unsigned)st[1] - 1, 0);
+		if (st[1] >= 3)
+			close_range((unsigned)st[1] + 1, ~0u, 0);
+		execv(argv[0], argv);
+		err_no = errno;
+		if (write(st[1], &err_no, sizeof(err_no)) < 0)
+			_exit(127);
+		_exit(127);
+	}
+	probe_close_fd(&in[0]);
+	probe_close_fd(&out[1]);
+	probe_close_fd(&er[1]);
+	probe_close_fd(&st[1]);
+	for (;;) {
+		ssize_t r = read(st[0], &child_errno, sizeof(child_errno));
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r == (ssize_t)sizeof(child_errno)) {
+			int status;
+
+			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+				;
+			pid = -1;
+			err_set(e, pr->label, 0, "cannot run %s: %s", pr->path, strerror(child_errno));
+			goto out;
+		}
+		break;
+	}
+#ifdef F_SETPIPE_SZ
+	/* Room for QEMU to run ahead of us: 2 MB of replies per machine type. */
+	fcntl(out[0], F_SETPIPE_SZ, 1 << 20);
+#endif
+	set_nonblock(in[1]);
+	set_nonblock(out[0]);
+	set_nonblock(er[0]);
+	p->pid = pid;
+	p->fd_in = in[1];
+	p->fd_out = out[0];
+	p->fd_err = er[0];
+	in[1] = out[0] = er[0] = -1;
+	ok = true;
+out:
+	probe_close_fd(&in[0]);
+	probe_close_fd(&in[1]);
+	probe_close_fd(&out[0]);
+	probe_close_fd(&out[1]);
+	probe_close_fd(&er[0]);
+	probe_close_fd(&er[1]);
+	probe_close_fd(&st[0]);
+	probe_close_fd(&st[1]);
+	free(mach);
+	free(accel);
+	return ok;
+}
+
+void proc_reap_blocking(struct proc *p)
+{
+	if (p->pid <= 0 || p->reaped)
+		return;
+	if (!p->killed) {
+		kill(-p->pid, SIGKILL);
+		kill(p->pid, SIGKILL);
+		p->killed = true;
+	}
+	while (waitpid(p->pid, &p->wstatus, 0) < 0) {
+		if (errno != EINTR)
+			break;
+	}
+	p->reaped = true;
+}
+
+bool proc_try_reap(struct proc *p)
+{
+	pid_t r;
+
+	if (p->reaped || p->pid <= 0)
+		return true;
+	r = waitpid(p->pid, &p->wstatus, WNOHANG);
+	if (r == p->pid || (r < 0 && errno == ECHILD)) {
+		p->reaped = true;
+		return true;
+	}
+	return false;
+}
+
+void proc_close(struct proc *p)
+{
+	probe_close_fd(&p->fd_in);
+	probe_close_fd(&p->fd_out);
+	probe_close_fd(&p->fd_err);
+}
+
+void proc_free(struct proc *p)
+{
+	if (!p)
+		return;
+	proc_reap_blocking(p);
+	proc_close(p);
+	proc_free_staged(p);
+	sb_fini(&p->wq);
+	free(p->rbuf);
+	free(p->ans);
+	free(p->machine);
+	free(p->failure);
+	if (p->tok)
+		json_tokener_free(p->tok);
+	free(p);
+}
+
+void proc_flush(struct proc *p)
+{
+	sigset_t block, old;
+	bool epipe = false;
+
+	if (p->fd_in < 0 || p->woff >= p->wq.len)
+		return;
+	/* A write to a dead QEMU must fail with EPIPE, not kill cpuscope. */
+	sigemptyset(&block);
+	sigaddset(&block, SIGPIPE);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	while (p->woff < p->wq.len) {
+		ssize_t w = write(p->fd_in, p->wq.s + p->woff, p->wq.len - p->woff);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EPIPE)
+				epipe = true;
+			break;
+		}
+		p->woff += (size_t)w;
+	}
+	if (epipe && !sigismember(&old, SIGPIPE)) {
+		sigset_t pend;
+		struct timespec zero = { 0, 0 };
+
+		sigpending(&pend);
+		if (sigismember(&pend, SIGPIPE))
+			sigtimedwait(&block, NULL, &zero);
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (epipe) {
+		/* QEMU closed its stdin: it is exiting; EOF on stdout follows. */
+		probe_close_fd(&p->fd_in);
+		sb_reset(&p->wq);
+		p->woff = 0;
+		return;
+	}
+	if (p->woff >= p->wq.len) {
+		sb_reset(&p->wq);
+		p->woff = 0;
+	}
+}
+
+void proc_read_stderr(struct proc *p)
+{
+	char buf[4096];
+
+	while (p->fd_err >= 0) {
+		ssize_t r = read(p->fd_err, buf, sizeof(buf));
+
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN && errno != EWOULDBLOCK) {
+				probe_close_fd(&p->fd_err);
+				p->err_eof = true;
+			}
+			break;
+		}
+		if (r == 0) {
+			probe_close_fd(&p->fd_err);
+			p->err_eof = true;
+			break;
+		}
+		for (ssize_t i = 0; i < r; i++) {
+			if (p->elen == sizeof(p->ebuf)) {
+				memmove(p->ebuf, p->ebuf + PROBE_STDERR_KEEP,
+					sizeof(p->ebuf) - PROBE_STDERR_KEEP);
+				p->elen -= PROBE_STDERR_KEEP;
+			}
+			p->ebuf[p->elen++] = buf[i];
+		}
+	}
+}
+
+/* The last non-empty line QEMU wrote on stderr, or NULL. */
+static char *proc_last_stderr(const struct proc *p)
+{
+	size_t end = p->elen, start;
+
+	while (end > 0 && (p->ebuf[end - 1] == '\n' || p->ebuf[end - 1] == '\r' ||
+			   p->ebuf[end - 1] == ' '))
+		end--;
+	if (end == 0)
+		return NULL;
+	start = end;
+	while (start > 0 && p->ebuf[start - 1] != '\n')
+		start--;
+	if (end - start > 300)
+		end = start + 300;
+	return xstrndup(p->ebuf + start, end - start);
+}
+
+/* The process ended on its own before answering everything. */
+void proc_fail_exited(struct proc *p)
+{
+	struct strbuf step = STRBUF_INIT, how = STRBUF_INIT;
+	char *last = NULL;
+
+	proc_step_name(p, &step);
+	if (WIFSIGNALED(p->wstatus))
+		sb_addf(&how, "QEMU was killed by signal %d (%s)", WTERMSIG(p->wstatus),
+			strsignal(WTERMSIG(p->wstatus)));
+	else if (WIFEXITED(p->wstatus))
+		sb_addf(&how, "QEMU exited with status %d", WEXITSTATUS(p->wstatus));
+	else
+		sb_add(&how, "QEMU ended");
+	last = proc_last_stderr(p);
+	if (last)
+		proc_fail(p, "%s while waiting for %s: %s", sb_str(&how), sb_str(&step), last);
+	else
+		proc_fail(p, "%s while waiting for %s (QEMU printed no message)", sb_str(&how),
+			  sb_str(&step));
+	free(last);
+	sb_fini(&step);
+	sb_fini(&how);
+}
