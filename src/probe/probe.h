@@ -1,7 +1,8 @@
 /* probe.h - ask a real QEMU binary over QMP (no shell, no threads).
  *
  * One QEMU process per machine type (`BINARY -machine TYPE -S -nodefaults
- * -nographic -qmp stdio -accel ACCEL`), up to 'jobs' at once, driven by
+ * -no-user-config -nographic -qmp stdio -accel ACCEL`: no configuration
+ * from /etc/qemu changes what is recorded), up to 'jobs' at once, driven by
  * one poll() loop.  The first process runs `-machine none`: it answers
  * query-machines and query-target (and, when "none" is wanted, the CPU
  * queries); the other machine types start once the list is known.  Per

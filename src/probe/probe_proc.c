@@ -56,8 +56,8 @@ bool proc_spawn(struct proc *p, struct err *e)
 	struct probe *pr = p->pr;
 	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, er[2] = { -1, -1 }, st[2] = { -1, -1 };
 	char a_machine[] = "-machine", a_s[] = "-S", a_nodef[] = "-nodefaults",
-	     a_nographic[] = "-nographic", a_qmp[] = "-qmp", a_stdio[] = "stdio",
-	     a_accel[] = "-accel";
+	     a_nouser[] = "-no-user-config", a_nographic[] = "-nographic", a_qmp[] = "-qmp",
+	     a_stdio[] = "stdio", a_accel[] = "-accel";
 	char *argv[12] = { NULL };
 	char *mach = NULL, *accel = NULL;
 	pid_t parent = getpid();
@@ -72,12 +72,13 @@ bool proc_spawn(struct proc *p, struct err *e)
 	argv[2] = mach;
 	argv[3] = a_s;
 	argv[4] = a_nodef;
-	argv[5] = a_nographic;
-	argv[6] = a_qmp;
-	argv[7] = a_stdio;
-	argv[8] = a_accel;
-	argv[9] = accel;
-	argv[10] = NULL;
+	argv[5] = a_nouser; /* /etc/qemu must not change what is recorded */
+	argv[6] = a_nographic;
+	argv[7] = a_qmp;
+	argv[8] = a_stdio;
+	argv[9] = a_accel;
+	argv[10] = accel;
+	argv[11] = NULL;
 
 	if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0 || pipe2(er, O_CLOEXEC) != 0 ||
 	    pipe2(st, O_CLOEXEC) != 0) {

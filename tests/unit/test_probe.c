@@ -129,6 +129,42 @@ static void assert_no_leftovers(struct ctx *c)
 	assert_int_equal(errno, ECHILD);
 }
 
+/* Every process the fakes started got exactly the probe's command line
+ * (the fake writes its arguments into its pid file); returns how many. */
+static size_t assert_qemu_args(struct ctx *c, const char *accel)
+{
+	DIR *d = opendir(c->dir);
+	struct dirent *de;
+	size_t n = 0;
+
+	assert_non_null(d);
+	while ((de = readdir(d)) != NULL) {
+		char *path = NULL, *text = NULL, *want = NULL, *mach = NULL;
+		size_t len = 0;
+		struct err e;
+
+		if (de->d_name[0] == '.')
+			continue;
+		path = xasprintf("%s/%s", c->dir, de->d_name);
+		err_clear(&e);
+		assert_true(read_file_limited(path, 4096, &text, &len, &e));
+		/* the machine type is the second argument */
+		mach = strchr(text, '\n');
+		assert_non_null(mach);
+		mach = xstrndup(mach + 1, strcspn(mach + 1, "\n"));
+		want = xasprintf("-machine\n%s\n-S\n-nodefaults\n-no-user-config\n-nographic\n"
+				 "-qmp\nstdio\n-accel\n%s\n", mach, accel);
+		assert_string_equal(text, want);
+		n++;
+		free(mach);
+		free(want);
+		free(text);
+		free(path);
+	}
+	closedir(d);
+	return n;
+}
+
 static bool has_message(const struct ctx *c, const char *msg)
 {
 	for (size_t i = 0; i < c->messages.n; i++)
@@ -215,6 +251,8 @@ static void test_fake_all_machines(void **state)
 	assert_int_equal(c->messages.n, 0);
 	assert_true(c->reports > 0);
 	dataset_free(ds);
+	/* none, fake-1.0, fake-2.0; -no-user-config keeps /etc/qemu out */
+	assert_int_equal(assert_qemu_args(c, probe_default_accel(ARCH_X86_64)), 3);
 	assert_no_leftovers(c);
 }
 
@@ -565,8 +603,8 @@ static void direct_expansions(const char *binary, const char *machine, const cha
 				k ? "static" : "full", models[i], 2 * i + (size_t)k);
 	fprintf(f, "{\"execute\":\"quit\"}\n");
 	fclose(f);
-	cmd = xasprintf("%s -machine %s -S -nodefaults -nographic -qmp stdio -accel tcg <%s "
-			"2>/dev/null", binary, machine, tmpl);
+	cmd = xasprintf("%s -machine %s -S -nodefaults -no-user-config -nographic -qmp stdio "
+			"-accel tcg <%s 2>/dev/null", binary, machine, tmpl);
 	p = popen(cmd, "r");
 	assert_non_null(p);
 	for (;;) {
