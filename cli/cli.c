@@ -986,8 +986,8 @@ int cli_run(int argc, char **argv, FILE *out, FILE *err, cli_tui_fn tui)
 	} else if (!strcmp(cmd, "grid")) {
 		rc = cmd_grid(&c, nrest, rest);
 	} else if (!strcmp(cmd, "probe")) {
-		/* probe parses its own options (and the global ones it shares) */
-		rc = cli_probe(nrest, rest, out, err);
+		/* probe parses its own options; of the global ones it takes --arch */
+		rc = cli_probe(nrest, rest, c.arch_s, out, err);
 	} else if (!strcmp(cmd, "tui")) {
 		if (nrest > 1 && is_help(rest[1]))
 			fputs(tui_help, out);

@@ -21,8 +21,9 @@ int cli_run(int argc, char **argv, FILE *out, FILE *err, cli_tui_fn tui);
 
 
 
-/* `cpuscope probe ...` (src/cli_probe.c); argv[0] is "probe". */
-int cli_probe(int argc, char **argv, FILE *out, FILE *err);
+/* `cpuscope probe ...` (cli/cli_probe.c); argv[0] is "probe".  arch_opt:
+ * the global --arch (the global parser takes it from argv), or NULL. */
+int cli_probe(int argc, char **argv, const char *arch_opt, FILE *out, FILE *err);
 /* For --probe BINARY: probe every machine type through the cache, with
  * progress on err.  Creates the feature table of the binary's arch
  * (*ft_out, also set on failure when it was created). */

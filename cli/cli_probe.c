@@ -161,9 +161,9 @@ static bool parse_num(const char *s, double lo, double hi, double *out)
 	return true;
 }
 
-int cli_probe(int argc, char **argv, FILE *out, FILE *err)
+int cli_probe(int argc, char **argv, const char *arch_opt, FILE *out, FILE *err)
 {
-	const char *qemu = NULL, *machines_arg = NULL, *accel = NULL, *arch_arg = NULL,
+	const char *qemu = NULL, *machines_arg = NULL, *accel = NULL, *arch_arg = arch_opt,
 		   *out_path = NULL;
 	double jobs = 0, timeout = 0;
 	bool no_cache = false, quiet = false, hit = false, to_stdout;
