@@ -86,8 +86,19 @@ void strmap_fini(struct strmap *m);
 bool read_file_limited(const char *path, size_t limit, char **out, size_t *len,
 		       struct err *e);
 /* Write data to path atomically: a temporary file in the same directory,
- * fsync, rename.  On failure nothing is left behind. */
+ * fsync, rename, fsync of the directory.  A symbolic link is written
+ * through (its target is replaced, the link stays); an existing file keeps
+ * its mode and owner (refused when the owner cannot be kept); a new file
+ * gets 0666 less the umask.  Anything but a regular file is refused.  On
+ * failure nothing is left behind (except when only the directory's fsync
+ * failed: the file is in place, and the error says so). */
 bool write_file_atomic(const char *path, const char *data, size_t len, struct err *e);
+/* The checks of write_file_atomic, and a temporary file created and
+ * removed beside the target: fails, with the same messages, when a write
+ * to path would, so a long computation can be refused before it starts. */
+bool write_file_check(const char *path, struct err *e);
+/* "a FIFO", "a directory", ... for a st_mode. */
+const char *file_type_name(unsigned mode);
 
 /* Levenshtein distance, for "did you mean" suggestions. */
 size_t str_distance(const char *a, const char *b);
