@@ -296,6 +296,36 @@ void strmap_fini(struct strmap *m)
 	m->n = m->cap = 0;
 }
 
+int open_regular(const char *path, struct err *e)
+{
+	struct stat st;
+	int fd, fl;
+
+	/* O_NONBLOCK: opening a FIFO without a writer must not block. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0) {
+		err_set(e, path, 0, "cannot open: %s", strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) != 0) {
+		err_set(e, path, 0, "cannot open: %s", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		if (S_ISDIR(st.st_mode))
+			err_set(e, path, 0, "is a directory, not a file");
+		else
+			err_set(e, path, 0, "not a regular file (%s)", file_type_name(st.st_mode));
+		close(fd);
+		return -1;
+	}
+	fl = fcntl(fd, F_GETFL);
+	if (fl >= 0)
+		fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+	return fd;
+}
+
 bool read_file_limited(const char *path, size_t limit, char **out, size_t *len, struct err *e)
 {
 	FILE *f = NULL;
@@ -310,14 +340,17 @@ bool read_file_limited(const char *path, size_t limit, char **out, size_t *len, 
 	if (strcmp(path, "-") == 0) {
 		f = stdin;
 	} else {
-		f = fopen(path, "rb");
-		if (!f)
-			return err_set(e, path, 0, "cannot open: %s", strerror(errno));
-		if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-			err_set(e, path, 0, "is a directory, not a file");
-			goto out;
+		int fd = open_regular(path, e);
+
+		if (fd < 0)
+			return false;
+		f = fdopen(fd, "rb");
+		if (!f) {
+			err_set(e, path, 0, "cannot open: %s", strerror(errno));
+			close(fd);
+			return false;
 		}
-		if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size > limit) {
+		if (fstat(fileno(f), &st) == 0 && (size_t)st.st_size > limit) {
 			err_set(e, path, 0, "file too large (%lld bytes; the limit is %zu)",
 				(long long)st.st_size, limit);
 			goto out;

@@ -80,11 +80,16 @@ bool strmap_has(const struct strmap *m, const char *key);
 void strmap_fini(struct strmap *m);
 
 /* Files.  read_file_limited fails with a readable message (naming the
- * file) when the file is missing, unreadable, a directory, or larger than
- * limit bytes.  The buffer is NUL-terminated; caller frees. */
+ * file) when the file is missing, unreadable, not a regular file (a
+ * directory, a FIFO, a device: "FILE: not a regular file (a FIFO)"), or
+ * larger than limit bytes.  "-" is standard input, read whatever it is.
+ * The buffer is NUL-terminated; caller frees. */
 #define FILE_LIMIT_DEFAULT (64u * 1024u * 1024u)
 bool read_file_limited(const char *path, size_t limit, char **out, size_t *len,
 		       struct err *e);
+/* Open path for reading, refusing (without blocking on a FIFO) anything
+ * but a regular file, with read_file_limited's messages; -1 on failure. */
+int open_regular(const char *path, struct err *e);
 /* Write data to path atomically: a temporary file in the same directory,
  * fsync, rename, fsync of the directory.  A symbolic link is written
  * through (its target is replaced, the link stays); an existing file keeps

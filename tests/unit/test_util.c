@@ -1,5 +1,5 @@
-/* test_util.c - src/base/util.c: files (atomic writes, refusing what is
- * not a regular file). */
+/* test_util.c - src/base/util.c: files (reading and atomic writes, both
+ * refusing what is not a regular file). */
 #include "testutil.h"
 
 #include <dirent.h>
@@ -114,6 +114,79 @@ static const char *msg(const struct err *e)
 	static char buf[1600];
 
 	return err_str(e, buf, sizeof(buf));
+}
+
+/* ---- read_file_limited ---------------------------------------------------- */
+
+/* A FIFO without a writer would block open() forever: refused at once. */
+static void test_read_refuses_non_regular(void **state)
+{
+	struct dir *d = *state;
+	char *fifo = in(d, "fifo"), *f = in(d, "f"), *text = NULL, *want;
+	size_t len = 1;
+	struct err e;
+
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	err_clear(&e);
+	assert_false(read_file_limited(fifo, 1024, &text, &len, &e));
+	assert_null(text);
+	assert_int_equal(len, 0);
+	want = xasprintf("%s: not a regular file (a FIFO)", fifo);
+	assert_string_equal(msg(&e), want);
+	free(want);
+	err_clear(&e);
+	assert_int_equal(open_regular(fifo, &e), -1);
+	err_clear(&e);
+	assert_false(read_file_limited("/dev/null", 1024, &text, &len, &e));
+	assert_string_equal(msg(&e), "/dev/null: not a regular file (a character device)");
+	err_clear(&e);
+	assert_false(read_file_limited(d->path, 1024, &text, &len, &e));
+	want = xasprintf("%s: is a directory, not a file", d->path);
+	assert_string_equal(msg(&e), want);
+	free(want);
+	err_clear(&e);
+	assert_false(read_file_limited(f, 1024, &text, &len, &e));
+	want = xasprintf("%s: cannot open: No such file or directory", f);
+	assert_string_equal(msg(&e), want);
+	free(want);
+	/* a regular file, read in full (and not left non-blocking) */
+	put(f, "hello", 0644);
+	err_clear(&e);
+	assert_true(read_file_limited(f, 1024, &text, &len, &e));
+	assert_string_equal(text, "hello");
+	assert_int_equal(len, 5);
+	free(text);
+	err_clear(&e);
+	assert_false(read_file_limited(f, 4, &text, &len, &e));
+	want = xasprintf("%s: file too large (5 bytes; the limit is 4)", f);
+	assert_string_equal(msg(&e), want);
+	free(want);
+	free(fifo);
+	free(f);
+}
+
+/* "-" is standard input, whatever it is (here a pipe). */
+static void test_read_stdin(void **state)
+{
+	int p[2], saved = dup(0);
+	char *text = NULL;
+	size_t len = 0;
+	struct err e;
+
+	(void)state;
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(write(p[1], "from a pipe", 11), 11);
+	close(p[1]);
+	assert_true(dup2(p[0], 0) == 0);
+	close(p[0]);
+	clearerr(stdin);
+	err_clear(&e);
+	assert_true(read_file_limited("-", 1024, &text, &len, &e));
+	dup2(saved, 0);
+	close(saved);
+	clearerr(stdin);
+	assert_string_equal(text, "from a pipe");
+	free(text);
 }
 
 /* ---- write_file_atomic --------------------------------------------------- */
@@ -290,6 +363,8 @@ static void test_write_check(void **state)
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_read_refuses_non_regular, setup, teardown),
+		cmocka_unit_test(test_read_stdin),
 		cmocka_unit_test_setup_teardown(test_write_keeps_mode, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_new_file_umask, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_keeps_owner, setup, teardown),
