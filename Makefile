@@ -153,7 +153,8 @@ docs-check: all
 valgrind: $(UNIT_BIN) all
 	@fail=0; for t in $(UNIT_BIN); do \
 	  echo "== valgrind $$t"; CPUSCOPE_SRCDIR=$(CURDIR) valgrind -q --error-exitcode=99 \
-	    --leak-check=full --errors-for-leak-kinds=definite $$t >/dev/null || fail=1; done; \
+	    --child-silent-after-fork=yes --leak-check=full --errors-for-leak-kinds=definite \
+	    $$t >/dev/null || fail=1; done; \
 	  CPUSCOPE_BIN=$(CURDIR)/$(BIN) CPUSCOPE_VALGRIND=1 tests/cli/run.sh || fail=1; exit $$fail
 
 run: all

@@ -1,5 +1,10 @@
 /* probe_proc.c - one QEMU process: fork/exec with pipes, writing its
  * stdin, keeping its stderr, reaping and killing (see probe_internal.h).
+ *
+ * cpuscope -> guard -> QEMU: cpuscope forks a guard (see child_guard),
+ * which forks and execs QEMU in a process group of its own and outlives
+ * it; proc->pid is the guard's.  Killing goes through the guard (SIGTERM),
+ * so QEMU's children die with it, also when cpuscope itself is killed.
  */
 #define _GNU_SOURCE 1 /* pipe2, close_range */
 #include "probe_internal.h"
@@ -49,6 +54,158 @@ static void child_dup(int from, int to)
 		dup2(from, to);
 }
 
+/* Default dispositions for every signal (the caller's handlers must not
+ * run in the guard or in QEMU). */
+static void child_default_signals(void)
+{
+	struct sigaction dfl;
+
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	for (int s = 1; s < NSIG; s++)
+		if (s != SIGKILL && s != SIGSTOP)
+			sigaction(s, &dfl, NULL);
+}
+
+/* QEMU itself, in its own process group; never returns. */
+static void child_exec_qemu(pid_t guard, char **argv, int fd_in, int fd_out, int fd_err,
+			    int fd_status)
+{
+	sigset_t none;
+	int err_no;
+
+#ifdef __linux__
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != guard)
+		_exit(127);
+#else
+	(void)guard;
+#endif
+	setpgid(0, 0);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	child_dup(fd_in, 0);
+	child_dup(fd_out, 1);
+	child_dup(fd_err, 2);
+	if (fd_status > 3)
+		close_range(3, (unsigned)fd_status - 1, 0);
+	if (fd_status >= 3)
+		close_range((unsigned)fd_status + 1, ~0u, 0);
+	execv(argv[0], argv);
+	err_no = errno;
+	if (write(fd_status, &err_no, sizeof(err_no)) < 0)
+		_exit(127);
+	_exit(127);
+}
+
+/* End the guard as QEMU ended (exit status or signal), without a core
+ * dump of the guard. */
+static void guard_exit_as(int status)
+{
+	sigset_t one;
+	int sig;
+
+	if (!WIFSIGNALED(status))
+		_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 127);
+	sig = WTERMSIG(status);
+#ifdef __linux__
+	prctl(PR_SET_DUMPABLE, 0);
+#endif
+	signal(sig, SIG_DFL);
+	sigemptyset(&one);
+	sigaddset(&one, sig);
+	sigprocmask(SIG_UNBLOCK, &one, NULL);
+	kill(getpid(), sig);
+	_exit(128 + sig);
+}
+
+/* The guard: the process cpuscope starts for each QEMU, and QEMU's parent.
+ * It exists because a QEMU binary may be a wrapper script whose children
+ * would otherwise outlive cpuscope: when cpuscope dies, even by SIGKILL,
+ * the guard gets SIGTERM (parent-death signal) and kills QEMU's whole
+ * process group; orphans of that group come to it (child subreaper).
+ * SIGTERM from cpuscope does the same.  When QEMU ends on its own, the
+ * rest of its group is killed too, and the guard ends with QEMU's status,
+ * so cpuscope sees what QEMU did.  The guard keeps no descriptor open.
+ * Never returns. */
+static void child_guard(pid_t parent, char **argv, int fd_in, int fd_out, int fd_err,
+			int fd_status)
+{
+	sigset_t waitset, chld;
+	pid_t self = getpid(), q;
+	int status = 0, err_no;
+	bool stopping = false;
+
+	sigemptyset(&waitset);
+	sigaddset(&waitset, SIGTERM);
+	sigaddset(&waitset, SIGCHLD);
+	sigprocmask(SIG_SETMASK, &waitset, NULL);
+	child_default_signals();
+#ifdef __linux__
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+#endif
+	if (getppid() != parent)
+		_exit(127);
+	setpgid(0, 0); /* a terminal's ^C reaches cpuscope, not the guard */
+	q = fork();
+	if (q < 0) {
+		err_no = errno;
+		if (write(fd_status, &err_no, sizeof(err_no)) < 0)
+			_exit(127);
+		_exit(127);
+	}
+	if (q == 0)
+		child_exec_qemu(self, argv, fd_in, fd_out, fd_err, fd_status);
+	setpgid(q, q); /* also here, so the group exists before any kill below */
+	close_range(0, ~0u, 0);
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	for (;;) {
+		struct timespec tick = { 1, 0 };
+		siginfo_t si;
+		int sig = sigtimedwait(&waitset, &si, &tick);
+
+		if (sig == SIGTERM || getppid() != parent) {
+			stopping = true;
+			kill(-q, SIGKILL);
+			kill(q, SIGKILL);
+		}
+		/* Reap in a loop; QEMU is only peeked at (WNOWAIT) so its pid, and
+		 * the id of its group, stay reserved while the group is killed. */
+		for (;;) {
+			memset(&si, 0, sizeof(si));
+			if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) != 0 || si.si_pid == 0)
+				break;
+			if (si.si_pid == q) {
+				kill(-q, SIGKILL);
+				waitpid(q, &status, 0);
+				goto reaped;
+			}
+			waitpid(si.si_pid, NULL, 0);
+		}
+		if (stopping) {
+			memset(&si, 0, sizeof(si));
+			waitid(P_PID, (id_t)q, &si, WEXITED | WNOWAIT);
+			kill(-q, SIGKILL);
+			waitpid(q, &status, 0);
+			goto reaped;
+		}
+	}
+reaped:
+	/* What was left of QEMU's group dies; reap it (up to a second). */
+	for (int i = 0; i < 100 && kill(-q, 0) == 0; i++) {
+		struct timespec ms10 = { 0, 10000000 };
+
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+		sigtimedwait(&chld, NULL, &ms10);
+	}
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+	guard_exit_as(status);
+}
+
 /* Start QEMU for p->machine.  On failure e is set and nothing is left
  * running. */
 bool proc_spawn(struct proc *p, struct err *e)
@@ -92,34 +249,7 @@ bool proc_spawn(struct proc *p, struct err *e)
 	}
 	if (pid == 0) {
 		/* Child: async-signal-safe calls only. */
-		sigset_t none;
-		struct sigaction dfl;
-		int err_no;
-
-#ifdef __linux__
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent)
-			_exit(127);
-#endif
-		setpgid(0, 0);
-		memset(&dfl, 0, sizeof(dfl));
-		dfl.sa_handler = SIG_DFL;
-		for (int s = 1; s < NSIG; s++)
-			if (s != SIGKILL && s != SIGSTOP)
-				sigaction(s, &dfl, NULL);
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		child_dup(in[0], 0);
-		child_dup(out[1], 1);
-		child_dup(er[1], 2);
-		if (st[1] > 3)
-			close_range(3, (unsigned)st[1] - 1, 0);
-		if (st[1] >= 3)
-			close_range((unsigned)st[1] + 1, ~0u, 0);
-		execv(argv[0], argv);
-		err_no = errno;
-		if (write(st[1], &err_no, sizeof(err_no)) < 0)
-			_exit(127);
+		child_guard(parent, argv, in[0], out[1], er[1], st[1]);
 		_exit(127);
 	}
 	probe_close_fd(&in[0]);
@@ -174,9 +304,22 @@ void proc_reap_blocking(struct proc *p)
 	if (p->pid <= 0 || p->reaped)
 		return;
 	if (!p->killed) {
-		kill(-p->pid, SIGKILL);
-		kill(p->pid, SIGKILL);
+		/* The guard kills QEMU's process group, reaps it and exits; a
+		 * guard that does not within 5 s is killed (QEMU then gets its
+		 * parent-death SIGKILL). */
+		kill(p->pid, SIGTERM);
 		p->killed = true;
+		for (int i = 0; i < 5000; i++) {
+			struct timespec ms = { 0, 1000000 };
+			pid_t r = waitpid(p->pid, &p->wstatus, WNOHANG);
+
+			if (r == p->pid || (r < 0 && errno != EINTR)) {
+				p->reaped = true;
+				return;
+			}
+			nanosleep(&ms, NULL);
+		}
+		kill(p->pid, SIGKILL);
 	}
 	while (waitpid(p->pid, &p->wstatus, 0) < 0) {
 		if (errno != EINTR)

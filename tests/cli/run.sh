@@ -24,7 +24,7 @@ for args_file in tests/cli/cases/*.args; do
 	stdin=/dev/null
 	[ -f "$base.stdin" ] && stdin=$base.stdin
 	runner=()
-	[ "${CPUSCOPE_VALGRIND:-}" = 1 ] && runner=(valgrind -q --error-exitcode=99 --leak-check=full
+	[ "${CPUSCOPE_VALGRIND:-}" = 1 ] && runner=(valgrind -q --error-exitcode=99 --child-silent-after-fork=yes --leak-check=full
 		--errors-for-leak-kinds=definite --log-file="$tmp/vg.$name")
 	env -i PATH="$PATH" HOME="$tmp/home" XDG_CACHE_HOME="$tmp/cache" TZ=UTC LC_ALL=C.UTF-8 \
 		TERM=dumb NO_COLOR=1 ${ASAN_OPTIONS:+ASAN_OPTIONS="$ASAN_OPTIONS"} \

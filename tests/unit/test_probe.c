@@ -15,6 +15,9 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include "cache.h"
 #include "err.h"
@@ -476,6 +479,89 @@ static void test_cancel(void **state)
 	assert_no_leftovers(c);
 }
 
+static size_t count_pid_files(const struct ctx *c)
+{
+	DIR *d = opendir(c->dir);
+	struct dirent *de;
+	size_t n = 0;
+
+	while (d && (de = readdir(d)) != NULL)
+		if (de->d_name[0] != '.')
+			n++;
+	if (d)
+		closedir(d);
+	return n;
+}
+
+/* cpuscope killed with SIGKILL mid-probe: nothing it started survives, not
+ * even the grandchildren a wrapper script leaves (the fake QEMU it runs as
+ * its child, and a helper).  The test process is a child subreaper for
+ * the test, so orphans come to it (not to whatever PID 1 is) and it can
+ * tell a zombie from a live process. */
+static void test_sigkill_wrapper(void **state)
+{
+	struct ctx *c = *state;
+	pid_t child;
+	int status;
+	size_t alive = 0;
+	DIR *d;
+	struct dirent *de;
+
+#ifndef __linux__
+	skip();
+#else
+	assert_int_equal(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+	child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		struct probe_opts o;
+		struct err e;
+
+		opts_init(&o, c, "tests/bin/qemu-wrapper-hang");
+		o.timeout = 60;
+		err_clear(&e);
+		probe_run(&o, c->ft, &e);
+		_exit(0);
+	}
+	/* the first process (-machine none): wrapper, helper and fake */
+	for (int i = 0; i < 1000 && count_pid_files(c) < 3; i++)
+		usleep(10000);
+	assert_int_equal(count_pid_files(c), 3);
+	usleep(100000); /* let the fake greet and hang */
+	kill(child, SIGKILL);
+	assert_int_equal(waitpid(child, &status, 0), child);
+	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	d = opendir(c->dir);
+	assert_non_null(d);
+	while ((de = readdir(d)) != NULL) {
+		pid_t pid;
+		int i;
+
+		if (de->d_name[0] == '.')
+			continue;
+		pid = (pid_t)atoi(de->d_name);
+		for (i = 0; i < 500; i++) {
+			while (waitpid(-1, NULL, WNOHANG) > 0)
+				; /* reap what was reparented to us */
+			if (kill(pid, 0) != 0 && errno == ESRCH)
+				break;
+			usleep(10000);
+		}
+		if (i == 500) {
+			print_message("process %d (%s) survived cpuscope's SIGKILL\n", (int)pid,
+				      de->d_name);
+			kill(pid, SIGKILL);
+			alive++;
+		}
+	}
+	closedir(d);
+	while (waitpid(-1, NULL, 0) > 0)
+		;
+	prctl(PR_SET_CHILD_SUBREAPER, 0);
+	assert_int_equal(alive, 0);
+#endif
+}
+
 static void test_arch_mismatch(void **state)
 {
 	struct ctx *c = *state;
@@ -811,6 +897,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_missing_binary, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cancel, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_arch_mismatch, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sigkill_wrapper, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cache, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_real_x86, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_real_s390x, setup, teardown),
