@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <wchar.h>
 
 #include "err.h"
 
@@ -621,6 +622,76 @@ out:
 	free(tmp);
 	free(target);
 	return ok;
+}
+
+/* ---- display width ------------------------------------------------------ */
+
+/* One UTF-8 sequence at s: its code point and length, or false when the
+ * bytes are not one (overlong, surrogate, beyond U+10FFFF, cut short). */
+static bool utf8_next(const unsigned char *s, uint32_t *cp, size_t *len)
+{
+	uint32_t c = s[0], min;
+	size_t n;
+
+	if (c < 0x80) {
+		*cp = c;
+		*len = 1;
+		return true;
+	}
+	if ((c & 0xe0) == 0xc0) {
+		n = 2, c &= 0x1f, min = 0x80;
+	} else if ((c & 0xf0) == 0xe0) {
+		n = 3, c &= 0x0f, min = 0x800;
+	} else if ((c & 0xf8) == 0xf0) {
+		n = 4, c &= 0x07, min = 0x10000;
+	} else {
+		return false;
+	}
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return false;
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return false;
+	*cp = c;
+	*len = n;
+	return true;
+}
+
+size_t utf8_width(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t w = 0;
+
+	while (*p) {
+		uint32_t cp;
+		size_t len;
+		int cw;
+
+		if (!utf8_next(p, &cp, &len)) {
+			w++; /* a stray byte: one column (a replacement character) */
+			p++;
+			continue;
+		}
+		p += len;
+		if (cp < 0x80) {
+			w++; /* as printf counts it */
+			continue;
+		}
+		cw = wcwidth((wchar_t)cp);
+		w += cw >= 0 ? (size_t)cw : 1;
+	}
+	return w;
+}
+
+void sb_add_padded(struct strbuf *sb, const char *s, size_t width)
+{
+	size_t w = utf8_width(s);
+
+	sb_add(sb, s);
+	for (; w < width; w++)
+		sb_addc(sb, ' ');
 }
 
 size_t str_distance(const char *a, const char *b)

@@ -105,6 +105,15 @@ bool write_file_check(const char *path, struct err *e);
 /* "a FIFO", "a directory", ... for a st_mode. */
 const char *file_type_name(unsigned mode);
 
+/* Display width of a UTF-8 string in terminal columns: wcwidth() of each
+ * character under the current LC_CTYPE (a wide character counts 2, a
+ * combining one 0); ASCII, a byte that is not UTF-8 and a character
+ * wcwidth() does not know (in the C locale: any non-ASCII one) count 1.
+ * For ASCII it is strlen(). */
+size_t utf8_width(const char *s);
+/* s, then spaces up to width columns: printf's %-*s by display width (utf8_width). */
+void sb_add_padded(struct strbuf *sb, const char *s, size_t width);
+
 /* Levenshtein distance, for "did you mean" suggestions. */
 size_t str_distance(const char *a, const char *b);
 int str_casecmp(const char *a, const char *b);

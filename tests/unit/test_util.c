@@ -1,10 +1,11 @@
 /* test_util.c - src/base/util.c: files (reading and atomic writes, both
- * refusing what is not a regular file). */
+ * refusing what is not a regular file) and display widths. */
 #include "testutil.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -360,6 +361,42 @@ static void test_write_check(void **state)
 	free(rof);
 }
 
+/* ---- display width --------------------------------------------------------- */
+
+static void test_utf8_width(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	(void)state;
+	/* ASCII is strlen in any locale, control characters included */
+	assert_int_equal(utf8_width(""), 0);
+	assert_int_equal(utf8_width("Haswell-noTSX"), 13);
+	assert_int_equal(utf8_width("a\tb"), 3);
+	/* not UTF-8: a byte, a column */
+	assert_int_equal(utf8_width("\xff\xfe"), 2);
+	assert_int_equal(utf8_width("\xc3"), 1);       /* cut short */
+	assert_int_equal(utf8_width("\xc0\xaf"), 2);   /* overlong */
+	assert_int_equal(utf8_width("\xed\xa0\x80"), 3); /* a surrogate */
+	if (!setlocale(LC_CTYPE, "C.UTF-8")) {
+		print_message("note: no C.UTF-8 locale; wide characters not checked\n");
+		return;
+	}
+	assert_int_equal(utf8_width("B\xc3\xaata"), 4);             /* Bêta */
+	assert_int_equal(utf8_width("\xe6\xa8\xa1\xe5\x9e\x8b"), 4); /* 模型: two wide */
+	assert_int_equal(utf8_width("e\xcc\x81"), 1);                /* e + combining acute */
+	assert_int_equal(utf8_width("\xe2\x84\xa2"), 1);             /* ™ */
+	sb_add_padded(&sb, "B\xc3\xaata-\xe6\xa8\xa1\xe5\x9e\x8b", 12);
+	sb_add(&sb, "|");
+	assert_string_equal(sb_str(&sb), "B\xc3\xaata-\xe6\xa8\xa1\xe5\x9e\x8b   |");
+	sb_reset(&sb);
+	sb_add_padded(&sb, "toolong", 3); /* never cut, as %-*s */
+	assert_string_equal(sb_str(&sb), "toolong");
+	sb_fini(&sb);
+	/* in the C locale a non-ASCII character counts one column */
+	setlocale(LC_CTYPE, "C");
+	assert_int_equal(utf8_width("\xe6\xa8\xa1\xe5\x9e\x8b"), 2);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -371,6 +408,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_write_through_symlink, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_check, setup, teardown),
+		cmocka_unit_test(test_utf8_width),
 	};
 	return TEST_RUN("util", tests, argc, argv);
 }
