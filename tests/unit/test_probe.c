@@ -548,8 +548,16 @@ static void test_sigkill_wrapper(void **state)
 			usleep(10000);
 		}
 		if (i == 500) {
-			print_message("process %d (%s) survived cpuscope's SIGKILL\n", (int)pid,
-				      de->d_name);
+			char *path = xasprintf("%s/%s", c->dir, de->d_name), *text = NULL;
+			size_t len = 0;
+			struct err e;
+
+			err_clear(&e);
+			read_file_limited(path, 4096, &text, &len, &e);
+			print_message("process %d (%.*s) survived cpuscope's SIGKILL\n", (int)pid,
+				      text ? (int)strcspn(text, "\n") : 1, text ? text : "?");
+			free(text);
+			free(path);
 			kill(pid, SIGKILL);
 			alive++;
 		}
