@@ -89,7 +89,8 @@ $(BUILD)/cli/%.o: cli/%.c | $(GEN_C)
 	@$(CC) $(ALL_CFLAGS) -Iui -c $< -o $@
 
 $(BUILD)/gen/feature_defs.o: $(BUILD)/gen/feature_defs.c
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(LIB): $(LIB_O)
 	@rm -f $@
@@ -156,7 +157,8 @@ docs-check: all
 valgrind: $(UNIT_BIN) all
 	@fail=0; for t in $(UNIT_BIN); do \
 	  echo "== valgrind $$t"; CPUSCOPE_SRCDIR=$(CURDIR) valgrind -q --error-exitcode=99 \
-	    --leak-check=full --errors-for-leak-kinds=definite $$t >/dev/null || fail=1; done; \
+	    --child-silent-after-fork=yes --leak-check=full --errors-for-leak-kinds=definite \
+	    $$t >/dev/null || fail=1; done; \
 	  CPUSCOPE_BIN=$(CURDIR)/$(BIN) CPUSCOPE_VALGRIND=1 tests/cli/run.sh || fail=1; exit $$fail
 
 run: all

@@ -193,7 +193,7 @@ int cmd_models(struct cli *c, int argc, char **argv)
 	int filter = -1; /* -1 all, 1 usable, 0 unusable */
 	bool by_name = true; /* --sort name (the explorer's order) or qmp */
 	struct fset blockers = FSET_INIT;
-	struct strbuf sb = STRBUF_INIT;
+	struct strbuf sb = STRBUF_INIT, cols = STRBUF_INIT;
 	struct vec defs = VEC_INIT;
 	json_object *root = NULL, *arr = NULL;
 	size_t nusable = 0, nunusable = 0, nshown = 0;
@@ -281,8 +281,14 @@ int cmd_models(struct cli *c, int argc, char **argv)
 			if (u == USABLE_NO)
 				snprintf(blk, sizeof(blk), "%zu: ", fset_count(&blockers));
 			bool tail = blk[0] || sb.len || d->deprecated;
-			fprintf(c->out, "%-28s %-28s %-8s %3d %5s %6s%s%s%s%s\n", mv.name,
-				mv.is_alias ? mv.resolved : "-", mv.vendor[0] ? vendor_short_name(mv.vendor) : "-", mv.version,
+			/* names padded by display width (multibyte names align) */
+			sb_reset(&cols);
+			sb_add_padded(&cols, mv.name, 28);
+			sb_addc(&cols, ' ');
+			sb_add_padded(&cols, mv.is_alias ? mv.resolved : "-", 28);
+			sb_addc(&cols, ' ');
+			sb_add_padded(&cols, mv.vendor[0] ? vendor_short_name(mv.vendor) : "-", 8);
+			fprintf(c->out, "%s %3d %5s %6s%s%s%s%s\n", sb_str(&cols), mv.version,
 				lvl, usable_word(u), tail ? "  " : "", blk, sb_str(&sb),
 				d->deprecated ? " (deprecated)" : "");
 		}
@@ -301,6 +307,7 @@ int cmd_models(struct cli *c, int argc, char **argv)
 	(void)nshown;
 	vec_fini(&defs, NULL);
 	sb_fini(&sb);
+	sb_fini(&cols);
 	fset_fini(&blockers);
 	return CLI_OK;
 }
@@ -414,9 +421,16 @@ int cmd_show(struct cli *c, int argc, char **argv)
 	for (size_t r = 0; r < g->nrows; r++) {
 		const struct feature *f = ftable_get(c->s->ft, g->rows[r]);
 		char loc[64];
-		fprintf(c->out, "%c %-16s %-24s %-24s %s\n", fset_has(&blockers, f->id) ? '!' : ' ',
-			f->group, f->name, f->libvirt ? f->libvirt : "(not in libvirt)",
+		struct strbuf cols = STRBUF_INIT;
+
+		sb_add_padded(&cols, f->group, 16);
+		sb_addc(&cols, ' ');
+		sb_add_padded(&cols, f->name, 24);
+		sb_addc(&cols, ' ');
+		sb_add_padded(&cols, f->libvirt ? f->libvirt : "(not in libvirt)", 24);
+		fprintf(c->out, "%c %s %s\n", fset_has(&blockers, f->id) ? '!' : ' ', sb_str(&cols),
 			feature_location(f, loc, sizeof(loc)));
+		sb_fini(&cols);
 	}
 	grid_free(g);
 	if (u == USABLE_NO) {
@@ -434,14 +448,17 @@ out:
 
 enum grid_mode { GM_MODELS, GM_VERSIONS, GM_MACHINES, GM_HOSTS };
 
-/* One table line: cells padded to their widths, no trailing blanks. */
+/* One table line: cells padded to their widths (display widths:
+ * utf8_width), no trailing blanks. */
 static void grid_line(struct cli *c, struct strbuf *sb, size_t namew, const char *name,
 		      const size_t *w, size_t ncols, const char *const *cells)
 {
 	sb_reset(sb);
-	sb_addf(sb, "%-*s", (int)namew, name);
-	for (size_t i = 0; i < ncols; i++)
-		sb_addf(sb, "  %-*s", (int)w[i], cells[i] ? cells[i] : "");
+	sb_add_padded(sb, name, namew);
+	for (size_t i = 0; i < ncols; i++) {
+		sb_add(sb, "  ");
+		sb_add_padded(sb, cells[i] ? cells[i] : "", w[i]);
+	}
 	while (sb->len && sb->s[sb->len - 1] == ' ')
 		sb->s[--sb->len] = '\0';
 	fprintf(c->out, "%s\n", sb_str(sb));
@@ -457,25 +474,25 @@ static void print_grid_text(struct cli *c, const struct grid *g, const struct ve
 	bool has_sub = false;
 
 	for (size_t r = 0; r < g->nrows; r++) {
-		size_t l = strlen(ftable_get(g->ft, g->rows[r])->name);
+		size_t l = utf8_width(ftable_get(g->ft, g->rows[r])->name);
 		if (l > namew)
 			namew = l;
 	}
 	for (size_t i = 0; i < props->n; i++) {
 		const struct grid_prop_row *pr = props->v[i];
-		if (strlen(pr->name) > namew)
-			namew = strlen(pr->name);
+		if (utf8_width(pr->name) > namew)
+			namew = utf8_width(pr->name);
 		for (size_t k = 0; k < g->ncols; k++)
-			if (pr->vals[k] && strlen(pr->vals[k]) > w[k])
-				w[k] = strlen(pr->vals[k]);
+			if (pr->vals[k] && utf8_width(pr->vals[k]) > w[k])
+				w[k] = utf8_width(pr->vals[k]);
 	}
 	for (size_t i = 0; i < g->ncols; i++) {
-		if (strlen(g->cols[i].title) > w[i])
-			w[i] = strlen(g->cols[i].title);
+		if (utf8_width(g->cols[i].title) > w[i])
+			w[i] = utf8_width(g->cols[i].title);
 		if (g->cols[i].sub) {
 			has_sub = true;
-			if (strlen(g->cols[i].sub) > w[i])
-				w[i] = strlen(g->cols[i].sub);
+			if (utf8_width(g->cols[i].sub) > w[i])
+				w[i] = utf8_width(g->cols[i].sub);
 		}
 		if (w[i] < 3)
 			w[i] = 3;

@@ -201,6 +201,18 @@ int cli_probe(int argc, char **argv, const char *arch_opt, const char *accel_opt
 		fprintf(err, "cpuscope: probe: --arch: unknown arch '%s' (x86_64 or s390x)\n", arch_arg);
 		goto out;
 	}
+	to_stdout = !out_path || !strcmp(out_path, "-");
+	if (to_stdout && isatty(fileno(out))) {
+		fputs("cpuscope: probe: refusing to write a snapshot to a terminal; "
+		      "use --out FILE (or redirect)\n", err);
+		goto out;
+	}
+	/* An --out that cannot be written fails now, not after the probe
+	 * (nor after asking the binary for its arch). */
+	if (!to_stdout && !write_file_check(out_path, &e)) {
+		fprintf(err, "cpuscope: %s\n", err_str(&e, buf, sizeof(buf)));
+		goto out;
+	}
 	if (!qemu) {
 		default_bin = xasprintf("qemu-system-%s", arch_name(arch));
 		qemu = default_bin;
@@ -224,12 +236,6 @@ int cli_probe(int argc, char **argv, const char *arch_opt, const char *accel_opt
 			fprintf(err, "cpuscope: probe: --machines: empty list\n");
 			goto out;
 		}
-	}
-	to_stdout = !out_path || !strcmp(out_path, "-");
-	if (to_stdout && isatty(fileno(out))) {
-		fputs("cpuscope: probe: refusing to write a snapshot to a terminal; "
-		      "use --out FILE (or redirect)\n", err);
-		goto out;
 	}
 
 	ft = ftable_new(arch);

@@ -197,8 +197,10 @@ static const struct cli_opt probe_opts[] = {
 	  "$XDG_CACHE_HOME/cpuscope, default ~/.cache/cpuscope, keyed by the binary's path, "
 	  "size and mtime, and accel)" },
 	{ "--out", NULL, "FILE", CLI_VAL_FILE, NULL, false,
-	  "write the snapshot to FILE, atomically (temp + rename); without --out, or with "
-	  "'-', it goes to standard output (refused when standard output is a terminal)" },
+	  "write the snapshot to FILE, atomically (temp + rename; checked before the probe "
+	  "starts; an existing FILE keeps its mode and owner, a symbolic link is written "
+	  "through); without --out, or with '-', it goes to standard output (refused when "
+	  "standard output is a terminal)" },
 	{ "--quiet", "-q", NULL, CLI_VAL_NONE, NULL, false,
 	  "no progress reports (failures are still reported)" },
 	{ NULL, NULL, NULL, CLI_VAL_NONE, NULL, false, NULL },
@@ -347,7 +349,7 @@ const struct cli_cmd cli_commands[] = {
 		.description =
 			"Ask a real QEMU, over QMP, how every CPU model looks on every machine "
 			"type, and write the answers as a cpuscope snapshot (use it with "
-			"--snapshot FILE).  QEMU is started as BINARY -machine TYPE -S -nodefaults "
+			"--snapshot FILE).  QEMU is started as BINARY -machine TYPE -S -nodefaults -no-user-config "
 			"-nographic -qmp stdio -accel ACCEL [-L DIR], one process per machine type, N at a "
 			"time; every model's full and static query-cpu-model-expansion is asked "
 			"on one pipelined connection.",

@@ -1,4 +1,5 @@
 /* main.c - entry point: the command line, or the TUI on a terminal. */
+#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -8,6 +9,9 @@
 
 int main(int argc, char **argv)
 {
+	/* The character set only (wide characters take two columns in the
+	 * tables); numbers and messages stay in the C locale. */
+	setlocale(LC_CTYPE, "");
 	/* --list-keys is the TUI's: the key table, generated (keys.c) */
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--")) {

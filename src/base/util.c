@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+#include <wchar.h>
 
 #include "err.h"
 
@@ -295,6 +297,36 @@ void strmap_fini(struct strmap *m)
 	m->n = m->cap = 0;
 }
 
+int open_regular(const char *path, struct err *e)
+{
+	struct stat st;
+	int fd, fl;
+
+	/* O_NONBLOCK: opening a FIFO without a writer must not block. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0) {
+		err_set(e, path, 0, "cannot open: %s", strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) != 0) {
+		err_set(e, path, 0, "cannot open: %s", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		if (S_ISDIR(st.st_mode))
+			err_set(e, path, 0, "is a directory, not a file");
+		else
+			err_set(e, path, 0, "not a regular file (%s)", file_type_name(st.st_mode));
+		close(fd);
+		return -1;
+	}
+	fl = fcntl(fd, F_GETFL);
+	if (fl >= 0)
+		fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+	return fd;
+}
+
 bool read_file_limited(const char *path, size_t limit, char **out, size_t *len, struct err *e)
 {
 	FILE *f = NULL;
@@ -309,14 +341,17 @@ bool read_file_limited(const char *path, size_t limit, char **out, size_t *len, 
 	if (strcmp(path, "-") == 0) {
 		f = stdin;
 	} else {
-		f = fopen(path, "rb");
-		if (!f)
-			return err_set(e, path, 0, "cannot open: %s", strerror(errno));
-		if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-			err_set(e, path, 0, "is a directory, not a file");
-			goto out;
+		int fd = open_regular(path, e);
+
+		if (fd < 0)
+			return false;
+		f = fdopen(fd, "rb");
+		if (!f) {
+			err_set(e, path, 0, "cannot open: %s", strerror(errno));
+			close(fd);
+			return false;
 		}
-		if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size > limit) {
+		if (fstat(fileno(f), &st) == 0 && (size_t)st.st_size > limit) {
 			err_set(e, path, 0, "file too large (%lld bytes; the limit is %zu)",
 				(long long)st.st_size, limit);
 			goto out;
@@ -356,16 +391,202 @@ out:
 	return ok;
 }
 
-bool write_file_atomic(const char *path, const char *data, size_t len, struct err *e)
-{
-	char *tmp = xasprintf("%s.tmp.XXXXXX", path);
-	int fd = mkstemp(tmp);
-	bool ok = false;
+/* ---- writing files ------------------------------------------------------ */
 
+const char *file_type_name(unsigned mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFREG: return "a regular file";
+	case S_IFDIR: return "a directory";
+	case S_IFIFO: return "a FIFO";
+	case S_IFCHR: return "a character device";
+	case S_IFBLK: return "a block device";
+	case S_IFSOCK: return "a socket";
+	case S_IFLNK: return "a symbolic link";
+	default: return "not a file";
+	}
+}
+
+#define SYMLINK_MAX_HOPS 40
+
+/* Where a write to path lands: path with every symbolic link of its last
+ * component followed, also to a target that does not exist yet.  Sets
+ * *exists and *st (when it exists). */
+static char *write_target(const char *path, bool *exists, struct stat *st, struct err *e)
+{
+	char *cur = xstrdup(path);
+
+	for (int hop = 0;; hop++) {
+		char buf[4096];
+		ssize_t n;
+		const char *slash;
+		char *next;
+
+		if (lstat(cur, st) != 0) {
+			if (errno != ENOENT) {
+				err_set(e, path, 0, "%s", strerror(errno));
+				break;
+			}
+			*exists = false;
+			return cur;
+		}
+		if (!S_ISLNK(st->st_mode)) {
+			*exists = true;
+			return cur;
+		}
+		if (hop == SYMLINK_MAX_HOPS) {
+			err_set(e, path, 0, "too many levels of symbolic links");
+			break;
+		}
+		n = readlink(cur, buf, sizeof(buf) - 1);
+		if (n < 0 || n == (ssize_t)sizeof(buf) - 1) {
+			err_set(e, path, 0, "cannot read the symbolic link %s: %s", cur,
+				n < 0 ? strerror(errno) : "target too long");
+			break;
+		}
+		buf[n] = '\0';
+		slash = strrchr(cur, '/');
+		if (buf[0] == '/' || !slash)
+			next = xstrdup(buf);
+		else
+			next = xasprintf("%.*s/%s", (int)(slash - cur), cur, buf);
+		free(cur);
+		cur = next;
+	}
+	free(cur);
+	return NULL;
+}
+
+/* An empty temporary file beside target ("TARGET.tmp.XXXXXX"), created
+ * with O_EXCL and mode 0666 so the umask (and a default ACL) applies. */
+static int temp_beside(const char *target, char **tmp_out)
+{
+	static const char digits[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+	struct timespec ts;
+	uint64_t x;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	x = (uint64_t)ts.tv_nsec * 0x9e3779b97f4a7c15ull ^ (uint64_t)ts.tv_sec ^
+	    ((uint64_t)getpid() << 32) ^ (uint64_t)(uintptr_t)tmp_out;
+	for (int attempt = 0; attempt < 100; attempt++) {
+		char suffix[7];
+		char *tmp;
+		int fd;
+
+		x = x * 6364136223846793005ull + 1442695040888963407ull;
+		for (int i = 0; i < 6; i++)
+			suffix[i] = digits[(x >> (10 + 6 * i)) % (sizeof(digits) - 1)];
+		suffix[6] = '\0';
+		tmp = xasprintf("%s.tmp.%s", target, suffix);
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
+		if (fd >= 0) {
+			*tmp_out = tmp;
+			return fd;
+		}
+		free(tmp);
+		if (errno != EEXIST)
+			return -1;
+	}
+	errno = EEXIST;
+	return -1;
+}
+
+/* Prepare a write to path: the target (symlinks followed), refused when
+ * it is not a regular file; an open temporary file beside it that has the
+ * existing file's owner and mode (a new file: the umask's). */
+static int write_prepare(const char *path, char **target_out, char **tmp_out, struct err *e)
+{
+	struct stat st, tst;
+	bool exists = false;
+	char *target = write_target(path, &exists, &st, e);
+	int fd;
+
+	*target_out = *tmp_out = NULL;
+	if (!target)
+		return -1;
+	if (exists && !S_ISREG(st.st_mode)) {
+		if (S_ISDIR(st.st_mode))
+			err_set(e, path, 0, "is a directory, not a file");
+		else
+			err_set(e, path, 0, "not a regular file (%s); not replacing it",
+				file_type_name(st.st_mode));
+		free(target);
+		return -1;
+	}
+	fd = temp_beside(target, tmp_out);
 	if (fd < 0) {
 		err_set(e, path, 0, "cannot create a temporary file beside it: %s", strerror(errno));
-		goto out;
+		free(target);
+		return -1;
 	}
+	if (exists) {
+		/* owner first: chown may clear the set-id bits chmod then sets */
+		if (fstat(fd, &tst) == 0 && (tst.st_uid != st.st_uid || tst.st_gid != st.st_gid) &&
+		    fchown(fd, st.st_uid, st.st_gid) != 0) {
+			err_set(e, path, 0, "cannot keep its owner (%lu:%lu) in a replacement: %s; "
+				"not replacing it", (unsigned long)st.st_uid, (unsigned long)st.st_gid,
+				strerror(errno));
+			goto fail;
+		}
+		if (fchmod(fd, st.st_mode & 07777) != 0) {
+			err_set(e, path, 0, "cannot keep its mode (%04o) in a replacement: %s; "
+				"not replacing it", (unsigned)(st.st_mode & 07777), strerror(errno));
+			goto fail;
+		}
+	}
+	*target_out = target;
+	return fd;
+fail:
+	close(fd);
+	unlink(*tmp_out);
+	free(*tmp_out);
+	*tmp_out = NULL;
+	free(target);
+	return -1;
+}
+
+/* fsync the directory holding path, so a rename into it is durable. */
+static bool sync_dir_of(const char *path, const char *label, struct err *e)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = !slash ? xstrdup(".") : slash == path ? xstrdup("/") :
+		    xstrndup(path, (size_t)(slash - path));
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	bool ok = true;
+
+	if (fd < 0 || (fsync(fd) != 0 && errno != EINVAL && errno != EROFS)) {
+		err_set(e, label, 0, "written, but cannot fsync its directory %s: %s", dir,
+			strerror(errno));
+		ok = false;
+	}
+	if (fd >= 0)
+		close(fd);
+	free(dir);
+	return ok;
+}
+
+bool write_file_check(const char *path, struct err *e)
+{
+	char *target = NULL, *tmp = NULL;
+	int fd = write_prepare(path, &target, &tmp, e);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	unlink(tmp);
+	free(tmp);
+	free(target);
+	return true;
+}
+
+bool write_file_atomic(const char *path, const char *data, size_t len, struct err *e)
+{
+	char *target = NULL, *tmp = NULL;
+	int fd = write_prepare(path, &target, &tmp, e);
+	bool ok = false;
+
+	if (fd < 0)
+		return false;
 	size_t off = 0;
 	while (off < len) {
 		ssize_t w = write(fd, data + off, len - off);
@@ -385,22 +606,92 @@ bool write_file_atomic(const char *path, const char *data, size_t len, struct er
 		unlink(tmp);
 		goto out;
 	}
-	fchmod(fd, 0644);
 	if (close(fd) != 0) {
 		err_set(e, path, 0, "close failed: %s", strerror(errno));
 		unlink(tmp);
 		goto out;
 	}
-	if (rename(tmp, path) != 0) {
+	if (rename(tmp, target) != 0) {
 		err_set(e, path, 0, "cannot rename the temporary file into place: %s",
 			strerror(errno));
 		unlink(tmp);
 		goto out;
 	}
-	ok = true;
+	ok = sync_dir_of(target, path, e);
 out:
 	free(tmp);
+	free(target);
 	return ok;
+}
+
+/* ---- display width ------------------------------------------------------ */
+
+/* One UTF-8 sequence at s: its code point and length, or false when the
+ * bytes are not one (overlong, surrogate, beyond U+10FFFF, cut short). */
+static bool utf8_next(const unsigned char *s, uint32_t *cp, size_t *len)
+{
+	uint32_t c = s[0], min;
+	size_t n;
+
+	if (c < 0x80) {
+		*cp = c;
+		*len = 1;
+		return true;
+	}
+	if ((c & 0xe0) == 0xc0) {
+		n = 2, c &= 0x1f, min = 0x80;
+	} else if ((c & 0xf0) == 0xe0) {
+		n = 3, c &= 0x0f, min = 0x800;
+	} else if ((c & 0xf8) == 0xf0) {
+		n = 4, c &= 0x07, min = 0x10000;
+	} else {
+		return false;
+	}
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return false;
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return false;
+	*cp = c;
+	*len = n;
+	return true;
+}
+
+size_t utf8_width(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t w = 0;
+
+	while (*p) {
+		uint32_t cp;
+		size_t len;
+		int cw;
+
+		if (!utf8_next(p, &cp, &len)) {
+			w++; /* a stray byte: one column (a replacement character) */
+			p++;
+			continue;
+		}
+		p += len;
+		if (cp < 0x80) {
+			w++; /* as printf counts it */
+			continue;
+		}
+		cw = wcwidth((wchar_t)cp);
+		w += cw >= 0 ? (size_t)cw : 1;
+	}
+	return w;
+}
+
+void sb_add_padded(struct strbuf *sb, const char *s, size_t width)
+{
+	size_t w = utf8_width(s);
+
+	sb_add(sb, s);
+	for (; w < width; w++)
+		sb_addc(sb, ' ');
 }
 
 size_t str_distance(const char *a, const char *b)

@@ -80,14 +80,39 @@ bool strmap_has(const struct strmap *m, const char *key);
 void strmap_fini(struct strmap *m);
 
 /* Files.  read_file_limited fails with a readable message (naming the
- * file) when the file is missing, unreadable, a directory, or larger than
- * limit bytes.  The buffer is NUL-terminated; caller frees. */
+ * file) when the file is missing, unreadable, not a regular file (a
+ * directory, a FIFO, a device: "FILE: not a regular file (a FIFO)"), or
+ * larger than limit bytes.  "-" is standard input, read whatever it is.
+ * The buffer is NUL-terminated; caller frees. */
 #define FILE_LIMIT_DEFAULT (64u * 1024u * 1024u)
 bool read_file_limited(const char *path, size_t limit, char **out, size_t *len,
 		       struct err *e);
+/* Open path for reading, refusing (without blocking on a FIFO) anything
+ * but a regular file, with read_file_limited's messages; -1 on failure. */
+int open_regular(const char *path, struct err *e);
 /* Write data to path atomically: a temporary file in the same directory,
- * fsync, rename.  On failure nothing is left behind. */
+ * fsync, rename, fsync of the directory.  A symbolic link is written
+ * through (its target is replaced, the link stays); an existing file keeps
+ * its mode and owner (refused when the owner cannot be kept); a new file
+ * gets 0666 less the umask.  Anything but a regular file is refused.  On
+ * failure nothing is left behind (except when only the directory's fsync
+ * failed: the file is in place, and the error says so). */
 bool write_file_atomic(const char *path, const char *data, size_t len, struct err *e);
+/* The checks of write_file_atomic, and a temporary file created and
+ * removed beside the target: fails, with the same messages, when a write
+ * to path would, so a long computation can be refused before it starts. */
+bool write_file_check(const char *path, struct err *e);
+/* "a FIFO", "a directory", ... for a st_mode. */
+const char *file_type_name(unsigned mode);
+
+/* Display width of a UTF-8 string in terminal columns: wcwidth() of each
+ * character under the current LC_CTYPE (a wide character counts 2, a
+ * combining one 0); ASCII, a byte that is not UTF-8 and a character
+ * wcwidth() does not know (in the C locale: any non-ASCII one) count 1.
+ * For ASCII it is strlen(). */
+size_t utf8_width(const char *s);
+/* s, then spaces up to width columns: printf's %-*s by display width (utf8_width). */
+void sb_add_padded(struct strbuf *sb, const char *s, size_t width);
 
 /* Levenshtein distance, for "did you mean" suggestions. */
 size_t str_distance(const char *a, const char *b);

@@ -1,7 +1,8 @@
 /* probe.h - ask a real QEMU binary over QMP (no shell, no threads).
  *
  * One QEMU process per machine type (`BINARY -machine TYPE -S -nodefaults
- * -nographic -qmp stdio -accel ACCEL [-L DATADIR]`), up to 'jobs' at once, driven by
+ * -no-user-config -nographic -qmp stdio -accel ACCEL [-L DATADIR]`: no
+ * configuration from /etc/qemu changes what is recorded), up to 'jobs' at once, driven by
  * one poll() loop.  The first process runs `-machine none`: it answers
  * query-machines and query-target (and, when "none" is wanted, the CPU
  * queries); the other machine types start once the list is known.  Per
@@ -15,11 +16,14 @@
  * expansion QEMU refused.
  *
  * Processes are started with fork+exec (an argv, never a shell), each in
- * its own process group (a terminal's ^C reaches cpuscope, not QEMU) and,
- * on Linux, with PR_SET_PDEATHSIG=SIGKILL, so no QEMU outlives cpuscope
- * even when cpuscope itself is killed.  QEMU ignores EOF on its QMP stdin,
- * which is why this matters.  Every process is killed and reaped before
- * probe_run()/probe_free() return.
+ * its own process group (a terminal's ^C reaches cpuscope, not QEMU),
+ * under a small guard process that cpuscope forks for it: the guard is
+ * QEMU's parent and a child subreaper, and when cpuscope dies (on Linux
+ * its parent-death signal; even after a SIGKILL of cpuscope) or asks it
+ * to, it kills QEMU's whole process group, so not even the children of a
+ * wrapper script given as the binary outlive cpuscope.  QEMU ignores EOF
+ * on its QMP stdin, which is why this matters.  Every process is killed
+ * and reaped before probe_run()/probe_free() return.
  *
  * Two ways to drive it: probe_run() blocks until done (the CLI); or
  * probe_start() + probe_pollfds() + probe_step() + probe_finish() let a

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <libxml/tree.h>
@@ -451,7 +452,12 @@ static bool cm_include(struct cm_loader *L, const char *index_path, const xmlNod
 	}
 	path = xasprintf("%s/%s", L->m->dir, name);
 	if (access(path, F_OK) != 0) {
-		err_set(L->e, index_path, xml_line(inc), "included file '%s' does not exist", name);
+		if (errno == ENOENT)
+			err_set(L->e, index_path, xml_line(inc), "included file '%s' does not exist",
+				name);
+		else
+			err_set(L->e, index_path, xml_line(inc), "included file '%s': %s", name,
+				errno == ELOOP ? "too many levels of symbolic links" : strerror(errno));
 		goto out;
 	}
 	doc = xml_load(path, L->e);
@@ -497,7 +503,15 @@ struct cpu_map *cpu_map_load(const char *dir, enum arch arch, struct ftable *ft,
 	m->ft = ft;
 	index_path = xasprintf("%s/index.xml", dir);
 	if (access(index_path, F_OK) != 0) {
-		err_set(e, index_path, 0, "not a libvirt CPU map: index.xml does not exist");
+		struct stat st;
+
+		/* A loop is not a missing file: say which of the two loops. */
+		if (stat(dir, &st) != 0 && errno == ELOOP)
+			err_set(e, dir, 0, "too many levels of symbolic links");
+		else if (access(index_path, F_OK) != 0 && errno == ELOOP)
+			err_set(e, index_path, 0, "too many levels of symbolic links");
+		else
+			err_set(e, index_path, 0, "not a libvirt CPU map: index.xml does not exist");
 		goto out;
 	}
 	doc = xml_load(index_path, e);

@@ -1001,7 +1001,7 @@ static bool slurp(const char *path, char **out, size_t *len, struct err *e)
 	struct stat st;
 	ssize_t r = 0;
 	size_t n = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK); /* a FIFO must not block */
 
 	if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
 	    (uint64_t)st.st_size > FILE_LIMIT_DEFAULT) {
@@ -1043,6 +1043,7 @@ struct dataset *snapshot_load(const char *path, struct ftable *ft, struct err *e
 bool snapshot_arch(const char *path, enum arch *out, struct err *e)
 {
 	FILE *f = NULL;
+	int fd;
 	char *text = NULL;
 	size_t len = 0;
 	bool ok = false;
@@ -1051,9 +1052,14 @@ bool snapshot_arch(const char *path, enum arch *out, struct err *e)
 
 	L.file = path;
 	L.e = e;
-	f = fopen(path, "rb");
-	if (!f)
+	fd = open_regular(path, e); /* refuses a FIFO instead of blocking on it */
+	if (fd < 0)
+		return false;
+	f = fdopen(fd, "rb");
+	if (!f) {
+		close(fd);
 		return err_set(e, path, 0, "cannot open: %s", strerror(errno));
+	}
 	text = xmalloc(65536);
 	len = fread(text, 1, 65536, f);
 	fclose(f);

@@ -48,7 +48,7 @@ nmod=$(wc -l <"$work/models")
 	echo '{"execute":"quit"}'   # QEMU does not exit at the end of its input
 } >"$work/cmds"
 floor_one() { # machine
-	"$qemu" -machine "$1" -S -nodefaults -nographic -qmp stdio -accel tcg \
+	"$qemu" -machine "$1" -S -nodefaults -no-user-config -nographic -qmp stdio -accel tcg \
 		<"$work/cmds" >"$work/floor.$1.out" 2>/dev/null
 }
 export -f floor_one
@@ -71,7 +71,7 @@ awk -v seed="$seed" -v n="$sample" 'NR == FNR { mach[++nm] = $1; next } { mod[++
 		"{\"execute\":\"query-cpu-model-expansion\",\"arguments\":{\"type\":\"full\",\"model\":{\"name\":\"$model\"}}}" \
 		"{\"execute\":\"query-cpu-model-expansion\",\"arguments\":{\"type\":\"static\",\"model\":{\"name\":\"$model\"}}}" \
 		'{"execute":"quit"}' |
-		"$qemu" -machine "$mach" -S -nodefaults -nographic -qmp stdio -accel tcg >/dev/null 2>&1
+		"$qemu" -machine "$mach" -S -nodefaults -no-user-config -nographic -qmp stdio -accel tcg >/dev/null 2>&1
 done <"$work/pairs"; } 2>"$work/t.naive"
 read -r n_wall _ _ <"$work/t.naive"
 

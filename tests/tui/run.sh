@@ -54,7 +54,8 @@ compare() {
 
 valgrind=()
 if [ -n "${CPUSCOPE_VALGRIND:-}" ]; then
-	valgrind=(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite)
+	valgrind=(valgrind -q --error-exitcode=99 --child-silent-after-fork=yes --leak-check=full
+		--errors-for-leak-kinds=definite)
 fi
 
 # ---- 1. scripted sessions ---------------------------------------------------

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cpu_map.h"
 #include "err.h"
@@ -273,6 +274,66 @@ static void test_bad_maps(void **state)
 		 "malformed XML: Opening and ending tag mismatch: feature line 4 and model");
 }
 
+/* A symbolic link loop (the directory itself, its index.xml, a file it
+ * includes) is reported as a loop, not as a missing index.xml. */
+static void loop_case(const char *dir, const char *file, int line, const char *msg)
+{
+	struct ftable *ft = ftable_new(ARCH_X86_64);
+	struct err e;
+	char buf[2048], *want = line ? xasprintf("%s:%d: %s", file, line, msg) :
+				       xasprintf("%s: %s", file, msg);
+
+	err_clear(&e);
+	assert_null(cpu_map_load(dir, ARCH_X86_64, ft, &e));
+	assert_string_equal(err_str(&e, buf, sizeof(buf)), want);
+	free(want);
+	ftable_free(ft);
+}
+
+static void test_symlink_loops(void **state)
+{
+	char tmpl[] = "/tmp/cpuscope-cpu-map-test.XXXXXX";
+	char *dir = mkdtemp(tmpl), *a, *b, *map, *cmd, *f, *g;
+
+	(void)state;
+	assert_non_null(dir);
+	a = xasprintf("%s/a", dir);
+	b = xasprintf("%s/b", dir);
+	assert_int_equal(symlink("b", a), 0);
+	assert_int_equal(symlink("a", b), 0);
+	loop_case(a, a, 0, "too many levels of symbolic links");
+
+	/* a good map whose index.xml, then an included file, is a loop */
+	map = xasprintf("%s/map", dir);
+	cmd = xasprintf("cp -R '%s' '%s'", test_path("tests/data/cpu_map-bad/good"), map);
+	if (system(cmd) != 0)
+		fail_msg("%s failed", cmd);
+	free(cmd);
+	f = xasprintf("%s/index.xml", map);
+	g = xasprintf("%s/index.xml.real", map);
+	assert_int_equal(rename(f, g), 0);
+	assert_int_equal(symlink("index.xml", f), 0);
+	loop_case(map, f, 0, "too many levels of symbolic links");
+	assert_int_equal(unlink(f), 0);
+	assert_int_equal(rename(g, f), 0);
+	free(f);
+	free(g);
+	f = xasprintf("%s/x86_Base.xml", map);
+	assert_int_equal(unlink(f), 0);
+	assert_int_equal(symlink("x86_Base.xml", f), 0);
+	free(f);
+	f = xasprintf("%s/index.xml", map);
+	loop_case(map, f, 5, "included file 'x86_Base.xml': too many levels of symbolic links");
+	free(f);
+	free(map);
+	free(a);
+	free(b);
+	cmd = xasprintf("rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fail_msg("%s failed", cmd);
+	free(cmd);
+}
+
 static void test_s390x_has_no_map(void **state)
 {
 	(void)state;
@@ -307,6 +368,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_load_113),
 		cmocka_unit_test(test_small_map),
 		cmocka_unit_test(test_bad_maps),
+		cmocka_unit_test(test_symlink_loops),
 		cmocka_unit_test(test_s390x_has_no_map),
 		cmocka_unit_test(test_default_dir),
 	};

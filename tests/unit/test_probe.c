@@ -15,6 +15,9 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include "cache.h"
 #include "err.h"
@@ -129,6 +132,42 @@ static void assert_no_leftovers(struct ctx *c)
 	assert_int_equal(errno, ECHILD);
 }
 
+/* Every process the fakes started got exactly the probe's command line
+ * (the fake writes its arguments into its pid file); returns how many. */
+static size_t assert_qemu_args(struct ctx *c, const char *accel)
+{
+	DIR *d = opendir(c->dir);
+	struct dirent *de;
+	size_t n = 0;
+
+	assert_non_null(d);
+	while ((de = readdir(d)) != NULL) {
+		char *path = NULL, *text = NULL, *want = NULL, *mach = NULL;
+		size_t len = 0;
+		struct err e;
+
+		if (de->d_name[0] == '.')
+			continue;
+		path = xasprintf("%s/%s", c->dir, de->d_name);
+		err_clear(&e);
+		assert_true(read_file_limited(path, 4096, &text, &len, &e));
+		/* the machine type is the second argument */
+		mach = strchr(text, '\n');
+		assert_non_null(mach);
+		mach = xstrndup(mach + 1, strcspn(mach + 1, "\n"));
+		want = xasprintf("-machine\n%s\n-S\n-nodefaults\n-no-user-config\n-nographic\n"
+				 "-qmp\nstdio\n-accel\n%s\n", mach, accel);
+		assert_string_equal(text, want);
+		n++;
+		free(mach);
+		free(want);
+		free(text);
+		free(path);
+	}
+	closedir(d);
+	return n;
+}
+
 static bool has_message(const struct ctx *c, const char *msg)
 {
 	for (size_t i = 0; i < c->messages.n; i++)
@@ -215,6 +254,8 @@ static void test_fake_all_machines(void **state)
 	assert_int_equal(c->messages.n, 0);
 	assert_true(c->reports > 0);
 	dataset_free(ds);
+	/* none, fake-1.0, fake-2.0; -no-user-config keeps /etc/qemu out */
+	assert_int_equal(assert_qemu_args(c, probe_default_accel(ARCH_X86_64)), 3);
 	assert_no_leftovers(c);
 }
 
@@ -264,7 +305,7 @@ static void test_datadir(void **state)
 	assert_int_equal(ds->missing.n, 0);
 	dataset_free(ds);
 	assert_no_leftovers(c);
-	assert_all_args(c, "-accel tcg -L /nonexistent/fw dir\n", true);
+	assert_all_args(c, "-accel\ntcg\n-L\n/nonexistent/fw dir\n", true);
 	teardown(state);
 	assert_int_equal(setup(state), 0);
 	c = *state;
@@ -273,7 +314,7 @@ static void test_datadir(void **state)
 	ds = probe_run(&o, c->ft, &e);
 	assert_non_null(ds);
 	dataset_free(ds);
-	assert_all_args(c, " -L ", false);
+	assert_all_args(c, "\n-L\n", false);
 }
 
 static void test_fake_list_alias_unknown(void **state)
@@ -496,6 +537,97 @@ static void test_cancel(void **state)
 	assert_no_leftovers(c);
 }
 
+static size_t count_pid_files(const struct ctx *c)
+{
+	DIR *d = opendir(c->dir);
+	struct dirent *de;
+	size_t n = 0;
+
+	while (d && (de = readdir(d)) != NULL)
+		if (de->d_name[0] != '.')
+			n++;
+	if (d)
+		closedir(d);
+	return n;
+}
+
+/* cpuscope killed with SIGKILL mid-probe: nothing it started survives, not
+ * even the grandchildren a wrapper script leaves (the fake QEMU it runs as
+ * its child, and a helper).  The test process is a child subreaper for
+ * the test, so orphans come to it (not to whatever PID 1 is) and it can
+ * tell a zombie from a live process. */
+static void test_sigkill_wrapper(void **state)
+{
+	struct ctx *c = *state;
+	pid_t child;
+	int status;
+	size_t alive = 0;
+	DIR *d;
+	struct dirent *de;
+
+#ifndef __linux__
+	skip();
+#else
+	assert_int_equal(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+	child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		struct probe_opts o;
+		struct err e;
+
+		opts_init(&o, c, "tests/bin/qemu-wrapper-hang");
+		o.timeout = 60;
+		err_clear(&e);
+		probe_run(&o, c->ft, &e);
+		_exit(0);
+	}
+	/* the first process (-machine none): wrapper, helper and fake */
+	for (int i = 0; i < 1000 && count_pid_files(c) < 3; i++)
+		usleep(10000);
+	assert_int_equal(count_pid_files(c), 3);
+	usleep(100000); /* let the fake greet and hang */
+	kill(child, SIGKILL);
+	assert_int_equal(waitpid(child, &status, 0), child);
+	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	d = opendir(c->dir);
+	assert_non_null(d);
+	while ((de = readdir(d)) != NULL) {
+		pid_t pid;
+		int i;
+
+		if (de->d_name[0] == '.')
+			continue;
+		pid = (pid_t)atoi(de->d_name);
+		for (i = 0; i < 500; i++) {
+			while (waitpid(-1, NULL, WNOHANG) > 0)
+				; /* reap what was reparented to us */
+			if (kill(pid, 0) != 0 && errno == ESRCH)
+				break;
+			usleep(10000);
+		}
+		if (i == 500) {
+			char *path = xasprintf("%s/%s", c->dir, de->d_name), *text = NULL;
+			size_t len = 0;
+			struct err e;
+
+			err_clear(&e);
+			read_file_limited(path, 4096, &text, &len, &e);
+			print_message("process %d (%.*s) survived cpuscope's SIGKILL\n", (int)pid,
+				      text ? (int)strcspn(text, "\n") : 1, text ? text : "?");
+			free(text);
+			free(path);
+			kill(pid, SIGKILL);
+			alive++;
+		}
+	}
+	closedir(d);
+	while (waitpid(-1, NULL, 0) > 0)
+		;
+	prctl(PR_SET_CHILD_SUBREAPER, 0);
+	assert_int_equal(alive, 0);
+#endif
+}
+
 static void test_arch_mismatch(void **state)
 {
 	struct ctx *c = *state;
@@ -623,8 +755,8 @@ static void direct_expansions(const char *binary, const char *machine, const cha
 				k ? "static" : "full", models[i], 2 * i + (size_t)k);
 	fprintf(f, "{\"execute\":\"quit\"}\n");
 	fclose(f);
-	cmd = xasprintf("%s -machine %s -S -nodefaults -nographic -qmp stdio -accel tcg <%s "
-			"2>/dev/null", binary, machine, tmpl);
+	cmd = xasprintf("%s -machine %s -S -nodefaults -no-user-config -nographic -qmp stdio "
+			"-accel tcg <%s 2>/dev/null", binary, machine, tmpl);
 	p = popen(cmd, "r");
 	assert_non_null(p);
 	for (;;) {
@@ -832,6 +964,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_missing_binary, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cancel, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_arch_mismatch, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sigkill_wrapper, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cache, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_real_x86, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_real_s390x, setup, teardown),
