@@ -128,8 +128,8 @@ static void guard_exit_as(int status)
  * rest of its group is killed too, and the guard ends with QEMU's status,
  * so cpuscope sees what QEMU did.  The guard keeps no descriptor open.
  * Never returns. */
-static void child_guard(pid_t parent, char **argv, int fd_in, int fd_out, int fd_err,
-			int fd_status)
+void probe_child_guard(pid_t parent, char **argv, int fd_in, int fd_out, int fd_err,
+		       int fd_status)
 {
 	sigset_t waitset, chld;
 	pid_t self = getpid(), q;
@@ -255,7 +255,7 @@ bool proc_spawn(struct proc *p, struct err *e)
 	}
 	if (pid == 0) {
 		/* Child: async-signal-safe calls only. */
-		child_guard(parent, argv, in[0], out[1], er[1], st[1]);
+		probe_child_guard(parent, argv, in[0], out[1], er[1], st[1]);
 		_exit(127);
 	}
 	probe_close_fd(&in[0]);

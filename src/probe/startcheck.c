@@ -12,11 +12,9 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#ifdef __linux__
-#include <sys/prctl.h>
-#endif
 
 #include "err.h"
+#include "probe_internal.h"
 #include "util.h"
 
 static double now_s(void)
@@ -70,7 +68,7 @@ bool probe_start_check(const char *binary, const char *accel, const char *machin
 	     a_stdio[] = "stdio";
 	char *argv[] = { bin, a_machine, mach, a_accel, acc, a_cpu, cpuopt, a_s, a_nodef,
 			 a_nographic, a_display, a_none, a_nouser, a_qmp, a_stdio, NULL };
-	int in[2] = { -1, -1 }, er[2] = { -1, -1 };
+	int in[2] = { -1, -1 }, er[2] = { -1, -1 }, st[2] = { -1, -1 };
 	struct strbuf text = STRBUF_INIT;
 	pid_t parent = getpid(), pid = -1;
 	bool ok = false, timed_out = false;
@@ -80,7 +78,7 @@ bool probe_start_check(const char *binary, const char *accel, const char *machin
 	*failure = NULL;
 	if (timeout <= 0)
 		timeout = 10;
-	if (pipe2(in, O_CLOEXEC) != 0 || pipe2(er, O_CLOEXEC) != 0) {
+	if (pipe2(in, O_CLOEXEC) != 0 || pipe2(er, O_CLOEXEC) != 0 || pipe2(st, O_CLOEXEC) != 0) {
 		err_set(e, binary, 0, "cannot create pipes: %s", strerror(errno));
 		goto out;
 	}
@@ -90,19 +88,25 @@ bool probe_start_check(const char *binary, const char *accel, const char *machin
 		goto out;
 	}
 	if (pid == 0) {
-		int devnull = open("/dev/null", O_WRONLY);
-#ifdef __linux__
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent)
-			_exit(127);
-#endif
-		setpgid(0, 0);
-		dup2(in[0], 0);
-		if (devnull >= 0)
-			dup2(devnull, 1);
-		dup2(er[1], 2);
-		execv(argv[0], argv);
+		/* Child: the same guard as the probe's QEMUs (a wrapper script's
+		 * children die with it, also when cpuscope is killed). */
+		int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		probe_child_guard(parent, argv, in[0], devnull >= 0 ? devnull : er[1], er[1], st[1]);
 		_exit(127);
+	}
+	close_fd(&st[1]);
+	{
+		int child_errno = 0;
+		ssize_t r;
+		while ((r = read(st[0], &child_errno, sizeof(child_errno))) < 0 && errno == EINTR)
+			;
+		if (r == (ssize_t)sizeof(child_errno)) {
+			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+				;
+			pid = -1;
+			err_set(e, binary, 0, "cannot run %s: %s", binary, strerror(child_errno));
+			goto out;
+		}
 	}
 	close_fd(&in[0]);
 	close_fd(&er[1]);
@@ -122,11 +126,13 @@ bool probe_start_check(const char *binary, const char *accel, const char *machin
 			timed_out = true;
 			break;
 		}
-		if (poll(&pfd, 1, (int)(left * 1000) + 1) < 0) {
-			if (errno == EINTR)
-				continue;
+		int pr = poll(&pfd, 1, (int)(left * 1000) + 1);
+		if (pr < 0 && errno == EINTR)
+			continue;
+		if (pr < 0)
 			break;
-		}
+		if (pr == 0)
+			continue; /* the deadline is checked above */
 		r = read(er[0], buf, sizeof(buf));
 		if (r < 0 && errno == EINTR)
 			continue;
@@ -136,15 +142,12 @@ bool probe_start_check(const char *binary, const char *accel, const char *machin
 			sb_addn(&text, buf, (size_t)r);
 	}
 	if (timed_out)
-		kill(-pid, SIGKILL);
+		kill(pid, SIGTERM); /* the guard kills QEMU's group and exits */
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	kill(-pid, SIGKILL); /* anything QEMU left in its group */
 	pid = -1;
 	if (timed_out)
 		*failure = xasprintf("no answer within %.0f s", timeout);
-	else if (WIFEXITED(status) && WEXITSTATUS(status) == 127 && !text.len)
-		goto out; /* ok stays false */
 	else if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		*failure = NULL;
 	else if (text.len)
@@ -161,6 +164,8 @@ out:
 	close_fd(&in[1]);
 	close_fd(&er[0]);
 	close_fd(&er[1]);
+	close_fd(&st[0]);
+	close_fd(&st[1]);
 	sb_fini(&text);
 	free(cpuopt);
 	free(mach);
