@@ -335,17 +335,12 @@ json_object *fset_names_json(const struct ftable *ft, const struct fset *s)
 static void fset_names_text(struct strbuf *sb, const struct ftable *ft, const struct fset *s,
 			    size_t max)
 {
-	size_t n = 0;
+	struct vec names = VEC_INIT;
 
-	for (int id = fset_next(s, 0); id >= 0; id = fset_next(s, (unsigned)id + 1)) {
-		if (n == max) {
-			sb_addf(sb, ", ... (%zu more)", fset_count(s) - max);
-			break;
-		}
-		sb_add(sb, n ? ", " : "");
-		sb_add(sb, ftable_get(ft, (unsigned)id)->name);
-		n++;
-	}
+	for (int id = fset_next(s, 0); id >= 0; id = fset_next(s, (unsigned)id + 1))
+		vec_push(&names, ftable_get(ft, (unsigned)id)->name);
+	sb_add_list(sb, (const char *const *)names.v, names.n, max);
+	vec_fini(&names, NULL);
 }
 
 static const char *usable_word(enum usable u)

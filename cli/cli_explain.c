@@ -40,14 +40,9 @@ static void names_text(struct strbuf *sb, const struct ftable *ft, const struct 
 	struct vec v = VEC_INIT;
 
 	explain_sorted(ft, s, &v);
-	for (size_t n = 0; n < v.n; n++) {
-		if (n == max && v.n > max + 1) {
-			sb_addf(sb, ", ... (%zu more)", v.n - max);
-			break;
-		}
-		sb_add(sb, n ? ", " : "");
-		sb_add(sb, ((const struct feature *)v.v[n])->name);
-	}
+	for (size_t n = 0; n < v.n; n++)
+		v.v[n] = ((struct feature *)v.v[n])->name;
+	sb_add_list(sb, (const char *const *)v.v, v.n, max);
 	vec_fini(&v, NULL);
 }
 
@@ -421,26 +416,6 @@ static void print_json_x(struct cli *c, const struct explanation *x, const char 
 
 /* ---- the command ---------------------------------------------------------- */
 
-static bool read_stdin(char **out, size_t *len)
-{
-	struct strbuf sb = STRBUF_INIT;
-	char buf[4096];
-	size_t n;
-
-	while ((n = fread(buf, 1, sizeof(buf), stdin)) > 0) {
-		sb_addn(&sb, buf, n);
-		if (sb.len > FILE_LIMIT_DEFAULT) {
-			sb_fini(&sb);
-			return false;
-		}
-	}
-	*len = sb.len;
-	*out = sb_take(&sb);
-	if (!*out)
-		*out = xstrdup("");
-	return true;
-}
-
 static void print_warnings_text(struct cli *c, const struct qemu_warnings *w)
 {
 	fprintf(c->out, "\nQEMU's warnings (%zu line%s%s):\n", w->items.n, plural(w->items.n),
@@ -508,13 +483,8 @@ int cmd_explain(struct cli *c, int argc, char **argv)
 	}
 	err_clear(&e);
 	if (wfile) {
-		bool ok;
-		if (!strcmp(wfile, "-"))
-			ok = read_stdin(&text, &len) ||
-			     !err_set(&e, "-", 0, "standard input is larger than %u bytes", FILE_LIMIT_DEFAULT);
-		else
-			ok = read_file_limited(wfile, FILE_LIMIT_DEFAULT, &text, &len, &e);
-		if (!ok) {
+		/* "-" is standard input */
+		if (!read_file_limited(wfile, FILE_LIMIT_DEFAULT, &text, &len, &e)) {
 			rc = cli_fail_err(c, &e);
 			goto out;
 		}
