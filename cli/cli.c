@@ -28,6 +28,7 @@
 #include "paths.h"
 #include "snapshot.h"
 #include "util.h"
+#include "vendor.h"
 
 static const char usage_text[] =
 	"usage: cpuscope [GLOBAL OPTIONS] [COMMAND [ARGS]]\n"
@@ -428,7 +429,7 @@ static int cmd_models(struct cli *c, int argc, char **argv)
 				json_object_object_add(o, "name", json_object_new_string(mv.name));
 				json_object_object_add(o, "alias-of",
 						       json_str_or_null(mv.is_alias ? mv.resolved : NULL));
-				json_object_object_add(o, "vendor", json_str_or_null(mv.vendor[0] ? vendor_short_name(mv.vendor) : NULL));
+				json_object_object_add(o, "vendor", json_str_or_null(mv.vendor[0] ? vendor_name(mv.vendor) : NULL));
 				json_object_object_add(o, "version", json_object_new_int(mv.version));
 				json_object_object_add(o, "x86-64-level",
 						       c->arch == ARCH_X86_64 && mv.full ? json_object_new_int(level) : NULL);
@@ -451,7 +452,7 @@ static int cmd_models(struct cli *c, int argc, char **argv)
 				snprintf(blk, sizeof(blk), "%zu: ", fset_count(&blockers));
 			bool tail = blk[0] || sb.len || d->deprecated;
 			fprintf(c->out, "%-28s %-28s %-8s %3d %5s %6s%s%s%s%s\n", mv.name,
-				mv.is_alias ? mv.resolved : "-", mv.vendor[0] ? vendor_short_name(mv.vendor) : "-", mv.version,
+				mv.is_alias ? mv.resolved : "-", mv.vendor[0] ? vendor_name(mv.vendor) : "-", mv.version,
 				lvl, usable_word(u), tail ? "  " : "", blk, sb_str(&sb),
 				d->deprecated ? " (deprecated)" : "");
 		}

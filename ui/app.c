@@ -20,6 +20,7 @@
 #include "explain.h"
 #include "logic.h"
 #include "probe.h"
+#include "vendor.h"
 
 /* ---- small helpers ----------------------------------------------------- */
 
@@ -193,7 +194,8 @@ static void build_models(struct app *a)
 		r->usable = model_usable(&r->mv, a->host, &blockers);
 		r->nblockers = r->usable == USABLE_NO ? fset_count(&blockers) : 0;
 		r->level = r->mv.full ? x86_level(a->ft, &r->mv.full->on) : -1;
-		r->vendor = strstr(r->mv.vendor, "Intel") ? 0 : strstr(r->mv.vendor, "AMD") ? 1 : 2;
+		r->vendor = !strcmp(vendor_name(r->mv.vendor), "Intel") ? 0 :
+			    !strcmp(vendor_name(r->mv.vendor), "AMD") ? 1 : 2;
 	}
 	qsort(a->models, a->nmodels, sizeof(*a->models), model_row_cmp);
 	/* model_view points into itself (base_buf): re-init after moving */

@@ -7,6 +7,7 @@
 
 #include "cpu_map.h"
 #include "err.h"
+#include "vendor.h"
 
 int x86_level(const struct ftable *ft, const struct fset *s)
 {
@@ -508,9 +509,9 @@ void guest_lint(const struct guest_cpu *g, const struct dataset *ds, const struc
 			if (mv.def->deprecated)
 				vec_push(out, xasprintf("model %s is deprecated in this QEMU", g->model));
 			if (h && h->vendor && mv.vendor[0]) {
-				const char *hv = h->vendor;
-				bool intel = strstr(mv.vendor, "Intel") != NULL;
-				bool amd = strstr(mv.vendor, "AMD") != NULL;
+				const char *hv = h->vendor, *mvn = vendor_name(mv.vendor);
+				bool intel = !strcmp(mvn, "Intel");
+				bool amd = !strcmp(mvn, "AMD");
 				if ((intel && strcmp(hv, "Intel")) ||
 				    (amd && strcmp(hv, "AMD") && strcmp(hv, "Hygon")))
 					vec_push(out, xasprintf("%s is an %s model but the host is %s: guests "
