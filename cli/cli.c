@@ -406,7 +406,7 @@ static int cmd_models(struct cli *c, int argc, char **argv)
 				md->defs.n, md->machine, c->ds->qemu_version ? c->ds->qemu_version : "?",
 				c->ds->accel ? c->ds->accel : "?", nusable, nunusable, host_label(c));
 			fprintf(c->out, "%-28s %-28s %-8s %3s %5s %6s  %s\n", "MODEL", "ALIAS-OF", "VENDOR",
-				"VER", "LEVEL", "USABLE", "BLOCKERS");
+				"VER", "PSABI", "USABLE", "BLOCKERS");
 		}
 		for (size_t i = 0; i < md->defs.n; i++) {
 			const struct cpu_def *d = vec_get(&md->defs, i);
@@ -423,7 +423,7 @@ static int cmd_models(struct cli *c, int argc, char **argv)
 			if (filter == 0 && u != USABLE_NO)
 				continue;
 			nshown++;
-			int level = mv.full ? x86_level(c->ft, &mv.full->on) : 0;
+			int level = mv.full ? psabi_level(c->ft, &mv.full->on) : 0;
 			if (c->format == FMT_JSON) {
 				json_object *o = json_object_new_object();
 				json_object_object_add(o, "name", json_object_new_string(mv.name));
@@ -446,7 +446,7 @@ static int cmd_models(struct cli *c, int argc, char **argv)
 			fset_names_text(&sb, c->ft, &blockers, 4);
 			char lvl[8] = "-";
 			if (c->arch == ARCH_X86_64 && mv.full)
-				snprintf(lvl, sizeof(lvl), level ? "v%d" : "-", level);
+				snprintf(lvl, sizeof(lvl), "%s", level ? psabi_level_word(level) : "-");
 			char blk[24] = "";
 			if (u == USABLE_NO)
 				snprintf(blk, sizeof(blk), "%zu: ", fset_count(&blockers));
@@ -511,7 +511,7 @@ static int cmd_show(struct cli *c, int argc, char **argv)
 		goto out;
 	}
 	enum usable u = model_usable(&mv, c->host, &blockers);
-	int level = x86_level(c->ft, &mv.full->on);
+	int level = psabi_level(c->ft, &mv.full->on);
 	const struct fset *on = &mv.full->on;
 
 	if (c->format == FMT_JSON) {
@@ -568,8 +568,7 @@ static int cmd_show(struct cli *c, int argc, char **argv)
 	if (mv.model_id[0])
 		fprintf(c->out, "  model-id:   %s\n", mv.model_id);
 	if (c->arch == ARCH_X86_64)
-		fprintf(c->out, "  x86-64:     %s\n", level ? (level == 1 ? "v1" : level == 2 ? "v2" :
-								level == 3 ? "v3" : "v4") : "below v1");
+		fprintf(c->out, "  x86-64:     %s\n", psabi_level_word(level));
 	fprintf(c->out, "  flags:      static %s, migration-safe %s, deprecated %s\n",
 		mv.def->is_static ? "yes" : "no", mv.def->migration_safe ? "yes" : "no",
 		mv.def->deprecated ? "yes" : "no");

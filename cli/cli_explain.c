@@ -68,10 +68,7 @@ static const char *plural(size_t n)
 
 static void level_text(struct strbuf *sb, const char *who, int level)
 {
-	if (level > 0)
-		sb_addf(sb, "%s v%d", who, level);
-	else
-		sb_addf(sb, "%s below v1", who);
+	sb_addf(sb, "%s %s", who, psabi_level_word(level));
 }
 
 static void print_blockers_text(struct cli *c, const struct explanation *x)
@@ -100,8 +97,8 @@ static void print_blockers_text(struct cli *c, const struct explanation *x)
 		}
 		sb_addf(&sp, ", libvirt %s", f->libvirt && !(f->flags & FEAT_NOT_IN_LIBVIRT) ? f->libvirt : "-");
 		sb_addf(&sp, ", Linux %s", f->linux_name ? f->linux_name : "-");
-		if (f->level)
-			sb_addf(&sp, "; x86-64-v%d", f->level);
+		if (f->psabi_level)
+			sb_addf(&sp, "; x86-64-v%d", f->psabi_level);
 		fprintf(c->out, "  %-24s %s\n", "", sb_str(&sp));
 		sb_fini(&sp);
 	}
@@ -121,8 +118,8 @@ static void print_alt_text(struct cli *c, const struct explanation *x, const str
 		sb_add(&sb, ")");
 	}
 	if (!family) {
-		if (a->level > 0)
-			sb_addf(&sb, ", x86-64-v%d", a->level);
+		if (a->psabi_level > 0)
+			sb_addf(&sb, ", x86-64-v%d", a->psabi_level);
 		if (!a->same_vendor && x->vendor[0])
 			sb_add(&sb, ", other vendor");
 	}
@@ -220,23 +217,23 @@ static void print_text(struct cli *c, const struct explanation *x, const char *h
 		fprintf(c->out, "%s; verdict from %s\n", sb_str(&sb), explain_source_text(x->source));
 		sb_reset(&sb);
 	}
-	if (x->model_level >= 0 || x->host_level >= 0 || !fset_empty(&x->level_missing)) {
+	if (x->model_psabi >= 0 || x->host_psabi >= 0 || !fset_empty(&x->psabi_missing)) {
 		const char *sep = "";
-		if (x->model && x->model_level >= 0) {
-			level_text(&sb, "model", x->model_level);
+		if (x->model && x->model_psabi >= 0) {
+			level_text(&sb, "model", x->model_psabi);
 			sep = ", ";
 		}
-		if (x->host_level >= 0) {
+		if (x->host_psabi >= 0) {
 			sb_add(&sb, sep);
-			level_text(&sb, "host", x->host_level);
+			level_text(&sb, "host", x->host_psabi);
 			sep = ", ";
 		}
-		if (!fset_empty(&x->level_missing)) {
-			sb_addf(&sb, "%sblocking level feature%s: ", *sep ? "; " : "",
-				plural(fset_count(&x->level_missing)));
-			names_text(&sb, x->ft, &x->level_missing, LIST_MAX);
+		if (!fset_empty(&x->psabi_missing)) {
+			sb_addf(&sb, "%sblocking psABI-level feature%s: ", *sep ? "; " : "",
+				plural(fset_count(&x->psabi_missing)));
+			names_text(&sb, x->ft, &x->psabi_missing, LIST_MAX);
 		}
-		fprintf(c->out, "x86-64 level: %s\n", sb_str(&sb));
+		fprintf(c->out, "x86-64 psABI level: %s\n", sb_str(&sb));
 		sb_reset(&sb);
 	}
 	print_blockers_text(c, x);
@@ -316,7 +313,7 @@ static json_object *feature_json(const struct feature *f)
 	json_object_object_add(o, "location", json_str_or_null(loc[0] ? loc : NULL));
 	json_object_object_add(o, "group", json_str_or_null(f->group));
 	json_object_object_add(o, "description", json_str_or_null(f->desc));
-	json_object_object_add(o, "x86-64-level", f->level ? json_object_new_int(f->level) : NULL);
+	json_object_object_add(o, "x86-64-level", f->psabi_level ? json_object_new_int(f->psabi_level) : NULL);
 	json_object_object_add(o, "known", json_object_new_boolean(!(f->flags & FEAT_UNKNOWN)));
 	return o;
 }
@@ -332,7 +329,7 @@ static json_object *alt_json(const struct explanation *x, const struct explain_a
 	json_object_object_add(o, "aliases", al);
 	json_object_object_add(o, "same-vendor", json_object_new_boolean(a->same_vendor));
 	json_object_object_add(o, "x86-64-level",
-			       x->ft->arch == ARCH_X86_64 ? json_object_new_int(a->level) : NULL);
+			       x->ft->arch == ARCH_X86_64 ? json_object_new_int(a->psabi_level) : NULL);
 	json_object_object_add(o, "lost", names_json(x->ft, &a->lost));
 	json_object_object_add(o, "gained", names_json(x->ft, &a->gained));
 	return o;
@@ -363,9 +360,9 @@ static void print_json_x(struct cli *c, const struct explanation *x, const char 
 		json_object_array_add(bl, feature_json(order.v[i]));
 	vec_fini(&order, NULL);
 	json_object_object_add(o, "blockers", bl);
-	json_object_object_add(lv, "model", level_json(x->model_level));
-	json_object_object_add(lv, "host", level_json(x->host_level));
-	json_object_object_add(lv, "missing", names_json(x->ft, &x->level_missing));
+	json_object_object_add(lv, "model", level_json(x->model_psabi));
+	json_object_object_add(lv, "host", level_json(x->host_psabi));
+	json_object_object_add(lv, "missing", names_json(x->ft, &x->psabi_missing));
 	json_object_object_add(o, "x86-64-level", lv);
 	for (size_t i = 0; i < x->family.n; i++)
 		json_object_array_add(sug, alt_json(x, x->family.v[i], "version"));

@@ -352,7 +352,7 @@ int cmd_build(struct cli *c, int argc, char **argv)
 				else if (gf->policy == POLICY_DISABLE || gf->policy == POLICY_FORBID)
 					fset_del(&cpu, f->id);
 			}
-			json_object_object_add(jo, "x86-64-level", json_object_new_int(x86_level(c->ft, &cpu)));
+			json_object_object_add(jo, "x86-64-level", json_object_new_int(psabi_level(c->ft, &cpu)));
 			fset_fini(&cpu);
 		}
 		for (size_t i = 0; i < warnings.n; i++)

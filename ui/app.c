@@ -193,7 +193,7 @@ static void build_models(struct app *a)
 		model_view_init(a->ds, md, r->def, &r->mv);
 		r->usable = model_usable(&r->mv, a->host, &blockers);
 		r->nblockers = r->usable == USABLE_NO ? fset_count(&blockers) : 0;
-		r->level = r->mv.full ? x86_level(a->ft, &r->mv.full->on) : -1;
+		r->psabi = r->mv.full ? psabi_level(a->ft, &r->mv.full->on) : -1;
 		r->vendor = !strcmp(vendor_name(r->mv.vendor), "Intel") ? 0 :
 			    !strcmp(vendor_name(r->mv.vendor), "AMD") ? 1 : 2;
 	}
@@ -579,13 +579,6 @@ static struct fix *fix_add(struct app *a, enum cpu_mode mode, const char *model,
 
 #define LINE(...) vec_push(&a->explain_lines, xasprintf(__VA_ARGS__))
 
-static const char *level_word(int l)
-{
-	static const char *const w[] = { "below v1", "v1", "v2", "v3", "v4" };
-
-	return l >= 0 && l <= 4 ? w[l] : "unknown";
-}
-
 /* "a, b, c" of a feature set (libvirt spellings), at most max names. */
 static char *fset_words(const struct ftable *ft, const struct fset *s, size_t max)
 {
@@ -650,8 +643,8 @@ void app_rebuild_explain(struct app *a)
 		LINE("#%s = %s on %s", m->mv.name, x.resolved, x.machine ? x.machine : a->md->machine);
 	else
 		LINE("#%s on %s", m->mv.name, x.machine ? x.machine : a->md->machine);
-	LINE("vendor %s; x86-64 level: model %s, host %s; %s%s%s", x.vendor[0] ? x.vendor : "-",
-	     level_word(x.model_level), level_word(x.host_level),
+	LINE("vendor %s; x86-64 psABI level: model %s, host %s; %s%s%s", x.vendor[0] ? x.vendor : "-",
+	     psabi_level_word(x.model_psabi), psabi_level_word(x.host_psabi),
 	     m->def->is_static ? "static" : "not static", m->def->migration_safe ? ", migration-safe" : "",
 	     m->def->deprecated ? ", deprecated" : "");
 	LINE("%s", "");
@@ -673,7 +666,7 @@ void app_rebuild_explain(struct app *a)
 			const char *where = feature_location(f, loc, sizeof(loc));
 			LINE("!lack %s (%s%s%s): %s%s", feature_libvirt_name(f), f->group, where[0] ? ", " : "",
 			     where, f->desc ? f->desc : "no description",
-			     fset_has(&x.level_missing, f->id) ? " [x86-64 level]" : "");
+			     fset_has(&x.psabi_missing, f->id) ? " [x86-64 psABI level]" : "");
 		}
 	}
 	LINE("%s", "");

@@ -75,7 +75,7 @@ struct model_row {
 	struct model_view mv;
 	enum usable usable;
 	size_t nblockers;
-	int level;
+	int psabi;  /* x86-64 psABI level (-1 unknown) */
 	int vendor; /* 0 Intel, 1 AMD, 2 other */
 };
 

@@ -205,7 +205,7 @@ const struct view_ops glossary_ops = {
 	.keymap = KM_GLOBAL,
 	.help = "Every term the screen uses, in a sentence or two: models, versions, aliases, "
 		"machine types, the guest CPU modes, match, check and policy values, compare, "
-		"baseline, x86-64 levels and s390x models. / searches it.",
+		"baseline, x86-64 psABI levels and s390x models. / searches it.",
 	.rows = glossary_rows,
 	.draw = glossary_draw,
 	.match = glossary_match,

@@ -239,7 +239,7 @@ static struct explain_alt *alt_new(const struct ectx *c, const struct model_view
 		fset_andnot(&a->gained, &req->full->on);
 	}
 	a->same_vendor = !strcmp(req->vendor, mv->vendor);
-	a->level = mv->full ? x86_level(c->ds->ft, &mv->full->on) : 0;
+	a->psabi_level = mv->full ? psabi_level(c->ds->ft, &mv->full->on) : 0;
 	return a;
 }
 
@@ -465,20 +465,20 @@ static void explain_levels(const struct ectx *c, struct explanation *x)
 	const struct ftable *ft = c->ds->ft;
 	struct fset lv = FSET_INIT;
 
-	x->model_level = x->host_level = -1;
+	x->model_psabi = x->host_psabi = -1;
 	if (ft->arch != ARCH_X86_64)
 		return;
 	if (x->features_known)
-		x->model_level = x86_level(ft, &x->features);
+		x->model_psabi = psabi_level(ft, &x->features);
 	if (c->h && c->h->resolved)
-		x->host_level = x86_level(ft, &c->h->features);
-	if (x->model_level > 0) {
-		/* every feature of levels 1..model_level, then those that block */
+		x->host_psabi = psabi_level(ft, &c->h->features);
+	if (x->model_psabi > 0) {
+		/* every feature of levels 1..model_psabi, then those that block */
 		struct fset none = FSET_INIT;
-		x86_level_missing(ft, &none, x->model_level, &lv);
+		psabi_level_missing(ft, &none, x->model_psabi, &lv);
 		fset_fini(&none);
-		fset_copy(&x->level_missing, &lv);
-		fset_and(&x->level_missing, &x->blockers);
+		fset_copy(&x->psabi_missing, &lv);
+		fset_and(&x->psabi_missing, &x->blockers);
 	}
 	fset_fini(&lv);
 }
@@ -531,7 +531,7 @@ bool explain_model(const struct dataset *ds, const struct mdata *md, const struc
 
 	memset(x, 0, sizeof(*x));
 	x->ft = ds->ft;
-	x->model_level = x->host_level = -1;
+	x->model_psabi = x->host_psabi = -1;
 	if (!model_lookup(ds, md, name, &mv, e))
 		return false;
 	x->usable = model_usable(&mv, h, &x->blockers);
@@ -548,7 +548,7 @@ bool explain_warnings(const struct dataset *ds, const struct mdata *md, const st
 
 	memset(x, 0, sizeof(*x));
 	x->ft = ds->ft;
-	x->model_level = x->host_level = -1;
+	x->model_psabi = x->host_psabi = -1;
 	x->source = EXPLAIN_SRC_WARNINGS;
 	x->usable = USABLE_NO;
 	fset_copy(&x->blockers, &w->features);
@@ -577,9 +577,9 @@ bool explain_warnings(const struct dataset *ds, const struct mdata *md, const st
 	}
 	if (ds->ft->arch == ARCH_X86_64) {
 		struct fset lv = FSET_INIT, none = FSET_INIT;
-		x86_level_missing(ds->ft, &none, 4, &lv);
-		fset_copy(&x->level_missing, &lv);
-		fset_and(&x->level_missing, &x->blockers);
+		psabi_level_missing(ds->ft, &none, 4, &lv);
+		fset_copy(&x->psabi_missing, &lv);
+		fset_and(&x->psabi_missing, &x->blockers);
 		fset_fini(&lv);
 		fset_fini(&none);
 	}
@@ -593,7 +593,7 @@ void explanation_fini(struct explanation *x)
 		return;
 	fset_fini(&x->features);
 	fset_fini(&x->blockers);
-	fset_fini(&x->level_missing);
+	fset_fini(&x->psabi_missing);
 	vec_fini(&x->family, alt_free);
 	vec_fini(&x->nearest, alt_free);
 	fset_fini(&x->fix.disable);

@@ -1,4 +1,4 @@
-/* logic.c - x86-64 levels, usability, feature grids. */
+/* logic.c - x86-64 psABI levels, usability, feature grids. */
 #include "logic.h"
 
 #include <stdio.h>
@@ -9,7 +9,7 @@
 #include "err.h"
 #include "vendor.h"
 
-int x86_level(const struct ftable *ft, const struct fset *s)
+int psabi_level(const struct ftable *ft, const struct fset *s)
 {
 	int level = 0;
 
@@ -18,7 +18,7 @@ int x86_level(const struct ftable *ft, const struct fset *s)
 	for (int l = 1; l <= 4; l++) {
 		for (size_t i = 0; i < ftable_count(ft); i++) {
 			const struct feature *f = ftable_get(ft, (unsigned)i);
-			if (f->level == l && !fset_has(s, f->id))
+			if (f->psabi_level == l && !fset_has(s, f->id))
 				return level;
 		}
 		level = l;
@@ -26,12 +26,19 @@ int x86_level(const struct ftable *ft, const struct fset *s)
 	return level;
 }
 
-void x86_level_missing(const struct ftable *ft, const struct fset *s, int level, struct fset *out)
+const char *psabi_level_word(int level)
+{
+	static const char *const w[] = { "below v1", "v1", "v2", "v3", "v4" };
+
+	return level >= 0 && level <= 4 ? w[level] : "unknown";
+}
+
+void psabi_level_missing(const struct ftable *ft, const struct fset *s, int level, struct fset *out)
 {
 	fset_clear_all(out);
 	for (size_t i = 0; i < ftable_count(ft); i++) {
 		const struct feature *f = ftable_get(ft, (unsigned)i);
-		if (f->level >= 1 && f->level <= level && !fset_has(s, f->id))
+		if (f->psabi_level >= 1 && f->psabi_level <= level && !fset_has(s, f->id))
 			fset_add(out, f->id);
 	}
 }

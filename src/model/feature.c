@@ -98,7 +98,7 @@ static struct feature *feature_from_def(const struct feature_def *d)
 	f->bit = d->bit;
 	f->group = xstrdup(d->group && *d->group ? d->group : "other");
 	f->desc = xstrdup(d->desc ? d->desc : "");
-	f->level = d->level;
+	f->psabi_level = d->psabi_level;
 	f->flags = d->flags;
 	return f;
 }

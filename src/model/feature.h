@@ -47,7 +47,7 @@ struct feature {
 	unsigned bit;      /* bit in reg, or in the 64-bit MSR value */
 	char *group;       /* "base", "SSE", "AVX", "AVX-512", "TSX", "speculation", "VMX", ... */
 	char *desc;        /* one line */
-	int level;         /* x86-64 psABI level 1..4; 0: none */
+	int psabi_level;   /* x86-64 psABI level 1..4; 0: none (not QEMU's level/xlevel) */
 	unsigned flags;    /* enum feat_flags */
 };
 

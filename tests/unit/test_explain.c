@@ -218,10 +218,10 @@ static void test_no_host(void **state)
 	assert_int_equal(x.usable, USABLE_NO);
 	assert_int_equal(x.source, EXPLAIN_SRC_QEMU);
 	assert_int_equal(fset_count(&x.blockers), 14);
-	assert_int_equal(x.host_level, -1);
-	assert_int_equal(x.model_level, 4);
+	assert_int_equal(x.host_psabi, -1);
+	assert_int_equal(x.model_psabi, 4);
 	/* avx512f, avx512dq, avx512cd, avx512bw, avx512vl are level 4 */
-	assert_set_names(f->ft, &x.level_missing, "avx512cd avx512f avx512vl avx512dq avx512bw");
+	assert_set_names(f->ft, &x.psabi_missing, "avx512cd avx512f avx512vl avx512dq avx512bw");
 	explanation_fini(&x);
 
 	assert_false(explain_model(f->ds, f->md, NULL, "haswell", &x, &e));
@@ -241,9 +241,9 @@ static void test_haswell_tcg(void **state)
 	assert_string_equal(x.model, "Haswell");
 	assert_string_equal(x.resolved, "Haswell-v1");
 	assert_string_equal(x.vendor, "GenuineIntel");
-	assert_int_equal(x.model_level, 3);
-	assert_int_equal(x.host_level, 3);
-	assert_true(fset_empty(&x.level_missing));
+	assert_int_equal(x.model_psabi, 3);
+	assert_int_equal(x.host_psabi, 3);
+	assert_true(fset_empty(&x.psabi_missing));
 	assert_int_equal(fset_count(&x.blockers), 6);
 	assert_true(fset_equal(&x.fix.disable, &x.blockers));
 	assert_true(fset_empty(&x.fix.implied));
@@ -364,8 +364,8 @@ static void test_cpu_host(void **state)
 	assert_true(explain_model(f->ds, f->md, h, "Skylake-Server-v1", &x, &e));
 	assert_int_equal(x.usable, USABLE_YES);
 	assert_int_equal(x.source, EXPLAIN_SRC_FEATURES);
-	assert_int_equal(x.model_level, 4);
-	assert_int_equal(x.host_level, 4);
+	assert_int_equal(x.model_psabi, 4);
+	assert_int_equal(x.host_psabi, 4);
 	assert_int_equal(x.family.n + x.nearest.n, 0);
 	explanation_fini(&x);
 	assert_true(explain_model(f->ds, f->md, h, "Cascadelake-Server", &x, &e));

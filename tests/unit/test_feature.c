@@ -151,16 +151,16 @@ static void test_psabi_levels(void **state)
 	for (size_t i = 0; i < ARRAY_LEN(want); i++) {
 		const struct feature *f = ftable_lookup(t, want[i].name);
 		assert_non_null(f);
-		if (f->level != want[i].level)
-			fail_msg("%s: level %d, want %d", want[i].name, f->level, want[i].level);
+		if (f->psabi_level != want[i].level)
+			fail_msg("%s: level %d, want %d", want[i].name, f->psabi_level, want[i].level);
 	}
 	for (size_t i = 0; i < ftable_count(t); i++)
-		leveled += ftable_get(t, (unsigned)i)->level != 0;
+		leveled += ftable_get(t, (unsigned)i)->psabi_level != 0;
 	assert_int_equal(leveled, ARRAY_LEN(want));
 	ftable_free(t);
 	t = ftable_new(ARCH_S390X);
 	for (size_t i = 0; i < ftable_count(t); i++)
-		assert_int_equal(ftable_get(t, (unsigned)i)->level, 0);
+		assert_int_equal(ftable_get(t, (unsigned)i)->psabi_level, 0);
 	ftable_free(t);
 }
 
