@@ -196,6 +196,22 @@ const char *feature_location(const struct feature *f, char *buf, size_t size)
 	return buf;
 }
 
+/* ASCII only, whatever the locale */
+static bool ascii_alnum(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+bool qemu_name_ok(const char *s)
+{
+	if (!s || !ascii_alnum(s[0]))
+		return false;
+	for (size_t n = 0; s[n]; n++)
+		if (n >= QEMU_NAME_MAX || !(ascii_alnum(s[n]) || s[n] == '-' || s[n] == '_' || s[n] == '.'))
+			return false;
+	return true;
+}
+
 size_t ftable_suggest(const struct ftable *t, const char *spelling, const char **out, size_t max)
 {
 	size_t n = 0;

@@ -71,6 +71,13 @@ unsigned ftable_intern(struct ftable *t, const char *spelling);
 const char *feature_libvirt_name(const struct feature *f);
 /* "CPUID.07H:EBX[4]" / "MSR 0x10a[0]" / "" into buf. */
 const char *feature_location(const struct feature *f, char *buf, size_t size);
+/* Is s a name QEMU's -cpu option reads as one word (a model or a
+ * property)?  1 to 64 letters, digits, '-', '_' and '.', starting with a
+ * letter or a digit.  Everything cpuscope prints as part of a -cpu value
+ * is one: a ',' would start another option, an '=' give a value, a
+ * leading '+' or '-' be QEMU's legacy on/off form. */
+#define QEMU_NAME_MAX 64
+bool qemu_name_ok(const char *s);
 /* Closest known spellings to a misspelled name (up to max, distance <= 2). */
 size_t ftable_suggest(const struct ftable *t, const char *spelling, const char **out, size_t max);
 
