@@ -18,6 +18,7 @@
 #include "err.h"
 #include "host_load.h"
 #include "explain.h"
+#include "guest_build.h"
 #include "logic.h"
 #include "probe.h"
 #include "vendor.h"
@@ -64,36 +65,8 @@ enum policy app_policy_of(const struct app *a, const struct feature *f)
 
 	if (!a->guest || !f)
 		return POLICY_NONE;
-	gf = guest_cpu_feature(a->guest, feature_libvirt_name(f));
-	if (!gf)
-		gf = guest_cpu_feature(a->guest, f->name);
+	gf = guest_cpu_feature_of(a->guest, a->ft, f);
 	return gf ? gf->policy : POLICY_NONE;
-}
-
-static struct guest_cpu *guest_clone(const struct guest_cpu *g)
-{
-	struct guest_cpu *c = guest_cpu_new();
-
-	c->mode = g->mode;
-	c->match = g->match;
-	c->check = g->check;
-	c->fallback = g->fallback;
-	c->model = g->model ? xstrdup(g->model) : NULL;
-	c->vendor_id = g->vendor_id ? xstrdup(g->vendor_id) : NULL;
-	c->vendor = g->vendor ? xstrdup(g->vendor) : NULL;
-	c->migratable = g->migratable;
-	c->has_topology = g->has_topology;
-	c->sockets = g->sockets;
-	c->dies = g->dies;
-	c->clusters = g->clusters;
-	c->cores = g->cores;
-	c->threads = g->threads;
-	c->host_cpu = g->host_cpu;
-	for (size_t i = 0; i < g->features.n; i++) {
-		const struct guest_feature *f = g->features.v[i];
-		guest_cpu_set_policy(c, f->name, f->policy);
-	}
-	return c;
 }
 
 /* The UI's own memory of how the model was chosen travels with undo. */
@@ -119,7 +92,7 @@ void app_guest_checkpoint(struct app *a)
 {
 	struct undo_rec *u = xcalloc(1, sizeof(*u));
 
-	u->g = guest_clone(a->guest);
+	u->g = guest_cpu_clone(a->guest);
 	u->base = a->g_base ? xstrdup(a->g_base) : NULL;
 	u->chosen = a->g_chosen ? xstrdup(a->g_chosen) : NULL;
 	u->version = a->g_version;
@@ -151,23 +124,11 @@ bool app_guest_undo(struct app *a)
 	return true;
 }
 
-void app_load_guest(struct app *a, const struct guest_cpu *g)
+bool app_load_guest(struct app *a, const struct guest_cpu *g)
 {
-	struct model_view mv;
-	const char *name = g->model;
+	const char *chosen = g->model && g->mode == MODE_CUSTOM ? g->model : NULL;
 
-	app_guest_checkpoint(a);
-	guest_cpu_free(a->guest);
-	a->guest = guest_clone(g);
-	free(a->g_base);
-	free(a->g_chosen);
-	a->g_base = NULL;
-	a->g_chosen = NULL;
-	a->g_version = 0;
-	if (name && g->mode == MODE_CUSTOM) {
-		a->g_chosen = xstrdup(name);
-		a->g_base = xstrdup(model_lookup(a->ds, a->md, name, &mv, NULL) ? mv.base : name);
-	}
+	return app_guest_apply(a, guest_cpu_clone(g), chosen, GUEST_VERSION_AS_GIVEN);
 }
 
 /* ---- models ------------------------------------------------------------ */
@@ -378,48 +339,76 @@ void app_rebuild_grid(struct app *a)
 
 /* ---- guest ------------------------------------------------------------- */
 
-static void set_guest_model_name(struct app *a)
+static struct guest_ctx app_guest_ctx(const struct app *a)
 {
-	const char *name = a->g_chosen;
-	char buf[160];
+	struct guest_ctx ctx = { a->ds, a->md, a->host, a->host_label, a->map };
 
-	if (!a->g_chosen)
-		return;
-	if (a->g_version < 0) {
-		const struct cpu_def *d = model_best_version(a->ds, a->md, a->g_base, a->host);
-		if (d)
-			name = d->name;
-	} else if (a->g_version > 0) {
-		snprintf(buf, sizeof(buf), "%s-v%d", a->g_base, a->g_version);
-		name = buf;
-	}
-	free(a->guest->model);
-	a->guest->model = xstrdup(name);
+	return ctx;
 }
 
-void app_use_model(struct app *a, const char *name)
+/* The guest CPU as the user asked for it: the model as chosen (the
+ * version is a->g_version), features as they are. */
+struct guest_cpu *app_guest_spec(const struct app *a)
 {
-	struct model_view mv;
+	struct guest_cpu *s = guest_cpu_clone(a->guest);
 
-	if (!model_lookup(a->ds, a->md, name, &mv, NULL))
-		return;
+	if (s->model && a->g_chosen) {
+		free(s->model);
+		s->model = xstrdup(a->g_chosen);
+	}
+	return s;
+}
+
+bool app_guest_apply(struct app *a, struct guest_cpu *spec, const char *chosen, int version)
+{
+	struct guest_ctx ctx = app_guest_ctx(a);
+	struct guest_built b;
+	struct model_view mv;
+	struct err e;
+	char buf[1200];
+	char *keep = chosen ? xstrdup(chosen) : NULL;
+
+	err_clear(&e);
+	if (!guest_build(&ctx, spec, spec->model ? version : GUEST_VERSION_AS_GIVEN, &b, &e)) {
+		app_status(a, R_ERROR, "%s", err_str(&e, buf, sizeof(buf)));
+		guest_cpu_free(spec);
+		free(keep);
+		return false;
+	}
 	app_guest_checkpoint(a);
+	guest_cpu_free(a->guest);
+	a->guest = b.cpu;
+	b.cpu = NULL;
 	free(a->g_chosen);
 	free(a->g_base);
-	a->g_chosen = xstrdup(name);
-	a->g_base = xstrdup(mv.base);
-	a->g_version = 0;
-	if (a->guest->mode != MODE_CUSTOM && a->guest->mode != MODE_HOST_MODEL)
-		a->guest->mode = MODE_CUSTOM;
-	set_guest_model_name(a);
+	a->g_chosen = keep;
+	a->g_base = keep ? xstrdup(model_lookup(a->ds, a->md, keep, &mv, NULL) ? mv.base : keep) : NULL;
+	a->g_version = keep ? version : GUEST_VERSION_AS_GIVEN;
+	guest_build_fini(&b);
+	guest_cpu_free(spec);
+	return true;
+}
+
+bool app_use_model(struct app *a, const char *name)
+{
+	struct guest_cpu *s = guest_cpu_clone(a->guest);
+
+	if (s->mode != MODE_CUSTOM && s->mode != MODE_HOST_MODEL) {
+		s->mode = MODE_CUSTOM;
+		s->match = MATCH_UNSET;
+	}
+	free(s->model);
+	s->model = xstrdup(name);
+	return app_guest_apply(a, s, name, GUEST_VERSION_AS_GIVEN);
 }
 
 void app_cycle_version(struct app *a)
 {
 	struct vec vers = VEC_INIT;
-	int maxv = 0;
+	int maxv = 0, next;
+	char why[512];
 
-	if (!a->g_base) {
+	if (!a->g_base || !a->guest->model) {
 		app_status(a, R_WARN, "no model yet: press Enter on a model in the list (1)");
 		return;
 	}
@@ -430,20 +419,24 @@ void app_cycle_version(struct app *a)
 			maxv = v;
 	}
 	vec_fini(&vers, NULL);
-	app_guest_checkpoint(a);
 	/* as chosen -> best -> v1 .. vN -> as chosen */
-	if (a->g_version == 0)
-		a->g_version = -1;
+	if (a->g_version == GUEST_VERSION_AS_GIVEN)
+		next = GUEST_VERSION_BEST;
 	else if (a->g_version < 0)
-		a->g_version = maxv ? 1 : 0;
+		next = maxv ? 1 : GUEST_VERSION_AS_GIVEN;
 	else if (a->g_version < maxv)
-		a->g_version++;
+		next = a->g_version + 1;
 	else
-		a->g_version = 0;
-	if (a->g_version < 0 && !model_best_version(a->ds, a->md, a->g_base, a->host))
-		app_status(a, R_WARN, "best: no version of %s is usable on %s; keeping %s", a->g_base,
-			   a->host_label, a->g_chosen);
-	set_guest_model_name(a);
+		next = GUEST_VERSION_AS_GIVEN;
+	if (app_guest_apply(a, app_guest_spec(a), a->g_chosen, next))
+		return;
+	if (next != GUEST_VERSION_BEST)
+		return; /* the status says why */
+	/* no usable version: on to the next step of the cycle */
+	snprintf(why, sizeof(why), "%s", a->status);
+	next = maxv ? 1 : GUEST_VERSION_AS_GIVEN;
+	if (app_guest_apply(a, app_guest_spec(a), a->g_chosen, next))
+		app_status(a, R_WARN, "%s instead of best: %s", next ? "v1" : "the name as chosen", why);
 }
 
 void app_cycle_policy(struct app *a, const struct feature *f, bool clear)
@@ -454,22 +447,20 @@ void app_cycle_policy(struct app *a, const struct feature *f, bool clear)
 		[POLICY_FORBID] = POLICY_FORCE, [POLICY_FORCE] = POLICY_NONE,
 	};
 	enum policy p = app_policy_of(a, f), np = clear ? POLICY_NONE : next[p];
+	struct guest_cpu *s;
 
 	if (!f || (clear && p == POLICY_NONE))
 		return;
-	app_guest_checkpoint(a);
-	guest_cpu_set_policy(a->guest, f->name, POLICY_NONE);
-	guest_cpu_set_policy(a->guest, feature_libvirt_name(f), np);
-	app_status(a, R_DEFAULT, "%s: %s", feature_libvirt_name(f),
-		   np == POLICY_NONE ? "no policy (as the model has it)" : policy_name(np));
+	s = app_guest_spec(a);
+	guest_cpu_set_feature_policy(s, a->ft, f, feature_libvirt_name(f), np);
+	if (app_guest_apply(a, s, a->g_chosen, a->g_version))
+		app_status(a, R_DEFAULT, "%s: %s", feature_libvirt_name(f),
+			   np == POLICY_NONE ? "no policy (as the model has it)" : policy_name(np));
 }
 
 void app_rebuild_guest(struct app *a)
 {
 	struct model_view mv;
-	bool have_model = false;
-	const char *why = NULL;
-	struct vec notes = VEC_INIT;
 
 	/* the editor's rows: the model's features and the host's, and any
 	 * feature with a policy */
@@ -481,7 +472,6 @@ void app_rebuild_guest(struct app *a)
 	    model_lookup(a->ds, a->md, a->guest->model, &mv, NULL) && mv.full) {
 		fset_copy(&mc->on, &mv.full->on);
 		mc->has_data = true;
-		have_model = true;
 	}
 	struct grid_col *hc = grid_add_col(a->g_rows, "host", NULL);
 	if (a->host && a->host->resolved) {
@@ -495,26 +485,33 @@ void app_rebuild_guest(struct app *a)
 		if (f)
 			fset_add(&pc->on, f->id);
 	}
-	(void)have_model;
 	grid_finish(a->g_rows, false);
 	view_clamp(&a->views[V_GUEST], a);
 
-	/* output */
-	free(a->out_text);
-	a->out_text = NULL;
-	if (a->out_qemu) {
-		char *q = emit_qemu_cpu(a->guest, a->ft, a->host, &notes, &why);
-		a->out_text = q ? xasprintf("-cpu %s\n", q) : xasprintf("(no -cpu value: %s)\n",
-									  why ? why : "?");
-		free(q);
-	} else {
-		a->out_text = emit_guest_xml(a->guest, a->ft, 0);
+	/* output and lints: the guest as `cpuscope build` makes it */
+	{
+		struct guest_ctx ctx = app_guest_ctx(a);
+		struct guest_built b;
+		struct err e;
+		char buf[1200];
+
+		free(a->out_text);
+		vec_fini(&a->lints, free);
+		err_clear(&e);
+		if (!guest_build(&ctx, a->guest, GUEST_VERSION_AS_GIVEN, &b, &e)) {
+			/* the data changed under it (a probe) */
+			a->out_text = xasprintf("(not a valid CPU here: %s)\n", err_str(&e, buf, sizeof(buf)));
+		} else if (a->out_qemu) {
+			a->out_text = b.qemu ? xasprintf("-cpu %s\n", b.qemu) :
+					       xasprintf("(no -cpu value: %s)\n", b.qemu_why ? b.qemu_why : "?");
+		} else {
+			a->out_text = b.xml;
+			b.xml = NULL;
+		}
+		a->lints = b.lints;
+		memset(&b.lints, 0, sizeof(b.lints));
+		guest_build_fini(&b);
 	}
-	vec_fini(&a->lints, free);
-	guest_lint(a->guest, a->ds, a->md, a->host, a->map, &a->lints);
-	for (size_t i = 0; i < notes.n; i++)
-		vec_push(&a->lints, notes.v[i]);
-	vec_fini(&notes, NULL);
 
 	/* verdict: can the host run it (libvirt's compare) */
 	free(a->verdict);
@@ -729,28 +726,36 @@ void app_rebuild_explain(struct app *a)
 void app_apply_fix(struct app *a, size_t i)
 {
 	const struct fix *f;
+	struct guest_cpu *s;
+	const char *chosen = a->g_chosen;
+	int version = a->g_version;
 
 	if (i >= a->fixes.n)
 		return;
 	f = a->fixes.v[i];
+	s = app_guest_spec(a);
 	if (f->model) {
-		app_use_model(a, f->model); /* checkpoints */
-	} else {
-		app_guest_checkpoint(a);
+		free(s->model);
+		s->model = xstrdup(f->model);
+		chosen = f->model;
+		version = GUEST_VERSION_AS_GIVEN;
 	}
-	a->guest->mode = f->mode;
+	s->mode = f->mode;
 	if (f->mode != MODE_CUSTOM) {
-		free(a->guest->model);
-		a->guest->model = NULL;
-		while (a->guest->features.n) {
-			const struct guest_feature *gf = a->guest->features.v[0];
-			char *name = xstrdup(gf->name);
-			guest_cpu_set_policy(a->guest, name, POLICY_NONE);
+		/* host-model, host-passthrough: the host decides, so no model or policies */
+		free(s->model);
+		s->model = NULL;
+		s->match = MATCH_UNSET;
+		while (s->features.n) {
+			char *name = xstrdup(((const struct guest_feature *)s->features.v[0])->name);
+			guest_cpu_set_policy(s, name, POLICY_NONE);
 			free(name);
 		}
 	}
 	for (size_t k = 0; k < f->disable.n; k++)
-		guest_cpu_set_policy(a->guest, f->disable.v[k], POLICY_DISABLE);
+		guest_cpu_set_policy(s, f->disable.v[k], POLICY_DISABLE);
+	if (!app_guest_apply(a, s, chosen, version))
+		return;
 	app_status(a, R_GOOD, "applied: %s", f->label);
 	app_handle_reaction(a, RE_GUEST);
 	a->page = PAGE_GUEST;

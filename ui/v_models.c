@@ -167,7 +167,8 @@ static unsigned models_action(struct view *v, struct app *a, enum action act)
 	case ACT_USE_MODEL:
 		if (!m)
 			return RE_HANDLED;
-		app_use_model(a, m->mv.name);
+		if (!app_use_model(a, m->mv.name))
+			return RE_HANDLED; /* the status says why */
 		app_status(a, R_GOOD, "the guest editor (3) now uses %s; Space there cycles a feature's "
 			   "policy", m->mv.name);
 		return RE_HANDLED | RE_GUEST;

@@ -125,13 +125,4 @@ void grid_keep_host_lacks(struct grid *g);
 const struct cpu_def *model_best_version(const struct dataset *ds, const struct mdata *md,
 					 const char *base, const struct host *h);
 
-/* Warnings about common traps in a guest CPU, as `cpuscope build` gives
- * them: unknown feature names (with close spellings), features QEMU 7.2
- * or libvirt lacks, force on what the host lacks, optional, a deprecated
- * model or machine type, a model libvirt's cpu_map lacks (versioned names
- * before libvirt 10.10), a model vendor that does not fit the host, and a
- * model with host-model.  Appends messages (char *, owned by out). */
-void guest_lint(const struct guest_cpu *g, const struct dataset *ds, const struct mdata *md,
-		const struct host *h, const struct cpu_map *map, struct vec *out);
-
 #endif

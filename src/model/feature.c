@@ -216,7 +216,7 @@ size_t ftable_suggest(const struct ftable *t, const char *spelling, const char *
 {
 	size_t n = 0;
 
-	for (size_t d = 1; d <= 2 && n < max; d++) {
+	for (size_t d = 1; d <= 2 && n == 0; d++) {
 		for (size_t i = 0; i < t->n && n < max; i++) {
 			const struct feature *f = t->f[i];
 			if (f->flags & FEAT_UNKNOWN)

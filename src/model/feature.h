@@ -78,7 +78,8 @@ const char *feature_location(const struct feature *f, char *buf, size_t size);
  * leading '+' or '-' be QEMU's legacy on/off form. */
 #define QEMU_NAME_MAX 64
 bool qemu_name_ok(const char *s);
-/* Closest known spellings to a misspelled name (up to max, distance <= 2). */
+/* The closest known spellings to a misspelled name: those at the
+ * smallest edit distance (1, else 2), up to max. */
 size_t ftable_suggest(const struct ftable *t, const char *spelling, const char **out, size_t max);
 
 /* Bitset over feature ids. */

@@ -151,6 +151,31 @@ void guest_cpu_free(struct guest_cpu *g)
 	free(g);
 }
 
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+struct guest_cpu *guest_cpu_clone(const struct guest_cpu *g)
+{
+	struct guest_cpu *c = xcalloc(1, sizeof(*c));
+
+	*c = *g;
+	c->model = dup_or_null(g->model);
+	c->vendor_id = dup_or_null(g->vendor_id);
+	c->vendor = dup_or_null(g->vendor);
+	c->arch = dup_or_null(g->arch);
+	memset(&c->features, 0, sizeof(c->features));
+	for (size_t i = 0; i < g->features.n; i++) {
+		const struct guest_feature *f = g->features.v[i];
+		struct guest_feature *n = xcalloc(1, sizeof(*n));
+		*n = *f;
+		n->name = xstrdup(f->name);
+		vec_push(&c->features, n);
+	}
+	return c;
+}
+
 static size_t guest_cpu_index(const struct guest_cpu *g, const char *name)
 {
 	for (size_t i = 0; i < g->features.n; i++) {

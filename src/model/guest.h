@@ -65,6 +65,8 @@ bool guest_vendor_id_ok(const char *s);
 
 struct guest_cpu *guest_cpu_new(void);
 void guest_cpu_free(struct guest_cpu *g);
+/* A deep copy (strings, features, the lines they were read from). */
+struct guest_cpu *guest_cpu_clone(const struct guest_cpu *g);
 /* Set (or replace, or with POLICY_NONE remove) a feature's policy. */
 void guest_cpu_set_policy(struct guest_cpu *g, const char *name, enum policy p);
 const struct guest_feature *guest_cpu_feature(const struct guest_cpu *g, const char *name);
