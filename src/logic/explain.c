@@ -343,7 +343,7 @@ static void unknown_off(const struct ftable *ft, const struct fset *disable, cha
 		const struct feature *f = ftable_get(ft, (unsigned)id);
 		char *q = NULL;
 		size_t nl = strlen(f->name);
-		if (!(f->flags & FEAT_UNKNOWN) || !*qemu)
+		if (!(f->flags & FEAT_UNKNOWN) || !*qemu || !qemu_name_ok(f->name))
 			continue;
 		q = xasprintf("%s,%s=off", *qemu, f->name);
 		free(*qemu);
@@ -787,6 +787,18 @@ static void resolve_warning(struct ftable *ft, const struct wloc *l, struct qemu
 	size_t nat = features_at(ft, l, at, ARRAY_LEN(at));
 	const struct feature *byname = l->name[0] ? ftable_lookup(ft, l->name) : NULL;
 	char locbuf[64];
+
+	if (l->name[0] && !qemu_name_ok(l->name)) {
+		/* QEMU never prints such a name; taken as it is, it would go into
+		 * the -cpu value of the fix with options of its own */
+		if (nat >= 1) {
+			w->f = at[0];
+			w->by_location = true;
+		}
+		w->note = xasprintf("'%s' is not a QEMU feature name (letters, digits, '-', '_', '.'); "
+				    "%s", l->name, nat ? "taken by location" : "ignored");
+		return;
+	}
 
 	if (byname) {
 		for (size_t i = 0; i < nat; i++)

@@ -578,6 +578,38 @@ static void test_warnings_errors(void **state)
 	assert_false(qemu_warnings_parse("z.txt", "", 0, f->ft, &w, &e));
 }
 
+/* A "feature" with commas or '=' in a warning line never reaches the
+ * -cpu value of the fix (it would add options: "hle=off,x,kvm=off=off"). */
+static void test_warnings_injection(void **state)
+{
+	struct fix *f = *state;
+	struct qemu_warnings w;
+	struct explanation x;
+	struct err e;
+	const char *text =
+		"warning: TCG doesn't support requested feature: CPUID.07H:EBX.hle [bit 4]\n"
+		"warning: TCG doesn't support requested feature: CPUID.07H:EBX.x,kvm=off\n"
+		"warning: TCG doesn't support requested feature: CPUID.07H:EBX.rtm,kvm=off [bit 11]\n";
+	const struct qemu_warning *it;
+
+	err_clear(&e);
+	assert_true(qemu_warnings_parse("w.txt", text, strlen(text), f->ft, &w, &e));
+	assert_int_equal(w.items.n, 3);
+	it = w.items.v[1];
+	assert_null(it->f);
+	assert_string_equal(it->note, "'x,kvm=off' is not a QEMU feature name (letters, digits, '-', "
+			    "'_', '.'); ignored");
+	it = w.items.v[2];
+	assert_string_equal(it->f->name, "rtm");
+	assert_true(it->by_location);
+	assert_false(it->by_name);
+	assert_null(ftable_lookup(f->ft, "x,kvm=off"));
+	assert_true(explain_warnings(f->ds, f->md, NULL, NULL, &w, &x, &e));
+	assert_string_equal(x.fix.qemu, ",hle=off,rtm=off");
+	explanation_fini(&x);
+	qemu_warnings_fini(&w);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -596,6 +628,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_warnings_new_format, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_warnings_mixed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_warnings_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_warnings_injection, setup, teardown),
 	};
 	return TEST_RUN("explain", tests, argc, argv);
 }
