@@ -18,6 +18,7 @@
 #include "err.h"
 #include "host_load.h"
 #include "explain.h"
+#include "explain_doc.h"
 #include "guest_build.h"
 #include "logic.h"
 #include "probe.h"
@@ -551,188 +552,42 @@ void app_rebuild_guest(struct app *a)
 
 /* ---- explain ------------------------------------------------------------ */
 
-static void fix_free(void *p)
-{
-	struct fix *f = p;
-
-	if (!f)
-		return;
-	free(f->label);
-	free(f->model);
-	vec_fini(&f->disable, free);
-	free(f);
-}
-
-static struct fix *fix_add(struct app *a, enum cpu_mode mode, const char *model, char *label)
-{
-	struct fix *f = xcalloc(1, sizeof(*f));
-
-	f->mode = mode;
-	f->model = model ? xstrdup(model) : NULL;
-	f->label = label;
-	vec_push(&a->fixes, f);
-	return f;
-}
-
-#define LINE(...) vec_push(&a->explain_lines, xasprintf(__VA_ARGS__))
-
-/* "a, b, c" of a feature set (libvirt spellings), at most max names. */
-static char *fset_words(const struct ftable *ft, const struct fset *s, size_t max)
-{
-	struct strbuf sb = STRBUF_INIT;
-	size_t n = 0;
-
-	for (int id = fset_next(s, 0); id >= 0; id = fset_next(s, (unsigned)id + 1)) {
-		if (n == max) {
-			sb_addf(&sb, ", ... (%zu more)", fset_count(s) - max);
-			break;
-		}
-		sb_addf(&sb, "%s%s", n ? ", " : "", feature_libvirt_name(ftable_get(ft, (unsigned)id)));
-		n++;
-	}
-	return sb_take(&sb);
-}
-
-/* Switch to an alternative, by a name libvirt's cpu_map knows when there
- * is one (libvirt before 10.10 knows no versioned names). */
-static void alt_fix(struct app *a, const struct explain_alt *alt, const char *what)
-{
-	char *lost = fset_words(a->ft, &alt->lost, 6);
-	const char *name = alt->name;
-
-	if (a->map && !cpu_map_model(a->map, name)) {
-		for (size_t i = 0; i < alt->aliases.n; i++)
-			if (cpu_map_model(a->map, alt->aliases.v[i])) {
-				name = alt->aliases.v[i];
-				break;
-			}
-	}
-	fix_add(a, MODE_CUSTOM, name,
-		xasprintf("switch to %s%s%s (%s)%s%s", name, strcmp(name, alt->resolved) ? " = " : "",
-			  strcmp(name, alt->resolved) ? alt->resolved : "", what,
-			  fset_empty(&alt->lost) ? "" : "; it lacks ", lost));
-	free(lost);
-}
-
-/* The explain pane's lines and fixes, from the core's explain_model(). */
+/* The explain pane: the lines `cpuscope explain` prints, from the core's
+ * explain_model() and explain_doc_build(). */
 void app_rebuild_explain(struct app *a)
 {
 	struct model_row *m = app_selected_model(a);
 	struct explanation x;
 	struct err e;
-	char loc[64], buf[1200];
+	char buf[1200];
 
-	vec_fini(&a->explain_lines, free);
-	vec_fini(&a->fixes, fix_free);
+	explain_doc_fini(&a->explain);
+	free(a->explain_err);
+	a->explain_err = NULL;
 	a->explain_fresh = true;
-	a->fix_first_line = (size_t)-1;
 	if (!m) {
-		LINE("no model selected");
+		a->explain_err = xstrdup("no model selected");
 		return;
 	}
-	memset(&x, 0, sizeof(x));
 	err_clear(&e);
 	if (!explain_model(a->ds, a->md, a->host, m->mv.name, &x, &e)) {
-		LINE("!warn%s", err_str(&e, buf, sizeof(buf)));
+		a->explain_err = xstrdup(err_str(&e, buf, sizeof(buf)));
 		return;
 	}
-	if (x.resolved && strcmp(x.resolved, m->mv.name))
-		LINE("#%s = %s on %s", m->mv.name, x.resolved, x.machine ? x.machine : a->md->machine);
-	else
-		LINE("#%s on %s", m->mv.name, x.machine ? x.machine : a->md->machine);
-	LINE("vendor %s; x86-64 psABI level: model %s, host %s; %s%s%s", x.vendor[0] ? x.vendor : "-",
-	     psabi_level_word(x.model_psabi), psabi_level_word(x.host_psabi),
-	     m->def->is_static ? "static" : "not static", m->def->migration_safe ? ", migration-safe" : "",
-	     m->def->deprecated ? ", deprecated" : "");
-	LINE("%s", "");
-	if (x.usable == USABLE_YES)
-		LINE("!ok%s can run %s (verdict: %s).", a->host_label, m->mv.name,
-		     explain_source_text(x.source));
-	else if (x.usable == USABLE_UNKNOWN)
-		LINE("!warnnot known whether %s can run %s (no host data; give --host FILE)", a->host_label,
-		     m->mv.name);
-	else
-		LINE("!bad%s cannot run %s: %zu blocking feature%s (verdict: %s).", a->host_label,
-		     m->mv.name, fset_count(&x.blockers), fset_count(&x.blockers) == 1 ? "" : "s",
-		     explain_source_text(x.source));
-	if (!fset_empty(&x.blockers)) {
-		LINE("%s", "");
-		LINE("#Blocking features");
-		for (int id = fset_next(&x.blockers, 0); id >= 0; id = fset_next(&x.blockers, (unsigned)id + 1)) {
-			const struct feature *f = ftable_get(a->ft, (unsigned)id);
-			const char *where = feature_location(f, loc, sizeof(loc));
-			LINE("!lack %s (%s%s%s): %s%s", feature_libvirt_name(f), f->group, where[0] ? ", " : "",
-			     where, f->desc ? f->desc : "no description",
-			     fset_has(&x.psabi_missing, f->id) ? " [x86-64 psABI level]" : "");
-		}
-	}
-	LINE("%s", "");
-	LINE("#What you can do (Enter applies it to the guest editor)");
-	a->fix_first_line = a->explain_lines.n;
-	if (x.usable == USABLE_YES)
-		fix_add(a, MODE_CUSTOM, m->mv.name, xasprintf("use %s as it is", m->mv.name));
-	for (size_t i = 0; i < x.family.n; i++) {
-		const struct explain_alt *alt = x.family.v[i];
-		if (strcmp(alt->name, m->mv.name))
-			alt_fix(a, alt, "same family, usable here");
-	}
-	if (x.usable == USABLE_NO && x.fix.possible && !fset_empty(&x.fix.disable)) {
-		struct fix *f = fix_add(a, MODE_CUSTOM, m->mv.name, NULL);
-		char *words = fset_words(a->ft, &x.fix.disable, 8);
-		char *implied = fset_words(a->ft, &x.fix.implied, 6);
-		size_t n = fset_count(&x.fix.disable);
-		for (int id = fset_next(&x.fix.disable, 0); id >= 0; id = fset_next(&x.fix.disable, (unsigned)id + 1))
-			vec_push(&f->disable, xstrdup(feature_libvirt_name(ftable_get(a->ft, (unsigned)id))));
-		f->label = xasprintf("keep %s and disable %s (%zu policy change%s)%s%s", m->mv.name, words,
-				     n, n == 1 ? "" : "s", implied[0] ? "; QEMU then also clears " : "",
-				     implied);
-		free(words);
-		free(implied);
-	}
-	for (size_t i = 0; i < x.nearest.n; i++)
-		alt_fix(a, x.nearest.v[i], "a near model usable here");
-	if (x.host_model == EXPLAIN_HM_YES)
-		fix_add(a, MODE_HOST_MODEL, NULL,
-			xasprintf("use host-model (%s here): it has every feature of %s the host can run; "
-				  "migrates only to hosts like this one",
-				  x.host_model_name ? x.host_model_name : "the host's model", m->mv.name));
-	else if (x.host_model == EXPLAIN_HM_NO) {
-		char *lacks = fset_words(a->ft, &x.host_model_lacks, 6);
-		fix_add(a, MODE_HOST_MODEL, NULL,
-			xasprintf("use host-model (%s here); it lacks %s of %s",
-				  x.host_model_name ? x.host_model_name : "the host's model", lacks, m->mv.name));
-		free(lacks);
-	} else if (x.host_model == EXPLAIN_HM_UNKNOWN)
-		fix_add(a, MODE_HOST_MODEL, NULL,
-			xstrdup("use host-model: libvirt picks the model closest to the host"));
-	fix_add(a, MODE_HOST_PASSTHROUGH, NULL,
-		xstrdup("use host-passthrough: everything the host has (migrates only to identical hosts)"));
-	for (size_t i = 0; i < a->fixes.n; i++)
-		LINE("%zu. %s", i + 1, ((const struct fix *)a->fixes.v[i])->label);
-	if (x.usable == USABLE_NO && !x.fix.possible && !fset_empty(&x.fix.impossible)) {
-		char *imp = fset_words(a->ft, &x.fix.impossible, 6);
-		LINE("%s", "");
-		LINE("!warnDisabling features cannot help: %s %s not a CPU feature but what the model needs "
-		     "of the accelerator.", imp, fset_count(&x.fix.impossible) == 1 ? "is" : "are");
-		free(imp);
-	}
-	for (size_t i = 0; i < x.notes.n; i++)
-		LINE("!warnnote: %s", (const char *)x.notes.v[i]);
+	explain_doc_build(&x, a->host_label, a->map, &a->explain);
 	explanation_fini(&x);
 }
 
-#undef LINE
-
 void app_apply_fix(struct app *a, size_t i)
 {
-	const struct fix *f;
+	const struct xd_action *f;
 	struct guest_cpu *s;
 	const char *chosen = a->g_chosen;
 	int version = a->g_version;
 
-	if (i >= a->fixes.n)
+	if (i >= a->explain.actions.n)
 		return;
-	f = a->fixes.v[i];
+	f = a->explain.actions.v[i];
 	s = app_guest_spec(a);
 	if (f->model) {
 		free(s->model);
@@ -886,8 +741,7 @@ static void app_replace_data(struct app *a, struct dataset *ds)
 	a->grid = NULL;
 	grid_free(a->g_rows);
 	a->g_rows = NULL;
-	vec_fini(&a->explain_lines, free);
-	vec_fini(&a->fixes, fix_free);
+	explain_doc_fini(&a->explain);
 	free(a->models);
 	free(a->shown);
 	a->models = NULL;
@@ -1007,8 +861,8 @@ void app_fini(struct app *a)
 	free(a->save_path);
 	probe_free(a->probe);
 	free(a->probe_binary);
-	vec_fini(&a->explain_lines, free);
-	vec_fini(&a->fixes, fix_free);
+	explain_doc_fini(&a->explain);
+	free(a->explain_err);
 	for (size_t i = 0; i < a->nhelp; i++)
 		free(a->help_lines[i]);
 	free(a->help_lines);

@@ -17,6 +17,7 @@
 
 #include "baseline.h"
 #include "compare.h"
+#include "explain_doc.h"
 #include "feature.h"
 #include "guest.h"
 #include "guest_build.h"
@@ -96,13 +97,6 @@ struct host_row {
 enum popup { POP_NONE, POP_HELP, POP_CONFIRM_QUIT, POP_CONFIRM_OVERWRITE, POP_TOUR };
 enum prompt_kind { PROMPT_NONE, PROMPT_SEARCH, PROMPT_SAVE, PROMPT_PROBE };
 
-struct fix {
-	char *label;
-	char *model;     /* model to switch to, or NULL */
-	enum cpu_mode mode;
-	struct vec disable; /* char *: features to disable */
-};
-
 struct app {
 	/* core data, lent by the cli */
 	struct cli *cli;
@@ -147,10 +141,10 @@ struct app {
 	enum role verdict_role;
 	char *save_path;  /* last saved to */
 
-	/* explain */
-	struct vec explain_lines; /* char * ("#" prefix: heading) */
-	struct vec fixes;         /* struct fix * */
-	size_t fix_first_line;    /* row of the first fix in explain_lines */
+	/* explain: the lines `cpuscope explain` prints; those with an
+	 * action are the fixes Enter applies */
+	struct explain_doc explain;
+	char *explain_err;        /* no explanation: why (owned), or NULL */
 	bool explain_fresh;       /* put the cursor on the first fix at the next paint */
 
 	/* hosts pane: the guest CPU against each loaded host, baseline */
@@ -214,7 +208,7 @@ struct guest_cpu *app_guest_spec(const struct app *a);
 bool app_use_model(struct app *a, const char *name);
 void app_cycle_policy(struct app *a, const struct feature *f, bool clear);
 void app_cycle_version(struct app *a);
-void app_apply_fix(struct app *a, size_t i);
+void app_apply_fix(struct app *a, size_t i); /* a->explain.actions[i] */
 bool app_save(struct app *a, const char *path, bool overwrite);
 void app_load_extra_hosts(struct app *a);
 bool app_select_model(struct app *a, const char *name);
