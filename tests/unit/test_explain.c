@@ -11,6 +11,7 @@
 #include "cpu_map.h"
 #include "err.h"
 #include "explain.h"
+#include "explain_doc.h"
 #include "host.h"
 #include "host_load.h"
 #include "logic.h"
@@ -261,6 +262,70 @@ static void test_haswell_tcg(void **state)
 	assert_int_equal(fset_count(&a->lost), 21);
 	assert_int_equal(x.host_model, EXPLAIN_HM_UNKNOWN);
 	explanation_fini(&x);
+	host_free(h);
+}
+
+/* The lines both front ends show, and the fixes they carry. */
+static void test_doc(void **state)
+{
+	struct fix *f = *state;
+	struct host *h = load_host(f, DIR "max-full-" MACHINE ".json");
+	struct cpu_map *map = NULL;
+	struct explanation x;
+	struct explain_doc d;
+	struct err e;
+	char *text;
+	size_t nact = 0;
+
+	err_clear(&e);
+	map = cpu_map_load(test_path("data/cpu_map"), ARCH_X86_64, f->ft, &e);
+	assert_non_null(map);
+	assert_true(explain_model(f->ds, f->md, h, "Haswell", &x, &e));
+	explain_doc_build(&x, "tcg", map, &d);
+	text = explain_doc_text(&d);
+	assert_true(str_startswith(text, "Haswell: NOT usable on tcg (6 blocking features)\n"
+				   "Haswell = Haswell-v1 (GenuineIntel) on machine pc-q35-7.2; verdict from "
+				   "the model's features against the host's\n"
+				   "x86-64 psABI level: model v3, host v3\n\n"
+				   "Blocking features (6):\n"
+				   "  hle                      TSX              CPUID.07H:EBX[4]        "
+				   "Hardware lock elision prefixes (TSX)\n"
+				   "                           QEMU hle, libvirt hle, Linux hle\n"));
+	assert_non_null(strstr(text, "\n    -cpu Haswell,hle=off,invpcid=off,pcid=off,rtm=off,"
+			       "tsc-deadline=off,x2apic=off\n"));
+	/* the fixes: three nearer models (by the name libvirt 9.0 knows),
+	 * then keep Haswell and disable the six */
+	for (size_t i = 0; i < d.lines.n; i++) {
+		const struct xd_line *l = d.lines.v[i];
+		if (l->action < 0)
+			continue;
+		assert_true(l->role == XD_OPTION || l->role == XD_STEP);
+		nact++;
+	}
+	assert_int_equal(nact, d.actions.n);
+	assert_int_equal(d.actions.n, 4);
+	const struct xd_action *a = d.actions.v[0];
+	assert_string_equal(a->label, "switch to Westmere = Westmere-v1");
+	assert_string_equal(a->model, "Westmere");
+	a = d.actions.v[3];
+	assert_string_equal(a->model, "Haswell");
+	assert_int_equal(a->mode, MODE_CUSTOM);
+	assert_int_equal(a->disable.n, 6);
+	assert_string_equal(a->disable.v[0], "hle");
+	assert_string_equal(a->label, "keep Haswell and disable hle, invpcid, pcid, rtm, tsc-deadline, "
+			    "x2apic (6 policy changes)");
+	free(text);
+	explain_doc_fini(&d);
+	explanation_fini(&x);
+	/* usable: the verdict line is the fix */
+	assert_true(explain_model(f->ds, f->md, h, "Westmere", &x, &e));
+	explain_doc_build(&x, "tcg", map, &d);
+	assert_int_equal(d.actions.n, 1);
+	assert_int_equal(((const struct xd_line *)d.lines.v[0])->action, 0);
+	assert_string_equal(((const struct xd_action *)d.actions.v[0])->label, "use Westmere as it is");
+	explain_doc_fini(&d);
+	explanation_fini(&x);
+	cpu_map_free(map);
 	host_free(h);
 }
 
@@ -618,6 +683,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_every_model_host_verdict, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_host, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_haswell_tcg, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_doc, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_family, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_host_model_kvm, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_domcaps, setup, teardown),
