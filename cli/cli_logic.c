@@ -34,11 +34,15 @@ static const char build_help[] =
 	"(QEMU's spellings; policies mapped as libvirt maps them when it starts QEMU:\n"
 	"force/require -> on, disable/forbid -> off, optional decided against the\n"
 	"host), or as JSON.  Warnings about common traps go to standard error (and into JSON).\n"
+	"Features go by any spelling (pclmulqdq, pclmuldq); an unknown one, or one feature\n"
+	"with two policies, is an error, as it is in the TUI's editor.\n"
 	"  --mode       custom (default with --model), host-model, host-passthrough, maximum\n"
 	"  --match      minimum, exact (default), strict\n"
 	"  --check      none, partial, full\n"
 	"  --version N  use the versioned model M-vN; 'best' picks the newest version\n"
-	"               of M the host can run and writes its concrete name\n";
+	"               of M the host can run and writes its concrete name\n"
+	"  --vendor-id  the CPUID vendor string the guest sees: 12 characters, e.g.\n"
+	"               GenuineIntel (<model vendor_id=...>, QEMU's vendor=)\n";
 
 /* ---- compare ---------------------------------------------------------------- */
 
