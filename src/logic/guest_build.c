@@ -15,11 +15,12 @@
 
 /* ---- lints -------------------------------------------------------------- */
 
-static void lint_feature(const struct host *h, const struct feature *f, const char *name,
-			 enum policy p, struct vec *out)
+static void lint_feature(const struct dataset *ds, const struct host *h, const struct feature *f,
+			 const char *name, enum policy p, struct vec *out)
 {
 	if (f->flags & FEAT_NOT_IN_QEMU)
-		vec_push(out, xasprintf("feature '%s' is not known to QEMU 7.2: %s", name,
+		vec_push(out, xasprintf("feature '%s' is not known to QEMU %s: %s", name,
+					ds->qemu_version ? ds->qemu_version : "(the data in use)",
 					p == POLICY_DISABLE || p == POLICY_FORBID ?
 					"libvirt leaves '=off' out of -cpu" :
 					"QEMU refuses to start with it"));
@@ -94,7 +95,7 @@ static void guest_lint(const struct guest_ctx *ctx, const struct guest_cpu *g, s
 		vec_push(out, xasprintf("machine type %s is deprecated in this QEMU", m->name));
 	for (size_t i = 0; i < g->features.n; i++) {
 		const struct guest_feature *gf = g->features.v[i];
-		lint_feature(h, ftable_lookup(ds->ft, gf->name), gf->name, gf->policy, out);
+		lint_feature(ds, h, ftable_lookup(ds->ft, gf->name), gf->name, gf->policy, out);
 	}
 }
 
