@@ -30,6 +30,7 @@
 #include "paths.h"
 #include "snapshot.h"
 #include "util.h"
+#include "vendor.h"
 
 int cli_fail(struct cli *c, const char *fmt, ...)
 {
@@ -161,17 +162,12 @@ json_object *fset_names_json(const struct ftable *ft, const struct fset *s)
 static void fset_names_text(struct strbuf *sb, const struct ftable *ft, const struct fset *s,
 			    size_t max)
 {
-	size_t n = 0;
+	struct vec names = VEC_INIT;
 
-	for (int id = fset_next(s, 0); id >= 0; id = fset_next(s, (unsigned)id + 1)) {
-		if (n == max) {
-			sb_addf(sb, ", ... (%zu more)", fset_count(s) - max);
-			break;
-		}
-		sb_add(sb, n ? ", " : "");
-		sb_add(sb, ftable_get(ft, (unsigned)id)->name);
-		n++;
-	}
+	for (int id = fset_next(s, 0); id >= 0; id = fset_next(s, (unsigned)id + 1))
+		vec_push(&names, ftable_get(ft, (unsigned)id)->name);
+	sb_add_list(sb, (const char *const *)names.v, names.n, max);
+	vec_fini(&names, NULL);
 }
 
 static const char *usable_word(enum usable u)
@@ -236,7 +232,7 @@ int cmd_models(struct cli *c, int argc, char **argv)
 				md->defs.n, md->machine, c->s->ds->qemu_version ? c->s->ds->qemu_version : "?",
 				c->s->ds->accel ? c->s->ds->accel : "?", nusable, nunusable, host_label(c));
 			fprintf(c->out, "%-28s %-28s %-8s %3s %5s %6s  %s\n", "MODEL", "ALIAS-OF", "VENDOR",
-				"VER", "LEVEL", "USABLE", "BLOCKERS");
+				"VER", "PSABI", "USABLE", "BLOCKERS");
 		}
 		for (size_t i = 0; i < defs.n; i++) {
 			const struct cpu_def *d = defs.v[i];
@@ -253,13 +249,13 @@ int cmd_models(struct cli *c, int argc, char **argv)
 			if (filter == 0 && u != USABLE_NO)
 				continue;
 			nshown++;
-			int level = mv.full ? x86_level(c->s->ft, &mv.full->on) : 0;
+			int level = mv.full ? psabi_level(c->s->ft, &mv.full->on) : 0;
 			if (c->format == FMT_JSON) {
 				json_object *o = json_object_new_object();
 				json_object_object_add(o, "name", json_object_new_string(mv.name));
 				json_object_object_add(o, "alias-of",
 						       json_str_or_null(mv.is_alias ? mv.resolved : NULL));
-				json_object_object_add(o, "vendor", json_str_or_null(mv.vendor[0] ? vendor_short_name(mv.vendor) : NULL));
+				json_object_object_add(o, "vendor", json_str_or_null(mv.vendor[0] ? vendor_name(mv.vendor) : NULL));
 				json_object_object_add(o, "version", json_object_new_int(mv.version));
 				json_object_object_add(o, "x86-64-level",
 						       c->s->arch == ARCH_X86_64 && mv.full ? json_object_new_int(level) : NULL);
@@ -276,7 +272,7 @@ int cmd_models(struct cli *c, int argc, char **argv)
 			fset_names_text(&sb, c->s->ft, &blockers, 4);
 			char lvl[8] = "-";
 			if (c->s->arch == ARCH_X86_64 && mv.full)
-				snprintf(lvl, sizeof(lvl), level ? "v%d" : "-", level);
+				snprintf(lvl, sizeof(lvl), "%s", level ? psabi_level_word(level) : "-");
 			char blk[24] = "";
 			if (u == USABLE_NO)
 				snprintf(blk, sizeof(blk), "%zu: ", fset_count(&blockers));
@@ -287,7 +283,7 @@ int cmd_models(struct cli *c, int argc, char **argv)
 			sb_addc(&cols, ' ');
 			sb_add_padded(&cols, mv.is_alias ? mv.resolved : "-", 28);
 			sb_addc(&cols, ' ');
-			sb_add_padded(&cols, mv.vendor[0] ? vendor_short_name(mv.vendor) : "-", 8);
+			sb_add_padded(&cols, mv.vendor[0] ? vendor_name(mv.vendor) : "-", 8);
 			fprintf(c->out, "%s %3d %5s %6s%s%s%s%s\n", sb_str(&cols), mv.version,
 				lvl, usable_word(u), tail ? "  " : "", blk, sb_str(&sb),
 				d->deprecated ? " (deprecated)" : "");
@@ -346,7 +342,7 @@ int cmd_show(struct cli *c, int argc, char **argv)
 		goto out;
 	}
 	enum usable u = model_usable(&mv, c->s->host, &blockers);
-	int level = x86_level(c->s->ft, &mv.full->on);
+	int level = psabi_level(c->s->ft, &mv.full->on);
 	const struct fset *on = &mv.full->on;
 
 	if (c->format == FMT_JSON) {
@@ -403,8 +399,7 @@ int cmd_show(struct cli *c, int argc, char **argv)
 	if (mv.model_id[0])
 		fprintf(c->out, "  model-id:   %s\n", mv.model_id);
 	if (c->s->arch == ARCH_X86_64)
-		fprintf(c->out, "  x86-64:     %s\n", level ? (level == 1 ? "v1" : level == 2 ? "v2" :
-								level == 3 ? "v3" : "v4") : "below v1");
+		fprintf(c->out, "  x86-64:     %s\n", psabi_level_word(level));
 	fprintf(c->out, "  flags:      static %s, migration-safe %s, deprecated %s\n",
 		mv.def->is_static ? "yes" : "no", mv.def->migration_safe ? "yes" : "no",
 		mv.def->deprecated ? "yes" : "no");

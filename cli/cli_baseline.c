@@ -10,29 +10,6 @@
 #include "guest.h"
 #include "xml_cpu.h"
 
-/* Read all of standard input. */
-static bool read_stdin(char **out, size_t *len, struct err *e)
-{
-	struct strbuf sb = STRBUF_INIT;
-	char buf[65536];
-	size_t n;
-
-	while ((n = fread(buf, 1, sizeof(buf), stdin)) > 0) {
-		sb_addn(&sb, buf, n);
-		if (sb.len > FILE_LIMIT_DEFAULT) {
-			sb_fini(&sb);
-			return err_set(e, "-", 0, "standard input is larger than %u bytes",
-				       FILE_LIMIT_DEFAULT);
-		}
-	}
-	if (ferror(stdin)) {
-		sb_fini(&sb);
-		return err_set(e, "-", 0, "cannot read standard input");
-	}
-	*len = sb.len;
-	*out = sb.s ? sb_take(&sb) : xstrdup("");
-	return true;
-}
 
 /* The line of the k-th CPU of a file, found the way the readers find
  * them (only needed for error messages): a domcapabilities host-model
@@ -124,8 +101,7 @@ static int add_file(struct cli *c, struct baseline *b, const char *file)
 	int rc = CLI_OK;
 
 	err_clear(&e);
-	if (!strcmp(file, "-") ? !read_stdin(&text, &len, &e)
-			       : !read_file_limited(file, FILE_LIMIT_DEFAULT, &text, &len, &e)) {
+	if (!read_file_limited(file, FILE_LIMIT_DEFAULT, &text, &len, &e)) { /* "-": standard input */
 		rc = cli_fail_err(c, &e);
 		goto out;
 	}

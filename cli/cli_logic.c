@@ -8,6 +8,7 @@
 #include "compare.h"
 #include "emit.h"
 #include "guest.h"
+#include "guest_build.h"
 #include "logic.h"
 #include "xml_cpu.h"
 
@@ -111,6 +112,57 @@ struct build_opts {
 	const char *mode, *match, *check, *fallback, *vendor_id;
 };
 
+/* The arguments, parsed into what guest_build() takes: the CPU as asked
+ * (features in the order and spelling given) and the version.  Only the
+ * syntax of the options is checked here; guest_build() decides the rest,
+ * as it does for the TUI's editor. */
+static int build_request(struct cli *c, const struct build_opts *o, struct guest_cpu *g, int *version)
+{
+	if (o->mode && !cpu_mode_parse(o->mode, &g->mode))
+		return cli_fail(c, "build: unknown mode '%s' (expected custom, host-model, host-passthrough or maximum)", o->mode);
+	if (o->match && !cpu_match_parse(o->match, &g->match))
+		return cli_fail(c, "build: unknown match '%s' (expected minimum, exact or strict)", o->match);
+	if (o->check && !cpu_check_parse(o->check, &g->check))
+		return cli_fail(c, "build: unknown check '%s' (expected none, partial or full)", o->check);
+	if (o->fallback && !cpu_fallback_parse(o->fallback, &g->fallback))
+		return cli_fail(c, "build: unknown fallback '%s' (expected allow or forbid)", o->fallback);
+	*version = GUEST_VERSION_AS_GIVEN;
+	if (o->version && !strcmp(o->version, "best")) {
+		*version = GUEST_VERSION_BEST;
+	} else if (o->version) {
+		char *end = NULL;
+		long v = strtol(o->version, &end, 10);
+		if (!end || *end || v < 1 || v > 9999)
+			return cli_fail(c, "build: --version takes a number from 1 or 'best' (got '%s')", o->version);
+		*version = (int)v;
+	}
+	if (!o->model && !o->mode && !o->vendor_id) {
+		bool any = false;
+		for (int p = 1; p < POLICY__COUNT; p++)
+			any |= o->lists[p] != NULL;
+		if (!any)
+			return cli_fail(c, "build: which CPU? give --model M, or --mode host-model, "
+					   "host-passthrough or maximum (see cpuscope build --help)");
+	}
+	g->model = o->model ? xstrdup(o->model) : NULL;
+	g->vendor_id = o->vendor_id ? xstrdup(o->vendor_id) : NULL;
+	/* every (spelling, policy) as given: guest_build() keys them by feature */
+	for (int p = 1; p < POLICY__COUNT; p++) {
+		struct vec names = VEC_INIT;
+		if (!o->lists[p])
+			continue;
+		split_list(o->lists[p], &names);
+		for (size_t i = 0; i < names.n; i++) {
+			struct guest_feature *f = xcalloc(1, sizeof(*f));
+			f->name = names.v[i];
+			f->policy = (enum policy)p;
+			vec_push(&g->features, f);
+		}
+		vec_fini(&names, NULL);
+	}
+	return CLI_OK;
+}
+
 int cmd_build(struct cli *c, int argc, char **argv)
 {
 	static const char *const pol_opt[POLICY__COUNT] = {
@@ -118,13 +170,14 @@ int cmd_build(struct cli *c, int argc, char **argv)
 	};
 	struct build_opts o;
 	struct guest_cpu *g = NULL;
-	struct vec warnings = VEC_INIT, joined_opts = VEC_INIT;
-	char *model_buf = NULL, *xml = NULL, *qemu = NULL;
-	const struct expansion *model_full = NULL;
-	const char *why = NULL;
+	struct guest_built b;
+	struct vec joined_opts = VEC_INIT;
+	struct err e;
+	int version = GUEST_VERSION_AS_GIVEN;
 	int rc = CLI_OK;
 
 	memset(&o, 0, sizeof(o));
+	memset(&b, 0, sizeof(b));
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const char **slot = NULL;
@@ -162,186 +215,54 @@ int cmd_build(struct cli *c, int argc, char **argv)
 		c->format = FMT_XML;
 
 	g = guest_cpu_new();
-	if (o.mode && !cpu_mode_parse(o.mode, &g->mode)) {
-		rc = cli_fail(c, "build: unknown mode '%s' (expected custom, host-model, host-passthrough or maximum)", o.mode);
+	rc = build_request(c, &o, g, &version);
+	if (rc != CLI_OK)
 		goto out;
-	}
-	if (o.match && !cpu_match_parse(o.match, &g->match)) {
-		rc = cli_fail(c, "build: unknown match '%s' (expected minimum, exact or strict)", o.match);
-		goto out;
-	}
-	if (o.check && !cpu_check_parse(o.check, &g->check)) {
-		rc = cli_fail(c, "build: unknown check '%s' (expected none, partial or full)", o.check);
-		goto out;
-	}
-	if (o.fallback && !cpu_fallback_parse(o.fallback, &g->fallback)) {
-		rc = cli_fail(c, "build: unknown fallback '%s' (expected allow or forbid)", o.fallback);
-		goto out;
-	}
-	if (o.vendor_id && strlen(o.vendor_id) != 12) {
-		rc = cli_fail(c, "build: --vendor-id must be exactly 12 characters (got %zu)", strlen(o.vendor_id));
-		goto out;
-	}
-	if (o.match && g->mode != MODE_CUSTOM) {
-		rc = cli_fail(c, "build: --match applies to mode custom only");
-		goto out;
-	}
-	if (o.version && !o.model) {
-		rc = cli_fail(c, "build: --version needs --model");
-		goto out;
-	}
-	if (!o.model && g->mode == MODE_CUSTOM) {
-		bool any = false;
-		for (int p = 1; p < POLICY__COUNT; p++)
-			any |= o.lists[p] != NULL;
-		if (any) {
-			rc = cli_fail(c, "build: features without a model: libvirt refuses a custom CPU "
-					 "with features but no <model> (give --model)");
-			goto out;
-		}
-	}
-	if (!o.model && g->mode == MODE_CUSTOM && !o.mode) {
-		rc = cli_fail(c, "build: which CPU? give --model M, or --mode host-model, "
-				 "host-passthrough or maximum (see cpuscope build --help)");
-		goto out;
-	}
 	rc = cli_load_data(c);
 	if (rc == CLI_OK)
 		rc = cli_load_host(c);
 	if (rc != CLI_OK)
 		goto out;
-
-	if (o.model) {
-		struct model_view mv;
-		struct err e;
-		err_clear(&e);
-		if (g->mode == MODE_HOST_PASSTHROUGH || g->mode == MODE_MAXIMUM) {
-			rc = cli_fail(c, "build: --model makes no sense with mode %s (the CPU is the host's "
-					 "or QEMU's maximum)", cpu_mode_name(g->mode));
-			goto out;
-		}
-		if (!model_lookup(c->s->ds, c->s->md, o.model, &mv, &e)) {
-			rc = cli_fail_err(c, &e);
-			goto out;
-		}
-		const char *name = mv.name;
-		if (o.version && !strcmp(o.version, "best")) {
-			struct vec vers = VEC_INIT;
-			struct fset blk = FSET_INIT;
-			const char *best = NULL;
-			model_versions(c->s->md, mv.base, &vers);
-			for (size_t i = vers.n; i-- > 0 && !best;) {
-				struct model_view vmv;
-				model_view_init(c->s->ds, c->s->md, vers.v[i], &vmv);
-				if (model_usable(&vmv, c->s->host, &blk) == USABLE_YES)
-					best = vmv.name;
-			}
-			fset_fini(&blk);
-			vec_fini(&vers, NULL);
-			if (!best) {
-				rc = cli_fail(c, "build: no version of %s is usable on %s (see cpuscope explain %s)",
-					      mv.base, host_label(c), mv.base);
-				goto out;
-			}
-			name = best;
-		} else if (o.version) {
-			char *end = NULL;
-			long v = strtol(o.version, &end, 10);
-			if (!end || *end || v < 1) {
-				rc = cli_fail(c, "build: --version takes a number from 1 or 'best' (got '%s')", o.version);
-				goto out;
-			}
-			model_buf = xasprintf("%s-v%ld", mv.base, v);
-			if (!model_lookup(c->s->ds, c->s->md, model_buf, &mv, &e)) {
-				rc = cli_fail_err(c, &e);
-				goto out;
-			}
-			name = mv.name;
-		}
-		if (!model_buf || strcmp(model_buf, name) != 0) {
-			free(model_buf);
-			model_buf = xstrdup(name);
-		}
-		g->model = xstrdup(model_buf);
-		{
-			struct model_view bmv;
-			if (model_lookup(c->s->ds, c->s->md, g->model, &bmv, NULL))
-				model_full = bmv.full;
-		}
-	}
-
-	for (int p = 1; p < POLICY__COUNT; p++) {
-		struct vec names = VEC_INIT;
-		if (!o.lists[p])
-			continue;
-		split_list(o.lists[p], &names);
-		for (size_t i = 0; i < names.n; i++) {
-			const char *n = names.v[i];
-			const struct guest_feature *prev = guest_cpu_feature(g, n);
-			if (prev && prev->policy != (enum policy)p) {
-				rc = cli_fail(c, "build: feature '%s' has two policies (%s and %s)", n,
-					      policy_name(prev->policy), policy_name((enum policy)p));
-				vec_fini(&names, free);
-				goto out;
-			}
-			guest_cpu_set_policy(g, n, (enum policy)p);
-		}
-		vec_fini(&names, free);
-	}
-
 	if (c->s->arch == ARCH_X86_64 && !c->s->map)
 		cli_load_map(c); /* optional here: lints mention the map when there is one */
-	guest_lint(g, c->s->ds, c->s->md, c->s->host, c->s->map, &warnings);
-	xml = emit_guest_xml(g, c->s->ft, 0);
-	qemu = emit_qemu_cpu(g, c->s->ft, c->s->host, &warnings, &why);
+
+	struct guest_ctx ctx = { c->s->ds, c->s->md, c->s->host, host_label(c), c->s->map };
+	err_clear(&e);
+	if (!guest_build(&ctx, g, version, &b, &e)) {
+		char buf[2048];
+		rc = cli_fail(c, "build: %s", err_str(&e, buf, sizeof(buf)));
+		goto out;
+	}
 
 	if (c->format == FMT_JSON) {
 		json_object *jo = json_object_new_object(), *wa = json_object_new_array();
-		json_object_object_add(jo, "xml", json_object_new_string(xml));
-		json_object_object_add(jo, "qemu", json_str_or_null(qemu));
-		if (!qemu)
-			json_object_object_add(jo, "qemu-unavailable", json_object_new_string(why));
-		json_object_object_add(jo, "mode", json_object_new_string(cpu_mode_name(g->mode)));
-		json_object_object_add(jo, "model", json_str_or_null(g->model));
-		if (c->s->arch == ARCH_X86_64 && model_full && g->mode == MODE_CUSTOM) {
-			/* the CPU the guest gets: the model, then the policies */
-			struct fset cpu = FSET_INIT;
-			fset_copy(&cpu, &model_full->on);
-			for (size_t i = 0; i < g->features.n; i++) {
-				const struct guest_feature *gf = g->features.v[i];
-				const struct feature *f = ftable_lookup(c->s->ft, gf->name);
-				if (!f)
-					continue;
-				if (gf->policy == POLICY_FORCE || gf->policy == POLICY_REQUIRE)
-					fset_add(&cpu, f->id);
-				else if (gf->policy == POLICY_DISABLE || gf->policy == POLICY_FORBID)
-					fset_del(&cpu, f->id);
-			}
-			json_object_object_add(jo, "x86-64-level", json_object_new_int(x86_level(c->s->ft, &cpu)));
-			fset_fini(&cpu);
-		}
-		for (size_t i = 0; i < warnings.n; i++)
-			json_object_array_add(wa, json_object_new_string(warnings.v[i]));
+		json_object_object_add(jo, "xml", json_object_new_string(b.xml));
+		json_object_object_add(jo, "qemu", json_str_or_null(b.qemu));
+		if (!b.qemu)
+			json_object_object_add(jo, "qemu-unavailable", json_object_new_string(b.qemu_why));
+		json_object_object_add(jo, "mode", json_object_new_string(cpu_mode_name(b.cpu->mode)));
+		json_object_object_add(jo, "model", json_str_or_null(b.cpu->model));
+		if (b.psabi >= 0)
+			json_object_object_add(jo, "x86-64-level", json_object_new_int(b.psabi));
+		for (size_t i = 0; i < b.lints.n; i++)
+			json_object_array_add(wa, json_object_new_string(b.lints.v[i]));
 		json_object_object_add(jo, "warnings", wa);
 		print_json(c, jo);
 		json_object_put(jo);
 	} else if (c->format == FMT_QEMU) {
-		if (!qemu) {
-			rc = cli_fail(c, "build: no -cpu value: %s", why);
+		if (!b.qemu) {
+			rc = cli_fail(c, "build: no -cpu value: %s", b.qemu_why);
 			goto out;
 		}
-		fprintf(c->out, "%s\n", qemu);
+		fprintf(c->out, "%s\n", b.qemu);
 	} else {
-		fputs(xml, c->out);
+		fputs(b.xml, c->out);
 	}
 	if (c->format != FMT_JSON)
-		for (size_t i = 0; i < warnings.n; i++)
-			cli_warn(c, "%s", (const char *)warnings.v[i]);
+		for (size_t i = 0; i < b.lints.n; i++)
+			cli_warn(c, "%s", (const char *)b.lints.v[i]);
 out:
-	free(xml);
-	free(qemu);
-	free(model_buf);
-	vec_fini(&warnings, free);
+	guest_build_fini(&b);
 	vec_fini(&joined_opts, free);
 	guest_cpu_free(g);
 	return rc;

@@ -148,7 +148,8 @@ static const struct cli_opt build_opts[] = {
 	{ "--fallback", NULL, "allow|forbid", CLI_VAL_WORD, "allow forbid", false,
 	  "whether libvirt may use a close model when the hypervisor lacks M (default: allow)" },
 	{ "--vendor-id", NULL, "STRING", CLI_VAL_WORD, NULL, false,
-	  "the 12-character CPUID vendor string the guest sees" },
+	  "the 12-character CPUID vendor string the guest sees, e.g. GenuineIntel "
+	  "(<model vendor_id=...>, QEMU's vendor=)" },
 	{ NULL, NULL, NULL, CLI_VAL_NONE, NULL, false, NULL },
 };
 
@@ -316,7 +317,10 @@ const struct cli_cmd cli_commands[] = {
 			"decided against the host), or as JSON.  Warnings about common traps go "
 			"to standard error (with --format json, into the JSON).\n\n"
 			"The feature options take comma-separated lists and may be repeated; "
-			"features are named in any spelling (QEMU's, libvirt's, Linux's).",
+			"features are named in any spelling (QEMU's, libvirt's, Linux's).  An "
+			"unknown feature (with the nearest spelling suggested), one feature with "
+			"two policies, or a name that would add a -cpu option is an error, as in "
+			"the explorer's editor.",
 		.opts = build_opts,
 		.formats = "xml qemu json",
 		.run = cmd_build,

@@ -1,6 +1,6 @@
 # gen-features.awk - turn data/<arch>-features.tsv into C feature tables.
 # Columns (tab-separated, '-' = empty, '#' starts a comment line):
-#   name libvirt linux aliases location group level flags description
+#   name libvirt linux aliases location group psabi-level flags description
 # location: cpuid:LEAF:SUBLEAF:REG:BIT (SUBLEAF may be empty), msr:INDEX:BIT, or -.
 # flags: comma list of nonmigratable, not-in-libvirt, not-in-qemu, not-passed.
 BEGIN {

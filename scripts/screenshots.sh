@@ -92,11 +92,11 @@ shot 2-grid-machines "cpuscope: Haswell across machine types"
 
 # 3. why Haswell fails here, and the fixes
 keys 4
-wait_for "Blocking features"
+wait_for "How to make it work:"
 shot 3-explain "cpuscope: explain Haswell"
 
-# 4. apply "keep Haswell and disable hle, rtm": the XML and the verdict
-keys / && text "keep Haswell" && keys Enter Enter
+# 4. apply the disable step (keep Haswell, disable hle, rtm): the XML and the verdict
+keys / && text "Disable 2 features" && keys Enter Enter
 wait_for "SUPERSET"
 shot 4-guest-xml "cpuscope: guest CPU editor and XML"
 

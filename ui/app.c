@@ -18,8 +18,11 @@
 #include "err.h"
 #include "host_load.h"
 #include "explain.h"
+#include "explain_doc.h"
+#include "guest_build.h"
 #include "logic.h"
 #include "probe.h"
+#include "vendor.h"
 
 /* ---- small helpers ----------------------------------------------------- */
 
@@ -63,36 +66,8 @@ enum policy app_policy_of(const struct app *a, const struct feature *f)
 
 	if (!a->guest || !f)
 		return POLICY_NONE;
-	gf = guest_cpu_feature(a->guest, feature_libvirt_name(f));
-	if (!gf)
-		gf = guest_cpu_feature(a->guest, f->name);
+	gf = guest_cpu_feature_of(a->guest, a->ft, f);
 	return gf ? gf->policy : POLICY_NONE;
-}
-
-static struct guest_cpu *guest_clone(const struct guest_cpu *g)
-{
-	struct guest_cpu *c = guest_cpu_new();
-
-	c->mode = g->mode;
-	c->match = g->match;
-	c->check = g->check;
-	c->fallback = g->fallback;
-	c->model = g->model ? xstrdup(g->model) : NULL;
-	c->vendor_id = g->vendor_id ? xstrdup(g->vendor_id) : NULL;
-	c->vendor = g->vendor ? xstrdup(g->vendor) : NULL;
-	c->migratable = g->migratable;
-	c->has_topology = g->has_topology;
-	c->sockets = g->sockets;
-	c->dies = g->dies;
-	c->clusters = g->clusters;
-	c->cores = g->cores;
-	c->threads = g->threads;
-	c->host_cpu = g->host_cpu;
-	for (size_t i = 0; i < g->features.n; i++) {
-		const struct guest_feature *f = g->features.v[i];
-		guest_cpu_set_policy(c, f->name, f->policy);
-	}
-	return c;
 }
 
 /* The UI's own memory of how the model was chosen travels with undo. */
@@ -118,7 +93,7 @@ void app_guest_checkpoint(struct app *a)
 {
 	struct undo_rec *u = xcalloc(1, sizeof(*u));
 
-	u->g = guest_clone(a->guest);
+	u->g = guest_cpu_clone(a->guest);
 	u->base = a->g_base ? xstrdup(a->g_base) : NULL;
 	u->chosen = a->g_chosen ? xstrdup(a->g_chosen) : NULL;
 	u->version = a->g_version;
@@ -150,23 +125,11 @@ bool app_guest_undo(struct app *a)
 	return true;
 }
 
-void app_load_guest(struct app *a, const struct guest_cpu *g)
+bool app_load_guest(struct app *a, const struct guest_cpu *g)
 {
-	struct model_view mv;
-	const char *name = g->model;
+	const char *chosen = g->model && g->mode == MODE_CUSTOM ? g->model : NULL;
 
-	app_guest_checkpoint(a);
-	guest_cpu_free(a->guest);
-	a->guest = guest_clone(g);
-	free(a->g_base);
-	free(a->g_chosen);
-	a->g_base = NULL;
-	a->g_chosen = NULL;
-	a->g_version = 0;
-	if (name && g->mode == MODE_CUSTOM) {
-		a->g_chosen = xstrdup(name);
-		a->g_base = xstrdup(model_lookup(a->ds, a->md, name, &mv, NULL) ? mv.base : name);
-	}
+	return app_guest_apply(a, guest_cpu_clone(g), chosen, GUEST_VERSION_AS_GIVEN);
 }
 
 /* ---- models ------------------------------------------------------------ */
@@ -191,8 +154,9 @@ static void build_models(struct app *a)
 		model_view_init(a->ds, md, r->def, &r->mv);
 		r->usable = model_usable(&r->mv, a->host, &blockers);
 		r->nblockers = r->usable == USABLE_NO ? fset_count(&blockers) : 0;
-		r->level = r->mv.full ? x86_level(a->ft, &r->mv.full->on) : -1;
-		r->vendor = strstr(r->mv.vendor, "Intel") ? 0 : strstr(r->mv.vendor, "AMD") ? 1 : 2;
+		r->psabi = r->mv.full ? psabi_level(a->ft, &r->mv.full->on) : -1;
+		r->vendor = !strcmp(vendor_name(r->mv.vendor), "Intel") ? 0 :
+			    !strcmp(vendor_name(r->mv.vendor), "AMD") ? 1 : 2;
 	}
 	qsort(a->models, a->nmodels, sizeof(*a->models), model_row_cmp);
 	/* model_view points into itself (base_buf): re-init after moving */
@@ -375,48 +339,76 @@ void app_rebuild_grid(struct app *a)
 
 /* ---- guest ------------------------------------------------------------- */
 
-static void set_guest_model_name(struct app *a)
+static struct guest_ctx app_guest_ctx(const struct app *a)
 {
-	const char *name = a->g_chosen;
-	char buf[160];
+	struct guest_ctx ctx = { a->ds, a->md, a->host, a->host_label, a->map };
 
-	if (!a->g_chosen)
-		return;
-	if (a->g_version < 0) {
-		const struct cpu_def *d = model_best_version(a->ds, a->md, a->g_base, a->host);
-		if (d)
-			name = d->name;
-	} else if (a->g_version > 0) {
-		snprintf(buf, sizeof(buf), "%s-v%d", a->g_base, a->g_version);
-		name = buf;
-	}
-	free(a->guest->model);
-	a->guest->model = xstrdup(name);
+	return ctx;
 }
 
-void app_use_model(struct app *a, const char *name)
+/* The guest CPU as the user asked for it: the model as chosen (the
+ * version is a->g_version), features as they are. */
+struct guest_cpu *app_guest_spec(const struct app *a)
 {
-	struct model_view mv;
+	struct guest_cpu *s = guest_cpu_clone(a->guest);
 
-	if (!model_lookup(a->ds, a->md, name, &mv, NULL))
-		return;
+	if (s->model && a->g_chosen) {
+		free(s->model);
+		s->model = xstrdup(a->g_chosen);
+	}
+	return s;
+}
+
+bool app_guest_apply(struct app *a, struct guest_cpu *spec, const char *chosen, int version)
+{
+	struct guest_ctx ctx = app_guest_ctx(a);
+	struct guest_built b;
+	struct model_view mv;
+	struct err e;
+	char buf[1200];
+	char *keep = chosen ? xstrdup(chosen) : NULL;
+
+	err_clear(&e);
+	if (!guest_build(&ctx, spec, spec->model ? version : GUEST_VERSION_AS_GIVEN, &b, &e)) {
+		app_status(a, R_ERROR, "%s", err_str(&e, buf, sizeof(buf)));
+		guest_cpu_free(spec);
+		free(keep);
+		return false;
+	}
 	app_guest_checkpoint(a);
+	guest_cpu_free(a->guest);
+	a->guest = b.cpu;
+	b.cpu = NULL;
 	free(a->g_chosen);
 	free(a->g_base);
-	a->g_chosen = xstrdup(name);
-	a->g_base = xstrdup(mv.base);
-	a->g_version = 0;
-	if (a->guest->mode != MODE_CUSTOM && a->guest->mode != MODE_HOST_MODEL)
-		a->guest->mode = MODE_CUSTOM;
-	set_guest_model_name(a);
+	a->g_chosen = keep;
+	a->g_base = keep ? xstrdup(model_lookup(a->ds, a->md, keep, &mv, NULL) ? mv.base : keep) : NULL;
+	a->g_version = keep ? version : GUEST_VERSION_AS_GIVEN;
+	guest_build_fini(&b);
+	guest_cpu_free(spec);
+	return true;
+}
+
+bool app_use_model(struct app *a, const char *name)
+{
+	struct guest_cpu *s = guest_cpu_clone(a->guest);
+
+	if (s->mode != MODE_CUSTOM && s->mode != MODE_HOST_MODEL) {
+		s->mode = MODE_CUSTOM;
+		s->match = MATCH_UNSET;
+	}
+	free(s->model);
+	s->model = xstrdup(name);
+	return app_guest_apply(a, s, name, GUEST_VERSION_AS_GIVEN);
 }
 
 void app_cycle_version(struct app *a)
 {
 	struct vec vers = VEC_INIT;
-	int maxv = 0;
+	int maxv = 0, next;
+	char why[512];
 
-	if (!a->g_base) {
+	if (!a->g_base || !a->guest->model) {
 		app_status(a, R_WARN, "no model yet: press Enter on a model in the list (1)");
 		return;
 	}
@@ -427,20 +419,24 @@ void app_cycle_version(struct app *a)
 			maxv = v;
 	}
 	vec_fini(&vers, NULL);
-	app_guest_checkpoint(a);
 	/* as chosen -> best -> v1 .. vN -> as chosen */
-	if (a->g_version == 0)
-		a->g_version = -1;
+	if (a->g_version == GUEST_VERSION_AS_GIVEN)
+		next = GUEST_VERSION_BEST;
 	else if (a->g_version < 0)
-		a->g_version = maxv ? 1 : 0;
+		next = maxv ? 1 : GUEST_VERSION_AS_GIVEN;
 	else if (a->g_version < maxv)
-		a->g_version++;
+		next = a->g_version + 1;
 	else
-		a->g_version = 0;
-	if (a->g_version < 0 && !model_best_version(a->ds, a->md, a->g_base, a->host))
-		app_status(a, R_WARN, "best: no version of %s is usable on %s; keeping %s", a->g_base,
-			   a->host_label, a->g_chosen);
-	set_guest_model_name(a);
+		next = GUEST_VERSION_AS_GIVEN;
+	if (app_guest_apply(a, app_guest_spec(a), a->g_chosen, next))
+		return;
+	if (next != GUEST_VERSION_BEST)
+		return; /* the status says why */
+	/* no usable version: on to the next step of the cycle */
+	snprintf(why, sizeof(why), "%s", a->status);
+	next = maxv ? 1 : GUEST_VERSION_AS_GIVEN;
+	if (app_guest_apply(a, app_guest_spec(a), a->g_chosen, next))
+		app_status(a, R_WARN, "%s instead of best: %s", next ? "v1" : "the name as chosen", why);
 }
 
 void app_cycle_policy(struct app *a, const struct feature *f, bool clear)
@@ -451,22 +447,20 @@ void app_cycle_policy(struct app *a, const struct feature *f, bool clear)
 		[POLICY_FORBID] = POLICY_FORCE, [POLICY_FORCE] = POLICY_NONE,
 	};
 	enum policy p = app_policy_of(a, f), np = clear ? POLICY_NONE : next[p];
+	struct guest_cpu *s;
 
 	if (!f || (clear && p == POLICY_NONE))
 		return;
-	app_guest_checkpoint(a);
-	guest_cpu_set_policy(a->guest, f->name, POLICY_NONE);
-	guest_cpu_set_policy(a->guest, feature_libvirt_name(f), np);
-	app_status(a, R_DEFAULT, "%s: %s", feature_libvirt_name(f),
-		   np == POLICY_NONE ? "no policy (as the model has it)" : policy_name(np));
+	s = app_guest_spec(a);
+	guest_cpu_set_feature_policy(s, a->ft, f, feature_libvirt_name(f), np);
+	if (app_guest_apply(a, s, a->g_chosen, a->g_version))
+		app_status(a, R_DEFAULT, "%s: %s", feature_libvirt_name(f),
+			   np == POLICY_NONE ? "no policy (as the model has it)" : policy_name(np));
 }
 
 void app_rebuild_guest(struct app *a)
 {
 	struct model_view mv;
-	bool have_model = false;
-	const char *why = NULL;
-	struct vec notes = VEC_INIT;
 
 	/* the editor's rows: the model's features and the host's, and any
 	 * feature with a policy */
@@ -478,7 +472,6 @@ void app_rebuild_guest(struct app *a)
 	    model_lookup(a->ds, a->md, a->guest->model, &mv, NULL) && mv.full) {
 		fset_copy(&mc->on, &mv.full->on);
 		mc->has_data = true;
-		have_model = true;
 	}
 	struct grid_col *hc = grid_add_col(a->g_rows, "host", NULL);
 	if (a->host && a->host->resolved) {
@@ -492,26 +485,33 @@ void app_rebuild_guest(struct app *a)
 		if (f)
 			fset_add(&pc->on, f->id);
 	}
-	(void)have_model;
 	grid_finish(a->g_rows, false);
 	view_clamp(&a->views[V_GUEST], a);
 
-	/* output */
-	free(a->out_text);
-	a->out_text = NULL;
-	if (a->out_qemu) {
-		char *q = emit_qemu_cpu(a->guest, a->ft, a->host, &notes, &why);
-		a->out_text = q ? xasprintf("-cpu %s\n", q) : xasprintf("(no -cpu value: %s)\n",
-									  why ? why : "?");
-		free(q);
-	} else {
-		a->out_text = emit_guest_xml(a->guest, a->ft, 0);
+	/* output and lints: the guest as `cpuscope build` makes it */
+	{
+		struct guest_ctx ctx = app_guest_ctx(a);
+		struct guest_built b;
+		struct err e;
+		char buf[1200];
+
+		free(a->out_text);
+		vec_fini(&a->lints, free);
+		err_clear(&e);
+		if (!guest_build(&ctx, a->guest, GUEST_VERSION_AS_GIVEN, &b, &e)) {
+			/* the data changed under it (a probe) */
+			a->out_text = xasprintf("(not a valid CPU here: %s)\n", err_str(&e, buf, sizeof(buf)));
+		} else if (a->out_qemu) {
+			a->out_text = b.qemu ? xasprintf("-cpu %s\n", b.qemu) :
+					       xasprintf("(no -cpu value: %s)\n", b.qemu_why ? b.qemu_why : "?");
+		} else {
+			a->out_text = b.xml;
+			b.xml = NULL;
+		}
+		a->lints = b.lints;
+		memset(&b.lints, 0, sizeof(b.lints));
+		guest_build_fini(&b);
 	}
-	vec_fini(&a->lints, free);
-	guest_lint(a->guest, a->ds, a->md, a->host, a->map, &a->lints);
-	for (size_t i = 0; i < notes.n; i++)
-		vec_push(&a->lints, notes.v[i]);
-	vec_fini(&notes, NULL);
 
 	/* verdict: can the host run it (libvirt's compare) */
 	free(a->verdict);
@@ -551,210 +551,65 @@ void app_rebuild_guest(struct app *a)
 
 /* ---- explain ------------------------------------------------------------ */
 
-static void fix_free(void *p)
-{
-	struct fix *f = p;
-
-	if (!f)
-		return;
-	free(f->label);
-	free(f->model);
-	vec_fini(&f->disable, free);
-	free(f);
-}
-
-static struct fix *fix_add(struct app *a, enum cpu_mode mode, const char *model, char *label)
-{
-	struct fix *f = xcalloc(1, sizeof(*f));
-
-	f->mode = mode;
-	f->model = model ? xstrdup(model) : NULL;
-	f->label = label;
-	vec_push(&a->fixes, f);
-	return f;
-}
-
-#define LINE(...) vec_push(&a->explain_lines, xasprintf(__VA_ARGS__))
-
-static const char *level_word(int l)
-{
-	static const char *const w[] = { "below v1", "v1", "v2", "v3", "v4" };
-
-	return l >= 0 && l <= 4 ? w[l] : "unknown";
-}
-
-/* "a, b, c" of a feature set (libvirt spellings), at most max names. */
-static char *fset_words(const struct ftable *ft, const struct fset *s, size_t max)
-{
-	struct strbuf sb = STRBUF_INIT;
-	size_t n = 0;
-
-	for (int id = fset_next(s, 0); id >= 0; id = fset_next(s, (unsigned)id + 1)) {
-		if (n == max) {
-			sb_addf(&sb, ", ... (%zu more)", fset_count(s) - max);
-			break;
-		}
-		sb_addf(&sb, "%s%s", n ? ", " : "", feature_libvirt_name(ftable_get(ft, (unsigned)id)));
-		n++;
-	}
-	return sb_take(&sb);
-}
-
-/* Switch to an alternative, by a name libvirt's cpu_map knows when there
- * is one (libvirt before 10.10 knows no versioned names). */
-static void alt_fix(struct app *a, const struct explain_alt *alt, const char *what)
-{
-	char *lost = fset_words(a->ft, &alt->lost, 6);
-	const char *name = alt->name;
-
-	if (a->map && !cpu_map_model(a->map, name)) {
-		for (size_t i = 0; i < alt->aliases.n; i++)
-			if (cpu_map_model(a->map, alt->aliases.v[i])) {
-				name = alt->aliases.v[i];
-				break;
-			}
-	}
-	fix_add(a, MODE_CUSTOM, name,
-		xasprintf("switch to %s%s%s (%s)%s%s", name, strcmp(name, alt->resolved) ? " = " : "",
-			  strcmp(name, alt->resolved) ? alt->resolved : "", what,
-			  fset_empty(&alt->lost) ? "" : "; it lacks ", lost));
-	free(lost);
-}
-
-/* The explain pane's lines and fixes, from the core's explain_model(). */
+/* The explain pane: the lines `cpuscope explain` prints, from the core's
+ * explain_model() and explain_doc_build(). */
 void app_rebuild_explain(struct app *a)
 {
 	struct model_row *m = app_selected_model(a);
 	struct explanation x;
 	struct err e;
-	char loc[64], buf[1200];
+	char buf[1200];
 
-	vec_fini(&a->explain_lines, free);
-	vec_fini(&a->fixes, fix_free);
+	explain_doc_fini(&a->explain);
+	free(a->explain_err);
+	a->explain_err = NULL;
 	a->explain_fresh = true;
-	a->fix_first_line = (size_t)-1;
 	if (!m) {
-		LINE("no model selected");
+		a->explain_err = xstrdup("no model selected");
 		return;
 	}
-	memset(&x, 0, sizeof(x));
 	err_clear(&e);
 	if (!explain_model(a->ds, a->md, a->host, m->mv.name, &x, &e)) {
-		LINE("!warn%s", err_str(&e, buf, sizeof(buf)));
+		a->explain_err = xstrdup(err_str(&e, buf, sizeof(buf)));
 		return;
 	}
-	if (x.resolved && strcmp(x.resolved, m->mv.name))
-		LINE("#%s = %s on %s", m->mv.name, x.resolved, x.machine ? x.machine : a->md->machine);
-	else
-		LINE("#%s on %s", m->mv.name, x.machine ? x.machine : a->md->machine);
-	LINE("vendor %s; x86-64 level: model %s, host %s; %s%s%s", x.vendor[0] ? x.vendor : "-",
-	     level_word(x.model_level), level_word(x.host_level),
-	     m->def->is_static ? "static" : "not static", m->def->migration_safe ? ", migration-safe" : "",
-	     m->def->deprecated ? ", deprecated" : "");
-	LINE("%s", "");
-	if (x.usable == USABLE_YES)
-		LINE("!ok%s can run %s (verdict: %s).", a->host_label, m->mv.name,
-		     explain_source_text(x.source));
-	else if (x.usable == USABLE_UNKNOWN)
-		LINE("!warnnot known whether %s can run %s (no host data; give --host FILE)", a->host_label,
-		     m->mv.name);
-	else
-		LINE("!bad%s cannot run %s: %zu blocking feature%s (verdict: %s).", a->host_label,
-		     m->mv.name, fset_count(&x.blockers), fset_count(&x.blockers) == 1 ? "" : "s",
-		     explain_source_text(x.source));
-	if (!fset_empty(&x.blockers)) {
-		LINE("%s", "");
-		LINE("#Blocking features");
-		for (int id = fset_next(&x.blockers, 0); id >= 0; id = fset_next(&x.blockers, (unsigned)id + 1)) {
-			const struct feature *f = ftable_get(a->ft, (unsigned)id);
-			const char *where = feature_location(f, loc, sizeof(loc));
-			LINE("!lack %s (%s%s%s): %s%s", feature_libvirt_name(f), f->group, where[0] ? ", " : "",
-			     where, f->desc ? f->desc : "no description",
-			     fset_has(&x.level_missing, f->id) ? " [x86-64 level]" : "");
-		}
-	}
-	LINE("%s", "");
-	LINE("#What you can do (Enter applies it to the guest editor)");
-	a->fix_first_line = a->explain_lines.n;
-	if (x.usable == USABLE_YES)
-		fix_add(a, MODE_CUSTOM, m->mv.name, xasprintf("use %s as it is", m->mv.name));
-	for (size_t i = 0; i < x.family.n; i++) {
-		const struct explain_alt *alt = x.family.v[i];
-		if (strcmp(alt->name, m->mv.name))
-			alt_fix(a, alt, "same family, usable here");
-	}
-	if (x.usable == USABLE_NO && x.fix.possible && !fset_empty(&x.fix.disable)) {
-		struct fix *f = fix_add(a, MODE_CUSTOM, m->mv.name, NULL);
-		char *words = fset_words(a->ft, &x.fix.disable, 8);
-		char *implied = fset_words(a->ft, &x.fix.implied, 6);
-		size_t n = fset_count(&x.fix.disable);
-		for (int id = fset_next(&x.fix.disable, 0); id >= 0; id = fset_next(&x.fix.disable, (unsigned)id + 1))
-			vec_push(&f->disable, xstrdup(feature_libvirt_name(ftable_get(a->ft, (unsigned)id))));
-		f->label = xasprintf("keep %s and disable %s (%zu policy change%s)%s%s", m->mv.name, words,
-				     n, n == 1 ? "" : "s", implied[0] ? "; QEMU then also clears " : "",
-				     implied);
-		free(words);
-		free(implied);
-	}
-	for (size_t i = 0; i < x.nearest.n; i++)
-		alt_fix(a, x.nearest.v[i], "a near model usable here");
-	if (x.host_model == EXPLAIN_HM_YES)
-		fix_add(a, MODE_HOST_MODEL, NULL,
-			xasprintf("use host-model (%s here): it has every feature of %s the host can run; "
-				  "migrates only to hosts like this one",
-				  x.host_model_name ? x.host_model_name : "the host's model", m->mv.name));
-	else if (x.host_model == EXPLAIN_HM_NO) {
-		char *lacks = fset_words(a->ft, &x.host_model_lacks, 6);
-		fix_add(a, MODE_HOST_MODEL, NULL,
-			xasprintf("use host-model (%s here); it lacks %s of %s",
-				  x.host_model_name ? x.host_model_name : "the host's model", lacks, m->mv.name));
-		free(lacks);
-	} else if (x.host_model == EXPLAIN_HM_UNKNOWN)
-		fix_add(a, MODE_HOST_MODEL, NULL,
-			xstrdup("use host-model: libvirt picks the model closest to the host"));
-	fix_add(a, MODE_HOST_PASSTHROUGH, NULL,
-		xstrdup("use host-passthrough: everything the host has (migrates only to identical hosts)"));
-	for (size_t i = 0; i < a->fixes.n; i++)
-		LINE("%zu. %s", i + 1, ((const struct fix *)a->fixes.v[i])->label);
-	if (x.usable == USABLE_NO && !x.fix.possible && !fset_empty(&x.fix.impossible)) {
-		char *imp = fset_words(a->ft, &x.fix.impossible, 6);
-		LINE("%s", "");
-		LINE("!warnDisabling features cannot help: %s %s not a CPU feature but what the model needs "
-		     "of the accelerator.", imp, fset_count(&x.fix.impossible) == 1 ? "is" : "are");
-		free(imp);
-	}
-	for (size_t i = 0; i < x.notes.n; i++)
-		LINE("!warnnote: %s", (const char *)x.notes.v[i]);
+	explain_doc_build(&x, a->host_label, a->map, &a->explain);
 	explanation_fini(&x);
 }
 
-#undef LINE
-
 void app_apply_fix(struct app *a, size_t i)
 {
-	const struct fix *f;
+	const struct xd_action *f;
+	struct guest_cpu *s;
+	const char *chosen = a->g_chosen;
+	int version = a->g_version;
 
-	if (i >= a->fixes.n)
+	if (i >= a->explain.actions.n)
 		return;
-	f = a->fixes.v[i];
+	f = a->explain.actions.v[i];
+	s = app_guest_spec(a);
 	if (f->model) {
-		app_use_model(a, f->model); /* checkpoints */
-	} else {
-		app_guest_checkpoint(a);
+		free(s->model);
+		s->model = xstrdup(f->model);
+		chosen = f->model;
+		version = GUEST_VERSION_AS_GIVEN;
 	}
-	a->guest->mode = f->mode;
+	s->mode = f->mode;
 	if (f->mode != MODE_CUSTOM) {
-		free(a->guest->model);
-		a->guest->model = NULL;
-		while (a->guest->features.n) {
-			const struct guest_feature *gf = a->guest->features.v[0];
-			char *name = xstrdup(gf->name);
-			guest_cpu_set_policy(a->guest, name, POLICY_NONE);
+		/* host-model, host-passthrough: the host decides, so no model or policies */
+		free(s->model);
+		s->model = NULL;
+		s->match = MATCH_UNSET;
+		while (s->features.n) {
+			char *name = xstrdup(((const struct guest_feature *)s->features.v[0])->name);
+			guest_cpu_set_policy(s, name, POLICY_NONE);
 			free(name);
 		}
 	}
 	for (size_t k = 0; k < f->disable.n; k++)
-		guest_cpu_set_policy(a->guest, f->disable.v[k], POLICY_DISABLE);
+		guest_cpu_set_policy(s, f->disable.v[k], POLICY_DISABLE);
+	if (!app_guest_apply(a, s, chosen, version))
+		return;
 	app_status(a, R_GOOD, "applied: %s", f->label);
 	app_handle_reaction(a, RE_GUEST);
 	a->page = PAGE_GUEST;
@@ -880,8 +735,7 @@ void app_views_drop(struct app *a)
 	a->grid = NULL;
 	grid_free(a->g_rows);
 	a->g_rows = NULL;
-	vec_fini(&a->explain_lines, free);
-	vec_fini(&a->fixes, fix_free);
+	explain_doc_fini(&a->explain);
 	free(a->models);
 	free(a->shown);
 	a->models = NULL;
@@ -1074,8 +928,8 @@ void app_fini(struct app *a)
 	free(a->save_path);
 	probe_free(a->probe);
 	free(a->probe_binary);
-	vec_fini(&a->explain_lines, free);
-	vec_fini(&a->fixes, fix_free);
+	explain_doc_fini(&a->explain);
+	free(a->explain_err);
 	for (size_t i = 0; i < a->nhelp; i++)
 		free(a->help_lines[i]);
 	free(a->help_lines);

@@ -17,8 +17,10 @@
 
 #include "baseline.h"
 #include "compare.h"
+#include "explain_doc.h"
 #include "feature.h"
 #include "guest.h"
+#include "guest_build.h"
 #include "host.h"
 #include "keys.h"
 #include "logic.h"
@@ -75,7 +77,7 @@ struct model_row {
 	struct model_view mv;
 	enum usable usable;
 	size_t nblockers;
-	int level;
+	int psabi;  /* x86-64 psABI level (-1 unknown) */
 	int vendor; /* 0 Intel, 1 AMD, 2 other */
 };
 
@@ -94,13 +96,6 @@ struct host_row {
 
 enum popup { POP_NONE, POP_HELP, POP_CONFIRM_QUIT, POP_CONFIRM_OVERWRITE, POP_TOUR };
 enum prompt_kind { PROMPT_NONE, PROMPT_SEARCH, PROMPT_SAVE, PROMPT_PROBE, PROMPT_MACHINE };
-
-struct fix {
-	char *label;
-	char *model;     /* model to switch to, or NULL */
-	enum cpu_mode mode;
-	struct vec disable; /* char *: features to disable */
-};
 
 struct app {
 	/* core data, lent by the session */
@@ -136,7 +131,7 @@ struct app {
 	struct guest_cpu *guest;
 	char *g_base;     /* model family ("Haswell") */
 	char *g_chosen;   /* the model name as chosen in the list */
-	int g_version;    /* -1 best, 0 the name as chosen, N: -vN */
+	int g_version;    /* GUEST_VERSION_BEST, _AS_GIVEN, or N: -vN */
 	struct vec undo;  /* struct guest_cpu * snapshots */
 	bool dirty;       /* changed since start or the last save */
 	struct grid *g_rows; /* editor rows: model vs host features */
@@ -147,10 +142,10 @@ struct app {
 	enum role verdict_role;
 	char *save_path;  /* last saved to */
 
-	/* explain */
-	struct vec explain_lines; /* char * ("#" prefix: heading) */
-	struct vec fixes;         /* struct fix * */
-	size_t fix_first_line;    /* row of the first fix in explain_lines */
+	/* explain: the lines `cpuscope explain` prints; those with an
+	 * action are the fixes Enter applies */
+	struct explain_doc explain;
+	char *explain_err;        /* no explanation: why (owned), or NULL */
 	bool explain_fresh;       /* put the cursor on the first fix at the next paint */
 
 	/* hosts pane: the guest CPU against each loaded host, baseline */
@@ -210,10 +205,19 @@ void app_rebuild_guest(struct app *a);
 void app_rebuild_explain(struct app *a);
 void app_guest_checkpoint(struct app *a); /* push an undo snapshot */
 bool app_guest_undo(struct app *a);
-void app_use_model(struct app *a, const char *name);
+/* The guest editor changes the guest CPU only through app_guest_apply():
+ * spec (taken) is the CPU as asked for (the model as chosen), built with
+ * guest_build() and model version 'version', as `cpuscope build` builds
+ * it.  On success it replaces the guest (an undo step) and 'chosen' and
+ * 'version' are remembered; on failure nothing changes and the status
+ * says why (the same words the CLI prints). */
+bool app_guest_apply(struct app *a, struct guest_cpu *spec, const char *chosen, int version);
+/* A copy of the guest with the model as chosen (for app_guest_apply). */
+struct guest_cpu *app_guest_spec(const struct app *a);
+bool app_use_model(struct app *a, const char *name);
 void app_cycle_policy(struct app *a, const struct feature *f, bool clear);
 void app_cycle_version(struct app *a);
-void app_apply_fix(struct app *a, size_t i);
+void app_apply_fix(struct app *a, size_t i); /* a->explain.actions[i] */
 bool app_save(struct app *a, const char *path, bool overwrite);
 void app_load_extra_hosts(struct app *a);
 bool app_select_model(struct app *a, const char *name);
@@ -228,8 +232,9 @@ void app_probe_start(struct app *a, const char *spec);
 /* The loop saw the probe finish: take its dataset (or report why not). */
 void app_probe_done(struct app *a);
 
-/* Put a copy of g into the guest editor (an undo step; unsaved). */
-void app_load_guest(struct app *a, const struct guest_cpu *g);
+/* Put a copy of g into the guest editor (an undo step; unsaved), through
+ * app_guest_apply(): false (and the status says why) when it is refused. */
+bool app_load_guest(struct app *a, const struct guest_cpu *g);
 
 /* hosts.c: the hosts pane's view-model, all through src/compare.h and
  * src/baseline.h. */

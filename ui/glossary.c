@@ -71,9 +71,10 @@ static const struct {
 	  "nothing in common (CPUs are incompatible)." },
 	{ "chosen hosts", "In the hosts pane (6), the hosts marked [x] with Space: the ones the "
 	  "baseline is computed of." },
-	{ "x86-64 levels (v1, v2, v3, v4)", "Feature levels of the x86-64 psABI that Linux "
+	{ "x86-64 psABI levels (v1, v2, v3, v4)", "Feature levels of the x86-64 psABI that Linux "
 	  "distributions build for: v2 adds SSE4.2, POPCNT, CX16; v3 AVX2, BMI, FMA, MOVBE; v4 "
-	  "AVX-512. A guest needs a model at least at the level its OS was built for." },
+	  "AVX-512. A guest needs a model at least at the level its OS was built for. (Not QEMU's "
+	  "level and xlevel properties: those are the highest CPUID leaves a model reports.)" },
 	{ "s390x base / default / max", "On s390x a model has a base set (the hardware generation), "
 	  "a default set (what QEMU enables by default) and max (everything the machine can give)." },
 	{ "-cpu value", "The string after QEMU's -cpu option: the model name followed by feature=on "

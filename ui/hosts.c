@@ -200,8 +200,7 @@ bool app_hosts_load_baseline(struct app *a)
 {
 	if (!a->bl || !a->bl->cpu)
 		return false;
-	app_load_guest(a, a->bl->cpu);
-	return true;
+	return app_load_guest(a, a->bl->cpu);
 }
 
 void app_hosts_fini(struct app *a)

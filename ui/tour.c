@@ -30,17 +30,15 @@ static const char *tour_model(struct app *a)
 static void list_blockers(struct app *a, const struct model_row *m, struct strbuf *sb)
 {
 	struct fset blk = FSET_INIT;
+	const char **names;
 	size_t n = 0;
 
 	model_usable(&m->mv, a->host, &blk);
-	for (int id = fset_next(&blk, 0); id >= 0; id = fset_next(&blk, (unsigned)id + 1)) {
-		if (n == 8) {
-			sb_addf(sb, " and %zu more", fset_count(&blk) - 8);
-			break;
-		}
-		sb_addf(sb, "%s%s", n ? ", " : "", feature_libvirt_name(ftable_get(a->ft, (unsigned)id)));
-		n++;
-	}
+	names = xcalloc(fset_count(&blk) + 1, sizeof(*names));
+	for (int id = fset_next(&blk, 0); id >= 0; id = fset_next(&blk, (unsigned)id + 1))
+		names[n++] = feature_libvirt_name(ftable_get(a->ft, (unsigned)id));
+	sb_add_list(sb, names, n, 8);
+	free(names);
 	fset_fini(&blk);
 }
 
@@ -86,17 +84,14 @@ char *tour_enter(struct app *a, size_t i)
 			     "what changes from the version to the left",
 			name, m->mv.resolved, m->mv.base, glyph(G_LACKS));
 		if (a->grid && a->grid->ndiffer) {
-			size_t n = 0;
+			struct vec names = VEC_INIT;
+			for (size_t r = 0; r < a->grid->nrows; r++)
+				if (a->grid->row_differs[r])
+					vec_push(&names, ftable_get(a->ft, a->grid->rows[r])->name);
 			sb_add(&sb, " (");
-			for (size_t r = 0; r < a->grid->nrows && n < 6; r++)
-				if (a->grid->row_differs[r]) {
-					sb_addf(&sb, "%s%s", n ? ", " : "",
-						ftable_get(a->ft, a->grid->rows[r])->name);
-					n++;
-				}
-			if (a->grid->ndiffer > n)
-				sb_add(&sb, ", ...");
+			sb_add_list(&sb, (const char *const *)names.v, names.n, 6);
 			sb_add(&sb, ")");
+			vec_fini(&names, NULL);
 		}
 		sb_add(&sb, ". m shows other columns: machine types, pinned models, hosts.");
 		break;
@@ -117,20 +112,25 @@ char *tour_enter(struct app *a, size_t i)
 		break;
 	case 3: {
 		app_focus(a, V_EXPLAIN);
-		sb_add(&sb, "Your options are the numbered fixes:");
-		for (size_t k = 0; k < a->fixes.n && k < 5; k++)
-			sb_addf(&sb, "\n %zu. %s", k + 1, ((const struct fix *)a->fixes.v[k])->label);
+		sb_add(&sb, "Your options are the fixes of the explain pane:");
+		for (size_t k = 0; k < a->explain.actions.n && k < 5; k++)
+			sb_addf(&sb, "\n %zu. %s", k + 1,
+				((const struct xd_action *)a->explain.actions.v[k])->label);
 		break;
 	}
 	case 4: {
-		size_t pick = 0;
-		for (size_t k = 0; k < a->fixes.n; k++) {
-			const struct fix *f = a->fixes.v[k];
-			if (f->model && (strcmp(f->model, name) || f->disable.n)) {
+		/* the fix that keeps the model (the pane starts on it), else the
+		 * first other model */
+		size_t pick = a->explain.actions.n, other = a->explain.actions.n;
+		for (size_t k = 0; k < a->explain.actions.n; k++) {
+			const struct xd_action *f = a->explain.actions.v[k];
+			if (f->model && f->disable.n && pick == a->explain.actions.n)
 				pick = k;
-				break;
-			}
+			if (f->model && strcmp(f->model, name) && other == a->explain.actions.n)
+				other = k;
 		}
+		if (pick == a->explain.actions.n)
+			pick = other < a->explain.actions.n ? other : 0;
 		app_apply_fix(a, pick);
 		sb_addf(&sb, "Enter on a fix puts it into the guest editor (3). Applied fix %zu. The "
 			     "output pane shows the <cpu> XML for your domain, and below it the verdict "

@@ -125,51 +125,60 @@ static void guest_draw(struct view *v, struct app *a, const struct rect *r, bool
 		paint_str(&body, body.y + body.h - 1, body.x + body.w - 1, R_DIM, glyph(G_MORE_DOWN));
 }
 
+/* The guest in mode m: the model as chosen for custom, none otherwise
+ * (the host or QEMU decides), match only for custom. */
+static struct guest_cpu *spec_in_mode(struct app *a, enum cpu_mode m)
+{
+	struct guest_cpu *s = app_guest_spec(a);
+
+	s->mode = m;
+	free(s->model);
+	s->model = m == MODE_CUSTOM && a->g_chosen ? xstrdup(a->g_chosen) : NULL;
+	if (m != MODE_CUSTOM)
+		s->match = MATCH_UNSET;
+	return s;
+}
+
 unsigned guest_field_action(struct app *a, enum action act)
 {
-	struct guest_cpu *g = a->guest;
+	const struct guest_cpu *g = a->guest;
+	struct guest_cpu *s;
 
 	switch (act) {
-	case ACT_CYCLE_MODE:
-		app_guest_checkpoint(a);
-		g->mode = (enum cpu_mode)((g->mode + 1) % MODE__COUNT);
-		free(g->model);
-		g->model = NULL;
-		if (g->mode == MODE_CUSTOM && a->g_chosen) {
-			/* back to custom: the model as it was chosen, with its version */
-			int v = a->g_version;
-			char buf[160];
-			const char *name = a->g_chosen;
-			if (v < 0) {
-				const struct cpu_def *d = model_best_version(a->ds, a->md, a->g_base, a->host);
-				name = d ? d->name : a->g_chosen;
-			} else if (v > 0) {
-				snprintf(buf, sizeof(buf), "%s-v%d", a->g_base, v);
-				name = buf;
+	case ACT_CYCLE_MODE: {
+		/* the next mode guest_build() accepts; say why one was skipped */
+		char why[640] = "";
+		for (int k = 1; k < MODE__COUNT; k++) {
+			enum cpu_mode m = (enum cpu_mode)((g->mode + k) % MODE__COUNT);
+			if (app_guest_apply(a, spec_in_mode(a, m), a->g_chosen, a->g_version)) {
+				if (why[0])
+					app_status(a, R_WARN, "mode %s (%s)", cpu_mode_name(m), why);
+				else
+					app_status(a, R_DEFAULT, "mode %s", cpu_mode_name(m));
+				return RE_HANDLED | RE_GUEST;
 			}
-			g->model = xstrdup(name);
+			if (!why[0])
+				snprintf(why, sizeof(why), "not %s: %s", cpu_mode_name(m), a->status);
 		}
-		if (g->mode != MODE_CUSTOM)
-			g->match = MATCH_UNSET;
-		app_status(a, R_DEFAULT, "mode %s", cpu_mode_name(g->mode));
-		return RE_HANDLED | RE_GUEST;
+		return RE_HANDLED;
+	}
 	case ACT_CYCLE_MATCH:
 		if (g->mode != MODE_CUSTOM) {
 			app_status(a, R_WARN, "match applies to mode custom only");
 			return RE_HANDLED;
 		}
-		app_guest_checkpoint(a);
-		g->match = g->match == MATCH_UNSET ? MATCH_EXACT : g->match == MATCH_EXACT ? MATCH_MINIMUM :
-			   g->match == MATCH_MINIMUM ? MATCH_STRICT : MATCH_UNSET;
-		return RE_HANDLED | RE_GUEST;
+		s = app_guest_spec(a);
+		s->match = s->match == MATCH_UNSET ? MATCH_EXACT : s->match == MATCH_EXACT ? MATCH_MINIMUM :
+			   s->match == MATCH_MINIMUM ? MATCH_STRICT : MATCH_UNSET;
+		break;
 	case ACT_CYCLE_CHECK:
-		app_guest_checkpoint(a);
-		g->check = (enum cpu_check)((g->check + 1) % CHECK__COUNT);
-		return RE_HANDLED | RE_GUEST;
+		s = app_guest_spec(a);
+		s->check = (enum cpu_check)((s->check + 1) % CHECK__COUNT);
+		break;
 	case ACT_CYCLE_FALLBACK:
-		app_guest_checkpoint(a);
-		g->fallback = (enum cpu_fallback)((g->fallback + 1) % FALLBACK__COUNT);
-		return RE_HANDLED | RE_GUEST;
+		s = app_guest_spec(a);
+		s->fallback = (enum cpu_fallback)((s->fallback + 1) % FALLBACK__COUNT);
+		break;
 	case ACT_CYCLE_VERSION:
 		if (g->mode != MODE_CUSTOM) {
 			app_status(a, R_WARN, "the version applies to mode custom only");
@@ -180,6 +189,7 @@ unsigned guest_field_action(struct app *a, enum action act)
 	default:
 		return 0;
 	}
+	return app_guest_apply(a, s, a->g_chosen, a->g_version) ? RE_HANDLED | RE_GUEST : RE_HANDLED;
 }
 
 static unsigned guest_action(struct view *v, struct app *a, enum action act)

@@ -221,10 +221,12 @@ static unsigned hosts_action(struct view *v, struct app *a, enum action act)
 			app_status(a, R_ERROR, "baseline: %s", a->bl_err ? a->bl_err : "failed");
 		return RE_HANDLED | RE_REDRAW;
 	case ACT_LOAD_BASELINE:
-		if (!app_hosts_load_baseline(a)) {
+		if (!a->bl || !a->bl->cpu) {
 			app_status(a, R_WARN, "no baseline yet: choose hosts (Space, a) and press b");
 			return RE_HANDLED;
 		}
+		if (!app_hosts_load_baseline(a))
+			return RE_HANDLED; /* the status says why */
 		a->bl_fresh = true;
 		app_status(a, R_GOOD, "the guest editor (3) now holds the baseline, %s; u undoes",
 			   a->guest->model ? a->guest->model : "-");

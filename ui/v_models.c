@@ -1,5 +1,5 @@
 /* v_models.c - the models list: usable mark with the number of blockers,
- * pin, name, x86-64 level, the versioned name an alias stands for,
+ * pin, name, x86-64 psABI level, the versioned name an alias stands for,
  * vendor; filters; search. */
 #include "app.h"
 
@@ -44,9 +44,7 @@ void app_toggle_pin(struct app *a)
 
 static const char *level_str(int level)
 {
-	static const char *const l[] = { "-", "v1", "v2", "v3", "v4" };
-
-	return level >= 0 && level <= 4 ? l[level] : "";
+	return level > 0 ? psabi_level_word(level) : level == 0 ? "-" : "";
 }
 
 static const char *vendor_word(int v)
@@ -94,7 +92,7 @@ static void models_draw(struct view *v, struct app *a, const struct rect *r, boo
 		snprintf(hdr, sizeof(hdr), "%-*s", namew, "MODEL");
 		x += paint_str(r, r->y + 1, x, R_DIM, hdr);
 		if (show_lvl)
-			x += paint_str(r, r->y + 1, x, R_DIM, "LVL");
+			x += paint_str(r, r->y + 1, x, R_DIM, "ABI");
 		x += paint_str(r, r->y + 1, x, R_DIM, " BLK");
 		if (show_alias) {
 			snprintf(hdr, sizeof(hdr), " %-*s", alias_w, "IS");
@@ -134,7 +132,7 @@ static void models_draw(struct view *v, struct app *a, const struct rect *r, boo
 		paint_str(&body, y, x, sel ? base : m->def->deprecated ? R_DIM : R_DEFAULT, buf);
 		x += namew;
 		if (show_lvl) {
-			snprintf(buf, sizeof(buf), "%-3s", level_str(m->level));
+			snprintf(buf, sizeof(buf), "%-3s", level_str(m->psabi));
 			x += paint_str(&body, y, x, base, buf);
 		}
 		if (m->usable == USABLE_NO)
@@ -169,7 +167,8 @@ static unsigned models_action(struct view *v, struct app *a, enum action act)
 	case ACT_USE_MODEL:
 		if (!m)
 			return RE_HANDLED;
-		app_use_model(a, m->mv.name);
+		if (!app_use_model(a, m->mv.name))
+			return RE_HANDLED; /* the status says why */
 		app_status(a, R_GOOD, "the guest editor (3) now uses %s; Space there cycles a feature's "
 			   "policy", m->mv.name);
 		return RE_HANDLED | RE_GUEST;
@@ -213,8 +212,8 @@ const struct view_ops models_ops = {
 	.title = "Models",
 	.keymap = KM_MODELS,
 	.help = "Every CPU model this QEMU defines on the machine type. The mark says whether the "
-		"host can run it (with the number of features it lacks in BLK); LVL is the x86-64 "
-		"psABI level its features reach; IS names the versioned model an alias stands for "
+		"host can run it (with the number of features it lacks in BLK); ABI is the x86-64 "
+		"psABI level its features reach (v1..v4); IS names the versioned model an alias stands for "
 		"(Haswell is Haswell-v1 here). The selected model drives the grid and the explain "
 		"pane; Enter puts it into the guest editor; + pins it for the side-by-side grid.",
 	.rows = models_rows,

@@ -33,39 +33,89 @@ static struct rect body_of(const struct rect *r)
 
 /* ---- explain --------------------------------------------------------------- */
 
+/* The core's explain lines (the text `cpuscope explain` prints), wrapped
+ * to the pane and coloured by role; a tline's src is its line's index. */
 static void explain_build(struct app *a, struct tlines *t)
 {
 	int w = text_width(a, V_EXPLAIN);
+	const struct explain_doc *d = &a->explain;
 
-	for (size_t i = 0; i < a->explain_lines.n; i++) {
-		const char *s = a->explain_lines.v[i];
+	if (a->explain_err) {
+		tlines_add(t, a->explain_err, w, 0, R_WARN, 0);
+		return;
+	}
+	for (size_t i = 0; i < d->lines.n; i++) {
+		const struct xd_line *l = d->lines.v[i];
 		enum role role = R_DEFAULT;
-		char buf[1200];
-		int indent = 0;
-		if (s[0] == '#') {
-			s++;
-			role = R_HEADER;
-		} else if (str_startswith(s, "!ok")) {
-			snprintf(buf, sizeof(buf), "%s %s", glyph(G_USABLE), s + 3);
+		char buf[1600];
+		const char *s = l->text;
+		/* the CLI's nesting, narrower: steps at the margin, their parts at 2 */
+		int lead = l->indent > 2 ? 2 : 0, more = 2;
+
+		switch (l->role) {
+		case XD_VERDICT_OK:
+			snprintf(buf, sizeof(buf), "%s %s", glyph(G_USABLE), s);
 			s = buf;
 			role = R_GOOD;
-		} else if (str_startswith(s, "!bad")) {
-			snprintf(buf, sizeof(buf), "%s %s", glyph(G_BLOCKED), s + 4);
+			break;
+		case XD_VERDICT_BAD:
+			snprintf(buf, sizeof(buf), "%s %s", glyph(G_BLOCKED), s);
 			s = buf;
 			role = R_BLOCKED;
-		} else if (str_startswith(s, "!warn")) {
-			s += 5;
+			break;
+		case XD_VERDICT_UNKNOWN:
 			role = R_WARN;
-		} else if (str_startswith(s, "!lack")) {
-			snprintf(buf, sizeof(buf), "%s%s", glyph(G_LACKS), s + 5);
+			break;
+		case XD_HEADING:
+			role = R_HEADER;
+			break;
+		case XD_BLOCKER:
+			snprintf(buf, sizeof(buf), "%s %s (%s, %s): %s", glyph(G_LACKS), l->cols[0], l->cols[1],
+				 l->cols[2], l->cols[3]);
 			s = buf;
 			role = R_LACKS;
-			indent = 2;
-		} else if (i >= a->fix_first_line && i - a->fix_first_line < a->fixes.n) {
-			indent = 3;
+			lead = 0;
+			break;
+		case XD_SPELLINGS:
+			role = R_DIM;
+			break;
+		case XD_STEP:
+			more = 3; /* under "1. " */
+			break;
+		case XD_CODE:
+			role = R_XML_TAG;
+			more = 4;
+			break;
+		case XD_NOTE:
+			role = R_WARN;
+			break;
+		case XD_BLANK:
+		case XD_TEXT:
+		case XD_OPTION:
+		default:
+			break;
 		}
-		tlines_add(t, s, w, indent, role, i);
+		if (l->action >= 0)
+			role = l->role == XD_VERDICT_OK ? R_GOOD : R_POLICY;
+		if (lead) {
+			char ind[1700];
+			snprintf(ind, sizeof(ind), "%*s%s", lead, "", s);
+			tlines_add(t, ind, w, lead + more, role, i);
+		} else {
+			tlines_add(t, s, w, more, role, i);
+		}
 	}
+}
+
+/* The action of the line under tline row, or -1. */
+static int explain_action_at(const struct app *a, const struct tlines *t, size_t row)
+{
+	const struct xd_line *l;
+
+	if (a->explain_err || row >= t->n || t->v[row].src >= a->explain.lines.n)
+		return -1;
+	l = a->explain.lines.v[t->v[row].src];
+	return l->action;
 }
 
 static size_t explain_rows(struct app *a)
@@ -90,13 +140,22 @@ static void explain_draw(struct view *v, struct app *a, const struct rect *r, bo
 	paint_title(r, focused, title, NULL);
 	explain_build(a, &t);
 	if (a->explain_fresh) {
-		/* start on the first fix: Enter applies it */
-		for (size_t i = 0; i < t.n; i++)
-			if (t.v[i].src >= a->fix_first_line) {
-				v->sel = i;
-				v->top = 0;
-				break;
-			}
+		/* start on the fix that keeps the model (disable the blockers),
+		 * else on the first fix: Enter applies it */
+		size_t first = t.n, keep = t.n;
+		for (size_t i = 0; i < t.n; i++) {
+			int act = explain_action_at(a, &t, i);
+			if (act < 0)
+				continue;
+			if (first == t.n)
+				first = i;
+			if (keep == t.n && ((const struct xd_action *)a->explain.actions.v[act])->disable.n)
+				keep = i;
+		}
+		if (keep < t.n || first < t.n) {
+			v->sel = keep < t.n ? keep : first;
+			v->top = 0;
+		}
 		a->explain_fresh = false;
 	}
 	tlines_draw(v, a, &t, &b, focused, true);
@@ -111,12 +170,12 @@ static unsigned explain_action(struct view *v, struct app *a, enum action act)
 	if (act != ACT_ACTIVATE)
 		return 0;
 	explain_build(a, &t);
-	if (v->sel < t.n && t.v[v->sel].src >= a->fix_first_line &&
-	    t.v[v->sel].src - a->fix_first_line < a->fixes.n) {
-		app_apply_fix(a, t.v[v->sel].src - a->fix_first_line);
+	if (explain_action_at(a, &t, v->sel) >= 0) {
+		app_apply_fix(a, (size_t)explain_action_at(a, &t, v->sel));
 		re = RE_HANDLED | RE_GUEST;
 	} else {
-		app_status(a, R_WARN, "move to one of the numbered fixes first");
+		app_status(a, R_WARN, "move to a fix first (a model to switch to, the disable step, "
+			   "host-model)");
 		re = RE_HANDLED;
 	}
 	tlines_fini(&t);
@@ -140,8 +199,10 @@ const struct view_ops explain_ops = {
 	.keymap = KM_EXPLAIN,
 	.help = "Whether the selected model can run on the host and, if not, which features block "
 		"it: each with what it is and where the CPU reports it (CPUID leaf and register, or "
-		"MSR). Below: what you can do. Move to a fix and press Enter to put it into the guest "
-		"editor; the output pane then shows the XML and the verdict of libvirt's compare.",
+		"MSR). Below: what you can do; the same text `cpuscope explain` prints. The fixes "
+		"(a model to switch to, the disable step, host-model) are highlighted: move to one "
+		"and press Enter to put it into the guest editor; the output pane then shows the XML "
+		"and the verdict of libvirt's compare.",
 	.rows = explain_rows,
 	.draw = explain_draw,
 	.on_action = explain_action,
@@ -205,7 +266,7 @@ const struct view_ops glossary_ops = {
 	.keymap = KM_GLOBAL,
 	.help = "Every term the screen uses, in a sentence or two: models, versions, aliases, "
 		"machine types, the guest CPU modes, match, check and policy values, compare, "
-		"baseline, x86-64 levels and s390x models. / searches it.",
+		"baseline, x86-64 psABI levels and s390x models. / searches it.",
 	.rows = glossary_rows,
 	.draw = glossary_draw,
 	.match = glossary_match,

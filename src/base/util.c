@@ -162,6 +162,19 @@ void sb_xml_escape(struct strbuf *sb, const char *s)
 	}
 }
 
+void sb_add_list(struct strbuf *sb, const char *const *items, size_t n, size_t max)
+{
+	/* never "... (1 more)": one more name takes no more room than that */
+	size_t shown = n > max + 1 ? max : n;
+
+	for (size_t i = 0; i < shown; i++) {
+		sb_add(sb, i ? ", " : "");
+		sb_add(sb, items[i]);
+	}
+	if (shown < n)
+		sb_addf(sb, "%s... (%zu more)", shown ? ", " : "", n - shown);
+}
+
 const char *sb_str(const struct strbuf *sb)
 {
 	return sb->s ? sb->s : "";

@@ -115,6 +115,18 @@ char *emit_qemu_cpu(const struct guest_cpu *g, const struct ftable *ft, const st
 		       "type's default CPU)";
 		return NULL;
 	}
+	/* Nothing printed here may carry another option: guest_build()
+	 * refuses such names; this is the last line of defence. */
+	if (!qemu_name_ok(model)) {
+		*why = "the model name is not a QEMU name (letters, digits, '-', '_', '.'): as part of "
+		       "-cpu it would add options";
+		return NULL;
+	}
+	if (g->vendor_id && g->mode != MODE_HOST_PASSTHROUGH && g->mode != MODE_MAXIMUM &&
+	    !guest_vendor_id_ok(g->vendor_id)) {
+		*why = "vendor_id must be 12 printable ASCII characters without ','";
+		return NULL;
+	}
 	sb_add(&sb, model);
 	if ((g->mode == MODE_HOST_PASSTHROUGH || g->mode == MODE_MAXIMUM) && g->migratable >= 0)
 		sb_addf(&sb, ",migratable=%s", g->migratable ? "on" : "off");
@@ -122,15 +134,17 @@ char *emit_qemu_cpu(const struct guest_cpu *g, const struct ftable *ft, const st
 		sb_addf(&sb, ",vendor=%s", g->vendor_id);
 	if (g->mode == MODE_HOST_MODEL && h) {
 		/* the host-model CPU's own features, then the user's */
-		for (int id = fset_next(&h->listed, 0); id >= 0; id = fset_next(&h->listed, (unsigned)id + 1)) {
-			const struct feature *f = ftable_get(ft, (unsigned)id);
-			if (!guest_cpu_feature(g, f->name) && !(f->flags & (FEAT_NOT_IN_QEMU | FEAT_NOT_PASSED)))
-				sb_addf(&sb, ",%s=on", f->name);
-		}
-		for (int id = fset_next(&h->disabled, 0); id >= 0; id = fset_next(&h->disabled, (unsigned)id + 1)) {
-			const struct feature *f = ftable_get(ft, (unsigned)id);
-			if (!guest_cpu_feature(g, f->name) && !(f->flags & (FEAT_NOT_IN_QEMU | FEAT_NOT_PASSED)))
-				sb_addf(&sb, ",%s=off", f->name);
+		for (int pass = 0; pass < 2; pass++) {
+			const struct fset *s = pass ? &h->disabled : &h->listed;
+			for (int id = fset_next(s, 0); id >= 0; id = fset_next(s, (unsigned)id + 1)) {
+				const struct feature *f = ftable_get(ft, (unsigned)id);
+				if (guest_cpu_feature_of(g, ft, f) ||
+				    (f->flags & (FEAT_NOT_IN_QEMU | FEAT_NOT_PASSED)))
+					continue;
+				if (!qemu_name_ok(f->name))
+					goto bad_name;
+				sb_addf(&sb, ",%s=%s", f->name, pass ? "off" : "on");
+			}
 		}
 	}
 	for (size_t i = 0; i < g->features.n; i++) {
@@ -168,7 +182,14 @@ char *emit_qemu_cpu(const struct guest_cpu *g, const struct ftable *ft, const st
 		default:
 			continue;
 		}
+		if (!qemu_name_ok(name))
+			goto bad_name;
 		sb_addf(&sb, ",%s=%s", name, on ? "on" : "off");
 	}
 	return sb_take(&sb);
+bad_name:
+	sb_fini(&sb);
+	*why = "a feature name is not a QEMU name (letters, digits, '-', '_', '.'): as part of "
+	       "-cpu it would add options";
+	return NULL;
 }

@@ -22,8 +22,10 @@ char *emit_guest_xml(const struct guest_cpu *g, const struct ftable *ft, int ind
  * are resolved against h as libvirt does at start (on when the host has
  * them, off otherwise; left out without a host).  host-model needs the
  * host's model (domcapabilities): without it NULL is returned and *why
- * explains.  Notes about what was left out go to notes (char *, owned by
- * the vec) when notes is not NULL. */
+ * explains; so it is when a name (model, feature, vendor_id) would add
+ * an option to -cpu (qemu_name_ok(), guest_vendor_id_ok()).  Notes
+ * about what was left out go to notes (char *, owned by the vec) when
+ * notes is not NULL. */
 char *emit_qemu_cpu(const struct guest_cpu *g, const struct ftable *ft, const struct host *h,
 		    struct vec *notes, const char **why);
 

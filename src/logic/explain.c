@@ -239,7 +239,7 @@ static struct explain_alt *alt_new(const struct ectx *c, const struct model_view
 		fset_andnot(&a->gained, &req->full->on);
 	}
 	a->same_vendor = !strcmp(req->vendor, mv->vendor);
-	a->level = mv->full ? x86_level(c->ds->ft, &mv->full->on) : 0;
+	a->psabi_level = mv->full ? psabi_level(c->ds->ft, &mv->full->on) : 0;
 	return a;
 }
 
@@ -343,7 +343,7 @@ static void unknown_off(const struct ftable *ft, const struct fset *disable, cha
 		const struct feature *f = ftable_get(ft, (unsigned)id);
 		char *q = NULL;
 		size_t nl = strlen(f->name);
-		if (!(f->flags & FEAT_UNKNOWN) || !*qemu)
+		if (!(f->flags & FEAT_UNKNOWN) || !*qemu || !qemu_name_ok(f->name))
 			continue;
 		q = xasprintf("%s,%s=off", *qemu, f->name);
 		free(*qemu);
@@ -465,20 +465,20 @@ static void explain_levels(const struct ectx *c, struct explanation *x)
 	const struct ftable *ft = c->ds->ft;
 	struct fset lv = FSET_INIT;
 
-	x->model_level = x->host_level = -1;
+	x->model_psabi = x->host_psabi = -1;
 	if (ft->arch != ARCH_X86_64)
 		return;
 	if (x->features_known)
-		x->model_level = x86_level(ft, &x->features);
+		x->model_psabi = psabi_level(ft, &x->features);
 	if (c->h && c->h->resolved)
-		x->host_level = x86_level(ft, &c->h->features);
-	if (x->model_level > 0) {
-		/* every feature of levels 1..model_level, then those that block */
+		x->host_psabi = psabi_level(ft, &c->h->features);
+	if (x->model_psabi > 0) {
+		/* every feature of levels 1..model_psabi, then those that block */
 		struct fset none = FSET_INIT;
-		x86_level_missing(ft, &none, x->model_level, &lv);
+		psabi_level_missing(ft, &none, x->model_psabi, &lv);
 		fset_fini(&none);
-		fset_copy(&x->level_missing, &lv);
-		fset_and(&x->level_missing, &x->blockers);
+		fset_copy(&x->psabi_missing, &lv);
+		fset_and(&x->psabi_missing, &x->blockers);
 	}
 	fset_fini(&lv);
 }
@@ -531,7 +531,7 @@ bool explain_model(const struct dataset *ds, const struct mdata *md, const struc
 
 	memset(x, 0, sizeof(*x));
 	x->ft = ds->ft;
-	x->model_level = x->host_level = -1;
+	x->model_psabi = x->host_psabi = -1;
 	if (!model_lookup(ds, md, name, &mv, e))
 		return false;
 	x->usable = model_usable(&mv, h, &x->blockers);
@@ -548,7 +548,7 @@ bool explain_warnings(const struct dataset *ds, const struct mdata *md, const st
 
 	memset(x, 0, sizeof(*x));
 	x->ft = ds->ft;
-	x->model_level = x->host_level = -1;
+	x->model_psabi = x->host_psabi = -1;
 	x->source = EXPLAIN_SRC_WARNINGS;
 	x->usable = USABLE_NO;
 	fset_copy(&x->blockers, &w->features);
@@ -577,9 +577,9 @@ bool explain_warnings(const struct dataset *ds, const struct mdata *md, const st
 	}
 	if (ds->ft->arch == ARCH_X86_64) {
 		struct fset lv = FSET_INIT, none = FSET_INIT;
-		x86_level_missing(ds->ft, &none, 4, &lv);
-		fset_copy(&x->level_missing, &lv);
-		fset_and(&x->level_missing, &x->blockers);
+		psabi_level_missing(ds->ft, &none, 4, &lv);
+		fset_copy(&x->psabi_missing, &lv);
+		fset_and(&x->psabi_missing, &x->blockers);
 		fset_fini(&lv);
 		fset_fini(&none);
 	}
@@ -593,7 +593,7 @@ void explanation_fini(struct explanation *x)
 		return;
 	fset_fini(&x->features);
 	fset_fini(&x->blockers);
-	fset_fini(&x->level_missing);
+	fset_fini(&x->psabi_missing);
 	vec_fini(&x->family, alt_free);
 	vec_fini(&x->nearest, alt_free);
 	fset_fini(&x->fix.disable);
@@ -787,6 +787,18 @@ static void resolve_warning(struct ftable *ft, const struct wloc *l, struct qemu
 	size_t nat = features_at(ft, l, at, ARRAY_LEN(at));
 	const struct feature *byname = l->name[0] ? ftable_lookup(ft, l->name) : NULL;
 	char locbuf[64];
+
+	if (l->name[0] && !qemu_name_ok(l->name)) {
+		/* QEMU never prints such a name; taken as it is, it would go into
+		 * the -cpu value of the fix with options of its own */
+		if (nat >= 1) {
+			w->f = at[0];
+			w->by_location = true;
+		}
+		w->note = xasprintf("'%s' is not a QEMU feature name (letters, digits, '-', '_', '.'); "
+				    "%s", l->name, nat ? "taken by location" : "ignored");
+		return;
+	}
 
 	if (byname) {
 		for (size_t i = 0; i < nat; i++)

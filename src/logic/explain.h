@@ -54,7 +54,7 @@ struct explain_alt {
 	struct fset lost;           /* the requested model's features it lacks */
 	struct fset gained;         /* its features the requested model lacks */
 	bool same_vendor;           /* same CPUID vendor as the requested model */
-	int level;                  /* x86-64 level, 0 if none */
+	int psabi_level;            /* x86-64 psABI level, 0 if none */
 };
 
 /* The smallest set of disable policies that makes the model usable. */
@@ -87,9 +87,9 @@ struct explanation {
 	bool features_known;
 	struct fset blockers;
 	/* x86-64 psABI levels: -1 unknown (no data, or not x86) */
-	int model_level;
-	int host_level;
-	struct fset level_missing; /* blockers that belong to levels up to model_level */
+	int model_psabi;
+	int host_psabi;
+	struct fset psabi_missing; /* blockers that belong to levels up to model_psabi */
 	/* fixes */
 	bool searched;             /* family and nearest were looked for */
 	struct vec family;         /* struct explain_alt *: usable versions and aliases */

@@ -1,14 +1,13 @@
-/* logic.c - x86-64 levels, usability, feature grids. */
+/* logic.c - x86-64 psABI levels, usability, feature grids. */
 #include "logic.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cpu_map.h"
 #include "err.h"
 
-int x86_level(const struct ftable *ft, const struct fset *s)
+int psabi_level(const struct ftable *ft, const struct fset *s)
 {
 	int level = 0;
 
@@ -17,7 +16,7 @@ int x86_level(const struct ftable *ft, const struct fset *s)
 	for (int l = 1; l <= 4; l++) {
 		for (size_t i = 0; i < ftable_count(ft); i++) {
 			const struct feature *f = ftable_get(ft, (unsigned)i);
-			if (f->level == l && !fset_has(s, f->id))
+			if (f->psabi_level == l && !fset_has(s, f->id))
 				return level;
 		}
 		level = l;
@@ -25,12 +24,19 @@ int x86_level(const struct ftable *ft, const struct fset *s)
 	return level;
 }
 
-void x86_level_missing(const struct ftable *ft, const struct fset *s, int level, struct fset *out)
+const char *psabi_level_word(int level)
+{
+	static const char *const w[] = { "below v1", "v1", "v2", "v3", "v4" };
+
+	return level >= 0 && level <= 4 ? w[level] : "unknown";
+}
+
+void psabi_level_missing(const struct ftable *ft, const struct fset *s, int level, struct fset *out)
 {
 	fset_clear_all(out);
 	for (size_t i = 0; i < ftable_count(ft); i++) {
 		const struct feature *f = ftable_get(ft, (unsigned)i);
-		if (f->level >= 1 && f->level <= level && !fset_has(s, f->id))
+		if (f->psabi_level >= 1 && f->psabi_level <= level && !fset_has(s, f->id))
 			fset_add(out, f->id);
 	}
 }
@@ -458,98 +464,6 @@ const struct cpu_def *model_best_version(const struct dataset *ds, const struct 
 	fset_fini(&blk);
 	vec_fini(&vers, NULL);
 	return best;
-}
-
-/* ---- guest lints ------------------------------------------------------ */
-
-static void lint_feature(const struct dataset *ds, const struct ftable *ft, const struct host *h,
-			 const char *name,
-			 enum policy p, struct vec *out)
-{
-	const struct feature *f = ftable_lookup(ft, name);
-
-	if (!f || (f->flags & FEAT_UNKNOWN)) {
-		const char *sugg[3];
-		size_t n = ftable_suggest(ft, name, sugg, 3);
-		if (n)
-			vec_push(out, xasprintf("unknown feature '%s'; did you mean %s%s%s%s%s?", name,
-						sugg[0], n > 1 ? ", " : "", n > 1 ? sugg[1] : "",
-						n > 2 ? ", " : "", n > 2 ? sugg[2] : ""));
-		else
-			vec_push(out, xasprintf("unknown feature '%s': neither QEMU nor libvirt knows it",
-						name));
-		return;
-	}
-	if (f->flags & FEAT_NOT_IN_QEMU)
-		vec_push(out, xasprintf("feature '%s' is not known to QEMU %s: %s", name,
-					ds && ds->qemu_version ? ds->qemu_version : "(the data in use)",
-					p == POLICY_DISABLE || p == POLICY_FORBID ?
-					"libvirt leaves '=off' out of -cpu" :
-					"QEMU refuses to start with it"));
-	if (!f->libvirt)
-		vec_push(out, xasprintf("feature '%s' is not in libvirt's cpu_map: libvirt rejects "
-					"it in <cpu> XML", name));
-	if (p == POLICY_FORCE && h && h->resolved && !fset_has(&h->features, f->id))
-		vec_push(out, xasprintf("force '%s': the host lacks it; QEMU filters a feature the "
-					"accelerator cannot provide, so the guest will not see it", name));
-	if (p == POLICY_OPTIONAL)
-		vec_push(out, xasprintf("optional '%s' becomes require or disable when the guest "
-					"starts (depending on that host); after a migration the "
-					"guest keeps the first host's decision", name));
-}
-
-void guest_lint(const struct guest_cpu *g, const struct dataset *ds, const struct mdata *md,
-		const struct host *h, const struct cpu_map *map, struct vec *out)
-{
-	if (g->model && g->mode != MODE_HOST_PASSTHROUGH && g->mode != MODE_MAXIMUM) {
-		struct model_view mv;
-		if (g->mode == MODE_HOST_MODEL)
-			vec_push(out, xasprintf("host-model ignores the model name on x86: libvirt "
-						"replaces it with the host's CPU model when the guest starts"));
-		if (model_lookup(ds, md, g->model, &mv, NULL)) {
-			if (mv.def->deprecated)
-				vec_push(out, xasprintf("model %s is deprecated in this QEMU", g->model));
-			if (h && h->vendor && mv.vendor[0]) {
-				const char *hv = h->vendor;
-				bool intel = strstr(mv.vendor, "Intel") != NULL;
-				bool amd = strstr(mv.vendor, "AMD") != NULL;
-				if ((intel && strcmp(hv, "Intel")) ||
-				    (amd && strcmp(hv, "AMD") && strcmp(hv, "Hygon")))
-					vec_push(out, xasprintf("%s is an %s model but the host is %s: guests "
-								"may take vendor-specific code paths that "
-								"do not fit", g->model, intel ? "Intel" : "AMD",
-								hv));
-			}
-		}
-		if (map && ds->arch == ARCH_X86_64 && !cpu_map_model(map, g->model)) {
-			/* the alias QEMU resolves to this version, if libvirt knows it */
-			const char *alias = NULL;
-			for (size_t i = 0; i < md->defs.n && !alias; i++) {
-				const struct cpu_def *d = md->defs.v[i];
-				if (d->alias_of && !strcmp(d->alias_of, g->model) &&
-				    cpu_map_model(map, d->name))
-					alias = d->name;
-			}
-			if (model_version_of(g->model, NULL, 0) > 0 && alias)
-				vec_push(out, xasprintf("libvirt's cpu_map has no model %s: libvirt before "
-							"10.10 does not know versioned names; %s stands for "
-							"the same version", g->model, alias));
-			else if (model_version_of(g->model, NULL, 0) > 0)
-				vec_push(out, xasprintf("libvirt's cpu_map has no model %s: libvirt before "
-							"10.10 does not know versioned names, and no alias "
-							"stands for this version", g->model));
-			else
-				vec_push(out, xasprintf("libvirt's cpu_map has no model %s: libvirt "
-							"cannot check it (check='partial' fails)", g->model));
-		}
-	}
-	const struct machine *m = dataset_machine(ds, md->machine);
-	if (m && m->deprecated)
-		vec_push(out, xasprintf("machine type %s is deprecated in this QEMU", m->name));
-	for (size_t i = 0; i < g->features.n; i++) {
-		const struct guest_feature *gf = g->features.v[i];
-		lint_feature(ds, ds->ft, h, gf->name, gf->policy, out);
-	}
 }
 
 static int cmp_str_ptr(const void *a, const void *b)

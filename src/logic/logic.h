@@ -1,4 +1,4 @@
-/* logic.h - first answers from the data: x86-64 levels, usability of a
+/* logic.h - first answers from the data: x86-64 psABI levels, usability of a
  * model on a host, and feature grids (the view-model the CLI prints and
  * the TUI paints).
  *
@@ -19,11 +19,17 @@
 struct err;
 struct cpu_map;
 
-/* Highest x86-64 psABI level (1..4) whose features are all in s; 0 if not
- * even v1.  Always 0 for non-x86 tables. */
-int x86_level(const struct ftable *ft, const struct fset *s);
-/* The features of level 'level' missing from s (out is cleared first). */
-void x86_level_missing(const struct ftable *ft, const struct fset *s, int level, struct fset *out);
+/* The x86-64 psABI level (x86-64-v1 .. -v4, what distributions build
+ * for; not QEMU's 'level'/'xlevel', the highest CPUID leaves): the
+ * highest level (1..4) whose features are all in s; 0 if not even v1.
+ * Always 0 for non-x86 tables. */
+int psabi_level(const struct ftable *ft, const struct fset *s);
+/* The features of psABI levels 1..level missing from s (out is cleared
+ * first). */
+void psabi_level_missing(const struct ftable *ft, const struct fset *s, int level, struct fset *out);
+/* The one word for a psABI level on the screen: "v1" .. "v4", "below v1"
+ * for 0, "unknown" for a negative level. */
+const char *psabi_level_word(int level);
 
 enum usable { USABLE_UNKNOWN = -1, USABLE_NO = 0, USABLE_YES = 1 };
 
@@ -118,14 +124,5 @@ void grid_keep_host_lacks(struct grid *g);
  * (model_usable == USABLE_YES), or NULL. */
 const struct cpu_def *model_best_version(const struct dataset *ds, const struct mdata *md,
 					 const char *base, const struct host *h);
-
-/* Warnings about common traps in a guest CPU, as `cpuscope build` gives
- * them: unknown feature names (with close spellings), features QEMU 7.2
- * or libvirt lacks, force on what the host lacks, optional, a deprecated
- * model or machine type, a model libvirt's cpu_map lacks (versioned names
- * before libvirt 10.10), a model vendor that does not fit the host, and a
- * model with host-model.  Appends messages (char *, owned by out). */
-void guest_lint(const struct guest_cpu *g, const struct dataset *ds, const struct mdata *md,
-		const struct host *h, const struct cpu_map *map, struct vec *out);
 
 #endif

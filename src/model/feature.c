@@ -98,7 +98,7 @@ static struct feature *feature_from_def(const struct feature_def *d)
 	f->bit = d->bit;
 	f->group = xstrdup(d->group && *d->group ? d->group : "other");
 	f->desc = xstrdup(d->desc ? d->desc : "");
-	f->level = d->level;
+	f->psabi_level = d->psabi_level;
 	f->flags = d->flags;
 	return f;
 }
@@ -231,11 +231,27 @@ const char *feature_location(const struct feature *f, char *buf, size_t size)
 	return buf;
 }
 
+/* ASCII only, whatever the locale */
+static bool ascii_alnum(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+bool qemu_name_ok(const char *s)
+{
+	if (!s || !ascii_alnum(s[0]))
+		return false;
+	for (size_t n = 0; s[n]; n++)
+		if (n >= QEMU_NAME_MAX || !(ascii_alnum(s[n]) || s[n] == '-' || s[n] == '_' || s[n] == '.'))
+			return false;
+	return true;
+}
+
 size_t ftable_suggest(const struct ftable *t, const char *spelling, const char **out, size_t max)
 {
 	size_t n = 0;
 
-	for (size_t d = 1; d <= 2 && n < max; d++) {
+	for (size_t d = 1; d <= 2 && n == 0; d++) {
 		for (size_t i = 0; i < t->n && n < max; i++) {
 			const struct feature *f = t->f[i];
 			if (f->flags & FEAT_UNKNOWN)

@@ -52,7 +52,7 @@ struct feature {
 	unsigned bit;      /* bit in reg, or in the 64-bit MSR value */
 	char *group;       /* "base", "SSE", "AVX", "AVX-512", "TSX", "speculation", "VMX", ... */
 	char *desc;        /* one line */
-	int level;         /* x86-64 psABI level 1..4; 0: none */
+	int psabi_level;   /* x86-64 psABI level 1..4; 0: none (not QEMU's level/xlevel) */
 	unsigned flags;    /* enum feat_flags */
 };
 
@@ -83,7 +83,15 @@ void ftable_mark_qemu_props(struct ftable *t, const struct fset *known);
 const char *feature_libvirt_name(const struct feature *f);
 /* "CPUID.07H:EBX[4]" / "MSR 0x10a[0]" / "" into buf. */
 const char *feature_location(const struct feature *f, char *buf, size_t size);
-/* Closest known spellings to a misspelled name (up to max, distance <= 2). */
+/* Is s a name QEMU's -cpu option reads as one word (a model or a
+ * property)?  1 to 64 letters, digits, '-', '_' and '.', starting with a
+ * letter or a digit.  Everything cpuscope prints as part of a -cpu value
+ * is one: a ',' would start another option, an '=' give a value, a
+ * leading '+' or '-' be QEMU's legacy on/off form. */
+#define QEMU_NAME_MAX 64
+bool qemu_name_ok(const char *s);
+/* The closest known spellings to a misspelled name: those at the
+ * smallest edit distance (1, else 2), up to max. */
 size_t ftable_suggest(const struct ftable *t, const char *spelling, const char **out, size_t max);
 
 /* Bitset over feature ids. */

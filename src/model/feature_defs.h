@@ -20,7 +20,7 @@ struct feature_def {
 	uint32_t msr;
 	unsigned bit;
 	const char *group;
-	int level;
+	int psabi_level;      /* x86-64 psABI level 1..4; 0: none */
 	unsigned flags;
 	const char *desc;
 };

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "feature.h"
+
 static const char *const mode_names[MODE__COUNT] = {
 	"custom", "host-model", "host-passthrough", "maximum",
 };
@@ -105,6 +107,16 @@ bool policy_parse(const char *s, enum policy *out)
 	return true;
 }
 
+bool guest_vendor_id_ok(const char *s)
+{
+	size_t n = 0;
+
+	for (; s && s[n]; n++)
+		if ((unsigned char)s[n] < 0x20 || (unsigned char)s[n] > 0x7e || s[n] == ',')
+			return false;
+	return n == 12;
+}
+
 struct guest_cpu *guest_cpu_new(void)
 {
 	struct guest_cpu *g = xcalloc(1, sizeof(*g));
@@ -137,6 +149,31 @@ void guest_cpu_free(struct guest_cpu *g)
 	free(g->arch);
 	vec_fini(&g->features, guest_feature_free);
 	free(g);
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+struct guest_cpu *guest_cpu_clone(const struct guest_cpu *g)
+{
+	struct guest_cpu *c = xcalloc(1, sizeof(*c));
+
+	*c = *g;
+	c->model = dup_or_null(g->model);
+	c->vendor_id = dup_or_null(g->vendor_id);
+	c->vendor = dup_or_null(g->vendor);
+	c->arch = dup_or_null(g->arch);
+	memset(&c->features, 0, sizeof(c->features));
+	for (size_t i = 0; i < g->features.n; i++) {
+		const struct guest_feature *f = g->features.v[i];
+		struct guest_feature *n = xcalloc(1, sizeof(*n));
+		*n = *f;
+		n->name = xstrdup(f->name);
+		vec_push(&c->features, n);
+	}
+	return c;
 }
 
 static size_t guest_cpu_index(const struct guest_cpu *g, const char *name)
@@ -180,4 +217,29 @@ const struct guest_feature *guest_cpu_feature(const struct guest_cpu *g, const c
 	size_t i = guest_cpu_index(g, name);
 
 	return i == (size_t)-1 ? NULL : vec_get(&g->features, i);
+}
+
+const struct guest_feature *guest_cpu_feature_of(const struct guest_cpu *g, const struct ftable *ft,
+						 const struct feature *f)
+{
+	for (size_t i = 0; f && i < g->features.n; i++) {
+		const struct guest_feature *gf = g->features.v[i];
+		if (ftable_lookup(ft, gf->name) == f)
+			return gf;
+	}
+	return NULL;
+}
+
+void guest_cpu_set_feature_policy(struct guest_cpu *g, const struct ftable *ft,
+				  const struct feature *f, const char *name, enum policy p)
+{
+	for (size_t i = g->features.n; i-- > 0;) {
+		const struct guest_feature *gf = g->features.v[i];
+		if (strcmp(gf->name, name) && ftable_lookup(ft, gf->name) == f) {
+			char *other = xstrdup(gf->name);
+			guest_cpu_set_policy(g, other, POLICY_NONE);
+			free(other);
+		}
+	}
+	guest_cpu_set_policy(g, name, p);
 }

@@ -10,6 +10,9 @@
 
 #include "util.h"
 
+struct feature;
+struct ftable;
+
 enum cpu_mode { MODE_CUSTOM, MODE_HOST_MODEL, MODE_HOST_PASSTHROUGH, MODE_MAXIMUM, MODE__COUNT };
 enum cpu_match { MATCH_UNSET, MATCH_MINIMUM, MATCH_EXACT, MATCH_STRICT, MATCH__COUNT };
 enum cpu_check { CHECK_UNSET, CHECK_NONE, CHECK_PARTIAL, CHECK_FULL, CHECK__COUNT };
@@ -55,10 +58,25 @@ struct guest_cpu {
 	struct vec features; /* struct guest_feature *, in document order */
 };
 
+/* A vendor_id (<model vendor_id=...>, QEMU's vendor=) both libvirt and
+ * QEMU take: exactly 12 characters (the CPUID vendor string), printable
+ * ASCII, no ',' (libvirt refuses one: it would end QEMU's option). */
+bool guest_vendor_id_ok(const char *s);
+
 struct guest_cpu *guest_cpu_new(void);
 void guest_cpu_free(struct guest_cpu *g);
+/* A deep copy (strings, features, the lines they were read from). */
+struct guest_cpu *guest_cpu_clone(const struct guest_cpu *g);
 /* Set (or replace, or with POLICY_NONE remove) a feature's policy. */
 void guest_cpu_set_policy(struct guest_cpu *g, const char *name, enum policy p);
 const struct guest_feature *guest_cpu_feature(const struct guest_cpu *g, const char *name);
+/* By feature identity: the first entry whose name is any spelling of f
+ * (looked up in ft), or NULL. */
+const struct guest_feature *guest_cpu_feature_of(const struct guest_cpu *g, const struct ftable *ft,
+						 const struct feature *f);
+/* Give f policy p under the spelling 'name' (POLICY_NONE: no policy):
+ * entries under f's other spellings go, so f has one policy. */
+void guest_cpu_set_feature_policy(struct guest_cpu *g, const struct ftable *ft,
+				  const struct feature *f, const char *name, enum policy p);
 
 #endif

@@ -733,16 +733,3 @@ void model_versions(const struct mdata *md, const char *base, struct vec *out)
 	if (out->n - first > 1)
 		qsort(out->v + first, out->n - first, sizeof(*out->v), def_version_cmp);
 }
-
-const char *vendor_short_name(const char *cpuid_vendor)
-{
-	static const char *const map[][2] = {
-		{ "GenuineIntel", "Intel" }, { "AuthenticAMD", "AMD" }, { "HygonGenuine", "Hygon" },
-		{ "CentaurHauls", "Zhaoxin" }, { "  Shanghai  ", "Zhaoxin" },
-	};
-
-	for (size_t i = 0; i < ARRAY_LEN(map); i++)
-		if (!strcmp(cpuid_vendor, map[i][0]))
-			return map[i][1];
-	return cpuid_vendor;
-}

@@ -153,11 +153,6 @@ const struct machine *dataset_default_machine(const struct dataset *ds);
 const struct mdata *dataset_resolve_machine(const struct dataset *ds, const char *name,
 					    struct err *e);
 
-/* libvirt's short vendor name for a CPUID vendor string ("GenuineIntel"
- * -> "Intel", "AuthenticAMD" -> "AMD", "HygonGenuine" -> "Hygon",
- * "CentaurHauls"/"  Shanghai  " -> "Zhaoxin"); other strings unchanged. */
-const char *vendor_short_name(const char *cpuid_vendor);
-
 /* Model names.  Split "Haswell-v4" into base "Haswell" and version 4;
  * version 0 when the name has no -vN suffix. */
 int model_version_of(const char *name, char *base, size_t size);

@@ -20,6 +20,7 @@
 #include "feature.h"
 #include "host.h"
 #include "util.h"
+#include "vendor.h"
 #include "xml_util.h"
 
 /* An MSR value from a dump (the native path cannot read MSRs). */
@@ -92,17 +93,6 @@ static void cpuid_put_reg(char *dst, uint32_t v)
 {
 	for (int i = 0; i < 4; i++)
 		dst[i] = (char)((v >> (8 * i)) & 0xff);
-}
-
-static const char *cpuid_vendor_name(const char *s)
-{
-	if (!strcmp(s, "GenuineIntel"))
-		return "Intel";
-	if (!strcmp(s, "AuthenticAMD"))
-		return "AMD";
-	if (!strcmp(s, "HygonGenuine"))
-		return "Hygon";
-	return s;
 }
 
 /* The highest leaf of the range that base starts (0, 0x40000000,
@@ -193,7 +183,7 @@ static struct host *cpuid_build(cpuid_fn fn, void *ctx, const struct cpuid_dump 
 		max[1] = l.eax >= 0x40000001u && l.eax <= 0x4000ffffu ? l.eax : 0x40000001u;
 
 	h = host_new(HOST_CPUID, ARCH_X86_64, ft, source);
-	h->vendor = xstrdup(cpuid_vendor_name(vendor));
+	h->vendor = xstrdup(vendor_name(vendor));
 	if (max[0] >= 1 && fn(ctx, 1, 0, &l)) {
 		unsigned fam = (l.eax >> 8) & 0xf, mod = (l.eax >> 4) & 0xf;
 		if (fam == 0xf)

@@ -10,6 +10,7 @@
 #include "err.h"
 #include "model.h"
 #include "qmp_json.h"
+#include "vendor.h"
 #include "xml_cpu.h"
 
 bool host_resolve(struct host *h, const struct cpu_map *map, struct err *e)
@@ -37,22 +38,6 @@ bool host_resolve(struct host *h, const struct cpu_map *map, struct err *e)
 	}
 	host_resolve_features(h, m ? &m->features : NULL);
 	return true;
-}
-
-/* QEMU's CPUID vendor string -> libvirt's vendor name. */
-static const char *vendor_from_qemu(const char *s)
-{
-	static const char *const map[][2] = {
-		{ "GenuineIntel", "Intel" },
-		{ "AuthenticAMD", "AMD" },
-		{ "HygonGenuine", "Hygon" },
-		{ "CentaurHauls", "Zhaoxin" },
-		{ "  Shanghai  ", "Zhaoxin" },
-	};
-	for (size_t i = 0; i < ARRAY_LEN(map); i++)
-		if (!strcmp(s, map[i][0]))
-			return map[i][1];
-	return s;
 }
 
 /* Usability from a query-cpu-definitions reply next to the expansion
@@ -127,7 +112,7 @@ static struct host *host_from_qmp(const char *path, const char *text, size_t len
 	fset_copy(&h->features, &x->on);
 	h->resolved = true;
 	if (expansion_prop_str(x, "vendor", buf, sizeof(buf)) && buf[0])
-		h->vendor = xstrdup(vendor_from_qemu(buf));
+		h->vendor = xstrdup(vendor_name(buf));
 	if (expansion_prop_str(x, "model-id", buf, sizeof(buf)) && buf[0])
 		h->model_id = xstrdup(buf);
 	if (expansion_prop_int(x, "family", &v[0]) && expansion_prop_int(x, "model", &v[1]) &&

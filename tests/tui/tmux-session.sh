@@ -9,9 +9,9 @@ wait_for "Models"
 keys / H a s w e l l Enter
 wait_for "Grid: Haswell versions on"
 keys 4
-wait_for "Blocking features"
+wait_for "How to make it work:"
 keys /
-type_text "keep Haswell"
+type_text "Disable 2 features"
 keys Enter Enter
 wait_for "SUPERSET: the host can run this CPU"
 wait_for "<feature policy='disable' name='rtm'/>"

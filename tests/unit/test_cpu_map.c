@@ -9,6 +9,7 @@
 #include "cpu_map.h"
 #include "err.h"
 #include "feature.h"
+#include "vendor.h"
 
 static unsigned fid(struct ftable *ft, const char *name)
 {
@@ -346,6 +347,31 @@ static void test_s390x_has_no_map(void **state)
 	ftable_free(ft);
 }
 
+/* src/model/vendor.c's table has every vendor of both bundled maps, both
+ * ways (and Zhaoxin, which CPUID names and libvirt's map does not). */
+static void test_vendor_table(void **state)
+{
+	static const char *const dirs[] = { "data/cpu_map", "tests/data/cpu_map-11.3" };
+
+	(void)state;
+	for (size_t d = 0; d < ARRAY_LEN(dirs); d++) {
+		struct ftable *ft = ftable_new(ARCH_X86_64);
+		struct cpu_map *m = load_ok(dirs[d], ft);
+		assert_true(m->vendors.n >= 3);
+		for (size_t i = 0; i < m->vendors.n; i++) {
+			const struct cm_vendor *v = m->vendors.v[i];
+			assert_string_equal(vendor_name(v->string), v->name);
+			assert_string_equal(vendor_cpuid_string(v->name), v->string);
+		}
+		cpu_map_free(m);
+		ftable_free(ft);
+	}
+	assert_string_equal(vendor_name("CentaurHauls"), "Zhaoxin");
+	assert_string_equal(vendor_name("  Shanghai  "), "Zhaoxin");
+	assert_string_equal(vendor_name("NexGenDriven"), "NexGenDriven");
+	assert_null(vendor_cpuid_string("NexGen"));
+}
+
 static void test_default_dir(void **state)
 {
 	(void)state;
@@ -370,6 +396,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_bad_maps),
 		cmocka_unit_test(test_symlink_loops),
 		cmocka_unit_test(test_s390x_has_no_map),
+		cmocka_unit_test(test_vendor_table),
 		cmocka_unit_test(test_default_dir),
 	};
 	return TEST_RUN("cpu_map", tests, argc, argv);

@@ -11,6 +11,7 @@
 #include "cpu_map.h"
 #include "err.h"
 #include "explain.h"
+#include "explain_doc.h"
 #include "host.h"
 #include "host_load.h"
 #include "logic.h"
@@ -218,10 +219,10 @@ static void test_no_host(void **state)
 	assert_int_equal(x.usable, USABLE_NO);
 	assert_int_equal(x.source, EXPLAIN_SRC_QEMU);
 	assert_int_equal(fset_count(&x.blockers), 14);
-	assert_int_equal(x.host_level, -1);
-	assert_int_equal(x.model_level, 4);
+	assert_int_equal(x.host_psabi, -1);
+	assert_int_equal(x.model_psabi, 4);
 	/* avx512f, avx512dq, avx512cd, avx512bw, avx512vl are level 4 */
-	assert_set_names(f->ft, &x.level_missing, "avx512cd avx512f avx512vl avx512dq avx512bw");
+	assert_set_names(f->ft, &x.psabi_missing, "avx512cd avx512f avx512vl avx512dq avx512bw");
 	explanation_fini(&x);
 
 	assert_false(explain_model(f->ds, f->md, NULL, "haswell", &x, &e));
@@ -241,9 +242,9 @@ static void test_haswell_tcg(void **state)
 	assert_string_equal(x.model, "Haswell");
 	assert_string_equal(x.resolved, "Haswell-v1");
 	assert_string_equal(x.vendor, "GenuineIntel");
-	assert_int_equal(x.model_level, 3);
-	assert_int_equal(x.host_level, 3);
-	assert_true(fset_empty(&x.level_missing));
+	assert_int_equal(x.model_psabi, 3);
+	assert_int_equal(x.host_psabi, 3);
+	assert_true(fset_empty(&x.psabi_missing));
 	assert_int_equal(fset_count(&x.blockers), 6);
 	assert_true(fset_equal(&x.fix.disable, &x.blockers));
 	assert_true(fset_empty(&x.fix.implied));
@@ -261,6 +262,70 @@ static void test_haswell_tcg(void **state)
 	assert_int_equal(fset_count(&a->lost), 21);
 	assert_int_equal(x.host_model, EXPLAIN_HM_UNKNOWN);
 	explanation_fini(&x);
+	host_free(h);
+}
+
+/* The lines both front ends show, and the fixes they carry. */
+static void test_doc(void **state)
+{
+	struct fix *f = *state;
+	struct host *h = load_host(f, DIR "max-full-" MACHINE ".json");
+	struct cpu_map *map = NULL;
+	struct explanation x;
+	struct explain_doc d;
+	struct err e;
+	char *text;
+	size_t nact = 0;
+
+	err_clear(&e);
+	map = cpu_map_load(test_path("data/cpu_map"), ARCH_X86_64, f->ft, &e);
+	assert_non_null(map);
+	assert_true(explain_model(f->ds, f->md, h, "Haswell", &x, &e));
+	explain_doc_build(&x, "tcg", map, &d);
+	text = explain_doc_text(&d);
+	assert_true(str_startswith(text, "Haswell: NOT usable on tcg (6 blocking features)\n"
+				   "Haswell = Haswell-v1 (GenuineIntel) on machine pc-q35-7.2; verdict from "
+				   "the model's features against the host's\n"
+				   "x86-64 psABI level: model v3, host v3\n\n"
+				   "Blocking features (6):\n"
+				   "  hle                      TSX              CPUID.07H:EBX[4]        "
+				   "Hardware lock elision prefixes (TSX)\n"
+				   "                           QEMU hle, libvirt hle, Linux hle\n"));
+	assert_non_null(strstr(text, "\n    -cpu Haswell,hle=off,invpcid=off,pcid=off,rtm=off,"
+			       "tsc-deadline=off,x2apic=off\n"));
+	/* the fixes: three nearer models (by the name libvirt 9.0 knows),
+	 * then keep Haswell and disable the six */
+	for (size_t i = 0; i < d.lines.n; i++) {
+		const struct xd_line *l = d.lines.v[i];
+		if (l->action < 0)
+			continue;
+		assert_true(l->role == XD_OPTION || l->role == XD_STEP);
+		nact++;
+	}
+	assert_int_equal(nact, d.actions.n);
+	assert_int_equal(d.actions.n, 4);
+	const struct xd_action *a = d.actions.v[0];
+	assert_string_equal(a->label, "switch to Westmere = Westmere-v1");
+	assert_string_equal(a->model, "Westmere");
+	a = d.actions.v[3];
+	assert_string_equal(a->model, "Haswell");
+	assert_int_equal(a->mode, MODE_CUSTOM);
+	assert_int_equal(a->disable.n, 6);
+	assert_string_equal(a->disable.v[0], "hle");
+	assert_string_equal(a->label, "keep Haswell and disable hle, invpcid, pcid, rtm, tsc-deadline, "
+			    "x2apic (6 policy changes)");
+	free(text);
+	explain_doc_fini(&d);
+	explanation_fini(&x);
+	/* usable: the verdict line is the fix */
+	assert_true(explain_model(f->ds, f->md, h, "Westmere", &x, &e));
+	explain_doc_build(&x, "tcg", map, &d);
+	assert_int_equal(d.actions.n, 1);
+	assert_int_equal(((const struct xd_line *)d.lines.v[0])->action, 0);
+	assert_string_equal(((const struct xd_action *)d.actions.v[0])->label, "use Westmere as it is");
+	explain_doc_fini(&d);
+	explanation_fini(&x);
+	cpu_map_free(map);
 	host_free(h);
 }
 
@@ -364,8 +429,8 @@ static void test_cpu_host(void **state)
 	assert_true(explain_model(f->ds, f->md, h, "Skylake-Server-v1", &x, &e));
 	assert_int_equal(x.usable, USABLE_YES);
 	assert_int_equal(x.source, EXPLAIN_SRC_FEATURES);
-	assert_int_equal(x.model_level, 4);
-	assert_int_equal(x.host_level, 4);
+	assert_int_equal(x.model_psabi, 4);
+	assert_int_equal(x.host_psabi, 4);
 	assert_int_equal(x.family.n + x.nearest.n, 0);
 	explanation_fini(&x);
 	assert_true(explain_model(f->ds, f->md, h, "Cascadelake-Server", &x, &e));
@@ -578,6 +643,38 @@ static void test_warnings_errors(void **state)
 	assert_false(qemu_warnings_parse("z.txt", "", 0, f->ft, &w, &e));
 }
 
+/* A "feature" with commas or '=' in a warning line never reaches the
+ * -cpu value of the fix (it would add options: "hle=off,x,kvm=off=off"). */
+static void test_warnings_injection(void **state)
+{
+	struct fix *f = *state;
+	struct qemu_warnings w;
+	struct explanation x;
+	struct err e;
+	const char *text =
+		"warning: TCG doesn't support requested feature: CPUID.07H:EBX.hle [bit 4]\n"
+		"warning: TCG doesn't support requested feature: CPUID.07H:EBX.x,kvm=off\n"
+		"warning: TCG doesn't support requested feature: CPUID.07H:EBX.rtm,kvm=off [bit 11]\n";
+	const struct qemu_warning *it;
+
+	err_clear(&e);
+	assert_true(qemu_warnings_parse("w.txt", text, strlen(text), f->ft, &w, &e));
+	assert_int_equal(w.items.n, 3);
+	it = w.items.v[1];
+	assert_null(it->f);
+	assert_string_equal(it->note, "'x,kvm=off' is not a QEMU feature name (letters, digits, '-', "
+			    "'_', '.'); ignored");
+	it = w.items.v[2];
+	assert_string_equal(it->f->name, "rtm");
+	assert_true(it->by_location);
+	assert_false(it->by_name);
+	assert_null(ftable_lookup(f->ft, "x,kvm=off"));
+	assert_true(explain_warnings(f->ds, f->md, NULL, NULL, &w, &x, &e));
+	assert_string_equal(x.fix.qemu, ",hle=off,rtm=off");
+	explanation_fini(&x);
+	qemu_warnings_fini(&w);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -586,6 +683,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_every_model_host_verdict, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_host, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_haswell_tcg, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_doc, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_family, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_host_model_kvm, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_domcaps, setup, teardown),
@@ -596,6 +694,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_warnings_new_format, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_warnings_mixed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_warnings_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_warnings_injection, setup, teardown),
 	};
 	return TEST_RUN("explain", tests, argc, argv);
 }

@@ -151,16 +151,16 @@ static void test_psabi_levels(void **state)
 	for (size_t i = 0; i < ARRAY_LEN(want); i++) {
 		const struct feature *f = ftable_lookup(t, want[i].name);
 		assert_non_null(f);
-		if (f->level != want[i].level)
-			fail_msg("%s: level %d, want %d", want[i].name, f->level, want[i].level);
+		if (f->psabi_level != want[i].level)
+			fail_msg("%s: level %d, want %d", want[i].name, f->psabi_level, want[i].level);
 	}
 	for (size_t i = 0; i < ftable_count(t); i++)
-		leveled += ftable_get(t, (unsigned)i)->level != 0;
+		leveled += ftable_get(t, (unsigned)i)->psabi_level != 0;
 	assert_int_equal(leveled, ARRAY_LEN(want));
 	ftable_free(t);
 	t = ftable_new(ARCH_S390X);
 	for (size_t i = 0; i < ftable_count(t); i++)
-		assert_int_equal(ftable_get(t, (unsigned)i)->level, 0);
+		assert_int_equal(ftable_get(t, (unsigned)i)->psabi_level, 0);
 	ftable_free(t);
 }
 
@@ -214,6 +214,39 @@ static void test_unique_bits(void **state)
 	ftable_free(t);
 }
 
+/* The names that may go into a -cpu value, and what would inject options. */
+static void test_qemu_name(void **state)
+{
+	static const char *const good[] = { "Haswell-v4", "486", "3dnowprefetch", "sse4.2",
+					    "lahf_lm", "z14.2-base", "vmx-entry-load-rtit-ctl" };
+	static const char *const bad[] = { "", "x=on", "x,kvm=off", "-hle", "+hle", "hle ",
+					   "h\xc3\xa9", "a\nb", ".x", "_x" };
+	char longest[QEMU_NAME_MAX + 2];
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_LEN(good); i++)
+		if (!qemu_name_ok(good[i]))
+			fail_msg("'%s' refused", good[i]);
+	for (size_t i = 0; i < ARRAY_LEN(bad); i++)
+		if (qemu_name_ok(bad[i]))
+			fail_msg("'%s' accepted", bad[i]);
+	assert_false(qemu_name_ok(NULL));
+	memset(longest, 'a', sizeof(longest));
+	longest[QEMU_NAME_MAX] = '\0';
+	assert_true(qemu_name_ok(longest));
+	longest[QEMU_NAME_MAX] = 'a';
+	longest[QEMU_NAME_MAX + 1] = '\0';
+	assert_false(qemu_name_ok(longest));
+	/* every name of the built-in tables is one */
+	for (int a = 0; a < ARCH__COUNT; a++) {
+		struct ftable *t = ftable_new((enum arch)a);
+		for (size_t i = 0; i < ftable_count(t); i++)
+			if (!qemu_name_ok(ftable_get(t, (unsigned)i)->name))
+				fail_msg("%s refused", ftable_get(t, (unsigned)i)->name);
+		ftable_free(t);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -224,6 +257,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_table_rows),
 		cmocka_unit_test(test_psabi_levels),
 		cmocka_unit_test(test_unique_bits),
+		cmocka_unit_test(test_qemu_name),
 	};
 	return TEST_RUN("feature", tests, argc, argv);
 }

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "feature.h"
 #include "guest.h"
 
 static void test_names_round_trip(void **state)
@@ -158,6 +159,47 @@ static void test_set_policy(void **state)
 	guest_cpu_free(g);
 }
 
+/* Policies by feature identity: pclmulqdq (QEMU, Linux) and pclmuldq
+ * (libvirt) are one feature. */
+static void test_policy_by_identity(void **state)
+{
+	struct ftable *ft = ftable_new(ARCH_X86_64);
+	struct guest_cpu *g = guest_cpu_new();
+	const struct feature *f = ftable_lookup(ft, "pclmuldq");
+
+	(void)state;
+	assert_non_null(f);
+	assert_ptr_equal(ftable_lookup(ft, "pclmulqdq"), f);
+	guest_cpu_set_policy(g, "pclmulqdq", POLICY_REQUIRE);
+	guest_cpu_set_policy(g, "hle", POLICY_DISABLE);
+	assert_null(guest_cpu_feature(g, "pclmuldq"));
+	assert_string_equal(guest_cpu_feature_of(g, ft, f)->name, "pclmulqdq");
+	/* one spelling replaces the other, in place of neither */
+	guest_cpu_set_feature_policy(g, ft, f, "pclmuldq", POLICY_DISABLE);
+	assert_int_equal(g->features.n, 2);
+	assert_string_equal(feature_name_at(g, 0), "hle");
+	assert_string_equal(feature_name_at(g, 1), "pclmuldq");
+	assert_int_equal(guest_cpu_feature_of(g, ft, f)->policy, POLICY_DISABLE);
+	guest_cpu_set_feature_policy(g, ft, f, "pclmulqdq", POLICY_NONE);
+	assert_null(guest_cpu_feature_of(g, ft, f));
+	assert_int_equal(g->features.n, 1);
+	guest_cpu_free(g);
+	ftable_free(ft);
+}
+
+static void test_vendor_id(void **state)
+{
+	(void)state;
+	assert_true(guest_vendor_id_ok("GenuineIntel"));
+	assert_true(guest_vendor_id_ok("  Shanghai  "));
+	assert_false(guest_vendor_id_ok("GenuineIntel!")); /* 13 */
+	assert_false(guest_vendor_id_ok("Intel"));
+	assert_false(guest_vendor_id_ok("Genuine,ntel")); /* libvirt: "vendor id is invalid" */
+	assert_false(guest_vendor_id_ok("Genuine\tntel"));
+	assert_false(guest_vendor_id_ok("Genuin\xc3\xa9ntel"));
+	assert_false(guest_vendor_id_ok(NULL));
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -166,6 +208,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_parse_rejects),
 		cmocka_unit_test(test_new_defaults),
 		cmocka_unit_test(test_set_policy),
+		cmocka_unit_test(test_policy_by_identity),
+		cmocka_unit_test(test_vendor_id),
 	};
 	return TEST_RUN("guest", tests, argc, argv);
 }

@@ -1,5 +1,6 @@
 /* test_util.c - src/base/util.c: files (reading and atomic writes, both
- * refusing what is not a regular file) and display widths. */
+ * refusing what is not a regular file), display widths, the list of names
+ * ("a, b, ... (N more)"), reading "-" as standard input. */
 #include "testutil.h"
 
 #include <dirent.h>
@@ -397,6 +398,57 @@ static void test_utf8_width(void **state)
 	assert_int_equal(utf8_width("\xe6\xa8\xa1\xe5\x9e\x8b"), 2);
 }
 
+static char *list(const char *const *v, size_t n, size_t max)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	sb_add_list(&sb, v, n, max);
+	return sb_take(&sb);
+}
+
+static void test_list(void **state)
+{
+	static const char *const v[] = { "a", "b", "c", "d", "e" };
+	char *s;
+
+	(void)state;
+	s = list(v, 0, 3);
+	assert_string_equal(s, "");
+	free(s);
+	s = list(v, 3, 3);
+	assert_string_equal(s, "a, b, c");
+	free(s);
+	/* one more name is shown, never "... (1 more)" */
+	s = list(v, 4, 3);
+	assert_string_equal(s, "a, b, c, d");
+	free(s);
+	s = list(v, 5, 3);
+	assert_string_equal(s, "a, b, c, ... (2 more)");
+	free(s);
+	s = list(v, 5, 0);
+	assert_string_equal(s, "... (5 more)");
+	free(s);
+}
+
+static void test_read_dash_is_stdin(void **state)
+{
+	char *text = NULL;
+	size_t len = 0;
+	struct err e;
+
+	(void)state;
+	err_clear(&e);
+	assert_non_null(freopen(test_path("tests/data/guests/haswell.xml"), "r", stdin));
+	assert_true(read_file_limited("-", FILE_LIMIT_DEFAULT, &text, &len, &e));
+	assert_non_null(strstr(text, "Haswell"));
+	assert_int_equal(len, strlen(text));
+	free(text);
+	assert_non_null(freopen(test_path("tests/data/guests/haswell.xml"), "r", stdin));
+	assert_false(read_file_limited("-", 4, &text, &len, &e));
+	assert_string_equal(e.file, "-");
+	assert_string_equal(e.msg, "file too large (over 4 bytes)");
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -409,6 +461,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_write_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_check, setup, teardown),
 		cmocka_unit_test(test_utf8_width),
+		cmocka_unit_test(test_list),
+		cmocka_unit_test(test_read_dash_is_stdin),
 	};
 	return TEST_RUN("util", tests, argc, argv);
 }

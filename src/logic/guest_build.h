@@ -1,0 +1,74 @@
+/* guest_build.h - the one path from what the user asked for to a guest
+ * CPU: validation, the model version, policies by feature, the lints and
+ * the outputs.  `cpuscope build` and the TUI's guest editor both call
+ * guest_build(), so they accept and refuse the same CPUs, in the same
+ * words.
+ *
+ * What is refused (an error, e set, nothing built):
+ *   - match with a mode other than custom; a model with host-passthrough
+ *     or maximum; a version without a model; features with a custom CPU
+ *     that has no model (libvirt refuses that <cpu>);
+ *   - a model name QEMU would not read as one word, an unknown model, a
+ *     version of it that does not exist, 'best' when no version is usable;
+ *   - a vendor_id that is not 12 printable characters without ',' (as
+ *     libvirt), or one with host-passthrough or maximum (nothing takes it);
+ *   - a feature name that is not one word for QEMU ("x=on", "a,b"), an
+ *     unknown feature (with the close spellings: "did you mean rtm?"),
+ *     and one feature with two policies, under one spelling or two
+ *     (pclmulqdq and pclmuldq are one feature).
+ * Everything else that is legal but likely a mistake is a lint.
+ *
+ * The names checked here are QEMU's grammar (qemu_name_ok()); that also
+ * keeps control characters and non-ASCII out of every -cpu value.
+ *
+ * Ownership: guest_build_fini() frees what the result owns; the context
+ * and the request are lent and must outlive the call only.
+ */
+#ifndef CPUSCOPE_SRC_GUEST_BUILD_H
+#define CPUSCOPE_SRC_GUEST_BUILD_H
+
+#include <stdbool.h>
+
+#include "guest.h"
+#include "host.h"
+#include "model.h"
+#include "util.h"
+
+struct cpu_map;
+struct err;
+
+/* The model version to use: the name as given, the newest version the
+ * host can run, or version N of the model's family. */
+#define GUEST_VERSION_AS_GIVEN 0
+#define GUEST_VERSION_BEST (-1)
+
+/* What the CPU is built against (all lent). */
+struct guest_ctx {
+	const struct dataset *ds;
+	const struct mdata *md;
+	const struct host *host;   /* NULL: none */
+	const char *host_label;    /* how messages name the host */
+	const struct cpu_map *map; /* NULL: none (fewer lints) */
+};
+
+struct guest_built {
+	struct guest_cpu *cpu;   /* the CPU: concrete model name, one entry per feature (the
+				  * first spelling given), in the order given */
+	char *base;              /* the model's family ("Haswell"), NULL without a model */
+	struct vec lints;        /* char *: the traps (then what -cpu leaves out) */
+	char *xml;               /* libvirt <cpu> XML */
+	char *qemu;              /* the -cpu value, or NULL ... */
+	const char *qemu_why;    /* ... and why not (static text) */
+	int psabi;               /* x86-64 psABI level of the CPU the guest gets (a custom
+				  * CPU: the model with its policies); -1 unknown */
+};
+
+/* Build 'in' (as given: the model as named, features as spelled, with
+ * their policies and file lines if read from a file) with model version
+ * 'version' (GUEST_VERSION_*, or N >= 1).  On failure e says why (with
+ * the line of the feature or model when in has one) and out is empty. */
+bool guest_build(const struct guest_ctx *ctx, const struct guest_cpu *in, int version,
+		 struct guest_built *out, struct err *e);
+void guest_build_fini(struct guest_built *b);
+
+#endif
