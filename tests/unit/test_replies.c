@@ -1,6 +1,10 @@
 /* test_replies.c - libvirt's QEMU capability captures (.replies) against
- * libvirt's own reading of them (caps_*.xml), and the reader's own rules
- * and errors. */
+ * the domcapabilities libvirt computed from the same captures
+ * (tests/qemucapabilitiesdata and tests/domaincapsdata of libvirt 11.3 and
+ * 9.0): for the KVM and the TCG session, x86_64 and s390x, every model's
+ * usable flag, blockers, canonical name and deprecation, which models are
+ * listed at all, and the host-model.  Plus the reader's own rules and
+ * errors. */
 #include "testutil.h"
 #include "testdata.h"
 
@@ -13,6 +17,7 @@
 #include "host.h"
 #include "host_load.h"
 #include "host_sniff.h"
+#include "hostcpu.h"
 #include "model.h"
 #include "replies.h"
 #include "xml_util.h"
@@ -20,6 +25,152 @@
 #define L "tests/data/libvirt/"
 #define CAPS11 L "v11.3.0/qemucapabilitiesdata/"
 #define DOM11 L "v11.3.0/domaincapsdata/"
+#define CAPS9 L "v9.0.0/qemucapabilitiesdata/"
+#define DOM9 L "v9.0.0/domaincapsdata/"
+
+static const struct pair {
+	const char *replies;
+	const char *accel;
+	const char *domcaps;
+	enum arch arch;
+	const char *map;   /* libvirt's map of the same release (x86_64) */
+	size_t models;     /* models domcapabilities lists */
+	size_t blockers;   /* of them with <blockers> */
+} pairs[] = {
+	{ CAPS11 "caps_10.0.0_x86_64.replies", "kvm", DOM11 "qemu_10.0.0.x86_64.xml", ARCH_X86_64,
+	  "tests/data/cpu_map-11.3", 145, 107 },
+	{ CAPS11 "caps_10.0.0_x86_64.replies", "tcg", DOM11 "qemu_10.0.0-tcg.x86_64.xml", ARCH_X86_64,
+	  "tests/data/cpu_map-11.3", 145, 109 },
+	{ CAPS11 "caps_10.0.0_s390x.replies", "kvm", DOM11 "qemu_10.0.0.s390x.xml", ARCH_S390X, NULL,
+	  82, 4 },
+	{ CAPS9 "caps_7.2.0.x86_64.replies", "kvm", DOM9 "qemu_7.2.0.x86_64.xml", ARCH_X86_64,
+	  "data/cpu_map", 53, 0 },
+	{ CAPS9 "caps_7.2.0.x86_64.replies", "tcg", DOM9 "qemu_7.2.0-tcg.x86_64.xml", ARCH_X86_64,
+	  "data/cpu_map", 53, 0 },
+};
+
+static const char *estr(const struct err *e)
+{
+	return test_estr(e);
+}
+
+/* The guest CPU's features of one policy as feature ids. */
+static void policy_set(const struct guest_cpu *g, const struct ftable *ft, enum policy p,
+		       struct fset *out)
+{
+	for (size_t i = 0; i < g->features.n; i++) {
+		const struct guest_feature *f = vec_get(&g->features, i);
+		const struct feature *x = ftable_lookup(ft, f->name);
+		if (f->policy != p)
+			continue;
+		if (!x)
+			fail_msg("host-model feature %s is not in the table", f->name);
+		fset_add(out, x->id);
+	}
+}
+
+static void check_pair(const struct pair *p)
+{
+	struct ftable *ft = ftable_new(p->arch);
+	struct cpu_map *map = NULL;
+	struct dataset *ds;
+	struct host *dom, *qh;
+	const struct mdata *md;
+	struct guest_cpu *g;
+	struct fset req = FSET_INIT, dis = FSET_INIT;
+	struct err e;
+	size_t same = 0, nblk = 0, listed_ok = 0;
+
+	err_clear(&e);
+	if (p->map) {
+		map = cpu_map_load(test_path(p->map), p->arch, ft, &e);
+		assert_non_null(map);
+	}
+	ds = replies_load(test_path(p->replies), ft, p->accel, &e);
+	if (!ds)
+		fail_msg("%s: %s", p->replies, estr(&e));
+	assert_string_equal(ds->accel, p->accel);
+	md = dataset_find_mdata(ds, "none");
+	assert_non_null(md);
+	dom = host_load(test_path(p->domcaps), ft, &e);
+	if (!dom)
+		fail_msg("%s: %s", p->domcaps, estr(&e));
+	assert_int_equal(dom->usability.n, p->models);
+
+	/* every model domcapabilities lists, as the capture's session says */
+	for (size_t i = 0; i < dom->usability.n; i++) {
+		const struct host_model_usability *u = vec_get(&dom->usability, i);
+		const struct cpu_def *d = mdata_def(md, u->name);
+		if (!d)
+			fail_msg("%s: %s is not in the %s session", p->domcaps, u->name, p->accel);
+		assert_true(d->unavail_known);
+		if ((u->usable == 1) != fset_empty(&d->unavailable))
+			fail_msg("%s %s: usable %d, but QEMU lists %zu unavailable features", p->domcaps,
+				 u->name, u->usable, fset_count(&d->unavailable));
+		if (u->has_blockers) {
+			nblk++;
+			if (!fset_equal(&u->blockers, &d->unavailable))
+				fail_msg("%s %s: blockers differ from QEMU's unavailable-features",
+					 p->domcaps, u->name);
+		}
+		if (u->canonical && !str_eq(u->canonical, d->alias_of))
+			fail_msg("%s %s: canonical %s, alias-of %s", p->domcaps, u->name, u->canonical,
+				 d->alias_of ? d->alias_of : "(none)");
+		if (u->deprecated != d->deprecated)
+			fail_msg("%s %s: deprecated differs", p->domcaps, u->name);
+		same++;
+	}
+	assert_int_equal(nblk, p->blockers);
+	/* and the list itself: the models both QEMU and libvirt know (s390x:
+	 * every model but 'host'; libvirt keeps no s390 map) */
+	for (size_t i = 0; i < md->defs.n; i++) {
+		const struct cpu_def *d = vec_get(&md->defs, i);
+		bool libvirt = map ? cpu_map_model(map, d->name) != NULL : strcmp(d->name, "host") != 0;
+		if (libvirt != (host_usability(dom, d->name) != NULL))
+			fail_msg("%s: %s is %slisted", p->domcaps, d->name, libvirt ? "not " : "");
+		listed_ok++;
+	}
+
+	/* host-model */
+	qh = replies_host(test_path(p->replies), ft, p->accel, &e);
+	if (!qh)
+		fail_msg("%s: %s", p->replies, estr(&e));
+	g = host_model_of(map, qh, &e);
+	if (!g)
+		fail_msg("%s: host-model: %s", p->replies, estr(&e));
+	assert_non_null(dom->model);
+	if (!str_eq(g->model, dom->model))
+		fail_msg("%s: host-model %s, libvirt's %s", p->replies, g->model, dom->model);
+	if (!str_eq(g->vendor, dom->vendor))
+		fail_msg("%s: host-model vendor %s, libvirt's %s", p->replies,
+			 g->vendor ? g->vendor : "(none)", dom->vendor ? dom->vendor : "(none)");
+	policy_set(g, ft, POLICY_REQUIRE, &req);
+	policy_set(g, ft, POLICY_DISABLE, &dis);
+	if (!fset_equal(&req, &dom->listed) || !fset_equal(&dis, &dom->disabled))
+		fail_msg("%s %s: host-model features differ (require %zu/%zu, disable %zu/%zu)",
+			 p->replies, p->accel, fset_count(&req), fset_count(&dom->listed),
+			 fset_count(&dis), fset_count(&dom->disabled));
+	printf("  %s %s = %s: %zu models (usable, %zu blocker lists, canonical), %zu QEMU "
+	       "models listed or not as libvirt does, host-model %s + %zu require - %zu disable\n",
+	       strrchr(p->replies, '/') + 1, p->accel, strrchr(p->domcaps, '/') + 1, same, nblk,
+	       listed_ok, g->model, fset_count(&req), fset_count(&dis));
+
+	fset_fini(&req);
+	fset_fini(&dis);
+	guest_cpu_free(g);
+	host_free(qh);
+	host_free(dom);
+	dataset_free(ds);
+	cpu_map_free(map);
+	ftable_free(ft);
+}
+
+static void test_domcaps_agreement(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ARRAY_LEN(pairs); i++)
+		check_pair(&pairs[i]);
+}
 
 /* libvirt's own summary of a capture (caps_*.xml: the <cpu type=ACCEL>
  * models with usable and <blocker>s, the <hostCPU type=ACCEL> expansion)
@@ -271,6 +422,7 @@ static void test_sniff(void **state)
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_domcaps_agreement),
 		cmocka_unit_test(test_caps_xml_agreement),
 		cmocka_unit_test(test_dataset),
 		cmocka_unit_test(test_hosts),
