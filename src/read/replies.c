@@ -15,7 +15,7 @@
 /* One QMP session of the capture: items [begin, end) of the document. */
 struct rsession {
 	size_t begin, end;
-	bool kvm;
+	int kvm;  /* query-kvm says KVM (1), not (0); -1: no query-kvm */
 	int line; /* of its qmp_capabilities reply */
 };
 
@@ -106,6 +106,7 @@ static bool capture_load(const char *path, struct capture *c, struct err *e)
 				c->s[c->n - 1].end = i;
 			c->s = xrealloc(c->s, (c->n + 1) * sizeof(*c->s));
 			memset(&c->s[c->n], 0, sizeof(*c->s));
+			c->s[c->n].kvm = -1;
 			c->s[c->n].begin = i;
 			c->s[c->n].end = c->doc.items.n;
 			c->s[c->n].line = it->line;
@@ -122,9 +123,13 @@ static bool capture_load(const char *path, struct capture *c, struct err *e)
 	return true;
 }
 
-static const char *session_accel(const struct rsession *s)
+/* "kvm", "tcg", or NULL when the first session does not say (a later
+ * one is libvirt's forced-TCG probe). */
+static const char *session_accel(const struct capture *c, const struct rsession *s)
 {
-	return s->kvm ? "kvm" : "tcg";
+	if (s->kvm >= 0)
+		return s->kvm ? "kvm" : "tcg";
+	return s == &c->s[0] ? NULL : "tcg";
 }
 
 static void accels_text(const struct capture *c, char *buf, size_t size)
@@ -134,7 +139,8 @@ static void accels_text(const struct capture *c, char *buf, size_t size)
 	buf[0] = '\0';
 	for (size_t i = 0; i < c->n && off < size; i++)
 		off += (size_t)snprintf(buf + off, size - off, "%s%s", i ? "," : "",
-					session_accel(&c->s[i]));
+					session_accel(c, &c->s[i]) ? session_accel(c, &c->s[i]) :
+					"unknown (no query-kvm)");
 }
 
 /* The session for accel (NULL: the first). */
@@ -146,7 +152,7 @@ static const struct rsession *pick_session(const struct capture *c, const char *
 	if (!accel)
 		return &c->s[0];
 	for (size_t i = 0; i < c->n; i++)
-		if (!strcmp(session_accel(&c->s[i]), accel))
+		if (str_eq(session_accel(c, &c->s[i]), accel))
 			return &c->s[i];
 	accels_text(c, have, sizeof(have));
 	err_set(e, path, 0, "this capture has no %s session (it has: %s)", accel, have);
@@ -341,7 +347,7 @@ struct dataset *replies_load(const char *path, struct ftable *ft, const char *ac
 		return NULL;
 	ds = dataset_new(ft->arch, ft);
 	ds->source = xstrdup(path);
-	ds->accel = xstrdup(session_accel(s));
+	ds->accel = session_accel(&c, s) ? xstrdup(session_accel(&c, s)) : NULL;
 	fill_version(&c, s, ds);
 	machines = find_reply(&c, s, "query-machines");
 	if (machines && !qmp_read_machines(machines->ret, c.doc.file, machines->line, &ds->machines, e))
@@ -354,7 +360,7 @@ struct dataset *replies_load(const char *path, struct ftable *ft, const char *ac
 	}
 	if (!defs) {
 		err_set(e, path, s->line, "the %s session has no query-cpu-definitions reply",
-			session_accel(s));
+			session_accel(&c, s) ? session_accel(&c, s) : "first");
 		goto fail;
 	}
 	md = dataset_mdata(ds, "none");
@@ -446,6 +452,7 @@ struct host *replies_host(const char *path, struct ftable *ft, const char *accel
 	struct dataset *ds = replies_load(path, ft, accel, e);
 	const struct mdata *md;
 	const struct expansion *stat, *full;
+	const char *which;
 	struct host *h;
 	char buf[256];
 	long long v[3];
@@ -453,13 +460,12 @@ struct host *replies_host(const char *path, struct ftable *ft, const char *accel
 	if (!ds)
 		return NULL;
 	md = dataset_find_mdata(ds, "none");
-	stat = dataset_expansion(ds, md, ds->accel && !strcmp(ds->accel, "kvm") ? "host" : "max",
-				 false);
-	full = dataset_expansion(ds, md, ds->accel && !strcmp(ds->accel, "kvm") ? "host" : "max",
-				 true);
+	which = dataset_expansion(ds, md, "host", false) ? "host" : "max";
+	stat = dataset_expansion(ds, md, which, false);
+	full = dataset_expansion(ds, md, which, true);
 	if (!stat) {
-		err_set(e, path, 0, "the %s session has no static expansion of '%s'", ds->accel,
-			!strcmp(ds->accel, "kvm") ? "host" : "max");
+		err_set(e, path, 0, "the %s session has no static expansion of 'host' or 'max'",
+			ds->accel ? ds->accel : "first");
 		dataset_free(ds);
 		return NULL;
 	}
