@@ -112,9 +112,9 @@ struct guest_cpu *host_model_of(const struct cpu_map *map, const struct host *h,
 	struct decode_result r;
 	struct guest_cpu *g = NULL;
 
-	if (h->kind != HOST_QMP || !h->usability.n) {
+	if (h->kind != HOST_QMP) {
 		err_set(e, h->source, 0, "libvirt's host-model comes from QEMU's expansion of the "
-			"host CPU and its model list; this host is not from QEMU");
+			"host CPU; this host is not from QEMU");
 		return NULL;
 	}
 	if (h->arch == ARCH_S390X) {
@@ -123,6 +123,11 @@ struct guest_cpu *host_model_of(const struct cpu_map *map, const struct host *h,
 			return NULL;
 		}
 		return s390_host_model(h);
+	}
+	if (!h->usability.n) {
+		err_set(e, h->source, 0, "libvirt decodes the host-model over QEMU's model list: "
+			"this file has no query-cpu-definitions reply");
+		return NULL;
 	}
 	if (!map) {
 		err_set(e, h->source, 0, "no CPU map to decode the host with");

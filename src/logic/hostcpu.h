@@ -49,7 +49,7 @@ void host_cpu_fini(struct host_cpu *c);
 char *host_cpu_xml(const struct host_cpu *c);
 
 /* map: x86_64 only (NULL for s390x).  Fails for hosts that are not from
- * QEMU or carry no definitions. */
+ * QEMU, and on x86_64 for those without QEMU's definitions. */
 struct guest_cpu *host_model_of(const struct cpu_map *map, const struct host *h, struct err *e);
 
 #endif
