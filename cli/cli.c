@@ -27,6 +27,7 @@
 #include "model.h"
 #include "paths.h"
 #include "snapshot.h"
+#include "userdata.h"
 #include "util.h"
 
 static const char usage_text[] =
@@ -426,6 +427,8 @@ static int cmd_show(struct cli *c, int argc, char **argv)
 			json_object_array_add(fa, fo);
 		}
 		json_object_object_add(o, "features", fa);
+		if (session_model_note(c->s, mv.name))
+			json_object_object_add(o, "note", json_object_new_string(session_model_note(c->s, mv.name)));
 		print_json(c, o);
 		json_object_put(o);
 		goto out;
@@ -442,6 +445,8 @@ static int cmd_show(struct cli *c, int argc, char **argv)
 			host_label(c));
 	if (mv.is_alias)
 		fprintf(c->out, "  alias of:   %s\n", mv.resolved);
+	if (session_model_note(c->s, mv.name))
+		fprintf(c->out, "  note:       %s\n", session_model_note(c->s, mv.name));
 	fprintf(c->out, "  version:    %d%s\n", mv.version, mv.version ? "" : " (unversioned)");
 	if (mv.vendor[0] || mv.family >= 0)
 		fprintf(c->out, "  identity:   %s family %lld model %lld stepping %lld\n",

@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "explain.h"
 #include "logic.h"
+#include "userdata.h"
 
 static const char explain_help[] =
 	"usage: cpuscope explain MODEL [GLOBAL OPTIONS]\n"
@@ -531,6 +532,7 @@ int cmd_explain(struct cli *c, int argc, char **argv)
 		rc = cli_fail_err(c, &e);
 		goto out;
 	}
+	session_model_notes(c->s, model, &x.notes); /* not from the QEMU data: where from */
 	have_x = true;
 	const char *hostl = c->s->host ? host_label(c) :
 			    wfile ? (w.accel ? w.accel : "the QEMU that warned") : host_label(c);

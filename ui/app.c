@@ -20,6 +20,7 @@
 #include "explain.h"
 #include "logic.h"
 #include "probe.h"
+#include "userdata.h"
 
 /* ---- small helpers ----------------------------------------------------- */
 
@@ -644,6 +645,7 @@ void app_rebuild_explain(struct app *a)
 		LINE("!warn%s", err_str(&e, buf, sizeof(buf)));
 		return;
 	}
+	session_model_notes(a->s, m->mv.name, &x.notes); /* not from the QEMU data: where from */
 	if (x.resolved && strcmp(x.resolved, m->mv.name))
 		LINE("#%s = %s on %s", m->mv.name, x.resolved, x.machine ? x.machine : a->md->machine);
 	else
