@@ -45,13 +45,17 @@ static const char usage_text[] =
 	"                                  versions, one model across machine types, or\n"
 	"                                  the model against several hosts\n"
 	"  probe [--qemu BINARY] ...       capture a snapshot from a real QEMU (probe --help)\n"
+	"  host [FILE]                     the host CPU as libvirt describes it (host --help)\n"
 	"  tui                             the interactive explorer\n"
 	"\n"
 	"Global options:\n"
-	"  --snapshot FILE    QEMU data captured by `cpuscope probe` (default: the bundled one)\n"
+	"  --snapshot FILE    QEMU data captured by `cpuscope probe`, or a libvirt capture\n"
+	"                     (caps_*.replies; --accel kvm|tcg picks its session) (default:\n"
+	"                     the bundled one)\n"
 	"  --probe BINARY     probe this QEMU live (results cached under $XDG_CACHE_HOME/cpuscope)\n"
 	"  --host FILE        the host: libvirt capabilities XML, domcapabilities XML, a bare\n"
-	"                     <cpu> XML, or a QMP query-cpu-model-expansion reply (detected)\n"
+	"                     <cpu> XML, a QMP query-cpu-model-expansion reply, a libvirt\n"
+	"                     <cpudata> CPUID dump or capture (.replies) (detected)\n"
 	"  --local            the host is this machine (CPUID); the default without --host\n"
 	"  --cpu-map DIR      libvirt cpu_map (default: /usr/share/libvirt/cpu_map if present,\n"
 	"                     else the bundled copy)\n"
@@ -877,7 +881,8 @@ int cli_run(int argc, char **argv, FILE *out, FILE *err, cli_tui_fn tui)
 		rc = cli_fail(&c, "unknown option '%s' before the command (see cpuscope --help)", rest[0]);
 		goto out;
 	}
-	if ((c.format == FMT_XML || c.format == FMT_QEMU) && strcmp(cmd, "build") != 0) {
+	if ((c.format == FMT_XML || c.format == FMT_QEMU) && strcmp(cmd, "build") != 0 &&
+	    strcmp(cmd, "host") != 0) {
 		rc = cli_fail(&c, "--format %s is for build only; %s prints text or json", c.format_s, cmd);
 		goto out;
 	}
@@ -914,6 +919,8 @@ int cli_run(int argc, char **argv, FILE *out, FILE *err, cli_tui_fn tui)
 		rc = cmd_baseline(&c, nrest, rest);
 	} else if (!strcmp(cmd, "explain")) {
 		rc = cmd_explain(&c, nrest, rest);
+	} else if (!strcmp(cmd, "host")) {
+		rc = cmd_host(&c, nrest, rest); /* cli/cli_host.c */
 	} else if (!strcmp(cmd, "help")) {
 		fputs(usage_text, out);
 	} else {
