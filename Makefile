@@ -131,6 +131,7 @@ unit: $(UNIT_BIN)
 cli-tests: all $(BIN)
 	@CPUSCOPE_BIN=$(CURDIR)/$(BIN) tests/cli/run.sh
 	@CPUSCOPE_BIN=$(CURDIR)/$(BIN) tests/cli/table.sh
+	@CPUSCOPE_BIN=$(CURDIR)/$(BIN) tests/cli/captures.sh
 
 interop: all $(BIN)
 	@if [ -x tests/interop/run.sh ]; then CPUSCOPE_BIN=$(CURDIR)/$(BIN) tests/interop/run.sh; fi

@@ -29,6 +29,7 @@
 #include "model.h"
 #include "paths.h"
 #include "snapshot.h"
+#include "userdata.h"
 #include "util.h"
 #include "vendor.h"
 
@@ -376,6 +377,8 @@ int cmd_show(struct cli *c, int argc, char **argv)
 			json_object_array_add(fa, fo);
 		}
 		json_object_object_add(o, "features", fa);
+		if (session_model_note(c->s, mv.name))
+			json_object_object_add(o, "note", json_object_new_string(session_model_note(c->s, mv.name)));
 		print_json(c, o);
 		json_object_put(o);
 		goto out;
@@ -392,6 +395,8 @@ int cmd_show(struct cli *c, int argc, char **argv)
 			host_label(c));
 	if (mv.is_alias)
 		fprintf(c->out, "  alias of:   %s\n", mv.resolved);
+	if (session_model_note(c->s, mv.name))
+		fprintf(c->out, "  note:       %s\n", session_model_note(c->s, mv.name));
 	fprintf(c->out, "  version:    %d%s\n", mv.version, mv.version ? "" : " (unversioned)");
 	if (mv.vendor[0] || mv.family >= 0)
 		fprintf(c->out, "  identity:   %s family %lld model %lld stepping %lld\n",
@@ -824,7 +829,8 @@ int cli_run(int argc, char **argv, FILE *out, FILE *err, cli_tui_fn tui)
 		goto out;
 	}
 	if ((c.format == FMT_XML || c.format == FMT_QEMU) && !cli_cmd_takes_format(k, c.format_s)) {
-		rc = cli_fail(&c, "--format %s is for build only; %s prints text or json", c.format_s, cmd);
+		rc = cli_fail(&c, "--format %s: not one of %s's formats (%s)", c.format_s, cmd,
+			      k->formats ? k->formats : "text json");
 		goto out;
 	}
 	if (k->run) {

@@ -10,6 +10,7 @@
 #include "explain.h"
 #include "explain_doc.h"
 #include "logic.h"
+#include "userdata.h"
 
 
 /* JSON array of QEMU names, in display order */
@@ -235,6 +236,7 @@ int cmd_explain(struct cli *c, int argc, char **argv)
 		rc = cli_fail_err(c, &e);
 		goto out;
 	}
+	session_model_notes(c->s, model, &x.notes); /* not from the QEMU data: where from */
 	have_x = true;
 	const char *hostl = c->s->host ? host_label(c) :
 			    wfile ? (w.accel ? w.accel : "the QEMU that warned") : host_label(c);

@@ -17,14 +17,15 @@
 
 const struct cli_opt cli_globals[GLOBAL__COUNT + 1] = {
 	[GLOBAL_SNAPSHOT] = { "--snapshot", NULL, "FILE|VERSION", CLI_VAL_FILE, NULL, false,
-		"QEMU data captured by `cpuscope probe`, or a bundled snapshot by QEMU version "
-		"(7.2, 10.0); default: this machine's QEMU, probed live and cached (README \"Whose "
-		"verdict\")" },
+		"QEMU data captured by `cpuscope probe`, a libvirt capture (caps_*.replies; "
+		"--accel picks its session), or a bundled snapshot by QEMU version (7.2, 10.0); "
+		"default: this machine's QEMU, probed live and cached (README \"Whose verdict\")" },
 	[GLOBAL_PROBE] = { "--probe", NULL, "BINARY", CLI_VAL_PROGRAM, NULL, false,
 		"probe this QEMU live (results cached under $XDG_CACHE_HOME/cpuscope)" },
 	[GLOBAL_HOST] = { "--host", NULL, "FILE", CLI_VAL_FILE, NULL, false,
 		"the host: libvirt capabilities XML, domcapabilities XML, a bare <cpu> XML, "
-		"or a QMP query-cpu-model-expansion reply (detected)" },
+		"a QMP query-cpu-model-expansion reply, a libvirt <cpudata> CPUID dump or "
+		"capture (.replies) (detected)" },
 	[GLOBAL_LOCAL] = { "--local", NULL, NULL, CLI_VAL_NONE, NULL, false,
 		"the host is this CPU by CPUID (not what QEMU/KVM would decide)" },
 	[GLOBAL_CPU_MAP] = { "--cpu-map", NULL, "DIR", CLI_VAL_DIR, NULL, false,
@@ -168,6 +169,21 @@ static const struct cli_opt baseline_opts[] = {
 	  "give it)" },
 	{ NULL, NULL, NULL, CLI_VAL_NONE, NULL, false, NULL },
 };
+
+static const char *const host_syn[] = { "[FILE] [--host-model] [--format text|xml|json]", NULL };
+
+static const struct cli_opt host_opts[] = {
+	{ "--host-model", NULL, NULL, CLI_VAL_NONE, NULL, false,
+	  "libvirt's host-model instead, for a host read from QEMU (a capture, or a QMP "
+	  "expansion with QEMU's model list): QEMU's expansion decoded over QEMU's usable "
+	  "models, as libvirt's domcapabilities shows it (as a custom <cpu>)" },
+	{ NULL, NULL, NULL, CLI_VAL_NONE, NULL, false, NULL },
+};
+
+static int run_host(struct cli *c, int argc, char **argv)
+{
+	return cmd_host(c, argc, argv);
+}
 
 static const char *const probe_syn[] = {
 	"[--qemu BINARY] [--qemu-datadir DIR] [--machines all|LIST] [--jobs N] "
@@ -345,6 +361,30 @@ const struct cli_cmd cli_commands[] = {
 			"       \"features\": [{\"name\", \"policy\"}], \"cpus\"}",
 		.exit_status = "0 success, 2 bad input or CPUs with nothing in common.",
 		.run = cmd_baseline,
+	},
+	{
+		.name = "host",
+		.summary = "the host CPU as libvirt describes it (virsh capabilities' <cpu>)",
+		.synopsis = host_syn,
+		.description =
+			"The host CPU of FILE (or of --host FILE; with neither, this machine's "
+			"CPUID) as libvirt describes it: the <cpu> of `virsh capabilities`, decoded "
+			"through libvirt's cpu_map the way libvirt decodes it (the model, vendor, "
+			"signature and the features beyond the model).  The map is the one in use "
+			"(--cpu-map DIR; data/cpu_map-11.3 gives libvirt 11.3's versioned names).  "
+			"FILE is any host file: a libvirt <cpudata> CPUID dump "
+			"(tests/cputestdata/x86_64-cpuid-*.xml of libvirt's source), capabilities "
+			"XML, a host <cpu>, a QMP expansion, or a libvirt capture (caps_*.replies; "
+			"--accel picks its session).  x86_64; for s390x only --host-model (libvirt "
+			"describes s390x host CPUs without a model).",
+		.opts = host_opts,
+		.operand = CLI_VAL_FILE,
+		.formats = "text xml json",
+		.notes =
+			"--format xml: only the XML, as libvirt writes it; --format json: "
+			"{\"arch\", \"model\", \"vendor\", \"signature\", \"features\"}; text (the "
+			"default): a summary line, then the XML.",
+		.run = run_host,
 	},
 	{
 		.name = "probe",

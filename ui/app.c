@@ -23,6 +23,7 @@
 #include "logic.h"
 #include "probe.h"
 #include "vendor.h"
+#include "userdata.h"
 
 /* ---- small helpers ----------------------------------------------------- */
 
@@ -573,6 +574,7 @@ void app_rebuild_explain(struct app *a)
 		a->explain_err = xstrdup(err_str(&e, buf, sizeof(buf)));
 		return;
 	}
+	session_model_notes(a->s, m->mv.name, &x.notes); /* not from the QEMU data: where from */
 	explain_doc_build(&x, a->host_label, a->map, &a->explain);
 	explanation_fini(&x);
 }

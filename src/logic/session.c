@@ -15,6 +15,7 @@
 #include "paths.h"
 #include "snapshot.h"
 #include "startcheck.h"
+#include "userdata.h"
 #include "util.h"
 
 struct session *session_new(const struct session_opts *o)
@@ -40,6 +41,7 @@ void session_free(struct session *s)
 	free(s->qemu_binary);
 	free(s->data_label);
 	free(s->ref_label);
+	session_notes_free(s);
 	free(s);
 }
 
@@ -54,6 +56,8 @@ bool session_load_ft(struct session *s, struct err *e)
 	if (s->o.arch && !arch_parse(s->o.arch, &s->arch))
 		return err_set(e, NULL, 0, "unknown architecture '%s' (expected x86_64 or s390x)",
 			       s->o.arch);
+	if (!s->ft && !session_arch_from_host(s, e))
+		return false;
 	if (!s->ft)
 		s->ft = ftable_new(s->arch);
 	return true;
@@ -119,6 +123,11 @@ static char *newest_bundled(const struct session *s)
 	}
 	closedir(d);
 	return best;
+}
+
+char *session_newest_bundled(const struct session *s)
+{
+	return newest_bundled(s);
 }
 
 /* This machine's QEMU for the arch: $CPUSCOPE_QEMU (a binary, or "none"
@@ -346,6 +355,8 @@ static bool pick_machine(struct session *s, struct err *e)
 		const struct machine *m = dataset_default_machine(s->ds);
 		s->md = dataset_resolve_machine(s->ds, m ? m->name : "none", e);
 	}
+	if (!s->md)
+		s->md = session_capture_machine(s, e);
 	return s->md != NULL;
 }
 
@@ -361,6 +372,8 @@ bool session_load_data(struct session *s, struct err *e)
 	if (s->o.arch && !arch_parse(s->o.arch, &s->arch))
 		return err_set(e, NULL, 0, "unknown architecture '%s' (expected x86_64 or s390x)",
 			       s->o.arch);
+	if (!session_arch_from_host(s, e))
+		return false;
 	if (s->o.probe) {
 		if (s->o.snapshot)
 			return err_set(e, NULL, 0,
@@ -375,6 +388,8 @@ bool session_load_data(struct session *s, struct err *e)
 		start_checks(s);
 		return true;
 	}
+	if (!snap)
+		snap = session_host_capture(s); /* a capture as --host is the QEMU data too */
 	if (!snap) {
 		s->qemu_binary = local_qemu(s);
 		if (s->qemu_binary) {
@@ -412,16 +427,16 @@ bool session_load_data(struct session *s, struct err *e)
 		s->bundled = true;
 	} else {
 		s->bundled = in_datadir(s, snap);
-		if (!s->o.arch && !snapshot_arch(snap, &s->arch, e))
+		if (!s->o.arch && !session_file_arch(snap, &s->arch, e))
 			goto out;
 	}
 	if (!session_load_ft(s, e))
 		goto out;
-	s->ds = snapshot_load(snap, s->ft, e);
+	s->ds = session_file_load(s, snap, e);
 	if (!s->ds)
 		goto out;
 	label_data(s, snap);
-	ok = pick_machine(s, e);
+	ok = pick_machine(s, e) && session_data_loaded(s, e);
 out:
 	free(owned);
 	return ok;
@@ -459,6 +474,8 @@ bool session_load_host(struct session *s, struct err *e)
 		if (!s->host)
 			return false;
 		s->ref = REF_HOST;
+		if (!session_host_loaded(s, e))
+			return false;
 	} else if (s->o.local || (s->no_qemu && s->arch == ARCH_X86_64)) {
 		if (s->arch != ARCH_X86_64)
 			return err_set(e, NULL, 0,
@@ -504,7 +521,7 @@ struct host *session_host_load(struct session *s, const char *file, struct err *
 
 	if (!session_load_ft(s, e))
 		return NULL;
-	h = host_load(file, s->ft, e);
+	h = host_load_accel(file, s->ft, s->o.accel, e);
 	if (!h)
 		return NULL;
 	if (h->arch != s->arch) {
@@ -603,6 +620,8 @@ void session_replace_data(struct session *s, struct dataset *ds, const char *bin
 	dataset_free(s->ds);
 	s->ds = ds;
 	s->md = NULL;
+	s->capture = s->host_models = false;
+	session_notes_free(s);
 	err_clear(&e);
 	if (s->o.machine)
 		md = dataset_resolve_machine(ds, s->o.machine, &e);

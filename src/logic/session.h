@@ -17,6 +17,10 @@
  *   5. no QEMU installed: the bundled snapshot with this CPU's CPUID, and
  *      the label says that this is not QEMU's verdict.
  *
+ * The user's own data decides the model list: a libvirt capture (.replies)
+ * is QEMU data, and a host file's model list (domcapabilities) is the
+ * model list when it is all the user gave (userdata.h).
+ *
  * Ownership: session_free() frees everything the session loaded; options
  * are lent (argv strings) and must outlive the session.
  */
@@ -73,6 +77,10 @@ struct session {
 				  * bundled snapshot)", ... */
 	char *ref_label;         /* whose verdict, for headers and first lines */
 	char datadir[PATH_MAX];
+	/* The user's own data (userdata.h): */
+	bool capture;            /* the data is a libvirt capture (.replies) */
+	bool host_models;        /* the model list is the host file's */
+	struct strmap notes;     /* model -> where it or its features come from (owned) */
 };
 
 struct session *session_new(const struct session_opts *o);
@@ -109,5 +117,8 @@ const char *session_reference(const struct session *s);
 /* The bundled snapshot for a version ("7.2") and arch: its path in buf. */
 const char *session_bundled_snapshot(const struct session *s, const char *version, char *buf,
 				     size_t size);
+/* The version of the newest bundled snapshot of the arch ("7.2"), or NULL;
+ * caller frees. */
+char *session_newest_bundled(const struct session *s);
 
 #endif

@@ -693,6 +693,10 @@ bool model_lookup(const struct dataset *ds, const struct mdata *md, const char *
 		return true;
 	}
 	sb_addf(&sb, "unknown CPU model '%s'", name);
+	if (ds->qemu_version)
+		sb_addf(&sb, " (not in QEMU %s)", ds->qemu_version);
+	else if (ds->source)
+		sb_addf(&sb, " (not in %s)", ds->source);
 	for (size_t i = 0; i < md->defs.n; i++) {
 		d = vec_get(&md->defs, i);
 		if (str_eq(d->type_name, name)) {

@@ -6,11 +6,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json.h>
+
 #include "cpu_map.h"
+#include "cpuid.h"
 #include "err.h"
+#include "host_sniff.h"
 #include "model.h"
 #include "qmp_json.h"
 #include "vendor.h"
+#include "replies.h"
 #include "xml_cpu.h"
 
 bool host_resolve(struct host *h, const struct cpu_map *map, struct err *e)
@@ -72,6 +77,20 @@ out:
 	return ok;
 }
 
+/* An expansion asked for as type 'full' (by its command, or a cpuscope
+ * capture's id "full:MODEL"). */
+static bool qmp_item_full(const struct qmp_item *it)
+{
+	struct json_object *t = NULL;
+
+	if (it->id && str_startswith(it->id, "full:"))
+		return true;
+	return json_object_is_type(it->args, json_type_object) &&
+	       json_object_object_get_ex(it->args, "type", &t) &&
+	       json_object_is_type(t, json_type_string) &&
+	       !strcmp(json_object_get_string(t), "full");
+}
+
 /* A host from a QMP query-cpu-model-expansion reply of host/max: the
  * first expansion in the file; features are the props that are true. */
 static struct host *host_from_qmp(const char *path, const char *text, size_t len,
@@ -109,8 +128,13 @@ static struct host *host_from_qmp(const char *path, const char *text, size_t len
 	if (!qmp_read_expansion(it->ret, path, it->line, ft, &x, e))
 		goto out;
 	h = host_new(HOST_QMP, ft->arch, ft, path);
-	fset_copy(&h->features, &x->on);
-	h->resolved = true;
+	if (ft->arch == ARCH_S390X) {
+		/* a base model and what the host adds and removes */
+		replies_s390_host(h, x, qmp_item_full(it) ? x : NULL);
+	} else {
+		fset_copy(&h->features, &x->on);
+		h->resolved = true;
+	}
 	if (expansion_prop_str(x, "vendor", buf, sizeof(buf)) && buf[0])
 		h->vendor = xstrdup(vendor_name(buf));
 	if (expansion_prop_str(x, "model-id", buf, sizeof(buf)) && buf[0])
@@ -140,28 +164,40 @@ out:
 
 struct host *host_load(const char *path, struct ftable *ft, struct err *e)
 {
+	return host_load_accel(path, ft, NULL, e);
+}
+
+struct host *host_load_accel(const char *path, struct ftable *ft, const char *accel,
+			     struct err *e)
+{
 	char *text = NULL;
 	size_t len = 0;
-	const char *p = NULL;
 	struct host *h = NULL;
 
 	if (!read_file_limited(path, FILE_LIMIT_DEFAULT, &text, &len, e))
 		return NULL;
-	p = text;
-	if (len >= 3 && !memcmp(p, "\xef\xbb\xbf", 3))
-		p += 3;
-	while (p < text + len && strchr(" \t\r\n", *p))
-		p++;
-	if (p == text + len)
+	switch (host_file_kind_of(text, len)) {
+	case HF_EMPTY:
 		err_set(e, path, 0, "empty file (expected libvirt capabilities, domcapabilities, "
 			"a host <cpu> or a QMP reply)");
-	else if (*p == '<')
+		break;
+	case HF_XML:
 		h = xml_host_parse(path, text, len, ft, e);
-	else if (*p == '{' || *p == '[')
+		break;
+	case HF_CPUDATA:
+		h = cpuid_host_from_cpudata(path, ft, e);
+		break;
+	case HF_REPLIES:
+		h = replies_host(path, ft, accel, e);
+		break;
+	case HF_QMP:
 		h = host_from_qmp(path, text, len, ft, e);
-	else
+		break;
+	case HF_OTHER:
 		err_set(e, path, 1, "not XML or JSON (expected libvirt capabilities, "
 			"domcapabilities, a host <cpu> or a QMP reply)");
+		break;
+	}
 	free(text);
 	return h;
 }

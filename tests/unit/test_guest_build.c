@@ -220,7 +220,7 @@ static void test_versions(void **state)
 	expect_error(f, g, GUEST_VERSION_BEST, "no version of Haswell is usable on tcg (see cpuscope "
 		     "explain Haswell)");
 	g = req("Haswell");
-	expect_error(f, g, 9, "unknown CPU model 'Haswell-v9'; did you mean 'Haswell-v1', 'Haswell-v2', "
+	expect_error(f, g, 9, "unknown CPU model 'Haswell-v9' (not in QEMU 7.2.22); did you mean 'Haswell-v1', 'Haswell-v2', "
 		     "'Haswell-v3' or 'Haswell-v4'?");
 	/* the best usable version on this host */
 	g = req("Westmere");
