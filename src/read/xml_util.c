@@ -1,6 +1,9 @@
 /* xml_util.c - safe libxml2 parsing shared by the XML readers. */
 #include "xml_util.h"
 
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -131,4 +134,87 @@ const xmlNode *xml_child(const xmlNode *n, const char *name)
 int xml_line(const xmlNode *n)
 {
 	return n ? (int)xmlGetLineNo(n) : 0;
+}
+
+/* ---- helpers of the <cpu> readers (xml_host.c, xml_guest.c) ---------- */
+
+bool xml_fail(struct err *e, const char *file, const xmlNode *n, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg = NULL;
+
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	err_set(e, file, xml_line(n), "%s", msg);
+	free(msg);
+	return false;
+}
+
+/* Element text with surrounding white space removed; NULL when the
+ * element is absent, "" when it is empty. */
+char *xml_text_trimmed(const xmlNode *n)
+{
+	char *s = NULL;
+	size_t b = 0, len = 0;
+
+	if (!n)
+		return NULL;
+	s = xml_text(n);
+	if (!s)
+		return xstrdup("");
+	len = strlen(s);
+	while (b < len && strchr(" \t\r\n", s[b]))
+		b++;
+	while (len > b && strchr(" \t\r\n", s[len - 1]))
+		len--;
+	memmove(s, s + b, len - b);
+	s[len - b] = '\0';
+	return s;
+}
+
+/* Strict unsigned decimal. */
+bool xml_parse_uint(const char *s, unsigned *out)
+{
+	char *end = NULL;
+	unsigned long v;
+
+	if (!s || *s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v > UINT_MAX)
+		return false;
+	*out = (unsigned)v;
+	return true;
+}
+
+bool xml_yes_no(const char *s, bool *out)
+{
+	if (str_eq(s, "yes")) {
+		*out = true;
+		return true;
+	}
+	if (str_eq(s, "no")) {
+		*out = false;
+		return true;
+	}
+	return false;
+}
+
+/* A <feature>'s name (required, not empty) and policy: require when it
+ * has none, or when !with_policy (a host CPU's features have none).  The
+ * caller frees *name and *pol, also on failure. */
+bool xml_feature_attrs(const char *file, const xmlNode *n, bool with_policy, char **name,
+		       char **pol, enum policy *p, struct err *e)
+{
+	*p = POLICY_REQUIRE;
+	*name = xml_attr(n, "name");
+	*pol = xml_attr(n, "policy");
+	if (!*name || !**name)
+		return xml_fail(e, file, n, "<feature> without a name");
+	if (*pol && with_policy && !policy_parse(*pol, p))
+		return xml_fail(e, file, n, "unknown feature policy '%s' (expected force, require, "
+				"optional, disable or forbid)", *pol);
+	return true;
 }

@@ -13,6 +13,9 @@
 
 #include <libxml/tree.h>
 
+#include "guest.h"
+#include "util.h"
+
 struct err;
 
 xmlDoc *xml_parse(const char *file, const char *text, size_t len, struct err *e);
@@ -23,5 +26,22 @@ char *xml_text(const xmlNode *n);
 bool xml_is(const xmlNode *n, const char *name);
 const xmlNode *xml_child(const xmlNode *n, const char *name);
 int xml_line(const xmlNode *n);
+
+/* Helpers of the <cpu> readers. */
+/* Set e to FILE:LINE (n's line): message; returns false. */
+bool xml_fail(struct err *e, const char *file, const xmlNode *n, const char *fmt, ...)
+	ATTR_FORMAT(4, 5);
+/* Element text with surrounding white space removed; NULL when the
+ * element is absent, "" when it is empty. */
+char *xml_text_trimmed(const xmlNode *n);
+/* Strict unsigned decimal. */
+bool xml_parse_uint(const char *s, unsigned *out);
+/* "yes" / "no" */
+bool xml_yes_no(const char *s, bool *out);
+/* A <feature>'s name (required, not empty) and policy: require when it
+ * has none, or when !with_policy (a host CPU's features have none).  The
+ * caller frees *name and *pol, also on failure. */
+bool xml_feature_attrs(const char *file, const xmlNode *n, bool with_policy, char **name,
+		       char **pol, enum policy *p, struct err *e);
 
 #endif
