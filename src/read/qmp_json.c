@@ -17,6 +17,7 @@
 #include <json.h>
 
 #include "err.h"
+#include "json_scan.h"
 
 struct qmp_cmd {
 	char *id;      /* NULL: none */
@@ -359,7 +360,13 @@ bool qmp_doc_parse(const char *file, const char *text, size_t len, struct qmp_do
 		err_set(e, out->file, 0, "input too large (%zu bytes)", len);
 		goto out;
 	}
+	if (!json_scan(out->file, text, len, &json_costs_jsonc, QMP_MAX_DEPTH, NULL, e))
+		goto out;
 	tok = json_tokener_new_ex(QMP_MAX_DEPTH);
+	if (!tok) {
+		err_set(e, out->file, 0, "out of memory reading the file");
+		goto out;
+	}
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
 	for (;;) {
 		struct json_object *o;

@@ -49,6 +49,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "json_scan.h"
 #include "snap_json.h"
 
 /* ---- loading ------------------------------------------------------------- */
@@ -470,6 +471,8 @@ struct dataset *snapshot_parse(const char *file, const char *text, size_t len, s
 	L.file = jp.file;
 	L.e = e;
 	L.ft = ft;
+	if (!json_scan(L.file, text, len, &json_costs_snapshot, SNAP_MAX_DEPTH, NULL, e))
+		goto out;
 	root = jp_parse(&jp);
 	if (!root || !check_header(&L, root, &arch))
 		goto out;
@@ -629,6 +632,8 @@ bool snapshot_arch(const char *path, enum arch *out, struct err *e)
 	text = NULL;
 	err_clear(e);
 	if (!read_file_limited(path, FILE_LIMIT_DEFAULT, &text, &len, e))
+		goto out;
+	if (!json_scan(path, text, len, &json_costs_snapshot, SNAP_MAX_DEPTH, NULL, e))
 		goto out;
 	jparser_init(&jp, path, text, len, e);
 	{

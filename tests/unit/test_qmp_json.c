@@ -380,7 +380,7 @@ static void test_malformed_json(void **state)
 	expect_parse_error("{'a': 1}", "x.json:1: malformed JSON: unexpected character");
 	expect_parse_error("{\"return\": {}} xyz", "x.json:1: malformed JSON: unexpected character");
 	expect_parse_error("\x01\x02\xff", "x.json:1: malformed JSON: unexpected character");
-	expect_parse_error("{\"a\": \"\xff\xfe\"}", "x.json:1: malformed JSON: invalid utf-8 string");
+	expect_parse_error("{\"a\": \"\xff\xfe\"}", "x.json:1: malformed JSON: invalid UTF-8 in a string (byte 0xff)");
 	expect_parse_error("{\"return\": {}}\n{\"a\":\n\"x\ny\"}",
 			   "x.json:3: malformed JSON: control character in a string");
 	expect_parse_error("[1, 2,\n 3, x, 'y']", "x.json:2: malformed JSON: unexpected character");
