@@ -344,8 +344,15 @@ bool read_file_limited(const char *path, size_t limit, char **out, size_t *len, 
 	}
 	for (;;) {
 		if (n + 4096 + 1 > cap) {
+			/* the input itself may be what exhausts memory: say so */
+			char *nb;
 			cap = cap ? cap * 2 : 16384;
-			buf = xrealloc(buf, cap);
+			nb = realloc(buf, cap);
+			if (!nb) {
+				err_set(e, path, 0, "out of memory (reading %zu bytes)", n);
+				goto out;
+			}
+			buf = nb;
 		}
 		size_t r = fread(buf + n, 1, cap - n - 1, f);
 		n += r;
