@@ -7,6 +7,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,11 @@
 #include "err.h"
 #include "util.h"
 
+static bool jfail(struct jparser *jp, int line, const char *fmt, ...) ATTR_FORMAT(3, 4);
+
+/* NULL (and the parse failed with "out of memory") when malloc fails:
+ * json_scan() bounds what a file may ask for, but not what the machine
+ * has. */
 static void *arena_alloc(struct jparser *jp, size_t n)
 {
 	struct chunk *c = jp->arena;
@@ -21,7 +27,11 @@ static void *arena_alloc(struct jparser *jp, size_t n)
 	n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
 	if (!c || c->cap - c->used < n) {
 		size_t cap = n > 65536 ? n : 65536;
-		c = xmalloc(sizeof(*c) + cap);
+		c = malloc(sizeof(*c) + cap);
+		if (!c) {
+			jfail(jp, jp->line, "out of memory");
+			return NULL;
+		}
 		c->next = jp->arena;
 		c->used = 0;
 		c->cap = cap;
@@ -54,7 +64,6 @@ void jparser_fini(struct jparser *jp)
 	free(jp->kstack);
 }
 
-static bool jfail(struct jparser *jp, int line, const char *fmt, ...) ATTR_FORMAT(3, 4);
 static bool jfail(struct jparser *jp, int line, const char *fmt, ...)
 {
 	char msg[512];
@@ -93,15 +102,69 @@ static bool unexpected(struct jparser *jp)
 	return jfail(jp, jp->line, "malformed JSON: unexpected byte 0x%02x", c);
 }
 
-static void push_child(struct jparser *jp, struct jv *v, const char *key)
+static bool push_child(struct jparser *jp, struct jv *v, const char *key)
 {
 	if (jp->sn == jp->scap) {
-		jp->scap = jp->scap ? jp->scap * 2 : 256;
-		jp->stack = xrealloc(jp->stack, jp->scap * sizeof(*jp->stack));
-		jp->kstack = xrealloc(jp->kstack, jp->scap * sizeof(*jp->kstack));
+		size_t cap = jp->scap ? jp->scap * 2 : 256;
+		struct jv **st = realloc(jp->stack, cap * sizeof(*jp->stack));
+		const char **ks = st ? realloc(jp->kstack, cap * sizeof(*jp->kstack)) : NULL;
+		if (st)
+			jp->stack = st;
+		if (!ks)
+			return jfail(jp, jp->line, "out of memory");
+		jp->kstack = ks;
+		jp->scap = cap;
 	}
 	jp->stack[jp->sn] = v;
 	jp->kstack[jp->sn++] = key;
+	return true;
+}
+
+struct keyref {
+	const char *key;
+	size_t i;
+};
+
+static int keyref_cmp(const void *a, const void *b)
+{
+	const struct keyref *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+
+	return c ? c : x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* Every key of an object once: a duplicate is refused at its second
+ * appearance (the earliest such in the object). */
+static bool check_keys(struct jparser *jp, const struct jv *o)
+{
+	size_t dup = SIZE_MAX, first = 0;
+
+	if (o->n <= 16) {
+		for (size_t j = 1; j < o->n && dup == SIZE_MAX; j++)
+			for (size_t i = 0; i < j; i++)
+				if (strcmp(o->keys[i], o->keys[j]) == 0) {
+					dup = j;
+					first = i;
+					break;
+				}
+	} else {
+		struct keyref *r = malloc(o->n * sizeof(*r));
+		if (!r)
+			return jfail(jp, o->line, "out of memory");
+		for (size_t i = 0; i < o->n; i++)
+			r[i] = (struct keyref){o->keys[i], i};
+		qsort(r, o->n, sizeof(*r), keyref_cmp);
+		for (size_t i = 1; i < o->n; i++)
+			if (strcmp(r[i - 1].key, r[i].key) == 0 && r[i].i < dup) {
+				dup = r[i].i;
+				first = r[i - 1].i;
+			}
+		free(r);
+	}
+	if (dup == SIZE_MAX)
+		return true;
+	return jfail(jp, o->items[dup]->line, "duplicate key \"%s\" (first on line %d)", o->keys[dup],
+		     o->items[first]->line);
 }
 
 static int hexval(char c)
@@ -179,6 +242,8 @@ const char *jp_string(struct jparser *jp, size_t *lenp)
 		return NULL;
 	}
 	out = arena_alloc(jp, (size_t)(q - p) + 1);
+	if (!out)
+		return NULL;
 	if (!esc) {
 		memcpy(out, p, (size_t)(q - p));
 		out[q - p] = '\0';
@@ -320,7 +385,8 @@ static struct jv *parse_container(struct jparser *jp, struct jv *v, int depth)
 		c = jp_value(jp, depth + 1);
 		if (!c)
 			return NULL;
-		push_child(jp, c, key);
+		if (!push_child(jp, c, key))
+			return NULL;
 		jp_skip_ws(jp);
 		if (jp->p < jp->end && *jp->p == ',') {
 			jp->p++;
@@ -336,14 +402,20 @@ static struct jv *parse_container(struct jparser *jp, struct jv *v, int depth)
 done:
 	v->n = jp->sn - base;
 	v->items = arena_alloc(jp, (v->n + 1) * sizeof(*v->items));
+	if (!v->items)
+		return NULL;
 	if (v->n)
 		memcpy(v->items, jp->stack + base, v->n * sizeof(*v->items));
 	if (obj) {
 		v->keys = arena_alloc(jp, (v->n + 1) * sizeof(*v->keys));
+		if (!v->keys)
+			return NULL;
 		if (v->n)
 			memcpy(v->keys, jp->kstack + base, v->n * sizeof(*v->keys));
 	}
 	jp->sn = base;
+	if (obj && !check_keys(jp, v))
+		return NULL;
 	return v;
 }
 
@@ -358,6 +430,8 @@ struct jv *jp_value(struct jparser *jp, int depth)
 		return NULL;
 	}
 	v = arena_alloc(jp, sizeof(*v));
+	if (!v)
+		return NULL;
 	memset(v, 0, sizeof(*v));
 	v->line = jp->line;
 	v->raw = jp->p;

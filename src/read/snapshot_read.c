@@ -50,7 +50,9 @@
 
 #include "err.h"
 #include "json_scan.h"
+#include "read_rules.h"
 #include "snap_json.h"
+#include "text.h"
 
 /* ---- loading ------------------------------------------------------------- */
 
@@ -59,6 +61,8 @@ struct loader {
 	struct err *e;
 	struct dataset *ds;
 	struct ftable *ft;
+	struct intern_guard names; /* feature names this snapshot adds */
+	size_t shared, max_shared; /* entries copied for "same as" references */
 };
 
 /* What a value is, for messages; formatted only when one is needed. */
@@ -111,18 +115,52 @@ static bool want(struct loader *L, const struct jv *v, enum jt t, const char *wh
 	return err_set(L->e, L->file, v->line, "%s is %s, not %s", what, jtname(v), names[t]);
 }
 
-/* Optional string member into *out (strdup). */
+/* A string value under the name rule (text.h), labelled "model name",
+ * "feature name", ...; free text when name is false. */
+static bool check_str(struct loader *L, const char *label, bool name, const char *s, int line)
+{
+	return name ? name_check(label, s, strlen(s), L->file, line, L->e)
+		    : text_check(label, s, strlen(s), L->file, line, L->e);
+}
+
+#define NAME(label) (label), true
+#define TEXT(label) (label), false
+
+/* Optional string member into *out (strdup), checked as label says. */
 static bool get_str(struct loader *L, const struct jv *o, const char *key, char **out,
-		    const struct what *w)
+		    const struct what *w, const char *label, bool name)
 {
 	const struct jv *v = jmember(o, key);
 
 	if (!v)
 		return true;
-	if (!want_w(L, v, J_STR, w, key))
+	if (!want_w(L, v, J_STR, w, key) || !check_str(L, label, name, v->s, v->line))
 		return false;
 	*out = xstrdup(v->s);
 	return true;
+}
+
+/* A machine type named by a key or a reference: the name rule, and at
+ * most READ_MAX_MACHINES of them. */
+static struct mdata *machine_of(struct loader *L, const char *machine, int line)
+{
+	if (!check_str(L, NAME("machine type name"), machine, line))
+		return NULL;
+	if (!dataset_find_mdata(L->ds, machine) && L->ds->mdatas.n >= READ_MAX_MACHINES) {
+		err_set(L->e, L->file, line, "more than %d machine types", READ_MAX_MACHINES);
+		return NULL;
+	}
+	return dataset_mdata(L->ds, machine);
+}
+
+/* Entries copied by a "same as '...'" reference, within the budget. */
+static bool share(struct loader *L, size_t n, int line)
+{
+	L->shared += n;
+	if (L->shared <= L->max_shared)
+		return true;
+	return err_set(L->e, L->file, line, "too many shared entries for a file of this size "
+		       "(its references would take more than 16 times its size in memory)");
 }
 
 static bool get_bool(struct loader *L, const struct jv *o, const char *key, bool *out,
@@ -146,16 +184,21 @@ static bool load_machines(struct loader *L, const struct jv *arr)
 
 	if (!want(L, arr, J_ARR, "\"machines\""))
 		return false;
+	if (arr->n > READ_MAX_MACHINES)
+		return err_set(L->e, L->file, arr->line, "more than %d machine types",
+			       READ_MAX_MACHINES);
 	for (size_t i = 0; i < arr->n; i++) {
 		const struct jv *o = arr->items[i];
 		struct what wm = {W_MACHINE, NULL, NULL, i + 1}, *what = &wm;
 		if (!want_w(L, o, J_OBJ, what, NULL))
 			goto out;
 		m = xcalloc(1, sizeof(*m));
-		if (!get_str(L, o, "name", &m->name, what) || !get_str(L, o, "alias", &m->alias, what) ||
+		if (!get_str(L, o, "name", &m->name, what, NAME("machine type name")) ||
+		    !get_str(L, o, "alias", &m->alias, what, NAME("machine type alias")) ||
 		    !get_bool(L, o, "is-default", &m->is_default, what) ||
 		    !get_bool(L, o, "deprecated", &m->deprecated, what) ||
-		    !get_str(L, o, "default-cpu-type", &m->default_cpu_type, what))
+		    !get_str(L, o, "default-cpu-type", &m->default_cpu_type, what,
+			     NAME("CPU type name")))
 			goto out;
 		if (!m->name) {
 			err_set(L->e, L->file, o->line, "%s has no \"name\"",
@@ -182,7 +225,7 @@ static bool load_def(struct loader *L, const struct jv *o, const char *machine, 
 	if (!want_w(L, o, J_OBJ, what, NULL))
 		return false;
 	d = xcalloc(1, sizeof(*d));
-	if (!get_str(L, o, "name", &d->name, what))
+	if (!get_str(L, o, "name", &d->name, what, NAME("model name")))
 		goto out;
 	if (!d->name) {
 		err_set(L->e, L->file, o->line, "%s has no \"name\"", what_str(what, buf, sizeof(buf)));
@@ -195,8 +238,8 @@ static bool load_def(struct loader *L, const struct jv *o, const char *machine, 
 		err_set(L->e, L->file, o->line, "%s appears twice", what_str(what, buf, sizeof(buf)));
 		goto out;
 	}
-	if (!get_str(L, o, "typename", &d->type_name, what) ||
-	    !get_str(L, o, "alias-of", &d->alias_of, what) ||
+	if (!get_str(L, o, "typename", &d->type_name, what, NAME("CPU type name")) ||
+	    !get_str(L, o, "alias-of", &d->alias_of, what, NAME("model name")) ||
 	    !get_bool(L, o, "static", &d->is_static, what) ||
 	    !get_bool(L, o, "migration-safe", &d->migration_safe, what) ||
 	    !get_bool(L, o, "deprecated", &d->deprecated, what))
@@ -208,10 +251,13 @@ static bool load_def(struct loader *L, const struct jv *o, const char *machine, 
 		d->unavail_known = true;
 		d->unavail_names = xcalloc(un->n + 1, sizeof(*d->unavail_names));
 		for (size_t k = 0; k < un->n; k++) {
-			if (!want_w(L, un->items[k], J_STR, what, "unavailable-features item"))
+			unsigned id;
+			if (!want_w(L, un->items[k], J_STR, what, "unavailable-features item") ||
+			    !intern_feature(&L->names, un->items[k]->s, L->file, un->items[k]->line, &id,
+					    L->e))
 				goto out;
 			d->unavail_names[d->nunavail++] = xstrdup(un->items[k]->s);
-			fset_add(&d->unavailable, ftable_intern(L->ft, un->items[k]->s));
+			fset_add(&d->unavailable, id);
 		}
 	}
 	mdata_add_def(md, d);
@@ -229,9 +275,11 @@ static bool load_definitions(struct loader *L, const struct jv *defs)
 	for (size_t i = 0; i < defs->n; i++) {
 		const char *machine = defs->keys[i];
 		const struct jv *list = defs->items[i];
-		struct mdata *md = dataset_mdata(L->ds, machine);
+		struct mdata *md = machine_of(L, machine, list->line);
 		struct what w = {W_DEFS_OF, machine, NULL, 0};
 
+		if (!md)
+			return false;
 		if (md->defs_known)
 			return err_set(L->e, L->file, list->line,
 				       "definitions of machine type '%s' appear twice", machine);
@@ -239,11 +287,15 @@ static bool load_definitions(struct loader *L, const struct jv *defs)
 			/* same list as an earlier machine type: share its records */
 			const struct jv *ref = jmember(defs, list->s);
 			const struct mdata *src = dataset_find_mdata(L->ds, list->s);
+			if (!check_str(L, NAME("machine type name"), list->s, list->line))
+				return false;
 			if (!ref || ref->t != J_ARR || ref->line > list->line || !src ||
 			    !src->defs_known)
 				return err_set(L->e, L->file, list->line,
 					       "definitions of '%s' refer to '%s', which has no list before it",
 					       machine, list->s);
+			if (!share(L, src->defs.n, list->line))
+				return false;
 			for (size_t k = 0; k < src->defs.n; k++) {
 				struct cpu_def *d = vec_get(&src->defs, k);
 				d->extra_refs++;
@@ -270,10 +322,45 @@ static bool feature_list(struct loader *L, const struct jv *o, const char *key,
 		return true;
 	if (!want_w(L, *out, J_ARR, w, key))
 		return false;
-	for (size_t i = 0; i < (*out)->n; i++)
-		if (!want_w(L, (*out)->items[i], J_STR, w, key))
+	for (size_t i = 0; i < (*out)->n; i++) {
+		const struct jv *v = (*out)->items[i];
+		if (!want_w(L, v, J_STR, w, key) ||
+		    !check_str(L, NAME(strcmp(key, "unset") ? "feature name" :
+				       "feature or property name"), v->s, v->line))
 			return false;
+	}
 	return true;
+}
+
+/* A props value: numbers are integers (and family, model, stepping in
+ * QEMU's range), strings free text, keys names. */
+static bool check_prop(struct loader *L, const struct what *w, const char *prop,
+		       const struct jv *v)
+{
+	char buf[64], why[64];
+	const char *fault;
+
+	switch (v->t) {
+	case J_NUM:
+		fault = prop_number_fault(prop, v->raw, v->rawlen, L->ft->arch, why, sizeof(why));
+		if (fault)
+			return err_set(L->e, L->file, v->line, "%s: property \"%s\" is %.*s, not %s",
+				       what_str(w, buf, sizeof(buf)), prop,
+				       (int)(v->rawlen > 40 ? 40 : v->rawlen), v->raw, fault);
+		return true;
+	case J_STR:
+		return check_str(L, TEXT("property value"), v->s, v->line);
+	case J_ARR:
+	case J_OBJ:
+		for (size_t i = 0; i < v->n; i++)
+			if ((v->t == J_OBJ && !check_str(L, NAME("property name"), v->keys[i],
+							 v->items[i]->line)) ||
+			    !check_prop(L, w, prop, v->items[i]))
+				return false;
+		return true;
+	default:
+		return true;
+	}
 }
 
 static bool load_record(struct loader *L, const struct jv *o, size_t index)
@@ -296,6 +383,15 @@ static bool load_record(struct loader *L, const struct jv *o, size_t index)
 	props = jmember(o, "props");
 	if (props && !want_w(L, props, J_OBJ, what, "props"))
 		return false;
+	if (name && !check_str(L, NAME("model name"), name->s, name->line))
+		return false;
+	if (props && props->n > READ_MAX_PROPS)
+		return err_set(L->e, L->file, props->line, "%s has more than %d properties",
+			       what_str(what, buf, sizeof(buf)), READ_MAX_PROPS);
+	for (size_t i = 0; props && i < props->n; i++)
+		if (!check_str(L, NAME("property name"), props->keys[i], props->items[i]->line) ||
+		    !check_prop(L, what, props->keys[i], props->items[i]))
+			return false;
 	of = jmember(o, "of");
 	if (of) {
 		char *end = NULL;
@@ -336,12 +432,18 @@ static bool load_record(struct loader *L, const struct jv *o, size_t index)
 		x = expansion_new(name->s);
 	}
 	for (size_t i = 0; off && i < off->n; i++) {
-		unsigned id = ftable_intern(L->ft, off->items[i]->s);
+		unsigned id;
+		if (!intern_feature(&L->names, off->items[i]->s, L->file, off->items[i]->line, &id,
+				    L->e))
+			goto out;
 		fset_add(&x->known, id);
 		fset_del(&x->on, id);
 	}
 	for (size_t i = 0; on && i < on->n; i++) {
-		unsigned id = ftable_intern(L->ft, on->items[i]->s);
+		unsigned id;
+		if (!intern_feature(&L->names, on->items[i]->s, L->file, on->items[i]->line, &id,
+				    L->e))
+			goto out;
 		fset_add(&x->known, id);
 		fset_add(&x->on, id);
 	}
@@ -391,17 +493,23 @@ static bool load_expansions(struct loader *L, const struct jv *exps)
 		return false;
 	for (size_t i = 0; i < exps->n; i++) {
 		const struct jv *models = exps->items[i];
-		struct mdata *md = dataset_mdata(L->ds, exps->keys[i]);
+		struct mdata *md = machine_of(L, exps->keys[i], models->line);
 		struct what w = {W_EXPS_OF, exps->keys[i], NULL, 0};
 
+		if (!md)
+			return false;
 		if (models->t == J_STR) {
 			/* the same as an earlier machine type's */
 			const struct jv *ref = jmember(exps, models->s);
 			const struct mdata *src = dataset_find_mdata(L->ds, models->s);
+			if (!check_str(L, NAME("machine type name"), models->s, models->line))
+				return false;
 			if (!ref || ref->t != J_OBJ || ref->line > models->line || !src)
 				return err_set(L->e, L->file, models->line,
 					       "expansions of '%s' refer to '%s', which has none before it",
 					       exps->keys[i], models->s);
+			if (!share(L, src->exp_by_model.n, models->line))
+				return false;
 			for (size_t k = 0; k < src->exp_by_model.cap; k++) {
 				const struct model_exp *me;
 				if (!src->exp_by_model.keys || !src->exp_by_model.keys[k])
@@ -417,7 +525,8 @@ static bool load_expansions(struct loader *L, const struct jv *exps)
 			const struct jv *r = models->items[k];
 			int full, stat;
 			struct what we = {W_EXP, models->keys[k], exps->keys[i], 0};
-			if (!want_w(L, r, J_OBJ, &we, NULL) ||
+			if (!check_str(L, NAME("model name"), models->keys[k], r->line) ||
+			    !want_w(L, r, J_OBJ, &we, NULL) ||
 			    !pool_ref(L, r, "full", &full, exps->keys[i], models->keys[k]) ||
 			    !pool_ref(L, r, "static", &stat, exps->keys[i], models->keys[k]))
 				return false;
@@ -471,6 +580,8 @@ struct dataset *snapshot_parse(const char *file, const char *text, size_t len, s
 	L.file = jp.file;
 	L.e = e;
 	L.ft = ft;
+	intern_guard_init(&L.names, ft);
+	L.max_shared = len / 4 + (1u << 18); /* 64 bytes each: 16 x len + 16 MiB */
 	if (!json_scan(L.file, text, len, &json_costs_snapshot, SNAP_MAX_DEPTH, NULL, e))
 		goto out;
 	root = jp_parse(&jp);
@@ -486,11 +597,11 @@ struct dataset *snapshot_parse(const char *file, const char *text, size_t len, s
 	L.ds = ds;
 	ds->source = xstrdup(L.file);
 	v = jmember(root, "qemu");
-	if (!get_str(&L, v, "version", &ds->qemu_version, &wq) ||
-	    !get_str(&L, v, "package", &ds->qemu_package, &wq) ||
-	    !get_str(&L, v, "binary", &ds->binary, &wq) ||
-	    !get_str(&L, v, "accel", &ds->accel, &wq) ||
-	    !get_str(&L, root, "captured", &ds->captured, &ws))
+	if (!get_str(&L, v, "version", &ds->qemu_version, &wq, TEXT("QEMU version")) ||
+	    !get_str(&L, v, "package", &ds->qemu_package, &wq, TEXT("QEMU package")) ||
+	    !get_str(&L, v, "binary", &ds->binary, &wq, TEXT("QEMU binary")) ||
+	    !get_str(&L, v, "accel", &ds->accel, &wq, NAME("accelerator")) ||
+	    !get_str(&L, root, "captured", &ds->captured, &ws, TEXT("capture time")))
 		goto out;
 	if ((v = jmember(root, "machines")) && !load_machines(&L, v))
 		goto out;
@@ -509,7 +620,8 @@ struct dataset *snapshot_parse(const char *file, const char *text, size_t len, s
 		if (!want(&L, v, J_ARR, "\"missing\""))
 			goto out;
 		for (size_t i = 0; i < v->n; i++) {
-			if (!want(&L, v->items[i], J_STR, "\"missing\" item"))
+			if (!want(&L, v->items[i], J_STR, "\"missing\" item") ||
+			    !check_str(&L, TEXT("\"missing\" item"), v->items[i]->s, v->items[i]->line))
 				goto out;
 			vec_push(&ds->missing, xstrdup(v->items[i]->s));
 		}
@@ -538,7 +650,11 @@ static bool slurp(const char *path, char **out, size_t *len, struct err *e)
 			close(fd);
 		return read_file_limited(path, FILE_LIMIT_DEFAULT, out, len, e);
 	}
-	*out = xmalloc((size_t)st.st_size + 1);
+	*out = malloc((size_t)st.st_size + 1);
+	if (!*out) {
+		close(fd);
+		return err_set(e, path, 0, "out of memory (reading %lld bytes)", (long long)st.st_size);
+	}
 	while (n < (size_t)st.st_size &&
 	       ((r = read(fd, *out + n, (size_t)st.st_size - n)) > 0 || (r < 0 && errno == EINTR)))
 		if (r > 0)
@@ -607,6 +723,11 @@ bool snapshot_arch(const char *path, enum arch *out, struct err *e)
 			v = jp_value(&jp, 1);
 			if (!v)
 				break;
+			if ((strcmp(key, "format") == 0 && fmt) || (strcmp(key, "qemu") == 0 && q)) {
+				err_set(e, path, v->line, "duplicate key \"%s\" (first on line %d)", key,
+					(strcmp(key, "format") == 0 ? fmt : q)->line);
+				goto out;
+			}
 			if (strcmp(key, "format") == 0)
 				fmt = v;
 			else if (strcmp(key, "qemu") == 0)
