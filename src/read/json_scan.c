@@ -1,7 +1,10 @@
 /* json_scan.c - a cheap first pass over JSON text (see json_scan.h). */
 #include "json_scan.h"
 
+#include <errno.h>
+#include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "err.h"
@@ -101,6 +104,35 @@ static bool scan_string(const char *file, const char **pp, const char *end, int 
 	return true;
 }
 
+/* A JSON number a parser can hold: an integer within 64 bits (signed
+ * or unsigned), or a finite double.  Anything else parsers clamp or turn
+ * into infinity, and 1e99999 would be "read" as something it is not. */
+static bool number_fits(const char *t, size_t n)
+{
+	char buf[400], *end = NULL;
+	bool neg = t[0] == '-';
+	size_t digits = n - neg;
+
+	if (n >= sizeof(buf))
+		return false;
+	memcpy(buf, t, n);
+	buf[n] = '\0';
+	errno = 0;
+	if (strcspn(buf, ".eE") == n) {
+		if (digits == 0 || strspn(buf + neg, "0123456789") != digits)
+			return true; /* not a number: the parser's to refuse */
+		if (neg)
+			(void)strtoll(buf, &end, 10);
+		else
+			(void)strtoull(buf, &end, 10);
+		return errno != ERANGE;
+	}
+	{
+		double d = strtod(buf, &end);
+		return !(errno == ERANGE && (d > 1 || d < -1)) && !isinf(d);
+	}
+}
+
 static bool is_delim(char c)
 {
 	switch (c) {
@@ -176,9 +208,13 @@ bool json_scan(const char *file, const char *text, size_t len, const struct json
 			p++;
 		} else {
 			/* a number or a literal (or junk the parser will refuse) */
+			const char *t = p;
 			do
 				p++;
 			while (p < end && !is_delim(*p));
+			if ((*t == '-' || (*t >= '0' && *t <= '9')) && !number_fits(t, (size_t)(p - t)))
+				return err_set(e, file, line, "malformed JSON: number %.*s%s is out of range",
+					       (int)(p - t > 40 ? 40 : p - t), t, p - t > 40 ? "..." : "");
 		}
 		if (st.cost > st.limit)
 			return err_set(e, file, line,

@@ -47,6 +47,22 @@ static void test_strings(void **state)
 	FAILS("{\"k\xc0\xaf\": 1}", "x.json:1: malformed JSON: invalid UTF-8 in a string (byte 0xc0)");
 }
 
+static void test_numbers(void **state)
+{
+	(void)state;
+	scan_ok("[0, -1, 18446744073709551615, -9223372036854775808, 1.5, -2e10, 1e-99999, 1E+300]");
+	FAILS("{\"family\": 1e99999}", "x.json:1: malformed JSON: number 1e99999 is out of range");
+	FAILS("[-1e400]", "x.json:1: malformed JSON: number -1e400 is out of range");
+	FAILS("[18446744073709551616]",
+	      "x.json:1: malformed JSON: number 18446744073709551616 is out of range");
+	FAILS("[-9223372036854775809]",
+	      "x.json:1: malformed JSON: number -9223372036854775809 is out of range");
+	FAILS("[11111111111111111111111111111111111111111111111111]",
+	      "x.json:1: malformed JSON: number 1111111111111111111111111111111111111111... is out "
+	      "of range");
+	scan_ok("[tru, -, 1.2.3]"); /* not numbers: the parser's to refuse */
+}
+
 /* n copies of item between open and close, comma-separated */
 static char *repeat(const char *open, const char *item, size_t n, const char *close)
 {
@@ -147,6 +163,7 @@ int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_strings),
+		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_budget),
 		cmocka_unit_test(test_items_limit),
 		cmocka_unit_test(test_real_inputs_have_headroom),
