@@ -18,6 +18,8 @@
 
 #include "err.h"
 #include "json_scan.h"
+#include "read_rules.h"
+#include "text.h"
 
 struct qmp_cmd {
 	char *id;      /* NULL: none */
@@ -86,6 +88,22 @@ static struct json_object *jget(const struct json_object *o, const char *key)
 	if (!json_object_is_type(o, json_type_object))
 		return NULL;
 	return json_object_object_get_ex(o, key, &v) ? v : NULL;
+}
+
+/* A string under the name rule of text.h (label: "model name", ...),
+ * with its real length: a NUL inside is refused, not a cut. */
+static bool check_name(const char *label, struct json_object *v, const char *file, int line,
+		       struct err *e)
+{
+	return name_check(label, json_object_get_string(v),
+			  (size_t)json_object_get_string_len(v), file, line, e);
+}
+
+static bool check_text(const char *label, struct json_object *v, const char *file, int line,
+		       struct err *e)
+{
+	return text_check(label, json_object_get_string(v),
+			  (size_t)json_object_get_string_len(v), file, line, e);
 }
 
 static bool jhas(const struct json_object *o, const char *key)
@@ -204,6 +222,28 @@ static bool read_greeting(struct qmp_doc *doc, const struct json_object *g)
 	return true;
 }
 
+/* The greeting's version numbers are integers from 0 to 65535 and its
+ * package free text. */
+static bool check_greeting(const struct qmp_doc *doc, const struct json_object *g, int line,
+			   struct err *e)
+{
+	static const char *const parts[] = {"major", "minor", "micro"};
+	struct json_object *ver = jget(jget(g, "QMP"), "version");
+	struct json_object *q = jget(ver, "qemu"), *pkg = jget(ver, "package");
+
+	for (size_t i = 0; i < ARRAY_LEN(parts); i++) {
+		struct json_object *v = jget(q, parts[i]);
+		int64_t n = json_object_get_int64(v);
+		if (v && (!json_object_is_type(v, json_type_int) || n < 0 || n > 65535))
+			return err_set(e, doc->file, line,
+				       "QMP greeting: \"%s\" is %.40s, not an integer from 0 to 65535",
+				       parts[i], json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
+	}
+	if (json_object_is_type(pkg, json_type_string))
+		return check_text("QEMU package", pkg, doc->file, line, e);
+	return true;
+}
+
 /* Take one top-level value (consumes the reference to o). */
 static bool add_value(struct qmp_doc *doc, struct vec *cmds, struct json_object *o, int line,
 		      struct err *e)
@@ -222,6 +262,8 @@ static bool add_value(struct qmp_doc *doc, struct vec *cmds, struct json_object 
 			err_set(e, doc->file, line, "\"execute\" is %s, not a string", jtype(ex));
 			goto out;
 		}
+		if (!check_name("QMP command", ex, doc->file, line, e))
+			goto out;
 		cmd = xcalloc(1, sizeof(*cmd));
 		cmd->id = id_text(o);
 		cmd->execute = xstrdup(json_object_get_string(ex));
@@ -237,6 +279,8 @@ static bool add_value(struct qmp_doc *doc, struct vec *cmds, struct json_object 
 	if (jhas(o, "QMP")) {
 		it->kind = QMP_GREETING;
 		it->ret = json_object_get(o);
+		if (!check_greeting(doc, o, line, e))
+			goto out;
 		read_greeting(doc, o);
 	} else if (jhas(o, "event")) {
 		it->kind = QMP_EVENT;
@@ -250,6 +294,9 @@ static bool add_value(struct qmp_doc *doc, struct vec *cmds, struct json_object 
 				"error reply without \"class\" and \"desc\" strings");
 			goto out;
 		}
+		if (!check_name("QMP error class", cls, doc->file, line, e) ||
+		    !check_text("QMP error description", desc, doc->file, line, e))
+			goto out;
 		it->kind = QMP_ERROR;
 		it->error_class = xstrdup(json_object_get_string(cls));
 		it->error_desc = xstrdup(json_object_get_string(desc));
@@ -290,14 +337,17 @@ out:
  * strict tokener refuses anything after a value, so it gets exactly one.
  * It still lets single quotes and raw control characters in strings
  * through, which JSON (and QMP) never has: *bad is set to the offset of
- * the first such byte and *why says what it is. */
-static size_t value_span(const char *s, size_t n, size_t *bad, const char **why)
+ * the first such byte and *why says what it is.  *members gets the
+ * number of object members in the value (its colons outside strings). */
+static size_t value_span(const char *s, size_t n, size_t *bad, const char **why,
+			 size_t *members)
 {
 	size_t i = 0;
 	long depth = 0;
 	bool in_str = false;
 
 	*bad = SIZE_MAX;
+	*members = 0;
 	if (s[0] != '{' && s[0] != '[') {
 		while (i < n && s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
 			i++;
@@ -321,6 +371,8 @@ static size_t value_span(const char *s, size_t n, size_t *bad, const char **why)
 			*bad = i;
 			*why = "unexpected character";
 			return n;
+		} else if (c == ':') {
+			(*members)++;
 		} else if (c == '{' || c == '[') {
 			depth++;
 		} else if ((c == '}' || c == ']') && --depth == 0) {
@@ -328,6 +380,133 @@ static size_t value_span(const char *s, size_t n, size_t *bad, const char **why)
 		}
 	}
 	return n;
+}
+
+/* Object members in the tree: json-c keeps the last of two equal keys,
+ * so fewer than in the text means a duplicate. */
+static size_t tree_members(struct json_object *o)
+{
+	size_t n = 0;
+
+	if (json_object_is_type(o, json_type_object)) {
+		json_object_object_foreach(o, k, v) {
+			(void)k;
+			n += 1 + tree_members(v);
+		}
+	} else if (json_object_is_type(o, json_type_array)) {
+		for (size_t i = 0; i < json_object_array_length(o); i++)
+			n += tree_members(json_object_array_get_idx(o, i));
+	}
+	return n;
+}
+
+/* Finding the duplicate key in text json-c has already accepted (so it is
+ * well-formed JSON): a walk that decodes keys with json-c. */
+struct dupscan {
+	const char *p, *end;
+	int line;
+	char *key; /* the duplicate, when found */
+	int key_line, first_line;
+};
+
+static void dup_ws(struct dupscan *d)
+{
+	while (d->p < d->end && strchr(" \t\r\n", *d->p) && *d->p) {
+		d->line += *d->p == '\n';
+		d->p++;
+	}
+}
+
+/* At a string: its decoded value (caller frees), d->p after it. */
+static char *dup_string(struct dupscan *d)
+{
+	const char *q = d->p + 1;
+	struct json_object *o;
+	char *s, *raw;
+
+	while (q < d->end && *q != '"')
+		q += *q == '\\' ? 2 : 1;
+	raw = xstrndup(d->p, (size_t)(q + 1 - d->p));
+	o = json_tokener_parse(raw);
+	free(raw);
+	d->p = q + 1;
+	s = xstrdup(o ? json_object_get_string(o) : "");
+	json_object_put(o);
+	return s;
+}
+
+static bool dup_value(struct dupscan *d);
+
+static bool dup_container(struct dupscan *d)
+{
+	bool obj = *d->p == '{';
+	struct strmap seen = STRMAP_INIT;
+	bool ok = true;
+
+	d->p++;
+	for (;;) {
+		dup_ws(d);
+		if (d->p >= d->end || *d->p == '}' || *d->p == ']') {
+			d->p++;
+			break;
+		}
+		if (*d->p == ',') {
+			d->p++;
+			continue;
+		}
+		if (obj) {
+			int line = d->line;
+			char *k = dup_string(d);
+			void *first = strmap_get(&seen, k);
+			if (first) {
+				d->key = k;
+				d->key_line = line;
+				d->first_line = (int)(intptr_t)first;
+				ok = false;
+				break;
+			}
+			strmap_put(&seen, k, (void *)(intptr_t)line);
+			free(k);
+			dup_ws(d);
+			d->p++; /* ':' */
+			dup_ws(d);
+		}
+		if (!dup_value(d)) {
+			ok = false;
+			break;
+		}
+	}
+	strmap_fini(&seen);
+	return ok;
+}
+
+static bool dup_value(struct dupscan *d)
+{
+	dup_ws(d);
+	if (d->p >= d->end)
+		return true;
+	if (*d->p == '{' || *d->p == '[')
+		return dup_container(d);
+	if (*d->p == '"') {
+		free(dup_string(d));
+		return true;
+	}
+	while (d->p < d->end && !strchr(",]} \t\r\n", *d->p))
+		d->p++;
+	return true;
+}
+
+static bool refuse_duplicate(const char *file, const char *text, size_t n, int line,
+			     struct err *e)
+{
+	struct dupscan d = {text, text + n, line, NULL, 0, 0};
+
+	if (dup_value(&d) || !d.key)
+		return err_set(e, file, line, "duplicate key in an object");
+	err_set(e, file, d.key_line, "duplicate key \"%s\" (first on line %d)", d.key,
+		d.first_line);
+	free(d.key);
+	return false;
 }
 
 static const char *tokener_message(enum json_tokener_error jerr, char *buf, size_t size)
@@ -371,7 +550,7 @@ bool qmp_doc_parse(const char *file, const char *text, size_t len, struct qmp_do
 	for (;;) {
 		struct json_object *o;
 		enum json_tokener_error jerr;
-		size_t used, span, bad;
+		size_t used, span, bad, members;
 		const char *why = NULL;
 		int start;
 
@@ -383,7 +562,7 @@ bool qmp_doc_parse(const char *file, const char *text, size_t len, struct qmp_do
 			break;
 		start = line;
 		json_tokener_reset(tok);
-		span = value_span(text + pos, len - pos, &bad, &why);
+		span = value_span(text + pos, len - pos, &bad, &why, &members);
 		if (bad != SIZE_MAX) {
 			/* json-c may stop earlier on a real error: let it speak first */
 			o = json_tokener_parse_ex(tok, text + pos, (int)bad);
@@ -426,12 +605,22 @@ bool qmp_doc_parse(const char *file, const char *text, size_t len, struct qmp_do
 				"malformed JSON: %s", tokener_message(jerr, buf, sizeof(buf)));
 			goto out;
 		}
-		line += count_lines(text + pos, used);
-		pos += used;
 		if (!o) {
-			err_set(e, out->file, start, "expected a JSON object or array, found null");
+			/* json-c returns NULL for null, and when malloc fails */
+			if (used >= 4 && !memcmp(text + pos, "null", 4))
+				err_set(e, out->file, start,
+					"expected a JSON object or array, found null");
+			else
+				err_set(e, out->file, start, "out of memory");
 			goto out;
 		}
+		if (tree_members(o) != members) {
+			refuse_duplicate(out->file, text + pos, used, start, e);
+			json_object_put(o);
+			goto out;
+		}
+		line += count_lines(text + pos, used);
+		pos += used;
 		if (!add_value(out, &cmds, o, start, e))
 			goto out;
 	}
@@ -465,9 +654,10 @@ bool qmp_doc_load(const char *path, struct qmp_doc *out, struct err *e)
 
 /* ---- readers ------------------------------------------------------------- */
 
-/* Optional string member; false (error set) when present with another type. */
+/* Optional string member, a name labelled label; false (error set) when
+ * present with another type or refused by the name rule. */
 static bool opt_str(const struct json_object *o, const char *key, char **out, const char *file,
-		    int line, const char *what, struct err *e)
+		    int line, const char *what, const char *label, struct err *e)
 {
 	struct json_object *v = jget(o, key);
 
@@ -477,6 +667,8 @@ static bool opt_str(const struct json_object *o, const char *key, char **out, co
 	if (!json_object_is_type(v, json_type_string))
 		return err_set(e, file, line, "%s: \"%s\" is %s, not a string", what, key,
 			       jtype(v));
+	if (!check_name(label, v, file, line, e))
+		return false;
 	*out = xstrdup(json_object_get_string(v));
 	return true;
 }
@@ -497,17 +689,17 @@ static bool opt_bool(const struct json_object *o, const char *key, bool *out, co
 }
 
 static bool read_name(const struct json_object *o, char **out, const char *file, int line,
-		      const char *what, struct err *e)
+		      const char *what, const char *label, struct err *e)
 {
-	if (!opt_str(o, "name", out, file, line, what, e))
+	struct json_object *v = jget(o, "name");
+
+	*out = NULL;
+	if (json_object_is_type(v, json_type_string) && json_object_get_string_len(v) == 0)
+		return err_set(e, file, line, "%s: empty \"name\"", what);
+	if (!opt_str(o, "name", out, file, line, what, label, e))
 		return false;
 	if (!*out)
 		return err_set(e, file, line, "%s: missing \"name\"", what);
-	if (!**out) {
-		free(*out);
-		*out = NULL;
-		return err_set(e, file, line, "%s: empty \"name\"", what);
-	}
 	return true;
 }
 
@@ -515,9 +707,11 @@ bool qmp_read_definitions(const struct json_object *arr, const char *file, int l
 			  struct mdata *md, struct ftable *ft, struct err *e)
 {
 	struct cpu_def *d = NULL;
+	struct intern_guard names;
 	char what[160];
 	bool ok = false;
 
+	intern_guard_init(&names, ft);
 	if (!json_object_is_type(arr, json_type_array))
 		return err_set(e, file, line, "query-cpu-definitions: expected an array, found %s",
 			       jtype(arr));
@@ -531,7 +725,7 @@ bool qmp_read_definitions(const struct json_object *arr, const char *file, int l
 			goto out;
 		}
 		d = xcalloc(1, sizeof(*d));
-		if (!read_name(o, &d->name, file, line, what, e))
+		if (!read_name(o, &d->name, file, line, what, "model name", e))
 			goto out;
 		snprintf(what, sizeof(what), "query-cpu-definitions entry %zu ('%s')", i + 1,
 			 d->name);
@@ -539,8 +733,8 @@ bool qmp_read_definitions(const struct json_object *arr, const char *file, int l
 			err_set(e, file, line, "%s: defined twice", what);
 			goto out;
 		}
-		if (!opt_str(o, "typename", &d->type_name, file, line, what, e) ||
-		    !opt_str(o, "alias-of", &d->alias_of, file, line, what, e) ||
+		if (!opt_str(o, "typename", &d->type_name, file, line, what, "CPU type name", e) ||
+		    !opt_str(o, "alias-of", &d->alias_of, file, line, what, "model name", e) ||
 		    !opt_bool(o, "static", &d->is_static, file, line, what, e) ||
 		    !opt_bool(o, "migration-safe", &d->migration_safe, file, line, what, e) ||
 		    !opt_bool(o, "deprecated", &d->deprecated, file, line, what, e))
@@ -557,15 +751,18 @@ bool qmp_read_definitions(const struct json_object *arr, const char *file, int l
 			d->unavail_names = xcalloc(n + 1, sizeof(*d->unavail_names));
 			for (size_t k = 0; k < n; k++) {
 				struct json_object *f = json_object_array_get_idx(un, k);
+				unsigned id;
 				if (!json_object_is_type(f, json_type_string)) {
 					err_set(e, file, line,
 						"%s: \"unavailable-features\" item %zu is %s, not a string",
 						what, k + 1, jtype(f));
 					goto out;
 				}
+				if (!check_name("feature name", f, file, line, e) ||
+				    !intern_feature(&names, json_object_get_string(f), file, line, &id, e))
+					goto out;
 				d->unavail_names[d->nunavail++] = xstrdup(json_object_get_string(f));
-				fset_add(&d->unavailable,
-					 ftable_intern(ft, json_object_get_string(f)));
+				fset_add(&d->unavailable, id);
 			}
 		}
 		mdata_add_def(md, d);
@@ -576,6 +773,30 @@ bool qmp_read_definitions(const struct json_object *arr, const char *file, int l
 out:
 	cpu_def_free(d);
 	return ok;
+}
+
+/* A prop value: strings are free text, keys inside it names. */
+static bool check_prop(struct json_object *v, const char *file, int line, struct err *e)
+{
+	switch (json_object_get_type(v)) {
+	case json_type_string:
+		return check_text("property value", v, file, line, e);
+	case json_type_array:
+		for (size_t i = 0; i < json_object_array_length(v); i++)
+			if (!check_prop(json_object_array_get_idx(v, i), file, line, e))
+				return false;
+		return true;
+	case json_type_object: {
+		json_object_object_foreach(v, k, val) {
+			if (!name_check("property name", k, strlen(k), file, line, e) ||
+			    !check_prop(val, file, line, e))
+				return false;
+		}
+		return true;
+	}
+	default:
+		return true;
+	}
 }
 
 bool qmp_read_expansion(const struct json_object *ret, const char *file, int line,
@@ -599,10 +820,28 @@ bool qmp_read_expansion(const struct json_object *ret, const char *file, int lin
 	if (!json_object_is_type(name, json_type_string))
 		return err_set(e, file, line, "%s: \"model.name\" is %s, not a string", what,
 			       jtype(name));
+	if (!check_name("model name", name, file, line, e))
+		return false;
 	props = jget(model, "props");
 	if (props && !json_object_is_type(props, json_type_object))
 		return err_set(e, file, line, "%s: \"model.props\" is %s, not an object", what,
 			       jtype(props));
+	if (props && json_object_object_length(props) > READ_MAX_PROPS)
+		return err_set(e, file, line, "%s: more than %d properties", what, READ_MAX_PROPS);
+	if (props) {
+		json_object_object_foreach(props, key, val) {
+			const char *text = json_object_to_json_string_ext(val, JSON_C_TO_STRING_PLAIN);
+			char why[64];
+			const char *fault = prop_number_fault(key, text, strlen(text), ft->arch, why,
+							      sizeof(why));
+			if (fault)
+				return err_set(e, file, line, "%s: property \"%s\" is %.40s, not %s",
+					       what, key, text, fault);
+			if (!name_check("property name", key, strlen(key), file, line, e) ||
+			    !check_prop(val, file, line, e))
+				return false;
+		}
+	}
 	x = expansion_new(json_object_get_string(name));
 	if (props) {
 		json_object_object_foreach(props, key, val) {
@@ -648,13 +887,14 @@ bool qmp_read_machines(const struct json_object *arr, const char *file, int line
 			goto out;
 		}
 		m = xcalloc(1, sizeof(*m));
-		if (!read_name(o, &m->name, file, line, what, e))
+		if (!read_name(o, &m->name, file, line, what, "machine type name", e))
 			goto out;
 		snprintf(what, sizeof(what), "query-machines entry %zu ('%s')", i + 1, m->name);
-		if (!opt_str(o, "alias", &m->alias, file, line, what, e) ||
+		if (!opt_str(o, "alias", &m->alias, file, line, what, "machine type alias", e) ||
 		    !opt_bool(o, "is-default", &m->is_default, file, line, what, e) ||
 		    !opt_bool(o, "deprecated", &m->deprecated, file, line, what, e) ||
-		    !opt_str(o, "default-cpu-type", &m->default_cpu_type, file, line, what, e))
+		    !opt_str(o, "default-cpu-type", &m->default_cpu_type, file, line, what,
+			     "CPU type name", e))
 			goto out;
 		vec_push(machines, m);
 		m = NULL;
@@ -736,6 +976,8 @@ bool qmp_load_into_dataset(const char *path, const char *machine, struct dataset
 			if (!qmp_read_expansion(it->ret, doc.file, it->line, ds->ft, &x, e))
 				goto out;
 			expansion_target(it, x, &model, &full);
+			if (!name_check("model name", model, strlen(model), doc.file, it->line, e))
+				goto out;
 			md = dataset_mdata(ds, machine);
 			{
 				char *m = xstrdup(model); /* model may point into x */

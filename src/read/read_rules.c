@@ -46,10 +46,9 @@ const char *prop_number_fault(const char *prop, const char *num, size_t len, enu
 		for (size_t i = 0; i < sizeof(ranged) / sizeof(ranged[0]); i++)
 			if (!strcmp(prop, ranged[i].name))
 				max = ranged[i].max;
-	if (max >= 0)
-		snprintf(buf, size, "an integer from %lld to %lld", min, max);
-	else
-		snprintf(buf, size, "an integer");
+	if (max < 0)
+		return NULL; /* any number json_scan() lets through */
+	snprintf(buf, size, "an integer from %lld to %lld", min, max);
 	/* JSON integer syntax, at most 20 digits */
 	if (len == 0 || len >= sizeof(text) || strspn(num + neg, "0123456789") != len - neg ||
 	    len == (size_t)neg)
@@ -59,11 +58,11 @@ const char *prop_number_fault(const char *prop, const char *num, size_t len, enu
 	errno = 0;
 	if (neg) {
 		long long v = strtoll(text, &end, 10);
-		if (errno || *end || (max >= 0 && v < min))
+		if (errno || *end || v < min)
 			return buf;
 	} else {
 		unsigned long long v = strtoull(text, &end, 10);
-		if (errno || *end || (max >= 0 && v > (unsigned long long)max))
+		if (errno || *end || v > (unsigned long long)max)
 			return buf;
 	}
 	return NULL;

@@ -34,10 +34,10 @@ bool intern_feature(struct intern_guard *g, const char *name, const char *file, 
 		    unsigned *id, struct err *e);
 
 /* Whether the JSON number text num[0..len) is acceptable as the value of
- * property prop of an arch's CPU: an integer that fits 64 bits, and for
- * x86 family (0..270), model (0..255) and stepping (0..15) in the range
- * QEMU accepts.  NULL when it is; else what it should be ("an integer
- * from 0 to 270", "an integer"). */
+ * property prop of an arch's CPU: for x86 family (0..270), model (0..255)
+ * and stepping (0..15) an integer in the range QEMU accepts; any other
+ * number json_scan() lets through.  NULL when it is; else what it should
+ * be ("an integer from 0 to 270"), in buf. */
 const char *prop_number_fault(const char *prop, const char *num, size_t len, enum arch arch,
 			      char *buf, size_t size);
 

@@ -332,35 +332,17 @@ static bool feature_list(struct loader *L, const struct jv *o, const char *key,
 	return true;
 }
 
-/* A props value: numbers are integers (and family, model, stepping in
- * QEMU's range), strings free text, keys names. */
-static bool check_prop(struct loader *L, const struct what *w, const char *prop,
-		       const struct jv *v)
+/* A props value: strings are free text, keys inside it names. */
+static bool check_prop(struct loader *L, const struct jv *v)
 {
-	char buf[64], why[64];
-	const char *fault;
-
-	switch (v->t) {
-	case J_NUM:
-		fault = prop_number_fault(prop, v->raw, v->rawlen, L->ft->arch, why, sizeof(why));
-		if (fault)
-			return err_set(L->e, L->file, v->line, "%s: property \"%s\" is %.*s, not %s",
-				       what_str(w, buf, sizeof(buf)), prop,
-				       (int)(v->rawlen > 40 ? 40 : v->rawlen), v->raw, fault);
-		return true;
-	case J_STR:
+	if (v->t == J_STR)
 		return check_str(L, TEXT("property value"), v->s, v->line);
-	case J_ARR:
-	case J_OBJ:
-		for (size_t i = 0; i < v->n; i++)
-			if ((v->t == J_OBJ && !check_str(L, NAME("property name"), v->keys[i],
-							 v->items[i]->line)) ||
-			    !check_prop(L, w, prop, v->items[i]))
-				return false;
-		return true;
-	default:
-		return true;
-	}
+	for (size_t i = 0; (v->t == J_ARR || v->t == J_OBJ) && i < v->n; i++)
+		if ((v->t == J_OBJ &&
+		     !check_str(L, NAME("property name"), v->keys[i], v->items[i]->line)) ||
+		    !check_prop(L, v->items[i]))
+			return false;
+	return true;
 }
 
 static bool load_record(struct loader *L, const struct jv *o, size_t index)
@@ -388,10 +370,19 @@ static bool load_record(struct loader *L, const struct jv *o, size_t index)
 	if (props && props->n > READ_MAX_PROPS)
 		return err_set(L->e, L->file, props->line, "%s has more than %d properties",
 			       what_str(what, buf, sizeof(buf)), READ_MAX_PROPS);
-	for (size_t i = 0; props && i < props->n; i++)
-		if (!check_str(L, NAME("property name"), props->keys[i], props->items[i]->line) ||
-		    !check_prop(L, what, props->keys[i], props->items[i]))
+	for (size_t i = 0; props && i < props->n; i++) {
+		const struct jv *v = props->items[i];
+		char why[64];
+		const char *fault = prop_number_fault(props->keys[i], v->raw, v->rawlen, L->ft->arch,
+						      why, sizeof(why));
+		if (fault)
+			return err_set(L->e, L->file, v->line, "%s: property \"%s\" is %.*s, not %s",
+				       what_str(what, buf, sizeof(buf)), props->keys[i],
+				       (int)(v->rawlen > 40 ? 40 : v->rawlen), v->raw, fault);
+		if (!check_str(L, NAME("property name"), props->keys[i], v->line) ||
+		    !check_prop(L, v))
 			return false;
+	}
 	of = jmember(o, "of");
 	if (of) {
 		char *end = NULL;

@@ -415,16 +415,21 @@ static void test_hostile(void **state)
 	snprintf(buf, sizeof(buf), "%s%s{\"stepping\": -1}}]}", hdr, rec);
 	expect_error(f, buf, "s.json:2: pool record 0: property \"stepping\" is -1, not an integer "
 		     "from 0 to 15");
-	snprintf(buf, sizeof(buf), "%s%s{\"level\": 1.5}}]}", hdr, rec);
-	expect_error(f, buf, "s.json:2: pool record 0: property \"level\" is 1.5, not an integer");
+	snprintf(buf, sizeof(buf), "%s%s{\"model\": 1.5}}]}", hdr, rec);
+	expect_error(f, buf, "s.json:2: pool record 0: property \"model\" is 1.5, not an integer "
+		     "from 0 to 255");
 	snprintf(buf, sizeof(buf), "%s%s{\"xlevel\": 18446744073709551616}}]}", hdr, rec);
 	expect_error(f, buf, "s.json:2: malformed JSON: number 18446744073709551616 is out of range");
+	snprintf(buf, sizeof(buf), "%s%s{\"model\": \"6\"}}]}", hdr, rec);
+	expect_error(f, buf, "s.json:2: pool record 0: property \"model\" is \"6\", not an integer "
+		     "from 0 to 255");
 	snprintf(buf, sizeof(buf), "%s%s{\"model-id\": \"x\\u009b\"}}]}", hdr, rec);
 	expect_error(f, buf, "s.json:2: property value \"x\\u009b\" has a control character (U+009B)");
 	snprintf(buf, sizeof(buf), "%s%s{\"\\u001b\": 1}}]}", hdr, rec);
 	expect_error(f, buf, "s.json:2: property name \"\\e\" has a control character (U+001B)");
 	snprintf(buf, sizeof(buf), "%s%s{\"family\": 270, \"model\": 255, \"stepping\": 15, "
-		 "\"lbr-fmt\": 18446744073709551552, \"core-id\": -1, \"x\": [1, {\"y\": \"z\"}]}}]}",
+		 "\"lbr-fmt\": 18446744073709551552, \"core-id\": -1, \"f\": 1.5, "
+		 "\"x\": [1, {\"y\": \"z\"}]}}]}",
 		 hdr, rec);
 	ds = parse_ok(f, buf);
 	dataset_free(ds);
