@@ -110,6 +110,8 @@ static bool guest_model(const char *file, const xmlNode *n, struct guest_cpu *g,
 		free(g->model);
 		g->model = NULL;
 	}
+	if (!xml_name_ok(file, n, "model name", g->model, e))
+		return false;
 	/* libvirt ignores fallback and vendor_id for host-passthrough and
 	 * maximum. */
 	if (!full)
@@ -122,6 +124,8 @@ static bool guest_model(const char *file, const xmlNode *n, struct guest_cpu *g,
 	free(s);
 	s = xml_attr(n, "vendor_id");
 	if (s) {
+		if (!xml_name_ok(file, n, "vendor_id", s, e))
+			goto out;
 		if (strlen(s) != 12 || strchr(s, ',')) {
 			xml_fail(e, file, n, "bad vendor_id '%s' (expected exactly 12 characters, no "
 				"comma)", s);
@@ -180,6 +184,8 @@ static struct guest_cpu *guest_from_cpu(const char *file, const xmlNode *cpu, st
 	g->host_cpu = xml_child(cpu, "arch") != NULL;
 	if (g->host_cpu) {
 		g->arch = xml_text(xml_child(cpu, "arch"));
+		if (!xml_text_ok(file, xml_child(cpu, "arch"), "arch", g->arch, e))
+			goto out;
 		s = xml_attr(cpu, "match");
 		if (s) {
 			xml_fail(e, file, cpu, "a <cpu> with <arch> is a host CPU and cannot have "
@@ -209,6 +215,8 @@ static struct guest_cpu *guest_from_cpu(const char *file, const xmlNode *cpu, st
 			xml_fail(e, file, n, "empty <vendor>");
 			goto out;
 		}
+		if (!xml_name_ok(file, n, "vendor name", g->vendor, e))
+			goto out;
 		if (!g->model) {
 			xml_fail(e, file, n, "<vendor> without <model>");
 			goto out;

@@ -9,6 +9,7 @@
 #include <libxml/tree.h>
 
 #include "err.h"
+#include "read_rules.h"
 #include "xml_util.h"
 
 /* The arch of a document, checked against the feature table. */
@@ -73,6 +74,7 @@ static struct host *host_from_cpu(const char *file, const xmlNode *cpu, enum hos
 {
 	struct host *h = NULL;
 	struct strmap seen = STRMAP_INIT;
+	struct intern_guard names;
 	const xmlNode *archn = xml_child(cpu, "arch");
 	const xmlNode *n = NULL;
 	char *s = NULL, *fam = NULL, *mod = NULL, *step = NULL;
@@ -96,21 +98,28 @@ static struct host *host_from_cpu(const char *file, const xmlNode *cpu, enum hos
 		goto out;
 	}
 	h = host_new(kind, arch, ft, file);
+	intern_guard_init(&names, ft);
 	n = xml_child(cpu, "model");
 	h->model = xml_text_trimmed(n);
 	if (!h->model || !*h->model) {
 		xml_fail(e, file, n ? n : cpu, "host <cpu> has no <model>");
 		goto out;
 	}
+	if (!xml_name_ok(file, n, "model name", h->model, e))
+		goto out;
 	n = xml_child(cpu, "vendor");
 	h->vendor = xml_text_trimmed(n);
 	if (h->vendor && !*h->vendor) {
 		xml_fail(e, file, n, "empty <vendor>");
 		goto out;
 	}
+	if (!xml_name_ok(file, n, "vendor name", h->vendor, e))
+		goto out;
 	n = xml_child(cpu, "microcode");
 	if (n)
 		h->microcode = xml_attr(n, "version");
+	if (!xml_text_ok(file, n, "microcode version", h->microcode, e))
+		goto out;
 	n = xml_child(cpu, "signature");
 	if (n) {
 		unsigned f = 0, m = 0, st = 0;
@@ -130,6 +139,7 @@ static struct host *host_from_cpu(const char *file, const xmlNode *cpu, enum hos
 	}
 	for (n = cpu->children; n; n = n->next) {
 		char *name = NULL;
+		unsigned id;
 		if (!xml_is(n, "feature"))
 			continue;
 		name = xml_attr(n, "name");
@@ -144,7 +154,11 @@ static struct host *host_from_cpu(const char *file, const xmlNode *cpu, enum hos
 			goto out;
 		}
 		strmap_put(&seen, name, NULL);
-		fset_add(&h->listed, ftable_intern(ft, name));
+		if (!intern_feature(&names, name, file, xml_line(n), &id, e)) {
+			free(name);
+			goto out;
+		}
+		fset_add(&h->listed, id);
 		free(name);
 	}
 	ok = true;
@@ -179,10 +193,12 @@ static bool domcaps_host_model(const char *file, const xmlNode *mode, struct hos
 			       struct err *e)
 {
 	struct strmap seen = STRMAP_INIT;
+	struct intern_guard names;
 	const xmlNode *n = xml_child(mode, "model");
 	char *name = NULL, *pol = NULL;
 	bool ok = false;
 
+	intern_guard_init(&names, h->ft);
 	if (n) {
 		h->model = xml_text_trimmed(n);
 		if (!*h->model) {
@@ -190,6 +206,9 @@ static bool domcaps_host_model(const char *file, const xmlNode *mode, struct hos
 			h->model = NULL;
 		}
 		h->model_fallback = xml_attr(n, "fallback");
+		if (!xml_name_ok(file, n, "model name", h->model, e) ||
+		    !xml_name_ok(file, n, "model fallback", h->model_fallback, e))
+			goto out;
 	}
 	n = xml_child(mode, "vendor");
 	h->vendor = xml_text_trimmed(n);
@@ -197,6 +216,8 @@ static bool domcaps_host_model(const char *file, const xmlNode *mode, struct hos
 		xml_fail(e, file, n, "empty <vendor>");
 		goto out;
 	}
+	if (!xml_name_ok(file, n, "vendor name", h->vendor, e))
+		goto out;
 	/* <maxphysaddr>, <signature> and anything newer are not needed. */
 	for (n = mode->children; n; n = n->next) {
 		enum policy p = POLICY_REQUIRE;
@@ -215,7 +236,8 @@ static bool domcaps_host_model(const char *file, const xmlNode *mode, struct hos
 			goto out;
 		}
 		strmap_put(&seen, name, NULL);
-		id = ftable_intern(h->ft, name);
+		if (!intern_feature(&names, name, file, xml_line(n), &id, e))
+			goto out;
 		fset_add(p == POLICY_REQUIRE ? &h->listed : &h->disabled, id);
 		free(name);
 		free(pol);
@@ -229,21 +251,14 @@ out:
 	return ok;
 }
 
-static struct host_model_usability *usability_find(const struct host *h, const char *name)
-{
-	for (size_t i = h->usability.n; i-- > 0;) {
-		struct host_model_usability *u = vec_get(&h->usability, i);
-		if (!strcmp(u->name, name))
-			return u;
-	}
-	return NULL;
-}
-
 static bool domcaps_custom(const char *file, const xmlNode *mode, struct host *h, struct err *e)
 {
+	struct strmap models = STRMAP_INIT, seen = STRMAP_INIT;
+	struct intern_guard names;
 	char *a = NULL;
 	bool ok = false;
 
+	intern_guard_init(&names, h->ft);
 	for (const xmlNode *n = mode->children; n; n = n->next) {
 		if (xml_is(n, "model")) {
 			struct host_model_usability *u = xcalloc(1, sizeof(*u));
@@ -253,6 +268,13 @@ static bool domcaps_custom(const char *file, const xmlNode *mode, struct host *h
 				xml_fail(e, file, n, "custom <model> without a name");
 				goto out;
 			}
+			if (!xml_name_ok(file, n, "model name", u->name, e))
+				goto out;
+			if (strmap_has(&models, u->name)) {
+				xml_fail(e, file, n, "custom model '%s' is listed twice", u->name);
+				goto out;
+			}
+			strmap_put(&models, u->name, u);
 			a = xml_attr(n, "usable");
 			if (!parse_usable(a, &u->usable)) {
 				xml_fail(e, file, n, "unknown usable value '%s' (expected yes, no or "
@@ -269,6 +291,9 @@ static bool domcaps_custom(const char *file, const xmlNode *mode, struct host *h
 			a = NULL;
 			u->vendor = xml_attr(n, "vendor");
 			u->canonical = xml_attr(n, "canonical");
+			if (!xml_name_ok(file, n, "vendor name", u->vendor, e) ||
+			    !xml_name_ok(file, n, "model name", u->canonical, e))
+				goto out;
 		} else if (xml_is(n, "blockers")) {
 			struct host_model_usability *u = NULL;
 			a = xml_attr(n, "model");
@@ -276,15 +301,23 @@ static bool domcaps_custom(const char *file, const xmlNode *mode, struct host *h
 				xml_fail(e, file, n, "<blockers> without a model");
 				goto out;
 			}
-			u = usability_find(h, a);
+			if (!xml_name_ok(file, n, "model name", a, e))
+				goto out;
+			u = strmap_get(&models, a);
 			if (!u) {
 				xml_fail(e, file, n, "<blockers> for model '%s', which is not listed before "
 					"it", a);
 				goto out;
 			}
+			if (u->has_blockers) {
+				xml_fail(e, file, n, "<blockers> for model '%s' appear twice", a);
+				goto out;
+			}
 			u->has_blockers = true;
+			strmap_fini(&seen);
 			for (const xmlNode *f = n->children; f; f = f->next) {
 				char *name = NULL;
+				unsigned id;
 				if (!xml_is(f, "feature"))
 					continue;
 				name = xml_attr(f, "name");
@@ -293,7 +326,17 @@ static bool domcaps_custom(const char *file, const xmlNode *mode, struct host *h
 					xml_fail(e, file, f, "<feature> without a name");
 					goto out;
 				}
-				fset_add(&u->blockers, ftable_intern(h->ft, name));
+				if (strmap_has(&seen, name)) {
+					xml_fail(e, file, f, "duplicate feature '%s'", name);
+					free(name);
+					goto out;
+				}
+				strmap_put(&seen, name, NULL);
+				if (!intern_feature(&names, name, file, xml_line(f), &id, e)) {
+					free(name);
+					goto out;
+				}
+				fset_add(&u->blockers, id);
 				free(name);
 			}
 			free(a);
@@ -303,6 +346,8 @@ static bool domcaps_custom(const char *file, const xmlNode *mode, struct host *h
 	ok = true;
 out:
 	free(a);
+	strmap_fini(&models);
+	strmap_fini(&seen);
 	return ok;
 }
 
@@ -329,6 +374,11 @@ static struct host *host_from_domcaps(const char *file, const xmlNode *root, str
 	h = host_new(HOST_DOMCAPS, arch, ft, file);
 	h->domcaps_machine = xml_text_trimmed(xml_child(root, "machine"));
 	h->domcaps_virttype = xml_text_trimmed(xml_child(root, "domain"));
+	if (!xml_name_ok(file, xml_child(root, "machine"), "machine type name",
+			 h->domcaps_machine && *h->domcaps_machine ? h->domcaps_machine : NULL, e) ||
+	    !xml_name_ok(file, xml_child(root, "domain"), "domain type",
+			 h->domcaps_virttype && *h->domcaps_virttype ? h->domcaps_virttype : NULL, e))
+		goto out;
 	for (const xmlNode *m = cpu->children; m; m = m->next) {
 		bool supported = false;
 		if (!xml_is(m, "mode"))
