@@ -160,7 +160,7 @@ static bool share(struct loader *L, size_t n, int line)
 	if (L->shared <= L->max_shared)
 		return true;
 	return err_set(L->e, L->file, line, "too many shared entries for a file of this size "
-		       "(its references would take more than 16 times its size in memory)");
+		       "(its references copy more than one entry per 64 bytes)");
 }
 
 static bool get_bool(struct loader *L, const struct jv *o, const char *key, bool *out,
@@ -572,7 +572,9 @@ struct dataset *snapshot_parse(const char *file, const char *text, size_t len, s
 	L.e = e;
 	L.ft = ft;
 	intern_guard_init(&L.names, ft);
-	L.max_shared = len / 4 + (1u << 18); /* 64 bytes each: 16 x len + 16 MiB */
+	/* ~100 bytes each: 1.5 x len + 6.5 MiB; the bundled x86_64 snapshot
+	 * shares 12k entries, with room for 80k */
+	L.max_shared = len / 64 + (1u << 16);
 	if (!json_scan(L.file, text, len, &json_costs_snapshot, SNAP_MAX_DEPTH, NULL, e))
 		goto out;
 	root = jp_parse(&jp);

@@ -457,8 +457,8 @@ static void test_hostile(void **state)
 	for (int i = 0; i < 300; i++)
 		sb_addf(&sb, ",\n\"r%d\": \"m\"", i);
 	sb_add(&sb, "}}");
-	expect_error(f, sb.s, "s.json:270: too many shared entries for a file of this size (its "
-		     "references would take more than 16 times its size in memory)");
+	expect_error(f, sb.s, "s.json:68: too many shared entries for a file of this size (its "
+		     "references copy more than one entry per 64 bytes)");
 	sb_fini(&sb);
 }
 
