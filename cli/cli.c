@@ -30,18 +30,30 @@
 #include "paths.h"
 #include "snapshot.h"
 #include "userdata.h"
+#include "text.h"
 #include "util.h"
 #include "vendor.h"
+
+/* prefix, then the message escaped for a terminal (text.h): it may carry
+ * names from the input or the command line. */
+static void cli_say(struct cli *c, const char *prefix, const char *fmt, va_list ap)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *msg = xvasprintf(fmt, ap);
+
+	text_escape(&sb, msg, strlen(msg));
+	fprintf(c->err, "%s%s\n", prefix, sb_str(&sb));
+	sb_fini(&sb);
+	free(msg);
+}
 
 int cli_fail(struct cli *c, const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("cpuscope: ", c->err);
 	va_start(ap, fmt);
-	vfprintf(c->err, fmt, ap);
+	cli_say(c, "cpuscope: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', c->err);
 	return CLI_ERROR;
 }
 
@@ -49,11 +61,9 @@ void cli_warn(struct cli *c, const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("cpuscope: warning: ", c->err);
 	va_start(ap, fmt);
-	vfprintf(c->err, fmt, ap);
+	cli_say(c, "cpuscope: warning: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', c->err);
 }
 
 int cli_fail_err(struct cli *c, const struct err *e)

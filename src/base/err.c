@@ -1,6 +1,8 @@
 /* err.c - error reports from the core. */
 #include "err.h"
 
+#include "text.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -51,15 +53,28 @@ bool err_setcol(struct err *e, const char *file, int line, int col, const char *
 	return false;
 }
 
+/* File and message may carry bytes of the input (a model name, a file
+ * name): both are escaped (text.h), so what err_str() gives is safe to
+ * print on a terminal. */
 const char *err_str(const struct err *e, char *buf, unsigned size)
 {
-	if (!e || !e->msg[0])
+	size_t n = 0;
+
+	if (!size)
+		return buf;
+	if (!e || !e->msg[0]) {
 		snprintf(buf, size, "unknown error");
-	else if (e->file[0] && e->line > 0)
-		snprintf(buf, size, "%s:%d: %s", e->file, e->line, e->msg);
-	else if (e->file[0])
-		snprintf(buf, size, "%s: %s", e->file, e->msg);
-	else
-		snprintf(buf, size, "%s", e->msg);
+		return buf;
+	}
+	buf[0] = '\0';
+	if (e->file[0]) {
+		n += text_escape_buf(buf, size, e->file, strlen(e->file));
+		if (e->line > 0)
+			snprintf(buf + n, size - n, ":%d: ", e->line);
+		else
+			snprintf(buf + n, size - n, ": ");
+		n += strlen(buf + n);
+	}
+	text_escape_buf(buf + n, size - n, e->msg, strlen(e->msg));
 	return buf;
 }

@@ -26,7 +26,8 @@ bool err_isset(const struct err *e);
 bool err_set(struct err *e, const char *file, int line, const char *fmt, ...) ATTR_FORMAT(4, 5);
 bool err_setcol(struct err *e, const char *file, int line, int col, const char *fmt, ...)
 	ATTR_FORMAT(5, 6);
-/* "FILE:LINE: msg" into buf; returns buf. */
+/* "FILE:LINE: msg" into buf, file and msg escaped for a terminal
+ * (text_escape() of text.h); returns buf. */
 const char *err_str(const struct err *e, char *buf, unsigned size);
 
 #endif

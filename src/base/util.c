@@ -13,6 +13,7 @@
 #include <wchar.h>
 
 #include "err.h"
+#include "text.h"
 
 void *xmalloc(size_t n)
 {
@@ -148,17 +149,36 @@ void sb_addf(struct strbuf *sb, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Always well-formed: what XML 1.0 cannot carry (a byte that is not
+ * UTF-8, a C0 control other than tab, newline and CR) becomes U+FFFD;
+ * tab, newline, CR, DEL and C1 controls become character references, so
+ * they survive attribute normalisation and never reach a terminal raw. */
 void sb_xml_escape(struct strbuf *sb, const char *s)
 {
-	for (; *s; s++) {
-		switch (*s) {
+	size_t len = strlen(s);
+
+	for (size_t i = 0; i < len;) {
+		unsigned cp = 0;
+		size_t n = utf8_decode(s + i, len - i, &cp);
+		if (!n || (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r')) {
+			sb_add(sb, "\xef\xbf\xbd");
+			i += n ? n : 1;
+			continue;
+		}
+		switch (cp) {
 		case '&': sb_add(sb, "&amp;"); break;
 		case '<': sb_add(sb, "&lt;"); break;
 		case '>': sb_add(sb, "&gt;"); break;
 		case '\'': sb_add(sb, "&apos;"); break;
 		case '"': sb_add(sb, "&quot;"); break;
-		default: sb_addc(sb, *s); break;
+		default:
+			if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f))
+				sb_addf(sb, "&#x%X;", cp);
+			else
+				sb_addn(sb, s + i, n);
+			break;
 		}
+		i += n;
 	}
 }
 
@@ -372,8 +392,15 @@ bool read_file_limited(const char *path, size_t limit, char **out, size_t *len, 
 	}
 	for (;;) {
 		if (n + 4096 + 1 > cap) {
+			/* the input itself may be what exhausts memory: say so */
+			char *nb;
 			cap = cap ? cap * 2 : 16384;
-			buf = xrealloc(buf, cap);
+			nb = realloc(buf, cap);
+			if (!nb) {
+				err_set(e, path, 0, "out of memory (reading %zu bytes)", n);
+				goto out;
+			}
+			buf = nb;
 		}
 		size_t r = fread(buf + n, 1, cap - n - 1, f);
 		n += r;

@@ -48,7 +48,7 @@ void sb_addn(struct strbuf *sb, const char *s, size_t n);
 void sb_addc(struct strbuf *sb, char c);
 void sb_addf(struct strbuf *sb, const char *fmt, ...) ATTR_FORMAT(2, 3);
 void sb_vaddf(struct strbuf *sb, const char *fmt, va_list ap) ATTR_FORMAT(2, 0);
-void sb_xml_escape(struct strbuf *sb, const char *s); /* & < > ' " */
+void sb_xml_escape(struct strbuf *sb, const char *s); /* & < > ' " (always well-formed XML) */
 /* The one list of names on the screen: "a, b, c"; past max items
  * "a, b, ... (N more)" (N >= 2: a single extra name is shown instead). */
 void sb_add_list(struct strbuf *sb, const char *const *items, size_t n, size_t max);

@@ -9,6 +9,7 @@
 
 #include "emit.h"
 #include "err.h"
+#include "text.h"
 
 const char *explain_source_text(enum explain_source s)
 {
@@ -841,6 +842,16 @@ static void resolve_warning(struct ftable *ft, const struct wloc *l, struct qemu
 	w->note = xstrdup("no known feature at this location");
 }
 
+/* "CPUID." / "CPUID[" / "MSR(" anywhere in the n bytes at p (NULs too). */
+static bool has_location(const char *p, size_t n)
+{
+	for (size_t i = 0; i + 4 <= n; i++)
+		if ((i + 6 <= n && (!memcmp(p + i, "CPUID.", 6) || !memcmp(p + i, "CPUID[", 6))) ||
+		    !memcmp(p + i, "MSR(", 4))
+			return true;
+	return false;
+}
+
 bool qemu_warnings_parse(const char *file, const char *text, size_t len, struct ftable *ft,
 			 struct qemu_warnings *out, struct err *e)
 {
@@ -852,9 +863,19 @@ bool qemu_warnings_parse(const char *file, const char *text, size_t len, struct 
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		char *ln = xstrndup(p, n);
+		char *ln;
 		const char *loc = NULL, *q = NULL;
 		line++;
+		/* A line that names a location is read and shown: it follows the
+		 * text rule (a NUL in it cut the name, "h" for "h\0le"). */
+		if (has_location(p, n)) {
+			size_t k = n && p[n - 1] == '\r' ? n - 1 : n;
+			if (!text_check("QEMU warning line", p, k, file, line, e)) {
+				qemu_warnings_fini(out);
+				return false;
+			}
+		}
+		ln = xstrndup(p, n);
 		p += n + (nl ? 1 : 0);
 		if (strstr(ln, "support requested features") && !strstr(ln, "feature:"))
 			out->enforce = true;
@@ -874,6 +895,11 @@ bool qemu_warnings_parse(const char *file, const char *text, size_t len, struct 
 		if (!parse_location(loc, &l, &lend)) {
 			free(ln);
 			continue;
+		}
+		if (l.name[0] && !name_check("feature name", l.name, strlen(l.name), file, line, e)) {
+			free(ln);
+			qemu_warnings_fini(out);
+			return false;
 		}
 		struct qemu_warning *w = xcalloc(1, sizeof(*w));
 		w->line = line;

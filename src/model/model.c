@@ -11,6 +11,7 @@
 #include <json.h>
 
 #include "err.h"
+#include "text.h"
 
 /* Longest props_base chain followed; deeper ones are cut (corrupt data). */
 #define PROPS_CHAIN_MAX 64
@@ -578,6 +579,9 @@ const struct mdata *dataset_resolve_machine(const struct dataset *ds, const char
 				"no default machine type in this data; pick one with --machine");
 		return NULL;
 	}
+	/* a name from the command line follows the rule names from files do */
+	if (!name_check("machine type name", name, strlen(name), NULL, 0, e))
+		return NULL;
 	md = dataset_find_mdata(ds, name);
 	if (md)
 		return md;
@@ -687,6 +691,9 @@ bool model_lookup(const struct dataset *ds, const struct mdata *md, const char *
 	if (!md || !md->defs_known)
 		return err_set(e, NULL, 0, "no CPU definitions for machine type '%s'",
 			       md ? md->machine : "?");
+	/* a name from the command line follows the rule names from files do */
+	if (!name_check("model name", name, strlen(name), NULL, 0, e))
+		return false;
 	d = mdata_def(md, name);
 	if (d) {
 		model_view_init(ds, md, d, mv);

@@ -12,6 +12,7 @@
 
 #include "err.h"
 #include "feature.h"
+#include "read_rules.h"
 #include "util.h"
 #include "xml_util.h"
 
@@ -22,6 +23,7 @@ struct cm_loader {
 	struct cpu_map *m;
 	const char *group; /* current 11.x <group name>, or NULL */
 	struct err *e;
+	struct intern_guard names; /* feature names the map adds */
 };
 
 static void cm_model_free(void *p)
@@ -124,6 +126,9 @@ static bool cm_parse_vendor(struct cm_loader *L, const char *file, const xmlNode
 		err_set(L->e, file, xml_line(n), "<vendor> without a name");
 		goto out;
 	}
+	if (!xml_name_ok(file, n, "vendor name", name, L->e) ||
+	    !xml_text_ok(file, n, "vendor string", string, L->e))
+		goto out;
 	if (!string || strlen(string) != 12) {
 		err_set(L->e, file, xml_line(n),
 			"vendor '%s' needs a 12-character string= (the CPUID vendor)", name);
@@ -151,6 +156,7 @@ static bool cm_parse_feature(struct cm_loader *L, const char *file, const xmlNod
 	char *name = xml_attr(n, "name");
 	char *migratable = xml_attr(n, "migratable");
 	struct feature *f = NULL;
+	unsigned id;
 	bool ok = false;
 
 	if (!name || !*name) {
@@ -161,7 +167,9 @@ static bool cm_parse_feature(struct cm_loader *L, const char *file, const xmlNod
 		err_set(L->e, file, xml_line(n), "feature '%s' is defined twice", name);
 		goto out;
 	}
-	f = m->ft->f[ftable_intern(m->ft, name)];
+	if (!intern_feature(&L->names, name, file, xml_line(n), &id, L->e))
+		goto out;
+	f = m->ft->f[id];
 	strmap_put(&m->feat_by_name, name, f);
 	vec_push(&m->features, f);
 	fset_add(&m->known, f->id);
@@ -220,6 +228,8 @@ static bool cm_model_ancestor(struct cm_loader *L, const char *file, const xmlNo
 			md->name);
 		goto out;
 	}
+	if (!xml_name_ok(file, c, "model name", name, L->e))
+		goto out;
 	if (md->ancestor) {
 		err_set(L->e, file, xml_line(c), "model '%s' names more than one ancestor", md->name);
 		goto out;
@@ -271,6 +281,8 @@ static bool cm_model_signature(struct cm_loader *L, const char *file, const xmlN
 		cm_copy_sigs(md, &none);
 		*own_sigs = true;
 	}
+	if (!xml_text_ok(file, c, "signature stepping", step, L->e))
+		goto out;
 	sig.stepping = step;
 	step = NULL;
 	md->sigs = xrealloc(md->sigs, (md->nsigs + 1) * sizeof(*md->sigs));
@@ -355,6 +367,8 @@ static bool cm_parse_model(struct cm_loader *L, const char *file, const xmlNode 
 		err_set(L->e, file, md->line, "<model> without a name");
 		goto out;
 	}
+	if (!xml_name_ok(file, n, "model name", md->name, L->e))
+		goto out;
 	if (cpu_map_model(m, md->name)) {
 		err_set(L->e, file, md->line, "model '%s' is defined twice", md->name);
 		goto out;
@@ -445,6 +459,8 @@ static bool cm_include(struct cm_loader *L, const char *index_path, const xmlNod
 		err_set(L->e, index_path, xml_line(inc), "<include> without a filename");
 		goto out;
 	}
+	if (!xml_name_ok(index_path, inc, "file name", name, L->e))
+		goto out;
 	if (strchr(name, '/') || name[0] == '.') {
 		err_set(L->e, index_path, xml_line(inc),
 			"include '%s': only plain file names in the map directory are allowed", name);
@@ -491,7 +507,7 @@ static const char *cm_arch_section(enum arch arch)
 struct cpu_map *cpu_map_load(const char *dir, enum arch arch, struct ftable *ft, struct err *e)
 {
 	struct cpu_map *m = xcalloc(1, sizeof(*m));
-	struct cm_loader L = { m, NULL, e };
+	struct cm_loader L = { m, NULL, e, { ft, 0 } };
 	const char *want = cm_arch_section(arch);
 	char *index_path = NULL;
 	xmlDoc *doc = NULL;
@@ -501,6 +517,7 @@ struct cpu_map *cpu_map_load(const char *dir, enum arch arch, struct ftable *ft,
 	m->dir = xstrdup(dir);
 	m->arch = arch;
 	m->ft = ft;
+	intern_guard_init(&L.names, ft);
 	index_path = xasprintf("%s/index.xml", dir);
 	if (access(index_path, F_OK) != 0) {
 		struct stat st;
@@ -541,7 +558,7 @@ struct cpu_map *cpu_map_load(const char *dir, enum arch arch, struct ftable *ft,
 				goto out;
 		} else if (xml_is(c, "group")) {
 			char *gname = xml_attr(c, "name");
-			bool gok = true;
+			bool gok = xml_name_ok(index_path, c, "group name", gname, e);
 			L.group = gname;
 			for (const xmlNode *g = c->children; g && gok; g = g->next)
 				if (xml_is(g, "include"))

@@ -19,6 +19,7 @@
 #include "err.h"
 #include "feature.h"
 #include "host.h"
+#include "text.h"
 #include "util.h"
 #include "vendor.h"
 #include "xml_util.h"
@@ -182,6 +183,9 @@ static struct host *cpuid_build(cpuid_fn fn, void *ctx, const struct cpuid_dump 
 	    l.edx == 0x4du)
 		max[1] = l.eax >= 0x40000001u && l.eax <= 0x4000ffffu ? l.eax : 0x40000001u;
 
+	/* Registers are bytes: a dump (or a hypervisor) may put anything there. */
+	if (!text_check("CPUID vendor string", vendor, strlen(vendor), source, 0, e))
+		return NULL;
 	h = host_new(HOST_CPUID, ARCH_X86_64, ft, source);
 	h->vendor = xstrdup(vendor_name(vendor));
 	if (max[0] >= 1 && fn(ctx, 1, 0, &l)) {
@@ -212,6 +216,10 @@ static struct host *cpuid_build(cpuid_fn fn, void *ctx, const struct cpuid_dump 
 		n = strlen(b);
 		while (n && b[n - 1] == ' ')
 			n--;
+		if (n && !text_check("CPUID brand string", b, n, source, 0, e)) {
+			host_free(h);
+			return NULL;
+		}
 		if (n)
 			h->model_id = xstrndup(b, n);
 	}

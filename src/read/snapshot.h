@@ -11,7 +11,7 @@
  *
  * REF is an index into "pool", so identical expansions are stored once,
  * and similar ones as deltas.  The full description is at the top of
- * snapshot.c.  Errors name FILE:LINE.
+ * snapshot_read.c.  Errors name FILE:LINE.
  */
 #ifndef CPUSCOPE_SRC_SNAPSHOT_H
 #define CPUSCOPE_SRC_SNAPSHOT_H

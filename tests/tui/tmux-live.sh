@@ -11,10 +11,14 @@ mkdir -p "$FAKE_QEMU_PIDS" "$work/cache"
 
 start_live() {
 	rm -f "$work/rc"
-	tm new-session -d -s t -x 100 -y 24 \
-		"env TERM=xterm-256color LC_ALL=C.UTF-8 CPUSCOPE_QEMU='$root/tests/bin/fake-qemu' XDG_CACHE_HOME='$work/cache' '$bin' --accel tcg --cpu-map '$root/data/cpu_map' tui; echo \$? > '$work/rc.tmp'; mv '$work/rc.tmp' '$work/rc'; exec sleep 600" ||
-		fail "tmux new-session"
-	local shell i=0
+	local shell i=0 tries=0
+	# (the previous server may still be going away: retry for a few seconds)
+	until tm new-session -d -s t -x 100 -y 24 \
+		"env TERM=xterm-256color LC_ALL=C.UTF-8 CPUSCOPE_QEMU='$root/tests/bin/fake-qemu' XDG_CACHE_HOME='$work/cache' '$bin' --accel tcg --cpu-map '$root/data/cpu_map' tui; echo \$? > '$work/rc.tmp'; mv '$work/rc.tmp' '$work/rc'; exec sleep 600" 2>/dev/null; do
+		tries=$((tries + 1))
+		[ $tries -lt 50 ] || fail "tmux new-session"
+		sleep 0.1
+	done
 	shell=$(tm display-message -p -t t '#{pane_pid}')
 	pid=
 	while [ -z "$pid" ] && [ $i -lt 200 ]; do

@@ -271,6 +271,8 @@ static void test_bad_maps(void **state)
 	load_bad("tests/data/cpu_map-bad/no-x86", "index.xml", 1, "no <arch name='x86'> section");
 	load_bad("tests/data/cpu_map-bad/bad-signature", "x86_Sig.xml", 4,
 		 "model 'Sig': invalid signature family 'six'");
+	load_bad("tests/data/cpu_map-bad/control-name", "x86_features.xml", 5,
+		 "feature name \"evil\\u009b2J\" has a control character (U+009B)");
 	load_bad("tests/data/cpu_map-bad/malformed", "x86_Broken.xml", 5,
 		 "malformed XML: Opening and ending tag mismatch: feature line 4 and model");
 }

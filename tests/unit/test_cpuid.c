@@ -235,6 +235,63 @@ static void test_max_leaf(void **state)
 	ftable_free(ft);
 }
 
+/* Registers are bytes: a vendor or brand string with control characters
+ * (from a hand-made dump, or a hypervisor) is refused, not printed. */
+struct evil {
+	char vendor[13];
+	char brand[49];
+};
+
+static bool evil_fn(void *ctx, uint32_t leaf, uint32_t subleaf, struct cpuid_leaf *out)
+{
+	const struct evil *v = ctx;
+
+	memset(out, 0, sizeof(*out));
+	out->leaf = leaf;
+	out->subleaf = subleaf;
+	if (leaf == 0) {
+		out->eax = 1;
+		memcpy(&out->ebx, v->vendor, 4);
+		memcpy(&out->edx, v->vendor + 4, 4);
+		memcpy(&out->ecx, v->vendor + 8, 4);
+	} else if (leaf == 0x80000000u) {
+		out->eax = 0x80000004u;
+	} else if (leaf >= 0x80000002u && leaf <= 0x80000004u) {
+		const char *b = v->brand + 16 * (leaf - 0x80000002u);
+		memcpy(&out->eax, b, 4);
+		memcpy(&out->ebx, b + 4, 4);
+		memcpy(&out->ecx, b + 8, 4);
+		memcpy(&out->edx, b + 12, 4);
+	}
+	return true;
+}
+
+static void test_hostile_registers(void **state)
+{
+	struct ftable *ft = ftable_new(ARCH_X86_64);
+	struct evil v;
+	struct err e;
+	char buf[512];
+
+	(void)state;
+	memset(&v, 0, sizeof(v));
+	memcpy(v.vendor, "\x1b[2JGenuineI", 12);
+	memcpy(v.brand, "Fine CPU", 8);
+	err_clear(&e);
+	assert_null(cpuid_host(evil_fn, &v, ft, "dump.xml", &e));
+	assert_string_equal(err_str(&e, buf, sizeof(buf)),
+			    "dump.xml: CPUID vendor string \"\\e[2JGenuineI\" has a control character "
+			    "(U+001B)");
+	memcpy(v.vendor, "GenuineIntel", 12);
+	memcpy(v.brand, "  Evil \x9b" "2J CPU", 15);
+	err_clear(&e);
+	assert_null(cpuid_host(evil_fn, &v, ft, "dump.xml", &e));
+	assert_string_equal(err_str(&e, buf, sizeof(buf)),
+			    "dump.xml: CPUID brand string \"Evil \\x9b2J CPU\" is not valid UTF-8 (byte "
+			    "0x9b)");
+	ftable_free(ft);
+}
+
 static void test_bad_dumps(void **state)
 {
 	(void)state;
@@ -294,6 +351,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_brand_and_vendor),
 		cmocka_unit_test(test_features),
 		cmocka_unit_test(test_max_leaf),
+		cmocka_unit_test(test_hostile_registers),
 		cmocka_unit_test(test_bad_dumps),
 		cmocka_unit_test(test_native),
 	};

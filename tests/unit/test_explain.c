@@ -676,9 +676,47 @@ static void test_warnings_injection(void **state)
 	qemu_warnings_fini(&w);
 }
 
+/* Issue 13: a NUL made the blocker "h" and the fix "h=off"; control
+ * characters reached the terminal.  A line with a location follows the
+ * text rule; other lines are skipped whatever they hold. */
+static void test_warnings_hostile(void **state)
+{
+	static const char nul[] = "ok line\nwarning: TCG doesn't support requested feature: "
+				  "CPUID.07H:EBX.h\0le [bit 4]\n";
+	static const char esc[] = "warning: TCG doesn't support requested feature: "
+				  "CPUID.07H:EBX.\x1b]52;c;aGk=\x07 [bit 4]\n";
+	static const char csi[] = "warning: \xc2\x9b" "2J doesn't support requested feature: "
+				  "CPUID.07H:EBX.hle [bit 4]\n";
+	static const char fine[] = "\x1b[31mnot a warning\x1b[0m\r\n"
+				   "warning: TCG doesn't support requested feature: "
+				   "CPUID.07H:EBX.hle [bit 4]\r\n";
+	struct fix *f = *state;
+	struct qemu_warnings w;
+	struct err e;
+
+	err_clear(&e);
+	assert_false(qemu_warnings_parse("w.txt", nul, sizeof(nul) - 1, f->ft, &w, &e));
+	assert_string_equal(test_estr(&e), "w.txt:2: QEMU warning line \"...feature: "
+			    "CPUID.07H:EBX.h\\0le [bit 4]\" has a NUL character");
+	assert_false(qemu_warnings_parse("w.txt", esc, sizeof(esc) - 1, f->ft, &w, &e));
+	assert_string_equal(test_estr(&e), "w.txt:1: QEMU warning line \"... feature: "
+			    "CPUID.07H:EBX.\\e]52;c;aGk=\\a [bit 4]\" has a control character "
+			    "(U+001B)");
+	assert_false(qemu_warnings_parse("w.txt", csi, sizeof(csi) - 1, f->ft, &w, &e));
+	assert_string_equal(test_estr(&e), "w.txt:1: QEMU warning line \"warning: \\u009b2J "
+			    "doesn't support requested feature: CPUID.07H:EBX.hle [bit 4]\" has a "
+			    "control character (U+009B)");
+	/* escapes in a line without a location, and CRLF, are fine */
+	assert_true(qemu_warnings_parse("w.txt", fine, sizeof(fine) - 1, f->ft, &w, &e));
+	assert_int_equal(w.items.n, 1);
+	assert_string_equal(((struct qemu_warning *)w.items.v[0])->f->name, "hle");
+	qemu_warnings_fini(&w);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_warnings_hostile, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_every_model_max_full, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_every_model_max_static, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_every_model_host_verdict, setup, teardown),

@@ -165,6 +165,10 @@ static void test_resolve_machine(void **state)
 	assert_string_equal(test_estr(&e), "unknown machine type 'Q35'; did you mean 'q35'?");
 	assert_null(dataset_resolve_machine(f->ds, "zzzzzzzzzz", &e));
 	assert_string_equal(test_estr(&e), "unknown machine type 'zzzzzzzzzz'");
+	/* --machine follows the name rule too */
+	assert_null(dataset_resolve_machine(f->ds, "q35\x1b[2J", &e));
+	assert_string_equal(test_estr(&e), "machine type name \"q35\\e[2J\" has a control "
+			    "character (U+001B)");
 	/* data for "none" makes it resolvable even without query-machines */
 	dataset_mdata(f->ds, "none");
 	md = dataset_resolve_machine(f->ds, "none", &e);

@@ -380,7 +380,7 @@ static void test_malformed_json(void **state)
 	expect_parse_error("{'a': 1}", "x.json:1: malformed JSON: unexpected character");
 	expect_parse_error("{\"return\": {}} xyz", "x.json:1: malformed JSON: unexpected character");
 	expect_parse_error("\x01\x02\xff", "x.json:1: malformed JSON: unexpected character");
-	expect_parse_error("{\"a\": \"\xff\xfe\"}", "x.json:1: malformed JSON: invalid utf-8 string");
+	expect_parse_error("{\"a\": \"\xff\xfe\"}", "x.json:1: malformed JSON: invalid UTF-8 in a string (byte 0xff)");
 	expect_parse_error("{\"return\": {}}\n{\"a\":\n\"x\ny\"}",
 			   "x.json:3: malformed JSON: control character in a string");
 	expect_parse_error("[1, 2,\n 3, x, 'y']", "x.json:2: malformed JSON: unexpected character");
@@ -431,7 +431,8 @@ static void expect_reader_error(struct test_dataset *f, int which, const char *t
 	json_object_put(o);
 	expansion_free(x);
 	vec_fini(&machines, (void (*)(void *))machine_free);
-	assert_false(ok);
+	if (ok)
+		fail_msg("accepted, expected: %s", msg);
 	assert_string_equal(test_estr(&e), msg);
 }
 
@@ -473,6 +474,77 @@ static void test_reader_errors(void **state)
 			    "r.json:4: query-machines entry 1: missing \"name\"");
 	expect_reader_error(f, 2, "[{\"name\": \"pc-1\", \"is-default\": 1}]",
 			    "r.json:4: query-machines entry 1 ('pc-1'): \"is-default\" is a number, not a boolean");
+}
+
+/* Issue 13: the same rules as the snapshot reader. */
+static void test_hostile(void **state)
+{
+	struct test_dataset *f = *state;
+	struct strbuf sb = STRBUF_INIT;
+
+	/* names with control characters, in every reply */
+	expect_reader_error(f, 1, "{\"model\": {\"name\": \"\\u001b[2J\", \"props\": {}}}",
+			    "r.json:4: model name \"\\e[2J\" has a control character (U+001B)");
+	expect_reader_error(f, 0, "[{\"name\": \"\\u001b]52;c;aGk=\\u0007\"}]",
+			    "r.json:4: model name \"\\e]52;c;aGk=\\a\" has a control character (U+001B)");
+	expect_reader_error(f, 0, "[{\"name\": \"a\", \"unavailable-features\": [\"x\\u009b1m\"]}]",
+			    "r.json:4: feature name \"x\\u009b1m\" has a control character (U+009B)");
+	expect_reader_error(f, 0, "[{\"name\": \"a\", \"alias-of\": \"\\u0007\"}]",
+			    "r.json:4: model name \"\\a\" has a control character (U+0007)");
+	expect_reader_error(f, 2, "[{\"name\": \"pc\\u001b\"}]",
+			    "r.json:4: machine type name \"pc\\e\" has a control character (U+001B)");
+	expect_reader_error(f, 1, "{\"model\": {\"name\": \"max\", \"props\": {\"\\u001b\": true}}}",
+			    "r.json:4: property name \"\\e\" has a control character (U+001B)");
+	expect_reader_error(f, 1, "{\"model\": {\"name\": \"max\", \"props\": "
+			    "{\"model-id\": \"Evil \\u001b[2J CPU\"}}}",
+			    "r.json:4: property value \"Evil \\e[2J CPU\" has a control character (U+001B)");
+	/* a NUL inside a name is refused, not a cut (json-c keeps it) */
+	expect_reader_error(f, 1, "{\"model\": {\"name\": \"Has\\u0000well\"}}",
+			    "r.json:4: model name \"Has\\0well\" has a NUL character");
+	/* ... and the document scan refuses it before that */
+	expect_parse_error("{\"return\": [{\"name\": \"Has\\u0000well\"}]}",
+			   "x.json:1: malformed JSON: \\u0000 in a string");
+	expect_parse_error("{\"return\": [{\"name\": \"\\udc01\"}]}",
+			   "x.json:1: malformed JSON: lone surrogate \\udc01 in a string");
+	expect_parse_error("{\"return\": [{\"name\": \"\xed\xa0\x80\"}]}",
+			   "x.json:1: malformed JSON: invalid UTF-8 in a string (byte 0xed)");
+	/* numbers: family, model, stepping in QEMU's range */
+	expect_parse_error("{\"return\": {\"model\": {\"name\": \"max\", \"props\": {\"family\": 1e99999}}}}",
+			   "x.json:1: malformed JSON: number 1e99999 is out of range");
+	expect_reader_error(f, 1, "{\"model\": {\"name\": \"max\", \"props\": {\"family\": 271}}}",
+			    "r.json:4: query-cpu-model-expansion reply: property \"family\" is 271, not "
+			    "an integer from 0 to 270");
+	expect_reader_error(f, 1, "{\"model\": {\"name\": \"max\", \"props\": {\"stepping\": 2.0}}}",
+			    "r.json:4: query-cpu-model-expansion reply: property \"stepping\" is 2.0, not "
+			    "an integer from 0 to 15");
+	expect_reader_error(f, 1, "{\"model\": {\"name\": \"max\", \"props\": {\"model\": \"6\"}}}",
+			    "r.json:4: query-cpu-model-expansion reply: property \"model\" is \"6\", not "
+			    "an integer from 0 to 255");
+	expect_parse_error("{\"QMP\": {\"version\": {\"qemu\": {\"major\": 70000, \"minor\": 2, "
+			   "\"micro\": 0}, \"package\": \"\"}}}",
+			   "x.json:1: QMP greeting: \"major\" is 70000, not an integer from 0 to 65535");
+	expect_parse_error("{\"QMP\": {\"version\": {\"qemu\": {\"major\": 7, \"minor\": 2, "
+			   "\"micro\": 0}, \"package\": \"\\u001b[2J\"}}}",
+			   "x.json:1: QEMU package \"\\e[2J\" has a control character (U+001B)");
+	expect_parse_error("{\"error\": {\"class\": \"GenericError\", \"desc\": \"no \\u001b[2J\"}}",
+			   "x.json:1: QMP error description \"no \\e[2J\" has a control character "
+			   "(U+001B)");
+	expect_parse_error("{\"execute\": \"query-\\u001b\"}",
+			   "x.json:1: QMP command \"query-\\e\" has a control character (U+001B)");
+	/* duplicate keys, which json-c would fold into the last one */
+	expect_parse_error("{\"return\": [],\n \"return\": {}}",
+			   "x.json:2: duplicate key \"return\" (first on line 1)");
+	expect_parse_error("{\"QMP\": {}}\n{\"return\": {\"model\": {\"name\": \"max\", \"props\": {\n"
+			   "\"sse\": true, \"a\": 1,\n\"\\u0073se\": false}}}}",
+			   "x.json:4: duplicate key \"sse\" (first on line 3)");
+	/* at most 1024 new feature names from one reply */
+	sb_add(&sb, "[{\"name\": \"a\", \"unavailable-features\": [");
+	for (int i = 0; i <= 1024; i++)
+		sb_addf(&sb, "%s\"new-%d\"", i ? ", " : "", i);
+	sb_add(&sb, "]}]");
+	expect_reader_error(f, 0, sb.s,
+			    "r.json:4: more than 1024 feature names that cpuscope does not know");
+	sb_fini(&sb);
 }
 
 static void write_tmp(char *path, const char *text)
@@ -556,6 +628,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_malformed_json),
 		cmocka_unit_test(test_wrong_return_type),
 		cmocka_unit_test_setup_teardown(test_reader_errors, test_dataset_setup, test_dataset_teardown),
+		cmocka_unit_test_setup_teardown(test_hostile, test_dataset_setup, test_dataset_teardown),
 		cmocka_unit_test_setup_teardown(test_file_errors, test_dataset_setup, test_dataset_teardown),
 	};
 

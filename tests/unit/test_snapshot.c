@@ -342,6 +342,126 @@ static void test_malformed(void **state)
 #undef CASE
 }
 
+/* Issue 13: names reach the terminal, strings mean one thing, keys come
+ * once, numbers are in range, and one file cannot take unbounded memory. */
+static void test_hostile(void **state)
+{
+	struct test_dataset *f = *state;
+	const char *hdr = "{\"format\": \"cpuscope-snapshot/1\", \"qemu\": {\"arch\": \"x86_64\"},\n";
+	const char *rec = "\"pool\": [{\"name\": \"a\", \"props\": ";
+	struct strbuf sb = STRBUF_INIT;
+	struct dataset *ds;
+	char buf[1024];
+
+#define CASE(body, msg)                                   \
+	do {                                              \
+		snprintf(buf, sizeof(buf), "%s%s}", hdr, body); \
+		expect_error(f, buf, msg);               \
+	} while (0)
+	/* control characters in names, as JSON escapes (raw ones are not JSON) */
+	CASE("\"definitions\": {\"m\": [{\"name\": \"\\u001b[2J\"}]}",
+	     "s.json:2: model name \"\\e[2J\" has a control character (U+001B)");
+	CASE("\"pool\": [{\"name\": \"\\u001b]52;c;aGk=\\u0007\"}]",
+	     "s.json:2: model name \"\\e]52;c;aGk=\\a\" has a control character (U+001B)");
+	CASE("\"pool\": [{\"name\": \"a\", \"on\": [\"sse\", \"x\\u0007\"]}]",
+	     "s.json:2: feature name \"x\\a\" has a control character (U+0007)");
+	CASE("\"definitions\": {\"pc\\u009b2J\": []}",
+	     "s.json:2: machine type name \"pc\\u009b2J\" has a control character (U+009B)");
+	CASE("\"definitions\": {\"pc\xc2\x9b" "2J\": []}",
+	     "s.json:2: machine type name \"pc\\u009b2J\" has a control character (U+009B)");
+	CASE("\"expansions\": {\"m\": {\"\\u001b[1m\": {}}}",
+	     "s.json:2: model name \"\\e[1m\" has a control character (U+001B)");
+	CASE("\"definitions\": {\"m\": [{\"name\": \"A\", \"unavailable-features\": [\"\\u007f\"]}]}",
+	     "s.json:2: feature name \"\\x7f\" has a control character (U+007F)");
+	CASE("\"machines\": [{\"name\": \"pc\", \"alias\": \"\\n\"}]",
+	     "s.json:2: machine type alias \"\\n\" has a control character (U+000A)");
+	CASE("\"missing\": [\"\\u001b[2J\"]",
+	     "s.json:2: \"missing\" item \"\\e[2J\" has a control character (U+001B)");
+	expect_error(f, "{\"format\": \"cpuscope-snapshot/1\", \"qemu\": {\"arch\": \"x86_64\", "
+		     "\"package\": \"\\u001b[2J\"}}",
+		     "s.json:1: QEMU package \"\\e[2J\" has a control character (U+001B)");
+	CASE("\"definitions\": {\"m\": [{\"name\": \"\"}]}", "s.json:2: model name is empty");
+	/* strings: invalid UTF-8, lone surrogates, NUL */
+	CASE("\"definitions\": {\"m\": [{\"name\": \"a\xff" "b\"}]}",
+	     "s.json:2: malformed JSON: invalid UTF-8 in a string (byte 0xff)");
+	CASE("\"definitions\": {\"m\": [{\"name\": \"\\ud800\"}]}",
+	     "s.json:2: malformed JSON: lone surrogate \\ud800 in a string");
+	CASE("\"definitions\": {\"m\": [{\"name\": \"h\\u0000le\"}]}",
+	     "s.json:2: malformed JSON: \\u0000 in a string");
+	/* keys: once, in every object */
+	CASE("\"expansions\": {},\n\"expansions\": {}",
+	     "s.json:3: duplicate key \"expansions\" (first on line 2)");
+	CASE("\"definitions\": {\"m\": [],\n\"m\": []}",
+	     "s.json:3: duplicate key \"m\" (first on line 2)");
+	CASE("\"pool\": [{\"name\": \"a\"}],\n\"expansions\": {\"m\": {\"A\": {\"full\": 0},\n"
+	     "\"A\": {\"full\": 0}}}",
+	     "s.json:4: duplicate key \"A\" (first on line 3)");
+	CASE("\"pool\": [{\"name\": \"a\", \"name\": \"b\"}]",
+	     "s.json:2: duplicate key \"name\" (first on line 2)");
+	CASE("\"machines\": [{\"name\": \"a\", \"alias\": \"b\", \"is-default\": true, "
+	     "\"deprecated\": false, \"default-cpu-type\": \"x\", \"q\": 1, \"r\": 2, \"s\": 3, "
+	     "\"t\": 4, \"u\": 5, \"v\": 6, \"w\": 7, \"x\": 8, \"y\": 9, \"z\": 10, \"zz\": 11, "
+	     "\"alias\": \"c\"}]",
+	     "s.json:2: duplicate key \"alias\" (first on line 2)");
+	/* numbers */
+	snprintf(buf, sizeof(buf), "%s%s{\"family\": 1e99999}}]}", hdr, rec);
+	expect_error(f, buf, "s.json:2: malformed JSON: number 1e99999 is out of range");
+	snprintf(buf, sizeof(buf), "%s%s{\"family\": 6e0}}]}", hdr, rec);
+	expect_error(f, buf, "s.json:2: pool record 0: property \"family\" is 6e0, not an "
+		     "integer from 0 to 270");
+	snprintf(buf, sizeof(buf), "%s%s{\"family\": 271}}]}", hdr, rec);
+	expect_error(f, buf, "s.json:2: pool record 0: property \"family\" is 271, not an integer "
+		     "from 0 to 270");
+	snprintf(buf, sizeof(buf), "%s%s{\"stepping\": -1}}]}", hdr, rec);
+	expect_error(f, buf, "s.json:2: pool record 0: property \"stepping\" is -1, not an integer "
+		     "from 0 to 15");
+	snprintf(buf, sizeof(buf), "%s%s{\"model\": 1.5}}]}", hdr, rec);
+	expect_error(f, buf, "s.json:2: pool record 0: property \"model\" is 1.5, not an integer "
+		     "from 0 to 255");
+	snprintf(buf, sizeof(buf), "%s%s{\"xlevel\": 18446744073709551616}}]}", hdr, rec);
+	expect_error(f, buf, "s.json:2: malformed JSON: number 18446744073709551616 is out of range");
+	snprintf(buf, sizeof(buf), "%s%s{\"model\": \"6\"}}]}", hdr, rec);
+	expect_error(f, buf, "s.json:2: pool record 0: property \"model\" is \"6\", not an integer "
+		     "from 0 to 255");
+	snprintf(buf, sizeof(buf), "%s%s{\"model-id\": \"x\\u009b\"}}]}", hdr, rec);
+	expect_error(f, buf, "s.json:2: property value \"x\\u009b\" has a control character (U+009B)");
+	snprintf(buf, sizeof(buf), "%s%s{\"\\u001b\": 1}}]}", hdr, rec);
+	expect_error(f, buf, "s.json:2: property name \"\\e\" has a control character (U+001B)");
+	snprintf(buf, sizeof(buf), "%s%s{\"family\": 270, \"model\": 255, \"stepping\": 15, "
+		 "\"lbr-fmt\": 18446744073709551552, \"core-id\": -1, \"f\": 1.5, "
+		 "\"x\": [1, {\"y\": \"z\"}]}}]}",
+		 hdr, rec);
+	ds = parse_ok(f, buf);
+	dataset_free(ds);
+#undef CASE
+	/* bounds: new feature names, machine types, shared entries */
+	sb_add(&sb, hdr);
+	sb_add(&sb, "\"pool\": [{\"name\": \"a\", \"on\": [");
+	for (int i = 0; i <= 1024; i++)
+		sb_addf(&sb, "%s\"new-feature-%d\"", i ? ", " : "", i);
+	sb_add(&sb, "]}]}");
+	expect_error(f, sb.s, "s.json:2: more than 1024 feature names that cpuscope does not know");
+	sb_reset(&sb);
+	sb_add(&sb, hdr);
+	sb_add(&sb, "\"definitions\": {");
+	for (int i = 0; i <= 4096; i++)
+		sb_addf(&sb, "%s\"m%d\": []", i ? ", " : "", i);
+	sb_add(&sb, "}}");
+	expect_error(f, sb.s, "s.json:2: more than 4096 machine types");
+	sb_reset(&sb);
+	sb_add(&sb, hdr);
+	sb_add(&sb, "\"definitions\": {\"m\": [");
+	for (int i = 0; i < 1000; i++)
+		sb_addf(&sb, "%s{\"name\": \"M%d\"}", i ? ", " : "", i);
+	sb_add(&sb, "]");
+	for (int i = 0; i < 300; i++)
+		sb_addf(&sb, ",\n\"r%d\": \"m\"", i);
+	sb_add(&sb, "}}");
+	expect_error(f, sb.s, "s.json:68: too many shared entries for a file of this size (its "
+		     "references copy more than one entry per 64 bytes)");
+	sb_fini(&sb);
+}
+
 static void test_file_errors(void **state)
 {
 	struct test_dataset *f = *state;
@@ -378,6 +498,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_minimal_and_arch, setup, test_dataset_teardown),
 		cmocka_unit_test_setup_teardown(test_delta_semantics, setup, test_dataset_teardown),
 		cmocka_unit_test_setup_teardown(test_malformed, setup, test_dataset_teardown),
+		cmocka_unit_test_setup_teardown(test_hostile, setup, test_dataset_teardown),
 		cmocka_unit_test_setup_teardown(test_file_errors, setup, test_dataset_teardown),
 	};
 

@@ -878,6 +878,92 @@ static void test_host_errors(void **state)
 	ftable_free(ft);
 }
 
+/* Issue 13: XML 1.0 keeps ESC and other C0 controls out (libxml2 refuses
+ * even &#x1b;), but lets C1 controls, DEL and character references to
+ * tab and newline through: names are checked like everywhere else, and
+ * a document cannot ask for more than 32 times its size in memory. */
+static void test_hostile(void **state)
+{
+	static const struct {
+		bool guest;
+		const char *xml;
+		const char *msg;
+	} cases[] = {
+		{ false, "<cpu><arch>x86_64</arch>\n<model>Has&#x9b;2Jwell</model></cpu>",
+		  "x.xml:2: model name \"Has\\u009b2Jwell\" has a control character (U+009B)" },
+		{ false, "<cpu><arch>x86_64</arch><model>Haswell</model>\n"
+			 "<feature name='a&#x7f;'/></cpu>",
+		  "x.xml:2: feature name \"a\\x7f\" has a control character (U+007F)" },
+		{ false, "<cpu><arch>x86_64</arch><model>Haswell</model>\n"
+			 "<vendor>In&#9;tel</vendor></cpu>",
+		  "x.xml:2: vendor name \"In\\ttel\" has a control character (U+0009)" },
+		{ false, "<cpu><arch>x86_64</arch>\n<model>\xc2\x9b" "1m</model></cpu>",
+		  "x.xml:2: model name \"\\u009b1m\" has a control character (U+009B)" },
+		{ false, "<?xml version='1.1'?>\n<cpu><arch>x86_64</arch><model>&#x1b;[2J</model></cpu>",
+		  "x.xml:2: malformed XML: xmlParseCharRef: invalid xmlChar value 27" },
+		{ false, "<domainCapabilities><arch>x86_64</arch><cpu>\n"
+			 "<mode name='custom' supported='yes'>\n<model usable='yes'>a&#x85;</model>\n"
+			 "</mode></cpu></domainCapabilities>",
+		  "x.xml:3: model name \"a\\u0085\" has a control character (U+0085)" },
+		{ false, "<domainCapabilities><arch>x86_64</arch><cpu>\n"
+			 "<mode name='custom' supported='yes'>\n<model usable='no'>qemu64</model>\n"
+			 "<blockers model='qemu64'><feature name='x&#x9b;'/></blockers>\n"
+			 "</mode></cpu></domainCapabilities>",
+		  "x.xml:4: feature name \"x\\u009b\" has a control character (U+009B)" },
+		{ false, "<domainCapabilities><arch>x86_64</arch><cpu>\n"
+			 "<mode name='custom' supported='yes'>\n<model usable='no'>qemu64</model>\n"
+			 "<model usable='yes'>qemu64</model>\n</mode></cpu></domainCapabilities>",
+		  "x.xml:4: custom model 'qemu64' is listed twice" },
+		{ false, "<domainCapabilities><arch>x86_64</arch><cpu>\n"
+			 "<mode name='custom' supported='yes'>\n<model usable='no'>qemu64</model>\n"
+			 "<blockers model='qemu64'><feature name='vmx'/></blockers>\n"
+			 "<blockers model='qemu64'><feature name='svm'/></blockers>\n"
+			 "</mode></cpu></domainCapabilities>",
+		  "x.xml:5: <blockers> for model 'qemu64' appear twice" },
+		{ false, "<domainCapabilities><arch>x86_64</arch><cpu>\n"
+			 "<mode name='custom' supported='yes'>\n<model usable='no'>qemu64</model>\n"
+			 "<blockers model='qemu64'><feature name='vmx'/>\n<feature name='vmx'/></blockers>\n"
+			 "</mode></cpu></domainCapabilities>",
+		  "x.xml:5: duplicate feature 'vmx'" },
+		{ true, "<cpu mode='custom'>\n<model>Haswell</model>\n<feature policy='require' "
+			"name='x&#x9b;2J'/></cpu>",
+		  "x.xml:3: feature name \"x\\u009b2J\" has a control character (U+009B)" },
+		{ true, "<cpu>\n<model>Has&#x9b;well</model></cpu>",
+		  "x.xml:2: model name \"Has\\u009bwell\" has a control character (U+009B)" },
+		{ true, "<cpu>\n<model vendor_id='Genuine&#x9b;ntel'>Haswell</model></cpu>",
+		  "x.xml:2: vendor_id \"Genuine\\u009bntel\" has a control character (U+009B)" },
+		{ true, "<cpu><model>Haswell</model>\n<vendor>&#x7f;</vendor></cpu>",
+		  "x.xml:2: vendor name \"\\x7f\" has a control character (U+007F)" },
+	};
+	struct ftable *ft = ftable_new(ARCH_X86_64);
+	struct strbuf sb = STRBUF_INIT;
+	struct err e;
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+		if (cases[i].guest) {
+			struct guest_cpu *g = guest_str(cases[i].xml, &e);
+			if (g)
+				fail_msg("case %zu parsed: %s", i, cases[i].xml);
+		} else {
+			struct host *h = host_str(ft, cases[i].xml, &e);
+			if (h)
+				fail_msg("case %zu parsed: %s", i, cases[i].xml);
+		}
+		assert_err(&e, cases[i].msg);
+	}
+	/* 20 MB of empty elements would take 700 MB in libxml2 */
+	sb_add(&sb, "<cpu>");
+	for (int i = 0; i < 5000000; i++)
+		sb_add(&sb, "<a/>");
+	sb_add(&sb, "</cpu>");
+	assert_null(host_str(ft, sb.s, &e));
+	assert_err(&e, "x.xml:1: too many XML nodes for a file of this size (reading it would "
+		   "take more than 32 times its size in memory)");
+	sb_fini(&sb);
+	ftable_free(ft);
+}
+
 static void test_file_errors(void **state)
 {
 	(void)state;
@@ -1010,6 +1096,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_guest_modes),
 		cmocka_unit_test(test_guest_errors),
 		cmocka_unit_test(test_host_errors),
+		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_file_errors),
 		cmocka_unit_test(test_external_entity_refused),
 	};
