@@ -280,13 +280,12 @@ int cmd_models(struct cli *c, int argc, char **argv)
 				continue;
 			}
 			sb_reset(&sb);
-			fset_names_text(&sb, c->s->ft, &blockers, 4);
+			if (u == USABLE_NO)
+				blockers_text(&sb, c->s->ft, &blockers, 4);
 			char lvl[8] = "-";
 			if (c->s->arch == ARCH_X86_64 && mv.full)
 				snprintf(lvl, sizeof(lvl), "%s", level ? psabi_level_word(level) : "-");
-			char blk[24] = "";
-			if (u == USABLE_NO)
-				snprintf(blk, sizeof(blk), "%zu: ", fset_count(&blockers));
+			char blk[4] = ""; /* the count is in blockers_text */
 			bool tail = blk[0] || sb.len || d->deprecated;
 			/* names padded by display width (multibyte names align) */
 			sb_reset(&cols);

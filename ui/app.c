@@ -154,7 +154,9 @@ static void build_models(struct app *a)
 		r->def = vec_get(&md->defs, i);
 		model_view_init(a->ds, md, r->def, &r->mv);
 		r->usable = model_usable(&r->mv, a->host, &blockers);
-		r->nblockers = r->usable == USABLE_NO ? fset_count(&blockers) : 0;
+		/* CPU features only: 'kvm' or a start failure is no feature
+		 * (BLK shows "acc": the accelerator is what is missing) */
+		r->nblockers = r->usable == USABLE_NO ? blockers_features(a->ft, &blockers) : 0;
 		r->psabi = r->mv.full ? psabi_level(a->ft, &r->mv.full->on) : -1;
 		r->vendor = !strcmp(vendor_name(r->mv.vendor), "Intel") ? 0 :
 			    !strcmp(vendor_name(r->mv.vendor), "AMD") ? 1 : 2;

@@ -135,8 +135,10 @@ static void models_draw(struct view *v, struct app *a, const struct rect *r, boo
 			snprintf(buf, sizeof(buf), "%-3s", level_str(m->psabi));
 			x += paint_str(&body, y, x, base, buf);
 		}
-		if (m->usable == USABLE_NO)
+		if (m->usable == USABLE_NO && m->nblockers)
 			snprintf(buf, sizeof(buf), " %3zu", m->nblockers);
+		else if (m->usable == USABLE_NO)
+			snprintf(buf, sizeof(buf), " acc");
 		else
 			snprintf(buf, sizeof(buf), "    ");
 		x += paint_str(&body, y, x, sel ? base : R_BLOCKED, buf);

@@ -331,7 +331,7 @@ static void find_nearest(const struct ectx *c, const struct model_view *req, str
 /* Blockers no policy removes: QEMU's pseudo-features. */
 static bool is_pseudo(const struct feature *f)
 {
-	return (f->flags & FEAT_UNKNOWN) && (!strcmp(f->name, "kvm") || !strcmp(f->name, "type"));
+	return (f->flags & FEAT_PSEUDO) != 0;
 }
 
 /* emit leaves "=off" out for a feature the table does not know (as
@@ -521,6 +521,10 @@ static void explain_fill(const struct ectx *c, const struct model_view *mv, stru
 		else if (!strcmp(n, "type"))
 			note(x, xasprintf("%s cannot work here at all: QEMU reports 'type' (on s390x, a "
 					  "CPU generation newer than the host's)", mv->name));
+		else if (!strcmp(n, "start-failure") && mv->def && mv->def->start_failure)
+			note(x, xasprintf("QEMU's query-cpu-definitions calls %s usable, but QEMU does not "
+					  "start with -cpu %s,enforce here: %s", mv->name, mv->name,
+					  mv->def->start_failure));
 	}
 }
 

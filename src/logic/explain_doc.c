@@ -72,24 +72,42 @@ static void names_text(struct strbuf *sb, const struct ftable *ft, const struct 
 
 /* ---- the parts --------------------------------------------------------------- */
 
+/* What blocks that is no CPU feature, in QEMU's words ("needs the KVM
+ * accelerator"), after sep. */
+static void pseudo_meanings(struct strbuf *sb, const struct explanation *x, const char *sep)
+{
+	for (int id = fset_next(&x->blockers, 0); id >= 0; id = fset_next(&x->blockers, (unsigned)id + 1)) {
+		const struct feature *f = ftable_get(x->ft, (unsigned)id);
+		const char *m = (f->flags & FEAT_PSEUDO) ? feature_pseudo_meaning(f) : NULL;
+		if (!m)
+			continue;
+		sb_addf(sb, "%s%s", sep, m);
+		sep = "; ";
+	}
+}
+
 static void verdict(struct explain_doc *d, const struct explanation *x, const char *hostl)
 {
-	size_t nb = fset_count(&x->blockers);
+	size_t nb = blockers_features(x->ft, &x->blockers);
 	int act = -1;
+	struct strbuf why = STRBUF_INIT;
 
 	if (x->usable == USABLE_YES) {
 		if (x->model)
 			act = action_new(d, MODE_CUSTOM, x->model, xasprintf("use %s as it is", x->model));
 		add(d, XD_VERDICT_OK, 0, act, "%s: usable on %s", x->model, hostl);
 	} else if (x->usable == USABLE_NO && x->model) {
-		add(d, XD_VERDICT_BAD, 0, -1, "%s: NOT usable on %s (%zu blocking feature%s)", x->model,
-		    hostl, nb, plural(nb));
+		if (nb)
+			sb_addf(&why, "%zu blocking feature%s", nb, plural(nb));
+		pseudo_meanings(&why, x, nb ? "; " : "");
+		add(d, XD_VERDICT_BAD, 0, -1, "%s: NOT usable on %s (%s)", x->model, hostl, sb_str(&why));
 	} else if (x->usable == USABLE_NO) {
 		add(d, XD_VERDICT_BAD, 0, -1, "NOT usable: %s%s lacks %zu requested feature%s (from "
 		    "QEMU's warnings)", strcmp(hostl, "host") ? "" : "the ", hostl, nb, plural(nb));
 	} else {
 		add(d, XD_VERDICT_UNKNOWN, 0, -1, "%s: usability on %s unknown (no data)", x->model, hostl);
 	}
+	sb_fini(&why);
 }
 
 static void identity(struct explain_doc *d, const struct explanation *x)
@@ -138,13 +156,17 @@ static void blockers(struct explain_doc *d, const struct explanation *x)
 	struct vec order = VEC_INIT;
 	char loc[64];
 
-	if (fset_empty(&x->blockers))
+	size_t nb = blockers_features(x->ft, &x->blockers);
+
+	if (!nb) /* only what is no CPU feature: the verdict line says it */
 		return;
 	blank(d);
-	add(d, XD_HEADING, 0, -1, "Blocking features (%zu):", fset_count(&x->blockers));
+	add(d, XD_HEADING, 0, -1, "Blocking features (%zu):", nb);
 	explain_sorted(x->ft, &x->blockers, &order);
 	for (size_t k = 0; k < order.n; k++) {
 		const struct feature *f = order.v[k];
+		if (f->flags & FEAT_PSEUDO)
+			continue;
 		struct xd_line *l = line_new(d, XD_BLOCKER, 2, -1);
 		struct strbuf sp = STRBUF_INIT;
 		feature_location(f, loc, sizeof(loc));

@@ -98,6 +98,42 @@ static void drop_hypervisor_provided(const struct host *h, struct fset *s)
 	}
 }
 
+size_t blockers_features(const struct ftable *ft, const struct fset *blockers)
+{
+	size_t n = 0;
+
+	for (int id = fset_next(blockers, 0); id >= 0; id = fset_next(blockers, (unsigned)id + 1))
+		n += !(ftable_get(ft, (unsigned)id)->flags & FEAT_PSEUDO);
+	return n;
+}
+
+void blockers_text(struct strbuf *sb, const struct ftable *ft, const struct fset *blockers,
+		   size_t max)
+{
+	struct vec names = VEC_INIT;
+	bool any = false;
+
+	for (int id = fset_next(blockers, 0); id >= 0; id = fset_next(blockers, (unsigned)id + 1)) {
+		const struct feature *f = ftable_get(ft, (unsigned)id);
+		if (!(f->flags & FEAT_PSEUDO))
+			vec_push(&names, f->name);
+	}
+	if (names.n) {
+		sb_addf(sb, "%zu: ", names.n);
+		sb_add_list(sb, (const char *const *)names.v, names.n, max);
+		any = true;
+	}
+	for (int id = fset_next(blockers, 0); id >= 0; id = fset_next(blockers, (unsigned)id + 1)) {
+		const struct feature *f = ftable_get(ft, (unsigned)id);
+		const char *m = (f->flags & FEAT_PSEUDO) ? feature_pseudo_meaning(f) : NULL;
+		if (!m)
+			continue;
+		sb_addf(sb, "%s%s", any ? "; " : "", m);
+		any = true;
+	}
+	vec_fini(&names, NULL);
+}
+
 enum usable model_usable(const struct model_view *mv, const struct host *h, struct fset *blockers)
 {
 	fset_clear_all(blockers);

@@ -37,6 +37,15 @@ enum usable { USABLE_UNKNOWN = -1, USABLE_NO = 0, USABLE_YES = 1 };
  * own verdict when it has one (domcapabilities' usable/blockers), else
  * the model's enabled features minus what the host provides.  With no
  * host, QEMU's own unavailable-features of the dataset's accelerator. */
+/* A verdict's blockers in one line: "3: hle, rtm, pcid" (the CPU features,
+ * up to max names), then what is no CPU feature in QEMU's words ("needs
+ * the KVM accelerator", "QEMU lists it usable but does not start with it
+ * here"), joined with "; ".  The models list of both front ends uses it. */
+struct strbuf;
+void blockers_text(struct strbuf *sb, const struct ftable *ft, const struct fset *blockers,
+		   size_t max);
+/* How many of blockers are CPU features (pseudo-features left out). */
+size_t blockers_features(const struct ftable *ft, const struct fset *blockers);
 enum usable model_usable(const struct model_view *mv, const struct host *h, struct fset *blockers);
 
 /* Feature grid. */

@@ -188,7 +188,7 @@ const char *feature_pseudo_meaning(const struct feature *f)
 	if (!strcmp(f->name, "kvm"))
 		return "needs the KVM accelerator";
 	if (!strcmp(f->name, "type"))
-		return "the CPU type cannot be used here";
+		return "a CPU generation the host does not have (QEMU: type)";
 	if (!strcmp(f->name, "start-failure"))
 		return "QEMU lists it usable but does not start with it here";
 	return NULL;
