@@ -89,12 +89,22 @@ int cli_load_ft(struct cli *c)
 	return session_load_ft(c->s, &e) ? CLI_OK : cli_fail_err(c, &e);
 }
 
+/* The session's warnings, each once, on err. */
+static void say_warnings(struct cli *c)
+{
+	for (; c->warned < c->s->warnings.n; c->warned++)
+		cli_warn(c, "%s", (const char *)c->s->warnings.v[c->warned]);
+}
+
 int cli_load_data(struct cli *c)
 {
 	struct err e;
+	bool ok;
 
 	err_clear(&e);
-	return session_load_data(c->s, &e) ? CLI_OK : cli_fail_err(c, &e);
+	ok = session_load_data(c->s, &e);
+	say_warnings(c);
+	return ok ? CLI_OK : cli_fail_err(c, &e);
 }
 
 int cli_load_map(struct cli *c)

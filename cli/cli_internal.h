@@ -37,6 +37,7 @@ struct cli {
 	/* what is loaded, and whose verdict it is (owned; cli_run makes it
 	 * from the options above) */
 	struct session *s;
+	size_t warned; /* how many of the session's warnings were printed */
 };
 
 int cli_fail(struct cli *c, const char *fmt, ...) ATTR_FORMAT(2, 3);

@@ -908,7 +908,11 @@ void app_init(struct app *a, struct session *s)
 	app_rebuild_guest(a);
 	app_rebuild_explain(a);
 	a->need_redraw = true;
-	app_status(a, R_DEFAULT, "%zu models on %s; ? help, T tour, q quit", a->nmodels, a->md->machine);
+	if (s->warnings.n)
+		app_status(a, R_WARN, "%s", (const char *)s->warnings.v[0]);
+	else
+		app_status(a, R_DEFAULT, "%zu models on %s; ? help, T tour, q quit", a->nmodels,
+			   a->md->machine);
 }
 
 void app_fini(struct app *a)

@@ -38,6 +38,7 @@ void session_free(struct session *s)
 	cpu_map_free(s->map_new);
 	dataset_free(s->ds);
 	ftable_free(s->ft);
+	vec_fini(&s->warnings, free);
 	free(s->qemu_binary);
 	free(s->data_label);
 	free(s->ref_label);
@@ -346,6 +347,29 @@ static bool pick_machine_named(struct session *s, const char *name, struct err *
 	return s->md != NULL;
 }
 
+/* A snapshot probed for some machine types only may lack the default one:
+ * use the newest machine type it has (by name, 'none' last), and say so. */
+static const struct mdata *partial_default(struct session *s, struct err *e)
+{
+	const struct mdata *best = NULL;
+	const struct machine *def = dataset_default_machine(s->ds);
+
+	for (size_t i = 0; i < s->ds->mdatas.n; i++) {
+		const struct mdata *md = vec_get(&s->ds->mdatas, i);
+		if (!best || (!strcmp(best->machine, "none") && strcmp(md->machine, "none")) ||
+		    (strcmp(md->machine, "none") && str_natcmp(md->machine, best->machine) > 0))
+			best = md;
+	}
+	if (!best)
+		return NULL;
+	err_clear(e);
+	vec_push(&s->warnings, xasprintf("%s has no CPU data for the default machine type%s%s; "
+					 "using %s (give --machine to choose)",
+					 s->data_label ? s->data_label : "the data",
+					 def ? " " : "", def ? def->name : "", best->machine));
+	return best;
+}
+
 static bool pick_machine(struct session *s, struct err *e)
 {
 	mark_props(s);
@@ -357,6 +381,8 @@ static bool pick_machine(struct session *s, struct err *e)
 	}
 	if (!s->md)
 		s->md = session_capture_machine(s, e);
+	if (!s->md && !s->o.machine)
+		s->md = partial_default(s, e);
 	return s->md != NULL;
 }
 

@@ -80,6 +80,7 @@ struct session {
 	/* The user's own data (userdata.h): */
 	bool capture;            /* the data is a libvirt capture (.replies) */
 	bool host_models;        /* the model list is the host file's */
+	struct vec warnings;     /* char *: what the front ends should tell the user (owned) */
 	struct strmap notes;     /* model -> where it or its features come from (owned) */
 };
 

@@ -590,11 +590,22 @@ const struct mdata *dataset_resolve_machine(const struct dataset *ds, const char
 		md = dataset_find_mdata(ds, m->name);
 		if (md)
 			return md;
-		if (strcmp(name, m->name) != 0)
-			err_set(e, NULL, 0, "no CPU data for machine type '%s' (alias of '%s')", name,
-				m->name);
-		else
-			err_set(e, NULL, 0, "no CPU data for machine type '%s'", name);
+		{
+			/* say what the data has: a partial probe names its machine types */
+			struct strbuf have = STRBUF_INIT;
+			const char **v = xcalloc(ds->mdatas.n + 1, sizeof(*v));
+			for (size_t i = 0; i < ds->mdatas.n; i++)
+				v[i] = ((const struct mdata *)vec_get(&ds->mdatas, i))->machine;
+			sb_add_list(&have, v, ds->mdatas.n, 4);
+			free(v);
+			if (strcmp(name, m->name) != 0)
+				err_set(e, NULL, 0, "no CPU data for machine type '%s' (alias of '%s'); "
+					"the data has %s", name, m->name, sb_str(&have));
+			else
+				err_set(e, NULL, 0, "no CPU data for machine type '%s'; the data has %s",
+					name, sb_str(&have));
+			sb_fini(&have);
+		}
 		return NULL;
 	}
 	names = xcalloc(2 * ds->machines.n + ds->mdatas.n + 1, sizeof(*names));

@@ -153,11 +153,11 @@ static void test_resolve_machine(void **state)
 	md = dataset_resolve_machine(f->ds, "pc-i440fx-2.0", &e);
 	assert_string_equal(md->machine, "pc-i440fx-2.0");
 	assert_null(dataset_resolve_machine(f->ds, "pc", &e));
-	assert_string_equal(test_estr(&e), "no CPU data for machine type 'pc' (alias of 'pc-i440fx-7.2')");
+	assert_string_equal(test_estr(&e), "no CPU data for machine type 'pc' (alias of 'pc-i440fx-7.2'); the data has pc-q35-7.2, pc-i440fx-2.0");
 	assert_null(dataset_resolve_machine(f->ds, NULL, &e));
 	assert_string_equal(test_estr(&e), "no CPU data for the default machine type 'pc-i440fx-7.2'");
 	assert_null(dataset_resolve_machine(f->ds, "none", &e));
-	assert_string_equal(test_estr(&e), "no CPU data for machine type 'none'");
+	assert_string_equal(test_estr(&e), "no CPU data for machine type 'none'; the data has pc-q35-7.2, pc-i440fx-2.0");
 	assert_null(dataset_resolve_machine(f->ds, "pc-q35-7.3", &e));
 	assert_string_equal(test_estr(&e), "unknown machine type 'pc-q35-7.3'; did you mean "
 				      "'pc-q35-7.0', 'pc-q35-7.1', 'pc-q35-7.2' or 'pc-q35-2.4'?");
