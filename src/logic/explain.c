@@ -263,10 +263,12 @@ static int nearest_cmp(const void *pa, const void *pb)
 	size_t la = fset_count(&a->lost), lb = fset_count(&b->lost);
 	size_t ga = fset_count(&a->gained), gb = fset_count(&b->gained);
 
-	if (a->same_vendor != b->same_vendor)
-		return a->same_vendor ? -1 : 1;
+	/* what a user loses first; at equal losses the model of the same
+	 * vendor (the guest keeps its CPUID vendor), then the fewest added */
 	if (la != lb)
 		return la < lb ? -1 : 1;
+	if (a->same_vendor != b->same_vendor)
+		return a->same_vendor ? -1 : 1;
 	if (ga != gb)
 		return ga < gb ? -1 : 1;
 	return str_natcmp(a->name, b->name);
