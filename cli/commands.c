@@ -28,8 +28,15 @@ const struct cli_opt cli_globals[GLOBAL__COUNT + 1] = {
 	[GLOBAL_LOCAL] = { "--local", NULL, NULL, CLI_VAL_NONE, NULL, false,
 		"the host is this CPU by CPUID (not what QEMU/KVM would decide)" },
 	[GLOBAL_CPU_MAP] = { "--cpu-map", NULL, "DIR", CLI_VAL_DIR, NULL, false,
-		"libvirt's cpu_map (default: /usr/share/libvirt/cpu_map if present, else "
-		"the bundled copy)" },
+		"libvirt's cpu_map (default: the installed /usr/share/libvirt/cpu_map when "
+		"the libvirt version is the installed one, else the bundled map of that "
+		"version)" },
+	[GLOBAL_LIBVIRT_VERSION] = { "--libvirt-version", NULL, "VERSION", CLI_VAL_WORD, "9.0 11",
+		false,
+		"whose compare and baseline semantics: 9.0 (also any release before 10.10) "
+		"or 11 (10.10 and later); default: the release the --cpu-map is from, else "
+		"the installed libvirt's (virsh --version), else 11 (README \"libvirt "
+		"versions\")" },
 	[GLOBAL_MACHINE] = { "--machine", NULL, "TYPE", CLI_VAL_WORD, NULL, false,
 		"machine type; aliases like q35 resolve (default: QEMU's default)" },
 	[GLOBAL_ARCH] = { "--arch", NULL, "ARCH", CLI_VAL_WORD, "x86_64 s390x", false,
@@ -960,6 +967,9 @@ void cli_gen_man(FILE *f)
 	fputs(".SH ENVIRONMENT\n"
 	      ".TP\n.B CPUSCOPE_DATADIR\nwhere the bundled data is (default: data/ beside the "
 	      "binary, else ../share/cpuscope from it)\n"
+	      ".TP\n.B CPUSCOPE_LIBVIRT_VERSION\nthe default libvirt version (9.0 or 11) "
+	      "instead of asking virsh \\-\\-version, with its bundled cpu_map; none: as if no "
+	      "libvirt were installed\n"
 	      ".TP\n.B XDG_CACHE_HOME\nthe probe cache goes to $XDG_CACHE_HOME/cpuscope "
 	      "(default: ~/.cache/cpuscope)\n"
 	      ".TP\n.B NO_COLOR\nwhen set and not empty, the explorer uses its monochrome "
@@ -967,8 +977,9 @@ void cli_gen_man(FILE *f)
 	      ".TP\n.BR LC_ALL \", \" LC_CTYPE \", \" LANG\nthe explorer draws UTF\\-8 glyphs "
 	      "in a UTF\\-8 locale, ASCII ones otherwise\n", f);
 	fputs(".SH FILES\n"
-	      ".TP\n.I /usr/share/libvirt/cpu_map\nlibvirt's CPU map, when installed (else the "
-	      "bundled copy)\n"
+	      ".TP\n.I /usr/share/libvirt/cpu_map\nlibvirt's CPU map, when installed and the "
+	      "libvirt version in use is the installed one (else the bundled map of that "
+	      "version)\n"
 	      ".TP\n.I ~/.cache/cpuscope\nprobe results, keyed by the QEMU binary\n", f);
 	fputs(".SH SEE ALSO\n.BR virsh (1),\n.BR qemu (1)\n", f);
 }

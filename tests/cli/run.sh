@@ -25,7 +25,7 @@ for args_file in tests/cli/cases/*.args; do
 	runner=()
 	[ "${CPUSCOPE_VALGRIND:-}" = 1 ] && runner=(valgrind -q --error-exitcode=99 --leak-check=full
 		--errors-for-leak-kinds=definite --log-file="$tmp/vg.$name")
-	env -i PATH="$PATH" HOME="$tmp/home" CPUSCOPE_QEMU=none CPUSCOPE_SNAPSHOT=7.2 XDG_CACHE_HOME="$tmp/cache" TZ=UTC LC_ALL=C.UTF-8 \
+	env -i PATH="$PATH" HOME="$tmp/home" CPUSCOPE_QEMU=none CPUSCOPE_SNAPSHOT=7.2 CPUSCOPE_LIBVIRT_VERSION=9.0 XDG_CACHE_HOME="$tmp/cache" TZ=UTC LC_ALL=C.UTF-8 \
 		TERM=dumb NO_COLOR=1 ${ASAN_OPTIONS:+ASAN_OPTIONS="$ASAN_OPTIONS"} \
 		"${runner[@]}" "$bin" "$@" <"$stdin" >"$tmp/out" 2>"$tmp/err"
 	rc=$?
@@ -55,7 +55,7 @@ if [ -z "${FILTER:-}" ] && [ "${UPDATE_GOLDEN:-}" != 1 ]; then
 		tests/data/libvirt/v9.0.0/cputestdata/x86_64-host.xml data/hosts/*.xml data/hosts/*.json; do
 		[ -f "$f" ] || continue
 		arch=(); case $f in *s390x*) arch=(--arch s390x);; esac
-		if env -i PATH="$PATH" HOME="$tmp/home" CPUSCOPE_QEMU=none CPUSCOPE_SNAPSHOT=7.2 "$bin" models "${arch[@]}" --host "$f" >"$tmp/out" 2>"$tmp/err" &&
+		if env -i PATH="$PATH" HOME="$tmp/home" CPUSCOPE_QEMU=none CPUSCOPE_SNAPSHOT=7.2 CPUSCOPE_LIBVIRT_VERSION=9.0 "$bin" models "${arch[@]}" --host "$f" >"$tmp/out" 2>"$tmp/err" &&
 			head -1 "$tmp/out" | grep -qE '^[0-9]+ models on .* usable'; then
 			pass=$((pass + 1))
 		else
@@ -67,7 +67,7 @@ fi
 if [ -z "${FILTER:-}" ] && [ "${UPDATE_GOLDEN:-}" != 1 ]; then
 	d=tests/data/libvirt-cputest
 	while read -r hostf cpuf want; do
-		env -i PATH="$PATH" HOME="$tmp/home" CPUSCOPE_QEMU=none CPUSCOPE_SNAPSHOT=7.2 "$bin" compare --cpu-map data/cpu_map \
+		env -i PATH="$PATH" HOME="$tmp/home" CPUSCOPE_QEMU=none CPUSCOPE_SNAPSHOT=7.2 CPUSCOPE_LIBVIRT_VERSION=9.0 "$bin" compare --cpu-map data/cpu_map \
 			--host "$d/$hostf" "$d/$cpuf" >"$tmp/out" 2>"$tmp/err"
 		rc=$?
 		got=$(head -1 "$tmp/out")
