@@ -120,7 +120,8 @@ static const struct cli_opt explain_opts[] = {
 };
 
 static const char *const compare_syn[] = {
-	"CPU.xml [--host FILE | --local] [--cpu-map DIR] [--format text|json]", NULL
+	"CPU.xml [--host FILE | --local] [--cpu-map DIR] [--libvirt-version 9.0|11] "
+	"[--format text|json]", NULL
 };
 
 static const char *const build_syn[] = {
@@ -295,13 +296,20 @@ const struct cli_cmd cli_commands[] = {
 		.synopsis = compare_syn,
 		.description =
 			"Compare the host with the guest CPU in CPU.xml (a bare <cpu> or a whole "
-			"<domain>) the way `virsh hypervisor-cpu-compare` does (libvirt 9.0): the "
-			"first line is IDENTICAL, SUPERSET or INCOMPATIBLE, then the features "
-			"responsible.  With a domcapabilities file as --host, the host is the "
-			"CPU the hypervisor offers (its host-model); with a capabilities file, "
-			"the host CPU itself (as `virsh cpu-compare`).",
+			"<domain>) the way `virsh hypervisor-cpu-compare` does in the libvirt "
+			"version in use (--libvirt-version): the first line is IDENTICAL, SUPERSET "
+			"or INCOMPATIBLE, then the features responsible.  With a domcapabilities "
+			"file as --host, the host is the CPU the hypervisor offers (its "
+			"host-model), and libvirt 11 first asks QEMU: a model it calls usable "
+			"that only disables features is SUPERSET, and models without <check "
+			"partial='compat'/> in the 11.x map are judged by QEMU's blockers; with a "
+			"capabilities file, the host CPU itself (as `virsh cpu-compare`, the same "
+			"in every version).",
 		.opts = no_opts,
 		.operand = CLI_VAL_FILE,
+		.notes =
+			" json: {\"result\", \"host\", \"cpu\", \"message\", \"libvirt\" (whose\n"
+			"       semantics), \"how\" (libvirt 11's shortcut, or null), \"features\"}",
 		.exit_status = "0 identical or superset, 1 incompatible, 2 error.",
 		.run = cmd_compare,
 	},

@@ -12,6 +12,7 @@
 #include "cpu_map.h"
 #include "decode.h"
 #include "err.h"
+#include "session.h"
 
 /* The libvirt model a host names, or the one libvirt's decode gives its
  * features (QMP and CPUID hosts name none). */
@@ -107,7 +108,7 @@ void app_hosts_compare(struct app *a)
 		char buf[1200];
 
 		err_clear(&e);
-		if (cpu_compare(r->h, g, a->map, &r->cmp, &e))
+		if (cpu_compare(r->h, g, a->map, a->s->libvirt, &r->cmp, &e))
 			r->have_cmp = true;
 		else
 			r->cmp_err = xstrdup(err_str(&e, buf, sizeof(buf)));
