@@ -161,7 +161,8 @@ static const struct cli_opt build_opts[] = {
 };
 
 static const char *const baseline_syn[] = {
-	"[--features] [--migratable] [--no-qemu-filter] [--cpu-map DIR] [--format text|json] FILE...",
+	"[--features] [--migratable] [--no-qemu-filter] [--cpu-map DIR] "
+	"[--libvirt-version 9.0|11] [--format text|json] FILE...",
 	NULL
 };
 static const struct cli_opt baseline_opts[] = {
@@ -336,8 +337,9 @@ const struct cli_cmd cli_commands[] = {
 		.synopsis = baseline_syn,
 		.description =
 			"The guest CPU every given host can run, printed exactly as `virsh -c "
-			"qemu:///system cpu-baseline` prints it (libvirt 9.0 semantics): the "
-			"CPUs' common features, described by the closest libvirt model plus "
+			"qemu:///system cpu-baseline` prints it in the libvirt version in use "
+			"(--libvirt-version; it decides the map and the QEMU driver's feature "
+			"filter): the CPUs' common features, described by the closest libvirt model plus "
 			"require/disable features.  Each FILE (or - for standard input) is "
 			"libvirt capabilities XML, a domcapabilities file (its host-model CPU), a "
 			"host <cpu> (with <arch>), several <cpu> elements one after another, "
@@ -347,7 +349,7 @@ const struct cli_cmd cli_commands[] = {
 		.operand = CLI_VAL_FILE,
 		.notes =
 			" json: {\"xml\", \"model\", \"vendor\", \"fallback\",\n"
-			"       \"features\": [{\"name\", \"policy\"}], \"cpus\"}",
+			"       \"features\": [{\"name\", \"policy\"}], \"cpus\", \"libvirt\"}",
 		.exit_status = "0 success, 2 bad input or CPUs with nothing in common.",
 		.run = cmd_baseline,
 	},

@@ -148,7 +148,8 @@ static void baseline_clear(struct app *a)
 void app_hosts_baseline(struct app *a)
 {
 	struct baseline b;
-	struct baseline_opts o = { .expand_features = false, .migratable = false, .qemu_filter = true };
+	struct baseline_opts o = { .expand_features = false, .migratable = false, .qemu_filter = true,
+				   .lv = a->s->libvirt };
 	struct baseline_result *r = NULL;
 	struct err e;
 	size_t n = app_hosts_chosen(a);

@@ -84,5 +84,33 @@ if [ -z "${FILTER:-}" ] && [ "${UPDATE_GOLDEN:-}" != 1 ]; then
 		done < <(awk -F'\t' '$1 == "compare" { print $2, $3, $5 }' "$d/compare-expectations.tsv")
 	done
 fi
+# ... and their baseline expectations, through the command line: each
+# release's semantics and map (--libvirt-version), libvirt's generic baseline
+# (--no-qemu-filter, as its unit test calls it).
+if [ -z "${FILTER:-}" ] && [ "${UPDATE_GOLDEN:-}" != 1 ]; then
+	for v in 9.0.0 11.3.0; do
+		d=tests/data/baseline/v$v
+		while IFS='|' read -r kind in1 flags want result; do
+			opts=()
+			case $flags in flags=expand-features-) opts=(--features) ;; flags=migratable-) opts=(--migratable) ;; esac
+			read -ra ins <<<"${in1// + / }"
+			env -i PATH="$PATH" HOME="$tmp/home" CPUSCOPE_QEMU=none CPUSCOPE_SNAPSHOT=7.2 CPUSCOPE_LIBVIRT_VERSION=9.0 "$bin" \
+				--libvirt-version "${v%.0}" baseline --no-qemu-filter "${opts[@]}" "${ins[@]/#/$d/}" >"$tmp/out" 2>"$tmp/err"
+			rc=$?
+			if [ "$result" = ERROR ]; then
+				[ $rc = 2 ] && grep -q "CPU vendors do not match" "$tmp/err" && ok=1 || ok=0
+			else
+				[ $rc = 0 ] && [ "$(cat "$tmp/out")" = "$(cat "$d/$want")" ] && ok=1 || ok=0
+			fi
+			if [ $ok = 1 ]; then
+				pass=$((pass + 1))
+			else
+				fail=$((fail + 1))
+				echo "FAIL libvirt $v baseline expectation: $in1 $flags: want $want ($(head -3 "$tmp/err"))"
+			fi
+		done < <(awk -F'\t' '$1 ~ /^(cpuid-)?baseline$/ { print $1 "|" $2 "|" $3 "-|" $4 "|" $5 }' \
+			"tests/data/baseline/cputest-expectations-v$v.tsv")
+	done
+fi
 echo "cli: $pass passed, $fail failed"
 [ $fail = 0 ]
