@@ -739,6 +739,7 @@ static int parse_global(struct cli *c, int *i, int argc, char **argv, bool *cons
 		case GLOBAL_HOST: c->host_file = v; break;
 		case GLOBAL_LOCAL: c->local = true; break;
 		case GLOBAL_CPU_MAP: c->cpu_map_dir = v; break;
+		case GLOBAL_LIBVIRT_VERSION: c->libvirt_version = v; break;
 		case GLOBAL_MACHINE: c->machine = v; break;
 		case GLOBAL_ARCH: c->arch_s = v; break;
 		case GLOBAL_ACCEL:
@@ -814,6 +815,7 @@ int cli_run(int argc, char **argv, FILE *out, FILE *err, cli_tui_fn tui)
 	so.probe = c.probe;
 	so.host_file = c.host_file;
 	so.cpu_map_dir = c.cpu_map_dir;
+	so.libvirt_version = c.libvirt_version;
 	so.machine = c.machine;
 	so.arch = c.arch_s;
 	so.accel = c.accel;

@@ -171,6 +171,8 @@ static void print_result(struct cli *c, const struct baseline_result *r)
 		}
 		json_object_object_add(o, "features", fa);
 		json_object_object_add(o, "cpus", json_object_new_int64((int64_t)r->ncpus));
+		json_object_object_add(o, "libvirt", json_object_new_string(
+			(c->s->libvirt ? c->s->libvirt : lv_get(LV_9_0))->name));
 		print_json(c, o);
 		json_object_put(o);
 	} else {
@@ -182,7 +184,7 @@ static void print_result(struct cli *c, const struct baseline_result *r)
 
 int cmd_baseline(struct cli *c, int argc, char **argv)
 {
-	struct baseline_opts o = { false, false, true };
+	struct baseline_opts o = { false, false, true, NULL };
 	struct baseline b;
 	struct baseline_result r;
 	struct vec files = VEC_INIT;
@@ -239,6 +241,7 @@ int cmd_baseline(struct cli *c, int argc, char **argv)
 	rc = cli_load_map(c);
 	if (rc != CLI_OK)
 		goto out;
+	o.lv = c->s->libvirt;
 	baseline_init(&b, c->s->map);
 	for (size_t i = 0; i < files.n; i++) {
 		rc = add_file(c, &b, files.v[i]);

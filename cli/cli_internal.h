@@ -28,6 +28,7 @@ struct cli {
 	const char *probe;
 	const char *host_file;
 	const char *cpu_map_dir;
+	const char *libvirt_version;
 	const char *machine;
 	const char *arch_s;
 	const char *accel;

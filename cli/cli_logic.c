@@ -56,18 +56,22 @@ int cmd_compare(struct cli *c, int argc, char **argv)
 		goto out;
 	}
 	err_clear(&e);
-	if (!cpu_compare(c->s->host, g, c->s->map, &r, &e)) {
+	if (!cpu_compare(c->s->host, g, c->s->map, c->s->libvirt, &r, &e)) {
 		snprintf(e.file, sizeof(e.file), "%s", file);
 		rc = cli_fail_err(c, &e);
 		goto out;
 	}
 	char *list = cpu_map_feature_list(c->s->map, &r.responsible);
+	char *how = cmp_report_how(&r, g);
+	const char *sem = lv_label(r.lv);
 	if (c->format == FMT_JSON) {
 		json_object *o = json_object_new_object();
 		json_object_object_add(o, "result", json_object_new_string(cmp_result_name(r.result)));
 		json_object_object_add(o, "host", json_object_new_string(host_label(c)));
 		json_object_object_add(o, "cpu", json_object_new_string(file));
 		json_object_object_add(o, "message", json_str_or_null(r.message));
+		json_object_object_add(o, "libvirt", json_object_new_string(r.lv->name));
+		json_object_object_add(o, "how", json_str_or_null(how));
 		json_object *fa = json_object_new_array();
 		for (int id = fset_next(&r.responsible, 0); id >= 0;
 		     id = fset_next(&r.responsible, (unsigned)id + 1))
@@ -80,22 +84,28 @@ int cmd_compare(struct cli *c, int argc, char **argv)
 		fprintf(c->out, "%s\n", cmp_result_name(r.result));
 		switch (r.result) {
 		case CMP_IDENTICAL:
-			fprintf(c->out, "%s provides exactly the CPU described in %s\n", host_label(c), file);
+			fprintf(c->out, "%s provides exactly the CPU described in %s%s\n", host_label(c),
+				file, sem);
 			break;
 		case CMP_SUPERSET:
-			fprintf(c->out, "%s is a superset of the CPU described in %s\n", host_label(c), file);
+			fprintf(c->out, "%s is a superset of the CPU described in %s%s\n", host_label(c),
+				file, sem);
 			if (list[0])
 				fprintf(c->out, "features the host has beyond it (%zu): %s\n",
 					fset_count(&r.responsible), list);
 			break;
 		case CMP_INCOMPATIBLE:
 		default:
-			fprintf(c->out, "%s cannot run the CPU described in %s\n", host_label(c), file);
+			fprintf(c->out, "%s cannot run the CPU described in %s%s\n", host_label(c), file,
+				sem);
 			fprintf(c->out, "%s\n", r.message ? r.message : "");
 			break;
 		}
+		if (how)
+			fprintf(c->out, "%s\n", how);
 	}
 	free(list);
+	free(how);
 	rc = r.result == CMP_INCOMPATIBLE ? CLI_NEGATIVE : CLI_OK;
 out:
 	cmp_report_fini(&r);

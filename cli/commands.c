@@ -29,8 +29,15 @@ const struct cli_opt cli_globals[GLOBAL__COUNT + 1] = {
 	[GLOBAL_LOCAL] = { "--local", NULL, NULL, CLI_VAL_NONE, NULL, false,
 		"the host is this CPU by CPUID (not what QEMU/KVM would decide)" },
 	[GLOBAL_CPU_MAP] = { "--cpu-map", NULL, "DIR", CLI_VAL_DIR, NULL, false,
-		"libvirt's cpu_map (default: /usr/share/libvirt/cpu_map if present, else "
-		"the bundled copy)" },
+		"libvirt's cpu_map (default: the installed /usr/share/libvirt/cpu_map when "
+		"the libvirt version is the installed one, else the bundled map of that "
+		"version)" },
+	[GLOBAL_LIBVIRT_VERSION] = { "--libvirt-version", NULL, "VERSION", CLI_VAL_WORD, "9.0 11",
+		false,
+		"whose compare and baseline semantics: 9.0 (also any release before 10.10) "
+		"or 11 (10.10 and later); default: the release the --cpu-map is from, else "
+		"the installed libvirt's (virsh --version), else 11 (README \"libvirt "
+		"versions\")" },
 	[GLOBAL_MACHINE] = { "--machine", NULL, "TYPE", CLI_VAL_WORD, NULL, false,
 		"machine type; aliases like q35 resolve (default: QEMU's default)" },
 	[GLOBAL_ARCH] = { "--arch", NULL, "ARCH", CLI_VAL_WORD, "x86_64 s390x", false,
@@ -114,7 +121,8 @@ static const struct cli_opt explain_opts[] = {
 };
 
 static const char *const compare_syn[] = {
-	"CPU.xml [--host FILE | --local] [--cpu-map DIR] [--format text|json]", NULL
+	"CPU.xml [--host FILE | --local] [--cpu-map DIR] [--libvirt-version 9.0|11] "
+	"[--format text|json]", NULL
 };
 
 static const char *const build_syn[] = {
@@ -155,7 +163,8 @@ static const struct cli_opt build_opts[] = {
 };
 
 static const char *const baseline_syn[] = {
-	"[--features] [--migratable] [--no-qemu-filter] [--cpu-map DIR] [--format text|json] FILE...",
+	"[--features] [--migratable] [--no-qemu-filter] [--cpu-map DIR] "
+	"[--libvirt-version 9.0|11] [--format text|json] FILE...",
 	NULL
 };
 static const struct cli_opt baseline_opts[] = {
@@ -311,13 +320,20 @@ const struct cli_cmd cli_commands[] = {
 		.synopsis = compare_syn,
 		.description =
 			"Compare the host with the guest CPU in CPU.xml (a bare <cpu> or a whole "
-			"<domain>) the way `virsh hypervisor-cpu-compare` does (libvirt 9.0): the "
-			"first line is IDENTICAL, SUPERSET or INCOMPATIBLE, then the features "
-			"responsible.  With a domcapabilities file as --host, the host is the "
-			"CPU the hypervisor offers (its host-model); with a capabilities file, "
-			"the host CPU itself (as `virsh cpu-compare`).",
+			"<domain>) the way `virsh hypervisor-cpu-compare` does in the libvirt "
+			"version in use (--libvirt-version): the first line is IDENTICAL, SUPERSET "
+			"or INCOMPATIBLE, then the features responsible.  With a domcapabilities "
+			"file as --host, the host is the CPU the hypervisor offers (its "
+			"host-model), and libvirt 11 first asks QEMU: a model it calls usable "
+			"that only disables features is SUPERSET, and models without <check "
+			"partial='compat'/> in the 11.x map are judged by QEMU's blockers; with a "
+			"capabilities file, the host CPU itself (as `virsh cpu-compare`, the same "
+			"in every version).",
 		.opts = no_opts,
 		.operand = CLI_VAL_FILE,
+		.notes =
+			" json: {\"result\", \"host\", \"cpu\", \"message\", \"libvirt\" (whose\n"
+			"       semantics), \"how\" (libvirt 11's shortcut, or null), \"features\"}",
 		.exit_status = "0 identical or superset, 1 incompatible, 2 error.",
 		.run = cmd_compare,
 	},
@@ -347,8 +363,9 @@ const struct cli_cmd cli_commands[] = {
 		.synopsis = baseline_syn,
 		.description =
 			"The guest CPU every given host can run, printed exactly as `virsh -c "
-			"qemu:///system cpu-baseline` prints it (libvirt 9.0 semantics): the "
-			"CPUs' common features, described by the closest libvirt model plus "
+			"qemu:///system cpu-baseline` prints it in the libvirt version in use "
+			"(--libvirt-version; it decides the map and the QEMU driver's feature "
+			"filter): the CPUs' common features, described by the closest libvirt model plus "
 			"require/disable features.  Each FILE (or - for standard input) is "
 			"libvirt capabilities XML, a domcapabilities file (its host-model CPU), a "
 			"host <cpu> (with <arch>), several <cpu> elements one after another, "
@@ -358,7 +375,7 @@ const struct cli_cmd cli_commands[] = {
 		.operand = CLI_VAL_FILE,
 		.notes =
 			" json: {\"xml\", \"model\", \"vendor\", \"fallback\",\n"
-			"       \"features\": [{\"name\", \"policy\"}], \"cpus\"}",
+			"       \"features\": [{\"name\", \"policy\"}], \"cpus\", \"libvirt\"}",
 		.exit_status = "0 success, 2 bad input or CPUs with nothing in common.",
 		.run = cmd_baseline,
 	},
@@ -1010,6 +1027,9 @@ void cli_gen_man(FILE *f)
 	fputs(".SH ENVIRONMENT\n"
 	      ".TP\n.B CPUSCOPE_DATADIR\nwhere the bundled data is (default: data/ beside the "
 	      "binary, else ../share/cpuscope from it)\n"
+	      ".TP\n.B CPUSCOPE_LIBVIRT_VERSION\nthe default libvirt version (9.0 or 11) "
+	      "instead of asking virsh \\-\\-version, with its bundled cpu_map; none: as if no "
+	      "libvirt were installed\n"
 	      ".TP\n.B XDG_CACHE_HOME\nthe probe cache goes to $XDG_CACHE_HOME/cpuscope "
 	      "(default: ~/.cache/cpuscope)\n"
 	      ".TP\n.B NO_COLOR\nwhen set and not empty, the explorer uses its monochrome "
@@ -1017,8 +1037,9 @@ void cli_gen_man(FILE *f)
 	      ".TP\n.BR LC_ALL \", \" LC_CTYPE \", \" LANG\nthe explorer draws UTF\\-8 glyphs "
 	      "in a UTF\\-8 locale, ASCII ones otherwise\n", f);
 	fputs(".SH FILES\n"
-	      ".TP\n.I /usr/share/libvirt/cpu_map\nlibvirt's CPU map, when installed (else the "
-	      "bundled copy)\n"
+	      ".TP\n.I /usr/share/libvirt/cpu_map\nlibvirt's CPU map, when installed and the "
+	      "libvirt version in use is the installed one (else the bundled map of that "
+	      "version)\n"
 	      ".TP\n.I ~/.cache/cpuscope\nprobe results, keyed by the QEMU binary\n", f);
 	fputs(".SH SEE ALSO\n.BR virsh (1),\n.BR qemu (1)\n", f);
 }

@@ -534,16 +534,18 @@ void app_rebuild_guest(struct app *a)
 		struct err e;
 		memset(&r, 0, sizeof(r));
 		err_clear(&e);
-		if (!cpu_compare(a->host, a->guest, a->map, &r, &e)) {
+		if (!cpu_compare(a->host, a->guest, a->map, a->s->libvirt, &r, &e)) {
 			char buf[1200];
 			a->verdict = xasprintf("cannot compare: %s", err_str(&e, buf, sizeof(buf)));
 			a->verdict_role = R_WARN;
 		} else if (r.result == CMP_INCOMPATIBLE) {
-			a->verdict = xasprintf("%s: %s", cmp_result_name(r.result),
-					       r.message ? r.message : "the host cannot run it");
+			a->verdict = xasprintf("%s: %s%s", cmp_result_name(r.result),
+					       r.message ? r.message : "the host cannot run it",
+					       lv_label(r.lv));
 			a->verdict_role = R_BLOCKED;
 		} else {
-			a->verdict = xasprintf("%s: the host can run this CPU", cmp_result_name(r.result));
+			a->verdict = xasprintf("%s: the host can run this CPU%s", cmp_result_name(r.result),
+					       lv_label(r.lv));
 			a->verdict_role = R_GOOD;
 		}
 		cmp_report_fini(&r);

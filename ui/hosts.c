@@ -12,6 +12,7 @@
 #include "cpu_map.h"
 #include "decode.h"
 #include "err.h"
+#include "session.h"
 
 /* The libvirt model a host names, or the one libvirt's decode gives its
  * features (QMP and CPUID hosts name none). */
@@ -107,7 +108,7 @@ void app_hosts_compare(struct app *a)
 		char buf[1200];
 
 		err_clear(&e);
-		if (cpu_compare(r->h, g, a->map, &r->cmp, &e))
+		if (cpu_compare(r->h, g, a->map, a->s->libvirt, &r->cmp, &e))
 			r->have_cmp = true;
 		else
 			r->cmp_err = xstrdup(err_str(&e, buf, sizeof(buf)));
@@ -147,7 +148,8 @@ static void baseline_clear(struct app *a)
 void app_hosts_baseline(struct app *a)
 {
 	struct baseline b;
-	struct baseline_opts o = { .expand_features = false, .migratable = false, .qemu_filter = true };
+	struct baseline_opts o = { .expand_features = false, .migratable = false, .qemu_filter = true,
+				   .lv = a->s->libvirt };
 	struct baseline_result *r = NULL;
 	struct err e;
 	size_t n = app_hosts_chosen(a);

@@ -354,8 +354,12 @@ static void verdict_lines(struct app *a, struct tlines *t, int w, size_t *src)
 		    glyph(look.g), look.word, gm);
 		break;
 	case CMP_SUPERSET:
-		add(t, w, 2, look.role, src, "%s %s: it can run the guest CPU %s, and has %zu feature%s "
-		    "more", glyph(look.g), look.word, gm, n, n == 1 ? "" : "s");
+		if (h->cmp.how != CMP_HOW_COMPARE) /* libvirt 11 did not compare: no count */
+			add(t, w, 2, look.role, src, "%s %s: it can run the guest CPU %s", glyph(look.g),
+			    look.word, gm);
+		else
+			add(t, w, 2, look.role, src, "%s %s: it can run the guest CPU %s, and has %zu "
+			    "feature%s more", glyph(look.g), look.word, gm, n, n == 1 ? "" : "s");
 		if (n)
 			add(t, w, 2, R_DEFAULT, src, "responsible features (%zu, beyond the guest CPU): %s",
 			    n, list);
@@ -369,6 +373,12 @@ static void verdict_lines(struct app *a, struct tlines *t, int w, size_t *src)
 		if (n)
 			add(t, w, 2, R_LACKS, src, "responsible features (%zu): %s", n, list);
 		break;
+	}
+	{
+		char *how = cmp_report_how(&h->cmp, a->guest);
+		if (how)
+			add(t, w, 2, R_DIM, src, "%s", how);
+		free(how);
 	}
 	free(list);
 }

@@ -7,17 +7,12 @@
 #include "decode.h"
 #include "err.h"
 
-/* Features the QEMU driver never hands on (libvirt 9.0: the first five;
- * 11.x adds the vmx-* ones, which a 9.0 map does not define). */
-static const char *const qemu_filtered[] = {
-	"cmt", "mbm_total", "mbm_local", "osxsave", "ospke",
-	"vmx-ept-uc", "vmx-ept-wb", "vmx-invvpid-single-context",
-};
-
-bool baseline_qemu_filtered(const char *libvirt_name)
+bool baseline_qemu_filtered(const char *libvirt_name, const struct lv_semantics *lv)
 {
-	for (size_t i = 0; i < ARRAY_LEN(qemu_filtered); i++)
-		if (!strcmp(qemu_filtered[i], libvirt_name))
+	const char *const *list = (lv ? lv : lv_get(LV_9_0))->qemu_filtered;
+
+	for (size_t i = 0; list[i]; i++)
+		if (!strcmp(list[i], libvirt_name))
 			return true;
 	return false;
 }
@@ -239,8 +234,9 @@ bool baseline_finish(struct baseline *b, const struct baseline_opts *o, struct b
 		g->vendor = NULL;
 	}
 	if (o && o->qemu_filter) {
-		for (size_t i = 0; i < ARRAY_LEN(qemu_filtered); i++)
-			guest_cpu_set_policy(g, qemu_filtered[i], POLICY_NONE);
+		const char *const *list = (o->lv ? o->lv : lv_get(LV_9_0))->qemu_filtered;
+		for (size_t i = 0; list[i]; i++)
+			guest_cpu_set_policy(g, list[i], POLICY_NONE);
 	}
 	if (o && o->expand_features) {
 		struct guest_cpu *x = expand_features(b->map, g, dr.model);

@@ -12,8 +12,9 @@
  *      fallback='forbid' when every input named the same model and the
  *      result is that model, else 'allow';
  *   5. --migratable drops non-migratable features; the QEMU driver then
- *      drops cmt, mbm_total, mbm_local, osxsave, ospke (and, with an 11.x
- *      map, three vmx-* bits); --features lists every model feature
+ *      drops the features of its filter (libvirt 9.0: cmt, mbm_total,
+ *      mbm_local, osxsave, ospke; 11 adds three vmx-* bits: the list is
+ *      libvirt_version.h's); --features lists every model feature
  *      (require, removed ones disable), keeping the disables, sorted by
  *      name as libvirt sorts them.
  *
@@ -34,6 +35,7 @@
 #include "feature.h"
 #include "guest.h"
 #include "host.h"
+#include "libvirt_version.h"
 #include "util.h"
 
 struct err;
@@ -42,6 +44,7 @@ struct baseline_opts {
 	bool expand_features; /* --features */
 	bool migratable;      /* --migratable */
 	bool qemu_filter;     /* the QEMU driver's feature filter (virsh on qemu:///system) */
+	const struct lv_semantics *lv; /* whose filter; NULL: libvirt 9.0's */
 };
 
 /* One input CPU, in the terms libvirt parses it into. */
@@ -83,8 +86,8 @@ bool baseline_finish(struct baseline *b, const struct baseline_opts *o, struct b
 void baseline_fini(struct baseline *b);
 void baseline_result_fini(struct baseline_result *r);
 
-/* Is this a feature the QEMU driver filters out of what it hands on
- * (virQEMUCapsCPUFilterFeatures)? */
-bool baseline_qemu_filtered(const char *libvirt_name);
+/* Is this a feature the QEMU driver of that libvirt (NULL: 9.0) filters
+ * out of what it hands on (virQEMUCapsCPUFilterFeatures)? */
+bool baseline_qemu_filtered(const char *libvirt_name, const struct lv_semantics *lv);
 
 #endif

@@ -17,6 +17,7 @@
 #include "startcheck.h"
 #include "userdata.h"
 #include "util.h"
+#include "virsh.h"
 
 struct session *session_new(const struct session_opts *o)
 {
@@ -43,6 +44,7 @@ void session_free(struct session *s)
 	free(s->data_label);
 	free(s->ref_label);
 	session_notes_free(s);
+	free(s->libvirt_installed);
 	free(s);
 }
 
@@ -526,19 +528,79 @@ const char *session_reference(const struct session *s)
 	return "(nothing loaded)";
 }
 
+/* ---- libvirt: whose compare and baseline (session.h) --------------------- */
+
+/* The libvirt version and where its map comes from: *dir is set when it is
+ * the installed one; NULL leaves the bundled map of the version.  With
+ * --cpu-map, or the installed map without virsh, s->libvirt may stay NULL:
+ * the map decides once loaded. */
+static bool pick_libvirt(struct session *s, const char **dir, struct err *e)
+{
+	const char *env = getenv("CPUSCOPE_LIBVIRT_VERSION");
+	const struct lv_semantics *installed = NULL;
+	char *ver = NULL, choices[160];
+	struct err ve;
+
+	*dir = NULL;
+	if (s->o.libvirt_version) {
+		s->libvirt = lv_for_release(s->o.libvirt_version);
+		if (!s->libvirt)
+			return err_set(e, NULL, 0, "--libvirt-version: '%s' is not a libvirt version "
+				       "(expected %s)", s->o.libvirt_version,
+				       lv_choices(choices, sizeof(choices)));
+	}
+	if (s->o.cpu_map_dir)
+		return true;
+	if (env && *env) {
+		if (!s->libvirt && !strcmp(env, "none"))
+			s->libvirt = lv_newest();
+		else if (!s->libvirt && !(s->libvirt = lv_for_release(env)))
+			return err_set(e, NULL, 0, "$CPUSCOPE_LIBVIRT_VERSION: '%s' is not a libvirt "
+				       "version (expected %s, or none)", env,
+				       lv_choices(choices, sizeof(choices)));
+		return true;
+	}
+	err_clear(&ve);
+	if (probe_virsh_version(5, &ver, &ve)) {
+		installed = lv_for_release(ver);
+		free(s->libvirt_installed);
+		s->libvirt_installed = ver;
+	}
+	if (installed) {
+		if (!s->libvirt)
+			s->libvirt = installed;
+		if (s->libvirt == installed)
+			*dir = cpu_map_system_dir();
+	} else if (!s->libvirt) {
+		/* no virsh: the installed map, if any, says which libvirt */
+		*dir = cpu_map_system_dir();
+		if (!*dir)
+			s->libvirt = lv_newest();
+	}
+	return true;
+}
+
 bool session_load_map(struct session *s, struct err *e)
 {
-	char dirbuf[PATH_MAX + 16];
-	const char *dir = s->o.cpu_map_dir;
+	char dirbuf[PATH_MAX + 32];
+	const char *dir = NULL;
 
 	if (s->map || s->arch != ARCH_X86_64)
 		return true;
-	if (!session_load_ft(s, e))
+	if (!session_load_ft(s, e) || !pick_libvirt(s, &dir, e))
 		return false;
-	if (!dir)
-		dir = cpu_map_default_dir(s->datadir, dirbuf, sizeof(dirbuf));
+	if (s->o.cpu_map_dir) {
+		dir = s->o.cpu_map_dir;
+	} else if (!dir) {
+		snprintf(dirbuf, sizeof(dirbuf), "%s/%s", s->datadir, s->libvirt->bundled_map);
+		dir = dirbuf;
+	}
 	s->map = cpu_map_load(dir, s->arch, s->ft, e);
-	return s->map != NULL;
+	if (!s->map)
+		return false;
+	if (!s->libvirt)
+		s->libvirt = lv_for_map(cpu_map_has_compat_check(s->map));
+	return true;
 }
 
 struct host *session_host_load(struct session *s, const char *file, struct err *e)
@@ -582,11 +644,14 @@ bool session_resolve_host(struct session *s, struct host *h, struct err *e)
 		return false;
 	if (cpu_map_model(s->map, h->model))
 		return host_resolve(h, s->map, e);
-	/* Versioned names (libvirt >= 10.10) and newer models: the bundled
-	 * 11.3 map knows them. */
+	/* Versioned names (libvirt >= 10.10) and newer models: the newest
+	 * bundled map knows them. */
 	if (!s->map_new) {
 		char dir[PATH_MAX + 32];
-		snprintf(dir, sizeof(dir), "%s/cpu_map-11.3", s->datadir);
+		snprintf(dir, sizeof(dir), "%s/%s", s->datadir, lv_newest()->bundled_map);
+		if (!strcmp(dir, s->map->dir))
+			return err_set(e, h->source, 0, "host model '%s' is not in the CPU map %s",
+				       h->model, s->map->dir);
 		s->map_new = cpu_map_load(dir, s->arch, s->ft, e);
 		if (!s->map_new)
 			return false;

@@ -32,6 +32,7 @@
 
 #include "feature.h"
 #include "host.h"
+#include "libvirt_version.h"
 #include "model.h"
 #include "probe.h"
 
@@ -46,6 +47,7 @@ struct session_opts {
 	const char *machine;     /* --machine (names and aliases) */
 	const char *arch;        /* --arch, or NULL: x86_64, or the data's */
 	const char *accel;       /* --accel kvm|tcg, or NULL: what QEMU here would use */
+	const char *libvirt_version; /* --libvirt-version, or NULL (session_load_map) */
 	bool local;              /* --local */
 	bool no_cache;           /* probe without the cache */
 	/* Probe progress (a live probe of this machine's QEMU or --probe). */
@@ -67,7 +69,10 @@ struct session {
 	const struct mdata *md;
 	struct host *host;       /* the reference host; NULL for REF_QEMU */
 	struct cpu_map *map;     /* libvirt's map (x86_64 only) */
-	struct cpu_map *map_new; /* data/cpu_map-11.3, for models the main map lacks */
+	struct cpu_map *map_new; /* the newest bundled map, for models the main map lacks */
+	const struct lv_semantics *libvirt; /* whose compare and baseline (session_load_map;
+					     * NULL before, and on s390x) */
+	char *libvirt_installed; /* what `virsh --version` said, or NULL */
 	enum ref_kind ref;
 	bool live;               /* the data is this machine's QEMU, probed (case 4) */
 	bool no_qemu;            /* no QEMU installed for the arch (case 5) */
@@ -93,7 +98,16 @@ bool session_load_ft(struct session *s, struct err *e);
 bool session_load_data(struct session *s, struct err *e);
 /* The reference host (after session_load_data); NULL host for REF_QEMU. */
 bool session_load_host(struct session *s, struct err *e);
-/* libvirt's cpu_map (x86_64; a no-op elsewhere). */
+/* libvirt's cpu_map (x86_64; a no-op elsewhere), and whose compare and
+ * baseline semantics go with it (libvirt_version.h):
+ *   - the version: --libvirt-version; else, with --cpu-map, the one that
+ *     map is from; else $CPUSCOPE_LIBVIRT_VERSION (the test suites pin
+ *     it; "none": as if no libvirt were installed); else the installed
+ *     libvirt's (`virsh --version`, asked each time, or without virsh the
+ *     installed map's); else the newest;
+ *   - the map: --cpu-map; else the installed /usr/share/libvirt/cpu_map
+ *     when the version is the installed libvirt's; else the bundled map of
+ *     the version (data/cpu_map for 9.0, data/cpu_map-11.3 for 11). */
 bool session_load_map(struct session *s, struct err *e);
 /* Load another host file for this session's arch, with its model expanded
  * (x86_64: the cpu_map, then the bundled 11.3 map; s390x: QEMU's

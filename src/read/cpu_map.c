@@ -103,9 +103,24 @@ const struct feature *cpu_map_feature(const struct cpu_map *m, const char *name)
 	return m && name ? strmap_get(&m->feat_by_name, name) : NULL;
 }
 
+const char *cpu_map_system_dir(void)
+{
+	return access(CPU_MAP_SYSTEM_DIR "/index.xml", R_OK) == 0 ? CPU_MAP_SYSTEM_DIR : NULL;
+}
+
+bool cpu_map_has_compat_check(const struct cpu_map *m)
+{
+	for (size_t i = 0; i < m->models.n; i++) {
+		const struct cm_model *md = m->models.v[i];
+		if (md->check_partial_compat)
+			return true;
+	}
+	return false;
+}
+
 const char *cpu_map_default_dir(const char *datadir, char *buf, size_t size)
 {
-	if (access(CPU_MAP_SYSTEM_DIR "/index.xml", R_OK) == 0)
+	if (cpu_map_system_dir())
 		snprintf(buf, size, "%s", CPU_MAP_SYSTEM_DIR);
 	else
 		snprintf(buf, size, "%s/cpu_map", datadir && *datadir ? datadir : "data");

@@ -75,5 +75,10 @@ const struct feature *cpu_map_feature(const struct cpu_map *m, const char *name)
 /* The default map directory: /usr/share/libvirt/cpu_map if it has an
  * index.xml, else DATADIR/cpu_map.  Written into buf; returns buf. */
 const char *cpu_map_default_dir(const char *datadir, char *buf, size_t size);
+/* The installed libvirt's map (/usr/share/libvirt/cpu_map) when it has an
+ * index.xml, else NULL. */
+const char *cpu_map_system_dir(void);
+/* Does the map mark models <check partial='compat'/> (libvirt >= 10.10)? */
+bool cpu_map_has_compat_check(const struct cpu_map *m);
 
 #endif

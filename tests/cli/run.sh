@@ -26,7 +26,7 @@ for args_file in tests/cli/cases/*.args; do
 	runner=()
 	[ "${CPUSCOPE_VALGRIND:-}" = 1 ] && runner=(valgrind -q --error-exitcode=99 --child-silent-after-fork=yes --leak-check=full
 		--errors-for-leak-kinds=definite --log-file="$tmp/vg.$name")
-	env -i PATH="$PATH" HOME="$tmp/home" CPUSCOPE_QEMU=none CPUSCOPE_SNAPSHOT=7.2 XDG_CACHE_HOME="$tmp/cache" TZ=UTC LC_ALL=C.UTF-8 \
+	env -i PATH="$PATH" HOME="$tmp/home" CPUSCOPE_QEMU=none CPUSCOPE_SNAPSHOT=7.2 CPUSCOPE_LIBVIRT_VERSION=9.0 XDG_CACHE_HOME="$tmp/cache" TZ=UTC LC_ALL=C.UTF-8 \
 		TERM=dumb NO_COLOR=1 ${ASAN_OPTIONS:+ASAN_OPTIONS="$ASAN_OPTIONS"} \
 		"${runner[@]}" "$bin" "$@" <"$stdin" >"$tmp/out" 2>"$tmp/err"
 	rc=$?
@@ -56,7 +56,7 @@ if [ -z "${FILTER:-}" ] && [ "${UPDATE_GOLDEN:-}" != 1 ]; then
 		tests/data/libvirt/v9.0.0/cputestdata/x86_64-host.xml data/hosts/*.xml data/hosts/*.json; do
 		[ -f "$f" ] || continue
 		arch=(); case $f in *s390x*) arch=(--arch s390x);; esac
-		if env -i PATH="$PATH" HOME="$tmp/home" CPUSCOPE_QEMU=none CPUSCOPE_SNAPSHOT=7.2 "$bin" models "${arch[@]}" --host "$f" >"$tmp/out" 2>"$tmp/err" &&
+		if env -i PATH="$PATH" HOME="$tmp/home" CPUSCOPE_QEMU=none CPUSCOPE_SNAPSHOT=7.2 CPUSCOPE_LIBVIRT_VERSION=9.0 "$bin" models "${arch[@]}" --host "$f" >"$tmp/out" 2>"$tmp/err" &&
 			head -1 "$tmp/out" | grep -qE '^[0-9]+ models on .* usable'; then
 			pass=$((pass + 1))
 		else
@@ -64,22 +64,54 @@ if [ -z "${FILTER:-}" ] && [ "${UPDATE_GOLDEN:-}" != 1 ]; then
 		fi
 	done
 fi
-# libvirt's own compare expectations (tests/cputest.c of libvirt 9.0).
+# libvirt's own compare expectations (tests/cputest.c): 9.0's with its map,
+# 11.3's with --libvirt-version 11 (which takes the bundled 11.3 map).
 if [ -z "${FILTER:-}" ] && [ "${UPDATE_GOLDEN:-}" != 1 ]; then
-	d=tests/data/libvirt-cputest
-	while read -r hostf cpuf want; do
-		env -i PATH="$PATH" HOME="$tmp/home" CPUSCOPE_QEMU=none CPUSCOPE_SNAPSHOT=7.2 "$bin" compare --cpu-map data/cpu_map \
-			--host "$d/$hostf" "$d/$cpuf" >"$tmp/out" 2>"$tmp/err"
-		rc=$?
-		got=$(head -1 "$tmp/out")
-		[ $rc = 2 ] && got=ERROR
-		if [ "$got" = "$want" ]; then
-			pass=$((pass + 1))
-		else
-			fail=$((fail + 1))
-			echo "FAIL libvirt expectation: $hostf vs $cpuf: want $want, got $got ($(tail -1 "$tmp/out") $(cat "$tmp/err"))"
-		fi
-	done < <(awk -F'\t' '$1 == "compare" { print $2, $3, $5 }' "$d/compare-expectations.tsv")
+	for v in 9.0 11; do
+		d=tests/data/libvirt-cputest opts=(--cpu-map data/cpu_map)
+		[ $v = 11 ] && d=tests/data/libvirt-cputest/v11.3.0 opts=(--libvirt-version 11)
+		while read -r hostf cpuf want; do
+			env -i PATH="$PATH" HOME="$tmp/home" CPUSCOPE_QEMU=none CPUSCOPE_SNAPSHOT=7.2 CPUSCOPE_LIBVIRT_VERSION=9.0 "$bin" compare "${opts[@]}" \
+				--host "$d/$hostf" "$d/$cpuf" >"$tmp/out" 2>"$tmp/err"
+			rc=$?
+			got=$(head -1 "$tmp/out")
+			[ $rc = 2 ] && got=ERROR
+			if [ "$got" = "$want" ]; then
+				pass=$((pass + 1))
+			else
+				fail=$((fail + 1))
+				echo "FAIL libvirt $v expectation: $hostf vs $cpuf: want $want, got $got ($(tail -1 "$tmp/out") $(cat "$tmp/err"))"
+			fi
+		done < <(awk -F'\t' '$1 == "compare" { print $2, $3, $5 }' "$d/compare-expectations.tsv")
+	done
+fi
+# ... and their baseline expectations, through the command line: each
+# release's semantics and map (--libvirt-version), libvirt's generic baseline
+# (--no-qemu-filter, as its unit test calls it).
+if [ -z "${FILTER:-}" ] && [ "${UPDATE_GOLDEN:-}" != 1 ]; then
+	for v in 9.0.0 11.3.0; do
+		d=tests/data/baseline/v$v
+		while IFS='|' read -r kind in1 flags want result; do
+			opts=()
+			case $flags in flags=expand-features-) opts=(--features) ;; flags=migratable-) opts=(--migratable) ;; esac
+			read -ra ins <<<"${in1// + / }"
+			env -i PATH="$PATH" HOME="$tmp/home" CPUSCOPE_QEMU=none CPUSCOPE_SNAPSHOT=7.2 CPUSCOPE_LIBVIRT_VERSION=9.0 "$bin" \
+				--libvirt-version "${v%.0}" baseline --no-qemu-filter "${opts[@]}" "${ins[@]/#/$d/}" >"$tmp/out" 2>"$tmp/err"
+			rc=$?
+			if [ "$result" = ERROR ]; then
+				[ $rc = 2 ] && grep -q "CPU vendors do not match" "$tmp/err" && ok=1 || ok=0
+			else
+				[ $rc = 0 ] && [ "$(cat "$tmp/out")" = "$(cat "$d/$want")" ] && ok=1 || ok=0
+			fi
+			if [ $ok = 1 ]; then
+				pass=$((pass + 1))
+			else
+				fail=$((fail + 1))
+				echo "FAIL libvirt $v baseline expectation: $in1 $flags: want $want ($(head -3 "$tmp/err"))"
+			fi
+		done < <(awk -F'\t' '$1 ~ /^(cpuid-)?baseline$/ { print $1 "|" $2 "|" $3 "-|" $4 "|" $5 }' \
+			"tests/data/baseline/cputest-expectations-v$v.tsv")
+	done
 fi
 # Shell tests: tests/cli/t-NAME.sh (exit 0 pass, 77 skip, else fail), for
 # what a golden case cannot set up (FIFOs, signals, system calls).

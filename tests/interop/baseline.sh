@@ -9,7 +9,8 @@
 # errors).  Flags: none, --features, --migratable or both.  Each case's
 # output must equal virsh's byte for byte (an error must be an error with
 # libvirt's message).  Some cases give cpuscope the CPUs as separate files or
-# on standard input.  Fixed seed: runs are reproducible.
+# on standard input.  Fixed seed: runs are reproducible.  (virsh11.sh runs
+# it against a libvirt 11.3 with INTEROP_* set: lib.sh.)
 #   CASES=N (default 150), SEED=N (default 20240), KEEP=1 keeps the work dir.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -21,18 +22,20 @@ conn=qemu:///system
 
 . "$here/lib.sh"
 need_bin
-need_libvirtd
+need_stack
 work_dir
 cd "$top" || exit 1
 
 # ---- the hosts -----------------------------------------------------------------
-hosts=("$top"/tests/data/hosts-baseline/*.xml)
+# (copied into the work dir, where any virsh can read them)
+mkdir -p "$work/hosts" && cp "$top"/tests/data/hosts-baseline/*.xml "$work/hosts/"
+hosts=("$work"/hosts/*.xml)
 declare -a vendor flat
 for i in "${!hosts[@]}"; do
 	h=${hosts[$i]}
 	vendor[$i]=$(sed -n 's:.*<vendor>\(.*\)</vendor>.*:\1:p' "$h" | head -1)
 	# every feature the host has, as virsh expands it (one name per line)
-	flat[$i]=$(virsh -c "$conn" cpu-baseline --features "$h" 2>/dev/null |
+	flat[$i]=$(vsh -c "$conn" cpu-baseline --features "$(vpath "$h")" 2>/dev/null |
 		sed -n "s:.*<feature policy='require' name='\([^']*\)'/>.*:\1:p")
 	[ -n "${flat[$i]}" ] || skip "virsh cpu-baseline --features failed on $h"
 done
@@ -107,14 +110,14 @@ for ((c = 1; c <= cases; c++)); do
 	2) flags=(--migratable) ;;
 	3) flags=(--features --migratable) ;;
 	esac
-	virsh -c "$conn" cpu-baseline "${flags[@]}" "$d/all.xml" >"$d/virsh.out" 2>"$d/virsh.err"
+	vsh -c "$conn" cpu-baseline "${flags[@]}" "$(vpath "$d/all.xml")" >"$d/virsh.out" 2>"$d/virsh.err"
 	vrc=$?
 	# how cpuscope gets the CPUs: one file (as virsh), separate files, or stdin
 	how=$((RANDOM % 3))
 	case $how in
-	0) "$bin" baseline "${flags[@]}" "$d/all.xml" ;;
-	1) "$bin" baseline "${flags[@]}" "${files[@]}" ;;
-	2) "$bin" baseline "${flags[@]}" - <"$d/all.xml" ;;
+	0) "$bin" "${cs_opts[@]}" baseline "${flags[@]}" "$d/all.xml" ;;
+	1) "$bin" "${cs_opts[@]}" baseline "${flags[@]}" "${files[@]}" ;;
+	2) "$bin" "${cs_opts[@]}" baseline "${flags[@]}" - <"$d/all.xml" ;;
 	esac >"$d/cpuscope.out" 2>"$d/cpuscope.err"
 	crc=$?
 	ok=0

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # compare.sh - `cpuscope compare` against `virsh -c qemu:///system
-# hypervisor-cpu-compare --virttype qemu`.
+# hypervisor-cpu-compare --virttype qemu`.  (virsh11.sh runs it against a
+# libvirt 11.3 with INTEROP_* set: lib.sh.)
 #
 # The host is the live `virsh domcapabilities --virttype qemu` (QEMU under
 # TCG, as libvirt sees it).  Generated guest CPUs: a random model of
@@ -10,7 +11,9 @@
 # the cases start from a model the host can run and add features the host
 # has; the rest are random.  Every tenth case is the host-model itself with
 # all its features (IDENTICAL, or perturbed), every twentieth names a model
-# or feature that does not exist (both must refuse).  Each case's verdict (IDENTICAL, SUPERSET,
+# or feature that does not exist (both must refuse); when the host lists
+# QEMU's blockers (libvirt >= 10.9), one in twenty is a model QEMU cannot
+# run with its blockers disabled (all of them, or all but one).  Each case's verdict (IDENTICAL, SUPERSET,
 # INCOMPATIBLE, or an error) must equal virsh's.  Fixed seed (RANDOM is
 # only read in this shell, never in a $(...) subshell, which reseeds it).
 #   CASES=N (default 320), SEED=N (default 4242), KEEP=1 keeps the work dir.
@@ -21,14 +24,14 @@ bin=${CPUSCOPE_BIN:-$top/cpuscope}
 cases=${CASES:-320}
 RANDOM=${SEED:-4242}
 conn=qemu:///system
-map=$top/data/cpu_map
+map=${INTEROP_MAP:-$top/data/cpu_map}
 
 . "$here/lib.sh"
 need_bin
-need_libvirtd
+need_stack
 work_dir
 host=$work/domcaps.xml
-virsh -c "$conn" domcapabilities --virttype qemu >"$host" 2>"$work/domcaps.err" ||
+vsh -c "$conn" domcapabilities --virttype qemu >"$host" 2>"$work/domcaps.err" ||
 	skip "virsh domcapabilities --virttype qemu failed: $(head -1 "$work/domcaps.err")"
 grep -q "<mode name='host-model' supported='yes'>" "$host" ||
 	skip "the hypervisor offers no host-model CPU (hypervisor-cpu-compare needs one)"
@@ -42,7 +45,7 @@ mapfile -t hostfeats < <(sed -n "/<mode name='host-model'/,/<\/mode>/s:.*<featur
 
 verdict_virsh() { # FILE -> IDENTICAL|SUPERSET|INCOMPATIBLE|ERROR
 	local out
-	out=$(virsh -c "$conn" hypervisor-cpu-compare "$1" --virttype qemu 2>&1)
+	out=$(vsh -c "$conn" hypervisor-cpu-compare "$(vpath "$1")" --virttype qemu 2>&1)
 	case "$out" in
 	*"is identical to"*) echo IDENTICAL ;;
 	*"is a superset of"*) echo SUPERSET ;;
@@ -52,7 +55,7 @@ verdict_virsh() { # FILE -> IDENTICAL|SUPERSET|INCOMPATIBLE|ERROR
 }
 verdict_cpuscope() { # FILE -> first line, or ERROR on exit status 2
 	local out rc
-	out=$("$bin" --host "$host" compare "$1" 2>"$work/cs.err")
+	out=$("$bin" "${cs_opts[@]}" --host "$host" compare "$1" 2>"$work/cs.err")
 	rc=$?
 	if [ $rc = 2 ]; then echo ERROR; else head -1 <<<"$out"; fi
 }
@@ -136,6 +139,22 @@ gen_bad() {
 	echo "</cpu>"
 }
 
+# A model QEMU cannot run here, its blockers disabled (all, or all but one).
+mapfile -t blocked < <(sed -n "s:.*<blockers model='\([^']*\)'>.*:\1:p" "$host")
+gen_unblock() {
+	local m=${blocked[RANDOM % ${#blocked[@]}]} keep=-1 i bl
+	mapfile -t bl < <(awk -v m="$m" 'index($0, "<blockers model='\''" m "'\''>") { on = 1; next }
+		on && /<\/blockers>/ { exit } on { sub(/.*name='\''/, ""); sub(/'\''.*/, ""); print }' "$host")
+	((RANDOM % 3 == 0)) && keep=$((RANDOM % ${#bl[@]}))
+	echo "<cpu mode='custom' match='exact'>"
+	echo "  <model fallback='forbid'>$m</model>"
+	for i in "${!bl[@]}"; do
+		[ "$i" = "$keep" ] && continue
+		echo "  <feature policy='disable' name='${bl[$i]}'/>"
+	done
+	echo "</cpu>"
+}
+
 pass=0 fail=0
 declare -A seen=()
 for ((k = 1; k <= cases; k++)); do
@@ -143,6 +162,7 @@ for ((k = 1; k <= cases; k++)); do
 	case $((k % 20)) in
 	0 | 10) gen_copy >"$g" ;;
 	19) gen_bad >"$g" ;;
+	5) if [ ${#blocked[@]} -gt 0 ]; then gen_unblock >"$g"; else gen_case 1 >"$g"; fi ;;
 	*) gen_case $((k % 2)) >"$g" ;;
 	esac
 	want=$(verdict_virsh "$g")

@@ -50,10 +50,34 @@ private_binary() {
 	bin=$dir/cpuscope
 }
 
+# Another libvirt than the system's (virsh11.sh sets these before running
+# compare.sh and baseline.sh against a chroot's libvirt 11.3):
+#   INTEROP_VIRSH      the virsh command ("chroot DIR virsh"; default virsh)
+#   INTEROP_ROOT       the root that virsh sees (DIR): work files go under
+#                      DIR/tmp and virsh gets their paths inside DIR
+#   INTEROP_CPUSCOPE   extra cpuscope options ("--libvirt-version 11")
+#   INTEROP_MAP        the cpu_map the guests are made from
+read -ra virsh_cmd <<<"${INTEROP_VIRSH:-virsh}"
+read -ra cs_opts <<<"${INTEROP_CPUSCOPE:-}"
+vsh() { "${virsh_cmd[@]}" "$@"; }
+# vpath FILE: FILE as virsh sees it
+vpath() { echo "${1#"${INTEROP_ROOT:-}"}"; }
+
+# need_stack: the system's libvirtd (need_libvirtd), unless INTEROP_VIRSH
+# names another one (its caller has brought it up).
+need_stack() {
+	[ -n "${INTEROP_VIRSH:-}" ] || need_libvirtd
+}
+
 # work_dir: $work, a new directory removed at exit (kept and named with
-# KEEP=1), holding the private copy of $bin.
+# KEEP=1), holding the private copy of $bin; under INTEROP_ROOT/tmp when
+# that is set.
 work_dir() {
-	work=$(mktemp -d)
+	if [ -n "${INTEROP_ROOT:-}" ]; then
+		work=$(mktemp -d "$INTEROP_ROOT/tmp/cpuscope-interop.XXXXXX")
+	else
+		work=$(mktemp -d)
+	fi
 	[ "${KEEP:-}" = 1 ] && echo "work dir: $work" || trap 'rm -rf "$work"' EXIT
 	private_binary "$work"
 }

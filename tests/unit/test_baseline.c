@@ -1,8 +1,8 @@
 /* test_baseline.c - baseline against libvirt's own expectations: every
- * baseline and cpuid-baseline row of cputest-expectations-v9.0.0.tsv
- * (transcribed from libvirt's tests/cputest.c), with libvirt 9.0's map
- * and expected files and, for the cpuid-baseline rows, 11.3's too; then
- * the QEMU driver's filtering (what `virsh cpu-baseline` prints), every
+ * baseline and cpuid-baseline row of cputest-expectations-v9.0.0.tsv and
+ * -v11.3.0.tsv (transcribed from each release's tests/cputest.c), each
+ * with its release's map and expected files; then the QEMU driver's
+ * filtering (what `virsh cpu-baseline` prints) in each release, every
  * error, and thousands of CPUs. */
 #include "testutil.h"
 #include "testdata.h"
@@ -81,19 +81,23 @@ static void expect_file(const char *got, const char *want_rel)
 	free(want);
 }
 
-/* Every baseline / cpuid-baseline row of the TSV.  Returns rows run. */
-static size_t run_tsv(struct test_maps *v, const char *ver, const struct cpu_map *map, bool cpuid_only)
+/* Every baseline / cpuid-baseline row of the release's TSV.  Returns rows
+ * run. */
+static size_t run_tsv(struct test_maps *v, const char *ver, const struct cpu_map *map)
 {
-	char *tsv = test_slurp(DATA "cputest-expectations-v9.0.0.tsv", NULL);
+	char tsvname[256];
+	char *tsv = NULL;
 	char *save = NULL;
 	size_t rows = 0;
 
+	snprintf(tsvname, sizeof(tsvname), "%scputest-expectations-%s.tsv", DATA, ver);
+	tsv = test_slurp(tsvname, NULL);
 	for (char *line = strtok_r(tsv, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *col[5] = { NULL };
 		char *p = line;
 		char in1[512], in2[512], out[512];
 		const char *rels[3] = { NULL };
-		struct baseline_opts o = { false, false, false };
+		struct baseline_opts o = { false, false, false, NULL };
 		struct err e;
 		char *xml = NULL;
 		size_t n = 0;
@@ -110,7 +114,7 @@ static size_t run_tsv(struct test_maps *v, const char *ver, const struct cpu_map
 		if (n < 5)
 			continue;
 		err_clear(&e);
-		if (!strcmp(col[0], "baseline") && !cpuid_only) {
+		if (!strcmp(col[0], "baseline")) {
 			snprintf(in1, sizeof(in1), "%s%s/%s", DATA, ver, col[1]);
 			rels[0] = in1;
 			o.expand_features = !strcmp(col[2], "flags=expand-features");
@@ -152,14 +156,15 @@ static void test_libvirt_expectations_9(void **state)
 	struct test_maps *v = *state;
 
 	/* 9 baseline rows (one of them the vendor error) + 7 cpuid-baseline */
-	assert_int_equal(run_tsv(v, "v9.0.0", v->map9, false), 16);
+	assert_int_equal(run_tsv(v, "v9.0.0", v->map9), 16);
 }
 
 static void test_libvirt_expectations_11(void **state)
 {
 	struct test_maps *v = *state;
 
-	assert_int_equal(run_tsv(v, "v11.3.0", v->map11, true), 7);
+	/* the same 9 baseline rows (11.3's feature order) + 13 cpuid-baseline */
+	assert_int_equal(run_tsv(v, "v11.3.0", v->map11), 22);
 }
 
 /* What `virsh -c qemu:///system cpu-baseline` prints (captured from
@@ -169,7 +174,7 @@ static void test_qemu_filter(void **state)
 {
 	struct test_maps *v = *state;
 	const char *rels[] = { DATA "v9.0.0/x86_64-baseline-Westmere+Nehalem.xml", NULL };
-	struct baseline_opts o = { false, false, true };
+	struct baseline_opts o = { false, false, true, NULL };
 	struct err e;
 	char *xml = NULL, *want = NULL, *osx = NULL;
 
@@ -183,9 +188,13 @@ static void test_qemu_filter(void **state)
 	assert_string_equal(xml, want);
 	free(xml);
 	free(want);
-	assert_true(baseline_qemu_filtered("cmt"));
-	assert_true(baseline_qemu_filtered("ospke"));
-	assert_false(baseline_qemu_filtered("pku"));
+	assert_true(baseline_qemu_filtered("cmt", NULL));
+	assert_true(baseline_qemu_filtered("ospke", NULL));
+	assert_false(baseline_qemu_filtered("pku", NULL));
+	assert_false(baseline_qemu_filtered("vmx-ept-wb", NULL));
+	assert_false(baseline_qemu_filtered("vmx-ept-wb", lv_get(LV_9_0)));
+	assert_true(baseline_qemu_filtered("vmx-ept-wb", lv_get(LV_11)));
+	assert_true(baseline_qemu_filtered("osxsave", lv_get(LV_11)));
 
 	/* --features: osxsave is filtered before the expansion. */
 	o.expand_features = true;
@@ -195,6 +204,51 @@ static void test_qemu_filter(void **state)
 	assert_non_null(strstr(xml, "  <feature policy='require' name='invtsc'/>\n"
 				    "  <feature policy='require' name='lahf_lm'/>\n"));
 	free(xml);
+}
+
+static bool add1(struct baseline *b, const char *model, const char *vendor, const struct fset *add,
+		 const struct fset *del, struct err *e);
+
+/* The QEMU driver's filter is its release's: with the 11.3 map, libvirt
+ * 9.0's driver keeps vmx-ept-wb (it filters only the five it knew), 11's
+ * drops it; both drop osxsave. */
+static void test_qemu_filter_versions(void **state)
+{
+	struct test_maps *v = *state;
+	const struct cpu_map *map = v->map11;
+	const char *names[] = { "vmx", "vmx-ept-wb", "vmx-ept-uc", "osxsave" };
+	struct baseline_opts o = { false, false, true, NULL };
+	struct fset extra = FSET_INIT;
+	struct err e;
+
+	err_clear(&e);
+	for (size_t i = 0; i < ARRAY_LEN(names); i++)
+		fset_add(&extra, cpu_map_feature(map, names[i])->id);
+	for (int k = 0; k < 2; k++) {
+		struct baseline b;
+		struct baseline_result r;
+		char *xml = NULL;
+
+		o.lv = lv_get(k ? LV_11 : LV_9_0);
+		baseline_init(&b, map);
+		assert_true(add1(&b, "Skylake-Server", "Intel", &extra, NULL, &e));
+		assert_true(add1(&b, "Skylake-Server", "Intel", &extra, NULL, &e));
+		assert_true(baseline_finish(&b, &o, &r, &e));
+		xml = emit_guest_xml(r.cpu, v->ft, 0);
+		assert_non_null(strstr(xml, "name='vmx'"));
+		assert_null(strstr(xml, "osxsave"));
+		if (k) {
+			assert_null(strstr(xml, "vmx-ept-wb"));
+			assert_null(strstr(xml, "vmx-ept-uc"));
+		} else {
+			assert_non_null(strstr(xml, "name='vmx-ept-wb'"));
+			assert_non_null(strstr(xml, "name='vmx-ept-uc'"));
+		}
+		free(xml);
+		baseline_result_fini(&r);
+		baseline_fini(&b);
+	}
+	fset_fini(&extra);
 }
 
 /* One CPU given as a baseline_cpu. */
@@ -212,7 +266,7 @@ static void test_errors(void **state)
 	const struct cpu_map *map = v->map9;
 	struct baseline b;
 	struct baseline_result r;
-	struct baseline_opts o = { false, false, true };
+	struct baseline_opts o = { false, false, true, NULL };
 	struct fset s = FSET_INIT;
 	struct err e;
 
@@ -255,7 +309,7 @@ static void test_guest_input(void **state)
 	struct test_maps *v = *state;
 	struct baseline b;
 	struct baseline_result r;
-	struct baseline_opts o = { false, false, true };
+	struct baseline_opts o = { false, false, true, NULL };
 	struct guest_cpu *g = guest_cpu_new();
 	struct err e;
 	char *xml = NULL;
@@ -296,7 +350,7 @@ static void test_many(void **state)
 	const char *models[] = { "Skylake-Server", "Cascadelake-Server", "Icelake-Server" };
 	struct baseline b;
 	struct baseline_result r1, r2;
-	struct baseline_opts o = { false, false, true };
+	struct baseline_opts o = { false, false, true, NULL };
 	struct fset extra = FSET_INIT;
 	struct err e;
 	char *x1 = NULL, *x2 = NULL;
@@ -332,6 +386,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_libvirt_expectations_9, test_maps_setup, test_maps_teardown),
 		cmocka_unit_test_setup_teardown(test_libvirt_expectations_11, test_maps_setup, test_maps_teardown),
 		cmocka_unit_test_setup_teardown(test_qemu_filter, test_maps_setup, test_maps_teardown),
+		cmocka_unit_test_setup_teardown(test_qemu_filter_versions, test_maps_setup, test_maps_teardown),
 		cmocka_unit_test_setup_teardown(test_errors, test_maps_setup, test_maps_teardown),
 		cmocka_unit_test_setup_teardown(test_guest_input, test_maps_setup, test_maps_teardown),
 		cmocka_unit_test_setup_teardown(test_many, test_maps_setup, test_maps_teardown),
