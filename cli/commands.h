@@ -68,11 +68,22 @@ enum cli_global {
 	GLOBAL_LIBVIRT_VERSION, GLOBAL_MACHINE, GLOBAL_ARCH, GLOBAL_ACCEL, GLOBAL_FORMAT, GLOBAL__COUNT
 };
 extern const struct cli_opt cli_globals[GLOBAL__COUNT + 1];
+/* The options without a command (--help, --version, --list-keys, ...) and
+ * the -h/--help every command takes. */
+extern const struct cli_opt cli_top_opts[];
+extern const struct cli_opt cli_help_opt[];
+
+/* The top-level help's texts (also the man page's). */
+extern const char cli_top_description[], cli_errors_text[], cli_exit_text[];
+
+#define CPUSCOPE_VERSION "0.1"
 
 /* The commands, in the order of `cpuscope --help`; ends with {NULL}. */
 extern const struct cli_cmd cli_commands[];
 
 const struct cli_cmd *cli_cmd_find(const char *name);
+/* The option of opts spelled name[0..n) (its name or alias), or NULL. */
+const struct cli_opt *cli_opt_find(const struct cli_opt *opts, const char *name, size_t n);
 /* Whether cmd takes --format fmt. */
 bool cli_cmd_takes_format(const struct cli_cmd *cmd, const char *fmt);
 
