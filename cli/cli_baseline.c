@@ -1,5 +1,6 @@
 /* cli_baseline.c - `cpuscope baseline [--features] [--migratable] FILE...` */
 #include "cli_internal.h"
+#include "host_sniff.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -105,7 +106,24 @@ static int add_file(struct cli *c, struct baseline *b, const char *file)
 		rc = cli_fail_err(c, &e);
 		goto out;
 	}
-	if (strstr(text, "<arch")) {
+	enum host_file_kind kind = host_file_kind_of(text, len);
+	if (kind == HF_CPUDATA || kind == HF_REPLIES || kind == HF_QMP) {
+		/* a CPU read from CPUID (decoded as libvirt decodes a host) or from
+		 * QEMU (its host-model, as domcapabilities shows it) */
+		struct host *h = strcmp(file, "-") ? session_host_load(c->s, file, &e) : NULL;
+		if (!h) {
+			if (!err_isset(&e))
+				err_set(&e, file, 0, "a CPUID dump or QMP reply on standard input: give it as a file");
+			rc = cli_fail_err(c, &e);
+			goto out;
+		}
+		if (!baseline_add_host(b, h, &e)) {
+			host_free(h);
+			rc = fail_at(c, file, text, 0, &e);
+			goto out;
+		}
+		host_free(h);
+	} else if (strstr(text, "<arch")) {
 		if (!xml_hosts_parse(file, text, len, c->s->ft, &hosts, &e)) {
 			rc = cli_fail_err(c, &e);
 			goto out;

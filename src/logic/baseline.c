@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "decode.h"
+#include "hostcpu.h"
 #include "err.h"
 
 bool baseline_qemu_filtered(const char *libvirt_name, const struct lv_semantics *lv)
@@ -34,6 +35,8 @@ void baseline_fini(struct baseline *b)
 	fset_fini(&b->data);
 	fset_fini(&b->tmp);
 	vec_fini(&b->names, free_str);
+	free(b->vendor_source);
+	b->vendor_source = NULL;
 	strmap_fini(&b->seen);
 }
 
@@ -77,6 +80,7 @@ bool baseline_add(struct baseline *b, const struct baseline_cpu *cpu, struct err
 			b->vendor = cpu_map_vendor(b->map, cpu->vendor);
 			if (!b->vendor)
 				return err_set(e, NULL, 0, "Unknown CPU vendor %s", cpu->vendor);
+			b->vendor_source = cpu->source ? xstrdup(cpu->source) : NULL;
 		}
 	} else {
 		if (cpu->vendor && m->vendor && strcmp(cpu->vendor, m->vendor) != 0)
@@ -92,8 +96,14 @@ bool baseline_add(struct baseline *b, const struct baseline_cpu *cpu, struct err
 			b->vendor = cpu_map_vendor(b->map, vn);
 			if (!b->vendor)
 				return err_set(e, NULL, 0, "Unknown CPU vendor %s", vn);
+			b->vendor_source = cpu->source ? xstrdup(cpu->source) : NULL;
 		} else if (vn && strcmp(b->vendor->name, vn) != 0) {
-			return err_set(e, NULL, 0, "CPU vendors do not match");
+			/* libvirt's words, then which CPU has which vendor */
+			if (cpu->source && b->vendor_source)
+				return err_set(e, NULL, 0, "CPU vendors do not match (%s is %s, %s is %s)",
+					       b->vendor_source, b->vendor->name, cpu->source, vn);
+			return err_set(e, NULL, 0, "CPU vendors do not match (%s, then %s)",
+				       b->vendor->name, vn);
 		}
 	}
 	if (!strmap_has(&b->seen, m->name)) {
@@ -113,6 +123,36 @@ bool baseline_add(struct baseline *b, const struct baseline_cpu *cpu, struct err
 	return true;
 }
 
+static bool baseline_add_guest_from(struct baseline *b, const struct guest_cpu *g,
+				    const char *source, struct err *e);
+
+/* A CPU read from CPUID: decoded as libvirt decodes a host (the <cpu> of
+ * virsh capabilities), then added like that <cpu>. */
+static bool add_described(struct baseline *b, const struct host *h, struct err *e)
+{
+	struct host_cpu hc;
+	struct fset add = FSET_INIT;
+	struct baseline_cpu c;
+	bool ok;
+
+	if (!host_cpu_describe(b->map, h, &hc, e))
+		return false;
+	for (size_t i = 0; i < hc.nfeatures; i++) {
+		const struct feature *f = cpu_map_feature(b->map, hc.features[i]);
+		if (f)
+			fset_add(&add, f->id);
+	}
+	c.model = hc.model;
+	c.vendor = hc.vendor;
+	c.add = &add;
+	c.del = NULL;
+	c.source = h->source;
+	ok = baseline_add(b, &c, e);
+	fset_fini(&add);
+	host_cpu_fini(&hc);
+	return ok;
+}
+
 bool baseline_add_host(struct baseline *b, const struct host *h, struct err *e)
 {
 	struct baseline_cpu c;
@@ -121,14 +161,29 @@ bool baseline_add_host(struct baseline *b, const struct host *h, struct err *e)
 	c.vendor = h->vendor;
 	c.add = &h->listed;
 	c.del = &h->disabled;
-	if (h->kind == HOST_QMP || h->kind == HOST_CPUID)
-		return err_set(e, NULL, 0, "a %s host has no libvirt CPU model; baseline takes "
-			       "libvirt CPU XML (capabilities, domcapabilities or <cpu>)",
-			       host_kind_name(h->kind));
+	c.source = h->source;
+	if (h->kind == HOST_CPUID)
+		return add_described(b, h, e);
+	if (h->kind == HOST_QMP) {
+		/* QEMU's host-model, as libvirt makes it (domcapabilities) */
+		struct guest_cpu *g = host_model_of(b->map, h, e);
+		bool ok;
+		if (!g)
+			return false;
+		ok = baseline_add_guest_from(b, g, h->source, e);
+		guest_cpu_free(g);
+		return ok;
+	}
 	return baseline_add(b, &c, e);
 }
 
 bool baseline_add_guest(struct baseline *b, const struct guest_cpu *g, struct err *e)
+{
+	return baseline_add_guest_from(b, g, NULL, e);
+}
+
+static bool baseline_add_guest_from(struct baseline *b, const struct guest_cpu *g,
+				    const char *source, struct err *e)
 {
 	struct fset add = FSET_INIT, del = FSET_INIT;
 	struct baseline_cpu c;
@@ -153,6 +208,7 @@ bool baseline_add_guest(struct baseline *b, const struct guest_cpu *g, struct er
 	c.vendor = g->vendor;
 	c.add = &add;
 	c.del = &del;
+	c.source = source;
 	ok = baseline_add(b, &c, e);
 out:
 	fset_fini(&add);

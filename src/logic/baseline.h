@@ -53,6 +53,7 @@ struct baseline_cpu {
 	const char *vendor;      /* NULL: none */
 	const struct fset *add;  /* force/require (host type: every listed feature); may be NULL */
 	const struct fset *del;  /* disable/forbid; may be NULL */
+	const char *source;      /* where it came from (named when vendors differ), or NULL */
 };
 
 struct baseline {
@@ -60,6 +61,7 @@ struct baseline {
 	size_t n;                     /* CPUs added */
 	struct fset data;             /* running intersection */
 	const struct cm_vendor *vendor;
+	char *vendor_source;          /* the first CPU that named b->vendor (owned) */
 	bool output_vendor;
 	struct vec names;             /* distinct model names, first-seen order (owned) */
 	struct strmap seen;

@@ -122,7 +122,8 @@ static size_t run_tsv(struct test_maps *v, const char *ver, const struct cpu_map
 			xml = run(v, map, &o, rels, &e);
 			if (!strcmp(col[4], "ERROR")) {
 				assert_null(xml);
-				assert_string_equal(e.msg, "CPU vendors do not match");
+				/* libvirt's words, then which CPU has which vendor */
+				assert_true(str_startswith(e.msg, "CPU vendors do not match ("));
 			} else {
 				snprintf(out, sizeof(out), "%s%s/%s", DATA, ver, col[3]);
 				if (!xml)
@@ -255,7 +256,7 @@ static void test_qemu_filter_versions(void **state)
 static bool add1(struct baseline *b, const char *model, const char *vendor, const struct fset *add,
 		 const struct fset *del, struct err *e)
 {
-	struct baseline_cpu c = { model, vendor, add, del };
+	struct baseline_cpu c = { model, vendor, add, del, NULL };
 
 	return baseline_add(b, &c, e);
 }
@@ -289,7 +290,7 @@ static void test_errors(void **state)
 	assert_false(add1(&b, "Opteron_G3", "Intel", NULL, NULL, &e));
 	assert_string_equal(e.msg, "CPU vendor AMD of model Opteron_G3 differs from vendor Intel");
 	assert_false(add1(&b, "Opteron_G3", NULL, NULL, NULL, &e));
-	assert_string_equal(e.msg, "CPU vendors do not match");
+	assert_string_equal(e.msg, "CPU vendors do not match (Intel, then AMD)");
 	assert_false(add1(&b, "Penryn", "Hygon", NULL, NULL, &e));
 	assert_string_equal(e.msg, "CPU vendor Intel of model Penryn differs from vendor Hygon");
 	baseline_fini(&b);
