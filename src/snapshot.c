@@ -728,14 +728,23 @@ static bool load_definitions(struct loader *L, const struct jv *defs)
 static bool feature_list(struct loader *L, const struct jv *o, const char *key,
 			 const struct what *w, const struct jv **out)
 {
+	char buf[64];
+
 	*out = jmember(o, key);
 	if (!*out)
 		return true;
 	if (!want_w(L, *out, J_ARR, w, key))
 		return false;
-	for (size_t i = 0; i < (*out)->n; i++)
-		if (!want_w(L, (*out)->items[i], J_STR, w, key))
+	for (size_t i = 0; i < (*out)->n; i++) {
+		const struct jv *v = (*out)->items[i];
+		if (!want_w(L, v, J_STR, w, key))
 			return false;
+		/* "" is no feature: interned, each one would be a new one
+		 * ("unset" also names props, and a prop may be called "") */
+		if (!*v->s && strcmp(key, "unset") != 0)
+			return err_set(L->e, L->file, v->line, "%s: an empty feature name in \"%s\"",
+				       what_str(w, buf, sizeof(buf)), key);
+	}
 	return true;
 }
 
@@ -1215,9 +1224,12 @@ struct wfam {
 	int first, last; /* pool indices */
 };
 
-/* Delta size of x against b (items), or the full size when b is NULL. */
-static size_t delta_cost(const struct expansion *x, const struct vec *xp, const struct expansion *b,
-			 const struct vec *bp)
+/* Delta size of x against b (items), or the full size when b is NULL.
+ * SIZE_MAX when no delta can say it: "unset" names a feature the reader
+ * knows before a prop, so a prop x lacks cannot be unset while x keeps the
+ * feature of that name (only a hand-made snapshot has both). */
+static size_t delta_cost(const struct ftable *ft, const struct expansion *x, const struct vec *xp,
+			 const struct expansion *b, const struct vec *bp)
 {
 	struct fset t = FSET_INIT;
 	size_t n = 0, i = 0, j = 0;
@@ -1246,6 +1258,11 @@ static size_t delta_cost(const struct expansion *x, const struct vec *xp, const 
 		const struct prop *pi = i < xp->n ? vec_get(xp, i) : NULL;
 		const struct prop *pj = j < bp->n ? vec_get(bp, j) : NULL;
 		int c = !pi ? 1 : !pj ? -1 : strcmp(pi->name, pj->name);
+		if (c > 0) {
+			const struct feature *f = ftable_lookup(ft, pj->name);
+			if (f && fset_has(&b->known, f->id) && fset_has(&x->known, f->id))
+				return SIZE_MAX;
+		}
 		if (c != 0 || strcmp(pi->json, pj->json) != 0)
 			n++;
 		if (c <= 0)
@@ -1511,7 +1528,7 @@ char *snapshot_to_json(const struct dataset *ds)
 		if (!w[i].used)
 			continue;
 		expansion_props_all(x, &w[i].props);
-		best_cost = delta_cost(x, &w[i].props, NULL, NULL);
+		best_cost = delta_cost(ds->ft, x, &w[i].props, NULL, NULL);
 		f = strmap_get(&fams, w[i].family);
 		kind = str_startswith(w[i].family, "full:") ? 0 : 1;
 		cand[0] = f ? f->last : -1;
@@ -1521,8 +1538,8 @@ char *snapshot_to_json(const struct dataset *ds)
 			size_t cost;
 			if (cand[c] < 0 || w[cand[c]].depth >= SNAP_CHAIN_MAX)
 				continue;
-			cost = delta_cost(x, &w[i].props, vec_get(&ds->expansions, (size_t)cand[c]),
-					  &w[cand[c]].props);
+			cost = delta_cost(ds->ft, x, &w[i].props,
+					  vec_get(&ds->expansions, (size_t)cand[c]), &w[cand[c]].props);
 			if (cost < best_cost) {
 				best_cost = cost;
 				best = cand[c];
