@@ -1,9 +1,10 @@
 # tests/fuzz/fuzz.mk - libFuzzer harnesses, one per reader (included by the
 # top Makefile; see tests/fuzz/README).
 #
-#   make fuzz [FUZZ_SECONDS=60] [FUZZ_ONLY="qmp_json cpuid"]
-#                     every harness FUZZ_SECONDS seconds, one at a time; prints
-#                     the execs of each; new corpus entries go to
+#   make fuzz [FUZZ_SECONDS=60] [FUZZ_RUNS=N] [FUZZ_ONLY="qmp_json cpuid"]
+#                     every harness FUZZ_SECONDS seconds (FUZZ_RUNS: or until
+#                     N execs), one at a time; prints the execs of each; new
+#                     corpus entries go to
 #                     build-fuzz/corpus/NAME, crashes to build-fuzz/crashes/NAME
 #   make fuzz-smoke   every regression input, then each harness a few seconds
 #                     (part of make check; a loud SKIP without clang + libFuzzer)
@@ -18,6 +19,7 @@ FUZZ_BUILD    := build-fuzz
 FUZZ_SECONDS  ?= 60
 FUZZ_SMOKE_SECONDS ?= 2
 FUZZ_ONLY     ?=
+FUZZ_RUNS     ?=
 FUZZ_SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 # clang's -Wformat=2 also flags err.c's vsnprintf of a va_list format.
 FUZZ_CFLAGS   := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) -Wno-format-nonliteral \
@@ -60,7 +62,7 @@ fuzz-build: deps-ok
 	@$(MAKE) --no-print-directory $(FUZZ_BIN)
 
 fuzz: fuzz-build
-	@tests/fuzz/run.sh long $(FUZZ_BUILD) $(FUZZ_SECONDS) $(or $(FUZZ_ONLY),$(FUZZ_NAMES))
+	@FUZZ_RUNS=$(FUZZ_RUNS) tests/fuzz/run.sh long $(FUZZ_BUILD) $(FUZZ_SECONDS) $(or $(FUZZ_ONLY),$(FUZZ_NAMES))
 
 fuzz-smoke: deps-ok
 	@if $(FUZZ_HAVE); then \

@@ -2,7 +2,9 @@
 # run.sh MODE BUILD SECONDS NAME... - run the libFuzzer harnesses (make fuzz,
 # make fuzz-smoke).
 #
-#   long   each harness SECONDS seconds, one after the other, on its seeds;
+#   long   each harness SECONDS seconds (or, with FUZZ_RUNS=N in the
+#          environment, until N execs, SECONDS at most), one after the
+#          other, on its seeds;
 #          new inputs go to BUILD/corpus/NAME, crashes to BUILD/crashes/NAME.
 #          Prints the execs of each run and fails when one crashed.
 #   smoke  every input in tests/fuzz/regress/NAME once, then each harness
@@ -86,11 +88,15 @@ for name in "$@"; do
 		corpus=$build/corpus/$name
 		art=$build/crashes/$name/
 	fi
+	ropt=()
+	[ "$mode" = long ] && [ -n "${FUZZ_RUNS:-}" ] && ropt=(-runs="$FUZZ_RUNS")
 	mkdir -p "$corpus" "$art"
 	log=$build/$mode-$name.log
+	start=$SECONDS
 	"$bin" "${opts[@]}" -max_len="$(max_len "$name")" "${dopt[@]}" "${sopt[@]}" \
-		-max_total_time="$seconds" -artifact_prefix="$art" "$corpus" "${copt[@]}" >"$log" 2>&1
+		-max_total_time="$seconds" "${ropt[@]}" -artifact_prefix="$art" "$corpus" "${copt[@]}" >"$log" 2>&1
 	rc=$?
+	took=$((SECONDS - start))
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
 	rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
 	cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -1)
@@ -98,12 +104,12 @@ for name in "$@"; do
 		echo "FAIL fuzz_$name: crashed after ${execs:-?} execs (log $log, input in $art)"
 		grep -E 'ERROR|SUMMARY|runtime error' "$log" | head -5
 		fail=1
-		summary+=("$(printf '%-14s %12s execs %8s/s  %-10s CRASH' "$name" "${execs:-?}" "${rate:-?}" "$cov")")
+		summary+=("$(printf '%-14s %10s execs in %4ss %6s/s  %-10s CRASH' "$name" "${execs:-?}" "$took" "${rate:-?}" "$cov")")
 	else
-		echo "ok   fuzz_$name: ${execs:-?} execs in ${seconds}s (${rate:-?}/s, $cov)"
-		summary+=("$(printf '%-14s %12s execs %8s/s  %-10s 0 crashes' "$name" "${execs:-?}" "${rate:-?}" "$cov")")
+		echo "ok   fuzz_$name: ${execs:-?} execs in ${took}s (${rate:-?}/s, $cov)"
+		summary+=("$(printf '%-14s %10s execs in %4ss %6s/s  %-10s 0 crashes' "$name" "${execs:-?}" "$took" "${rate:-?}" "$cov")")
 	fi
 done
-echo "fuzz ($mode, ${seconds}s each):"
+echo "fuzz ($mode, ${seconds}s each${FUZZ_RUNS:+ at most, or $FUZZ_RUNS execs}):"
 printf '  %s\n' "${summary[@]}"
 exit $fail
