@@ -171,7 +171,12 @@ unsigned ftable_intern(struct ftable *t, const char *spelling)
 	nf->group = xstrdup("unknown");
 	nf->desc = xstrdup("not in cpuscope's feature table");
 	nf->flags = FEAT_UNKNOWN;
-	return ftable_append(t, nf)->id;
+	ftable_append(t, nf);
+	/* ftable_index() skips empty spellings: without this, each "" would
+	 * be interned as a new feature (found by fuzzing) */
+	if (!*spelling)
+		strmap_put(&t->by_name, "", nf);
+	return nf->id;
 }
 
 const char *feature_libvirt_name(const struct feature *f)
