@@ -59,7 +59,7 @@ $(FUZZ_BUILD)/fuzz_%: $(FUZZ_BUILD)/tests/fuzz/fuzz_%.o $(FUZZ_LIB)
 fuzz-build: deps-ok
 	@if ! $(FUZZ_HAVE); then \
 	  echo "fuzz: $(FUZZ_CC) cannot link a libFuzzer harness (-fsanitize=fuzzer); install clang"; exit 1; fi
-	@$(MAKE) --no-print-directory $(FUZZ_BIN)
+	@$(MAKE) -s --no-print-directory $(FUZZ_BIN)
 
 fuzz: fuzz-build
 	@FUZZ_RUNS=$(FUZZ_RUNS) tests/fuzz/run.sh long $(FUZZ_BUILD) $(FUZZ_SECONDS) $(or $(FUZZ_ONLY),$(FUZZ_NAMES))
