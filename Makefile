@@ -111,7 +111,7 @@ $(BUILD)/tests/test_%: $(BUILD)/tests/test_%.o $(UNIT_HELP_O) $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(UNIT_HELP_O) $(LIB) $(TESTLIBS) $(DEPLIBS) -lm
 
 # ---- tests -------------------------------------------------------------
-check: deps-test lint docs-check unit cli-tests tui-tests interop
+check: deps-test lint docs-check unit cli-tests tui-tests fuzz-smoke interop
 	@echo "make check: all test groups passed"
 
 .PHONY: deps-test
@@ -196,3 +196,4 @@ clean:
 	rm -rf build build-san cpuscope
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include tests/fuzz/fuzz.mk

@@ -49,6 +49,13 @@ void baseline_result_fini(struct baseline_result *r)
 	fset_fini(&r->features);
 }
 
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
 static bool check_known(const struct baseline *b, const struct fset *s, struct err *e)
 {
 	if (!s)
@@ -101,7 +108,8 @@ bool baseline_add(struct baseline *b, const struct baseline_cpu *cpu, struct err
 			/* libvirt's words, then which CPU has which vendor */
 			if (cpu->source && b->vendor_source)
 				return err_set(e, NULL, 0, "CPU vendors do not match (%s is %s, %s is %s)",
-					       b->vendor_source, b->vendor->name, cpu->source, vn);
+					       base_name(b->vendor_source), b->vendor->name,
+					       base_name(cpu->source), vn);
 			return err_set(e, NULL, 0, "CPU vendors do not match (%s, then %s)",
 				       b->vendor->name, vn);
 		}

@@ -90,7 +90,17 @@ static bool dep_matches(const struct dep_rule *r, const struct feature *f)
 	}
 }
 
-void explain_dependents(const struct ftable *ft, unsigned id, struct fset *out)
+/* Each rule's parent feature (NULL when the table lacks it). */
+static void dep_parents(const struct ftable *ft, const struct feature **parent)
+{
+	for (size_t r = 0; r < ARRAY_LEN(dep_rules); r++)
+		parent[r] = ftable_lookup(ft, dep_rules[r].parent);
+}
+
+/* explain_dependents() with the parents looked up once by the caller, not
+ * once per feature on the work list (a blocker list can be long). */
+static void dependents(const struct ftable *ft, const struct feature *const *parent, unsigned id,
+		       struct fset *out)
 {
 	unsigned *work = NULL;
 	size_t nwork = 0, cap = 0;
@@ -105,8 +115,7 @@ void explain_dependents(const struct ftable *ft, unsigned id, struct fset *out)
 		unsigned cur = work[--nwork];
 		const struct feature *pf = ftable_get(ft, cur);
 		for (size_t r = 0; r < ARRAY_LEN(dep_rules); r++) {
-			const struct feature *p = ftable_lookup(ft, dep_rules[r].parent);
-			if (p != pf)
+			if (parent[r] != pf)
 				continue;
 			for (size_t i = 0; i < ftable_count(ft); i++) {
 				const struct feature *c = ftable_get(ft, (unsigned)i);
@@ -124,23 +133,33 @@ void explain_dependents(const struct ftable *ft, unsigned id, struct fset *out)
 	free(work);
 }
 
+void explain_dependents(const struct ftable *ft, unsigned id, struct fset *out)
+{
+	const struct feature *parent[ARRAY_LEN(dep_rules)];
+
+	dep_parents(ft, parent);
+	dependents(ft, parent, id, out);
+}
+
 void explain_min_disable(const struct ftable *ft, const struct fset *blockers, struct fset *disable,
 			 struct fset *implied)
 {
 	struct fset covered = FSET_INIT, dep = FSET_INIT;
+	const struct feature *parent[ARRAY_LEN(dep_rules)];
 
+	dep_parents(ft, parent);
 	/* a blocker some other blocker depends on... the other way round: a
 	 * blocker that another blocker's dependents include needs no policy
 	 * of its own (the dependency graph has no cycles) */
 	for (int id = fset_next(blockers, 0); id >= 0; id = fset_next(blockers, (unsigned)id + 1)) {
-		explain_dependents(ft, (unsigned)id, &dep);
+		dependents(ft, parent, (unsigned)id, &dep);
 		fset_or(&covered, &dep);
 	}
 	fset_copy(disable, blockers);
 	fset_andnot(disable, &covered);
 	fset_clear_all(implied);
 	for (int id = fset_next(disable, 0); id >= 0; id = fset_next(disable, (unsigned)id + 1)) {
-		explain_dependents(ft, (unsigned)id, &dep);
+		dependents(ft, parent, (unsigned)id, &dep);
 		fset_or(implied, &dep);
 	}
 	fset_andnot(implied, disable);
@@ -342,21 +361,35 @@ static bool is_pseudo(const struct feature *f)
 static void unknown_off(const struct ftable *ft, const struct fset *disable, char **qemu,
 			struct vec *notes)
 {
+	struct strbuf sb = STRBUF_INIT;
+
+	/* one pass over the features and one over the notes: a blocker list
+	 * can hold thousands of unknown names */
+	if (!*qemu)
+		return;
+	sb_add(&sb, *qemu);
 	for (int id = fset_next(disable, 0); id >= 0; id = fset_next(disable, (unsigned)id + 1)) {
 		const struct feature *f = ftable_get(ft, (unsigned)id);
-		char *q = NULL;
-		size_t nl = strlen(f->name);
-		if (!(f->flags & FEAT_UNKNOWN) || !*qemu || !qemu_name_ok(f->name))
-			continue;
-		q = xasprintf("%s,%s=off", *qemu, f->name);
-		free(*qemu);
-		*qemu = q;
-		for (size_t i = 0; i < notes->n; i++) {
-			char *n = notes->v[i];
-			if (!strncmp(n, f->name, nl) && n[nl] == ':') {
+		if ((f->flags & FEAT_UNKNOWN) && qemu_name_ok(f->name))
+			sb_addf(&sb, ",%s=off", f->name);
+	}
+	free(*qemu);
+	*qemu = sb_take(&sb);
+	/* emit's notes about them read "NAME: ..." */
+	for (size_t i = 0; i < notes->n; i++) {
+		char *n = notes->v[i];
+		for (const char *c = strchr(n, ':'); c; c = strchr(c + 1, ':')) {
+			char *name = xstrndup(n, (size_t)(c - n));
+			const struct feature *f = ftable_lookup(ft, name);
+			bool match = f && (f->flags & FEAT_UNKNOWN) && fset_has(disable, f->id) &&
+				     !strcmp(f->name, name);
+			free(name);
+			if (match) {
+				notes->v[i] = xasprintf("%s: not in cpuscope's feature table (QEMU named "
+							"it); libvirt's cpu_map may not know it either",
+							f->name);
 				free(n);
-				notes->v[i] = xasprintf("%s: not in cpuscope's feature table (QEMU named it); "
-							"libvirt's cpu_map may not know it either", f->name);
+				break;
 			}
 		}
 	}
@@ -408,12 +441,12 @@ static void make_fix(const struct ectx *c, const char *model, struct explanation
 		for (const char *p = xml; p && *p;) {
 			const char *nl = strchr(p, '\n');
 			size_t n = nl ? (size_t)(nl - p + 1) : strlen(p);
-			if (strstr(p, "<feature ") && strstr(p, "<feature ") < p + n) {
-				const char *s = p;
-				while (*s == ' ')
-					s++;
+			const char *s = p;
+			while (*s == ' ')
+				s++;
+			/* (not strstr: that looks at the whole rest of the text) */
+			if (!strncmp(s, "<feature ", 9))
 				sb_addn(&sb, s, n - (size_t)(s - p));
-			}
 			p += n;
 		}
 		fx->xml = sb_take(&sb);
@@ -753,12 +786,12 @@ static bool parse_location(const char *p, struct wloc *l, const char **end)
 static size_t features_at(const struct ftable *ft, const struct wloc *l, const struct feature **out,
 			  size_t max)
 {
-	size_t n = 0;
+	size_t n = 0, count = ftable_count(ft);
 
 	if (!l->has_bit)
 		return 0;
-	for (size_t i = 0; i < ftable_count(ft); i++) {
-		const struct feature *f = ftable_get(ft, (unsigned)i);
+	for (size_t i = 0; i < count; i++) {
+		const struct feature *f = ft->f[i];
 		bool match;
 		if (f->bit != l->bit)
 			continue;
@@ -885,7 +918,8 @@ bool qemu_warnings_parse(const char *file, const char *text, size_t len, struct 
 		p += n + (nl ? 1 : 0);
 		if (strstr(ln, "support requested features") && !strstr(ln, "feature:"))
 			out->enforce = true;
-		for (q = ln; *q; q++) {
+		/* strpbrk, then compare only at a 'C' or 'M' */
+		for (q = strpbrk(ln, "CM"); q; q = strpbrk(q + 1, "CM")) {
 			if (!strncmp(q, "CPUID.", 6) || !strncmp(q, "CPUID[", 6) || !strncmp(q, "MSR(", 4)) {
 				loc = q;
 				break;

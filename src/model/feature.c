@@ -178,7 +178,12 @@ unsigned ftable_intern(struct ftable *t, const char *spelling)
 		free(nf->desc);
 		nf->desc = xstrdup(feature_pseudo_meaning(nf));
 	}
-	return ftable_append(t, nf)->id;
+	ftable_append(t, nf);
+	/* ftable_index() skips empty spellings: without this, each "" would
+	 * be interned as a new feature (found by fuzzing) */
+	if (!*spelling)
+		strmap_put(&t->by_name, "", nf);
+	return nf->id;
 }
 
 const char *feature_pseudo_meaning(const struct feature *f)

@@ -273,9 +273,9 @@ out:
 	return ok;
 }
 
-static bool cpuid_parse_dump(const char *path, struct cpuid_dump *d, struct err *e)
+/* Reads doc (NULL: parsing failed, e set) and frees it. */
+static bool cpuid_parse_dump(const char *path, xmlDoc *doc, struct cpuid_dump *d, struct err *e)
 {
-	xmlDoc *doc = xml_load(path, e);
 	const xmlNode *root;
 	char *arch = NULL;
 	bool ok = false;
@@ -329,16 +329,28 @@ out:
 	return ok;
 }
 
-struct host *cpuid_host_from_cpudata(const char *path, struct ftable *ft, struct err *e)
+static struct host *cpuid_host_from_doc(const char *path, xmlDoc *doc, struct ftable *ft,
+					struct err *e)
 {
 	struct cpuid_dump d = { NULL, 0, NULL, 0 };
 	struct host *h = NULL;
 
-	if (!cpuid_parse_dump(path, &d, e))
+	if (!cpuid_parse_dump(path, doc, &d, e))
 		goto out;
 	h = cpuid_build(cpuid_dump_fn, &d, &d, ft, path, e);
 out:
 	free(d.leaves);
 	free(d.msrs);
 	return h;
+}
+
+struct host *cpuid_host_from_cpudata(const char *path, struct ftable *ft, struct err *e)
+{
+	return cpuid_host_from_doc(path, xml_load(path, e), ft, e);
+}
+
+struct host *cpuid_host_parse_cpudata(const char *file, const char *text, size_t len,
+				      struct ftable *ft, struct err *e)
+{
+	return cpuid_host_from_doc(file, xml_parse(file, text, len, e), ft, e);
 }

@@ -3,6 +3,7 @@
 #define CPUSCOPE_SRC_CPUID_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "host.h"
@@ -27,5 +28,8 @@ struct host *cpuid_local_host(struct ftable *ft, struct err *e);
 /* A host from a libvirt <cpudata arch='x86'> CPUID dump
  * (tests/cputestdata/x86_64-cpuid-*.xml). */
 struct host *cpuid_host_from_cpudata(const char *path, struct ftable *ft, struct err *e);
+/* The same from text in memory (file names it in errors). */
+struct host *cpuid_host_parse_cpudata(const char *file, const char *text, size_t len,
+				      struct ftable *ft, struct err *e);
 
 #endif

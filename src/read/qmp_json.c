@@ -294,15 +294,15 @@ static void expansion_target(const struct qmp_item *it, const struct expansion *
 	*model = x->name;
 }
 
-bool qmp_load_into_dataset(const char *path, const char *machine, struct dataset *ds,
-			   struct err *e)
+bool qmp_parse_into_dataset(const char *file, const char *text, size_t len, const char *machine,
+			    struct dataset *ds, struct err *e)
 {
 	struct qmp_doc doc;
 	struct expansion *x = NULL;
 	size_t used = 0;
 	bool ok = false;
 
-	if (!qmp_doc_load(path, &doc, e))
+	if (!qmp_doc_parse(file, text, len, &doc, e))
 		return false;
 	if (doc.qemu_version && !ds->qemu_version)
 		ds->qemu_version = xstrdup(doc.qemu_version);
@@ -360,10 +360,24 @@ bool qmp_load_into_dataset(const char *path, const char *machine, struct dataset
 		goto out;
 	}
 	if (!ds->source)
-		ds->source = xstrdup(path);
+		ds->source = xstrdup(file);
 	ok = true;
 out:
 	expansion_free(x);
 	qmp_doc_fini(&doc);
+	return ok;
+}
+
+bool qmp_load_into_dataset(const char *path, const char *machine, struct dataset *ds,
+			   struct err *e)
+{
+	char *text = NULL;
+	size_t len = 0;
+	bool ok;
+
+	if (!read_file_limited(path, FILE_LIMIT_DEFAULT, &text, &len, e))
+		return false;
+	ok = qmp_parse_into_dataset(path, text, len, machine, ds, e);
+	free(text);
 	return ok;
 }

@@ -78,5 +78,7 @@ bool qmp_read_machines(const struct json_object *arr, const char *file, int line
  * unset.  Error replies are skipped; a file with nothing usable fails. */
 bool qmp_load_into_dataset(const char *path, const char *machine, struct dataset *ds,
 			   struct err *e);
+bool qmp_parse_into_dataset(const char *file, const char *text, size_t len, const char *machine,
+			    struct dataset *ds, struct err *e);
 
 #endif

@@ -123,9 +123,12 @@ struct wfam {
 	int first, last; /* pool indices */
 };
 
-/* Delta size of x against b (items), or the full size when b is NULL. */
-static size_t delta_cost(const struct expansion *x, const struct vec *xp, const struct expansion *b,
-			 const struct vec *bp)
+/* Delta size of x against b (items), or the full size when b is NULL.
+ * SIZE_MAX when no delta can say it: "unset" names a feature the reader
+ * knows before a prop, so a prop x lacks cannot be unset while x keeps the
+ * feature of that name (only a hand-made snapshot has both; a fuzzing find). */
+static size_t delta_cost(const struct ftable *ft, const struct expansion *x, const struct vec *xp,
+			 const struct expansion *b, const struct vec *bp)
 {
 	struct fset t = FSET_INIT;
 	size_t n = 0, i = 0, j = 0;
@@ -154,6 +157,11 @@ static size_t delta_cost(const struct expansion *x, const struct vec *xp, const 
 		const struct prop *pi = i < xp->n ? vec_get(xp, i) : NULL;
 		const struct prop *pj = j < bp->n ? vec_get(bp, j) : NULL;
 		int c = !pi ? 1 : !pj ? -1 : strcmp(pi->name, pj->name);
+		if (c > 0) {
+			const struct feature *f = ftable_lookup(ft, pj->name);
+			if (f && fset_has(&b->known, f->id) && fset_has(&x->known, f->id))
+				return SIZE_MAX;
+		}
 		if (c != 0 || strcmp(pi->json, pj->json) != 0)
 			n++;
 		if (c <= 0)
@@ -419,7 +427,7 @@ char *snapshot_to_json(const struct dataset *ds)
 		if (!w[i].used)
 			continue;
 		expansion_props_all(x, &w[i].props);
-		best_cost = delta_cost(x, &w[i].props, NULL, NULL);
+		best_cost = delta_cost(ds->ft, x, &w[i].props, NULL, NULL);
 		f = strmap_get(&fams, w[i].family);
 		kind = str_startswith(w[i].family, "full:") ? 0 : 1;
 		cand[0] = f ? f->last : -1;
@@ -429,7 +437,7 @@ char *snapshot_to_json(const struct dataset *ds)
 			size_t cost;
 			if (cand[c] < 0 || w[cand[c]].depth >= SNAP_CHAIN_MAX)
 				continue;
-			cost = delta_cost(x, &w[i].props, vec_get(&ds->expansions, (size_t)cand[c]),
+			cost = delta_cost(ds->ft, x, &w[i].props, vec_get(&ds->expansions, (size_t)cand[c]),
 					  &w[cand[c]].props);
 			if (cost < best_cost) {
 				best_cost = cost;

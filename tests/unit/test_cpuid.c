@@ -318,6 +318,36 @@ static void test_bad_dumps(void **state)
 	ftable_free(ft);
 }
 
+/* From text in memory: the same host as from the file; errors name the
+ * file given. */
+static void test_from_memory(void **state)
+{
+	(void)state;
+	struct ftable *ft = ftable_new(ARCH_X86_64);
+	size_t len;
+	char *text = test_slurp("tests/data/cpuid/x86_64-cpuid-Cooperlake.xml", &len);
+	struct host *a = load_dump(ft, "Cooperlake");
+	struct host *b;
+	struct err e;
+
+	err_clear(&e);
+	b = cpuid_host_parse_cpudata("mem.xml", text, len, ft, &e);
+	assert_non_null(b);
+	assert_string_equal(b->source, "mem.xml");
+	assert_true(fset_equal(&a->features, &b->features));
+	assert_string_equal(a->vendor, b->vendor);
+	assert_int_equal(a->family, b->family);
+	assert_int_equal(a->cpu_model, b->cpu_model);
+	assert_int_equal(a->stepping, b->stepping);
+	host_free(a);
+	host_free(b);
+	assert_null(cpuid_host_parse_cpudata("mem.xml", "<cpudata arch='x86'>", 20, ft, &e));
+	assert_string_equal(e.file, "mem.xml");
+	assert_true(str_startswith(e.msg, "malformed XML"));
+	free(text);
+	ftable_free(ft);
+}
+
 static void test_native(void **state)
 {
 	(void)state;
@@ -353,6 +383,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_max_leaf),
 		cmocka_unit_test(test_hostile_registers),
 		cmocka_unit_test(test_bad_dumps),
+		cmocka_unit_test(test_from_memory),
 		cmocka_unit_test(test_native),
 	};
 	return TEST_RUN("cpuid", tests, argc, argv);

@@ -713,6 +713,46 @@ static void test_warnings_hostile(void **state)
 	qemu_warnings_fini(&w);
 }
 
+/* A long warning text: the location after other 'C's and 'M's on the
+ * line, thousands of names the table does not know, every one in the
+ * -cpu suffix and in a note (the fuzz harness found this input shape
+ * slow: the suffix was rebuilt and the notes rescanned per name). */
+static void test_warnings_long(void **state)
+{
+	struct fix *f = *state;
+	enum { N = 3000 };
+	struct strbuf in = STRBUF_INIT, want = STRBUF_INIT;
+	struct qemu_warnings w;
+	struct explanation x;
+	struct err e;
+	size_t renamed = 0;
+
+	for (int i = 0; i < N; i++)
+		sb_addf(&in, "Cache Miss (MSR): CPUID.07H:EBX.zz-%d\n", i);
+	sb_add(&in, "CM warning: TCG doesn't support requested feature: MSR(48DH).vmx-posted-intr [bit 7]\n");
+	err_clear(&e);
+	assert_true(qemu_warnings_parse("long.txt", in.s, in.len, f->ft, &w, &e));
+	assert_int_equal(w.items.n, N + 1);
+	assert_string_equal(((const struct qemu_warning *)w.items.v[0])->text, "CPUID.07H:EBX.zz-0");
+	assert_string_equal(((const struct qemu_warning *)w.items.v[N])->text,
+			    "MSR(48DH).vmx-posted-intr [bit 7]");
+	assert_string_equal(((const struct qemu_warning *)w.items.v[N])->accel, "TCG");
+	assert_true(explain_warnings(f->ds, f->md, NULL, NULL, &w, &x, &e));
+	sb_add(&want, ",vmx-posted-intr=off");
+	for (int i = 0; i < N; i++)
+		sb_addf(&want, ",zz-%d=off", i);
+	assert_string_equal(x.fix.qemu, sb_str(&want));
+	for (size_t i = 0; i < x.fix.notes.n; i++)
+		renamed += strstr(x.fix.notes.v[i], ": not in cpuscope's feature table (QEMU named it)") != NULL;
+	assert_int_equal(renamed, N);
+	assert_string_equal(x.fix.notes.v[0], "zz-0: not in cpuscope's feature table (QEMU named it); "
+			    "libvirt's cpu_map may not know it either");
+	explanation_fini(&x);
+	qemu_warnings_fini(&w);
+	sb_fini(&in);
+	sb_fini(&want);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -734,6 +774,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_warnings_mixed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_warnings_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_warnings_injection, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_warnings_long, setup, teardown),
 	};
 	return TEST_RUN("explain", tests, argc, argv);
 }

@@ -31,6 +31,12 @@ static void test_intern_unknown(void **state)
 	assert_int_equal(ftable_count(t), n + 1);
 	assert_true(ftable_get(t, id)->flags & FEAT_UNKNOWN);
 	assert_int_equal(ftable_intern(t, "frobnicate"), id);
+	/* "" too is one feature, not a new one each time */
+	assert_null(ftable_lookup(t, ""));
+	id = ftable_intern(t, "");
+	assert_int_equal(ftable_intern(t, ""), id);
+	assert_ptr_equal(ftable_lookup(t, ""), ftable_get(t, id));
+	assert_int_equal(ftable_count(t), n + 2);
 	ftable_free(t);
 }
 

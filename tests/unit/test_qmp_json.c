@@ -613,6 +613,26 @@ static void test_file_errors(void **state)
 	assert_string_equal(test_estr(&e), "/nonexistent/x.json: cannot open: No such file or directory");
 }
 
+/* From text in memory: errors name the file given, and the dataset's
+ * source is it. */
+static void test_parse_into_dataset(void **state)
+{
+	struct test_dataset *f = *state;
+	const char *defs = "[{\"name\": \"a\", \"typename\": \"t\"}]\n";
+	struct err e;
+
+	err_clear(&e);
+	assert_true(qmp_parse_into_dataset("mem.json", defs, strlen(defs), "m", f->ds, &e));
+	assert_string_equal(f->ds->source, "mem.json");
+	assert_non_null(mdata_def(dataset_find_mdata(f->ds, "m"), "a"));
+	assert_false(qmp_parse_into_dataset("mem.json", defs, strlen(defs), "m", f->ds, &e));
+	assert_string_equal(test_estr(&e), "mem.json:1: machine type 'm' already has CPU definitions; "
+			    "one query-cpu-definitions reply per machine type");
+	err_clear(&e);
+	assert_false(qmp_parse_into_dataset("bad.json", "{", 1, "m", f->ds, &e));
+	assert_true(str_startswith(test_estr(&e), "bad.json:1: malformed JSON"));
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -630,6 +650,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_reader_errors, test_dataset_setup, test_dataset_teardown),
 		cmocka_unit_test_setup_teardown(test_hostile, test_dataset_setup, test_dataset_teardown),
 		cmocka_unit_test_setup_teardown(test_file_errors, test_dataset_setup, test_dataset_teardown),
+		cmocka_unit_test_setup_teardown(test_parse_into_dataset, test_dataset_setup,
+						test_dataset_teardown),
 	};
 
 	return TEST_RUN("qmp_json", tests, argc, argv);

@@ -249,6 +249,37 @@ static void test_delta_semantics(void **state)
 	dataset_free(ds);
 }
 
+/* Found by fuzzing: a prop named like a feature.  "unset" names the
+ * feature first, so a record that drops the prop but keeps the feature
+ * cannot be a delta; the writer stores it in full, and a write and a read
+ * give the same expansions. */
+static void test_prop_named_like_feature(void **state)
+{
+	struct test_dataset *f = *state;
+	const char *text =
+		"{\"format\": \"cpuscope-snapshot/1\", \"qemu\": {\"arch\": \"x86_64\"},\n"
+		"\"pool\": [{\"name\": \"a\", \"on\": [\"fpu\", \"sse\"], \"props\": {\"fpu\": 1, \"x\": 2}},\n"
+		"{\"name\": \"a\", \"on\": [\"fpu\", \"sse\"], \"props\": {\"x\": 2}}],\n"
+		"\"expansions\": {\"pc-1\": {\"a\": {\"full\": 0}}, \"pc-2\": {\"a\": {\"full\": 1}}}}\n";
+	struct dataset *ds = parse_ok(f, text), *again;
+	char *json = snapshot_to_json(ds);
+
+	assert_null(strstr(json, "\"unset\""));
+	again = parse_ok(f, json);
+	for (int i = 1; i <= 2; i++) {
+		char m[8];
+		snprintf(m, sizeof(m), "pc-%d", i);
+		assert_true(expansion_equal(
+			dataset_expansion(ds, dataset_find_mdata(ds, m), "a", true),
+			dataset_expansion(again, dataset_find_mdata(again, m), "a", true)));
+	}
+	assert_null(expansion_prop(dataset_expansion(again, dataset_find_mdata(again, "pc-2"), "a", true),
+				   "fpu"));
+	free(json);
+	dataset_free(again);
+	dataset_free(ds);
+}
+
 static void test_malformed(void **state)
 {
 	struct test_dataset *f = *state;
@@ -339,6 +370,11 @@ static void test_malformed(void **state)
 	CASE("\"expansions\": {\"m\": {\"A\": {\"full\": \"0\"}}}",
 	     "s.json:2: expansion \"full\" of 'A' on 'm' is not a pool index (0..0)");
 	CASE("\"missing\": [1]", "s.json:2: \"missing\" item is a number, not a string");
+	/* found by fuzzing: each "" was interned as a new feature */
+	CASE("\"pool\": [{\"name\": \"a\", \"on\": [\"sse\",\n\"\"]}]",
+	     "s.json:3: feature name is empty");
+	CASE("\"pool\": [{\"name\": \"a\", \"off\": [\"\"]}]",
+	     "s.json:2: feature name is empty");
 #undef CASE
 }
 
@@ -497,6 +533,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_write_load_arch, setup, test_dataset_teardown),
 		cmocka_unit_test_setup_teardown(test_minimal_and_arch, setup, test_dataset_teardown),
 		cmocka_unit_test_setup_teardown(test_delta_semantics, setup, test_dataset_teardown),
+		cmocka_unit_test_setup_teardown(test_prop_named_like_feature, setup,
+						test_dataset_teardown),
 		cmocka_unit_test_setup_teardown(test_malformed, setup, test_dataset_teardown),
 		cmocka_unit_test_setup_teardown(test_hostile, setup, test_dataset_teardown),
 		cmocka_unit_test_setup_teardown(test_file_errors, setup, test_dataset_teardown),
