@@ -94,7 +94,8 @@ $(BUILD)/gen/feature_defs.o: $(BUILD)/gen/feature_defs.c
 
 $(LIB): $(LIB_O)
 	@rm -f $@
-	ar rcs $@ $^
+	@echo "  AR      $@"
+	@ar rcs $@ $^
 
 $(BIN): $(CLI_O) $(UI_O) $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_O) $(UI_O) $(LIB) $(DEPLIBS) -lm

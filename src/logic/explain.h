@@ -30,6 +30,7 @@
 #include "logic.h"
 #include "model.h"
 #include "util.h"
+#include "qemu_warnings.h"
 
 struct err;
 
@@ -121,31 +122,6 @@ void explain_min_disable(const struct ftable *ft, const struct fset *blockers, s
 /* The features of s in display order (natural order of QEMU's names):
  * out gets const struct feature * (lent by ft). */
 void explain_sorted(const struct ftable *ft, const struct fset *s, struct vec *out);
-
-/* ---- QEMU warnings --------------------------------------------------------- */
-
-struct qemu_warning {
-	int line;                 /* 1-based line in the input */
-	char *text;               /* the location as written: "CPUID.07H:EBX.hle [bit 4]" */
-	char *accel;              /* who lacks it: "TCG", "host", ... or NULL */
-	const struct feature *f;  /* NULL when neither location nor name is known */
-	bool by_location;         /* the location names f */
-	bool by_name;             /* the name names f */
-	char *note;               /* mismatch, ambiguity, unknown name; or NULL */
-};
-
-struct qemu_warnings {
-	struct vec items;         /* struct qemu_warning * */
-	struct fset features;     /* every feature found */
-	bool enforce;             /* the "... requested features" error line was present */
-	char *accel;              /* from the first line that says, or NULL */
-};
-
-/* Parse text (file name for messages).  Lines that are not feature
- * warnings are skipped.  Fails (e set) when no line is one. */
-bool qemu_warnings_parse(const char *file, const char *text, size_t len, struct ftable *ft,
-			 struct qemu_warnings *out, struct err *e);
-void qemu_warnings_fini(struct qemu_warnings *w);
 
 /* The explanation of a warned feature set: the blockers are w->features.
  * With a model (name not NULL), the same as explain_model() with those
