@@ -83,5 +83,6 @@ int cmd_build(struct cli *c, int argc, char **argv);
 int cmd_baseline(struct cli *c, int argc, char **argv); /* src/cli_baseline.c */
 int cmd_explain(struct cli *c, int argc, char **argv);  /* src/cli_explain.c */
 int cmd_host(struct cli *c, int argc, char **argv);     /* cli/cli_host.c */
+int cmd_upgrade(struct cli *c, int argc, char **argv);  /* cli/cli_upgrade.c */
 
 #endif
