@@ -5,26 +5,20 @@
 #include <string.h>
 
 #include "err.h"
+#include "feature.h"
 
-#define NAME_MAX_LEN 64
 #define ARG_FILE "-cpu"
 
-/* QEMU's word for a model, feature or property name.  (The same grammar
- * as qemu_name_ok() of the one-path work; kept here until that is on
- * main.) */
-static bool alnum(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
+/* QEMU's word for a model, feature or property name (qemu_name_ok()). */
 static bool name_ok(const char *s, size_t n)
 {
-	if (!n || n > NAME_MAX_LEN || !alnum(s[0]))
+	char buf[QEMU_NAME_MAX + 2];
+
+	if (!n || n > QEMU_NAME_MAX)
 		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!(alnum(s[i]) || s[i] == '-' || s[i] == '_' || s[i] == '.'))
-			return false;
-	return true;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return qemu_name_ok(buf);
 }
 
 bool cpu_arg_name_ok(const char *s)

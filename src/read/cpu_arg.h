@@ -46,7 +46,8 @@ struct cpu_arg {
  * out holds nothing and e says why. */
 bool cpu_arg_parse(const char *value, struct cpu_arg *out, struct err *e);
 void cpu_arg_fini(struct cpu_arg *a);
-/* QEMU's name grammar as above (for names written into a -cpu value). */
+/* QEMU's name grammar as above (qemu_name_ok(); for names written into a
+ * -cpu value). */
 bool cpu_arg_name_ok(const char *s);
 
 #endif

@@ -583,7 +583,8 @@ static void test_errors(void **state)
 	in.machine = "pc-q35-7.2";
 	assert_false(upgrade_check(&in, &from, &to, &r, &e));
 	assert_string_equal(err_str(&e, buf, sizeof(buf)),
-			    "-cpu Haswel: QEMU 7.2 on pc-q35-7.2: unknown CPU model 'Haswel'; did you "
+			    "-cpu Haswel: QEMU 7.2 on pc-q35-7.2: unknown CPU model 'Haswel' (not in QEMU "
+			    "7.2.22); did you "
 			    "mean 'Haswell', 'Haswell-IBRS', 'Haswell-noTSX' or 'Haswell-noTSX-IBRS'?");
 	in.machine = "pc-q35-7.9";
 	err_clear(&e);
