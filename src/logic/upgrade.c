@@ -228,6 +228,14 @@ static const struct mdata *end_machine(const struct upgrade_guest *in, struct up
 		m = dataset_default_machine(ds);
 		md = m ? dataset_find_mdata(ds, m->name) : NULL;
 	}
+	m = in->machine ? dataset_machine(ds, in->machine) : dataset_default_machine(ds);
+	if (!md && m && ds->mdatas.n == 1 && (md = dataset_find_mdata(ds, "none"))) {
+		/* a libvirt capture: its definitions (asked under -machine none)
+		 * stand for every machine type it lists, as libvirt uses them */
+		snprintf(x->machine, sizeof(x->machine), "%s", m->name);
+		x->machine_deprecated = m->deprecated;
+		return md;
+	}
 	if (!md) {
 		x->machine_missing = true;
 		m = replace && in->machine ? machine_family_oldest(ds, in->machine) : NULL;
@@ -1086,6 +1094,8 @@ static char *drops_cell(const struct upgrade_end *x)
 	return sb_take(&sb);
 }
 
+static void wrapped(struct strbuf *sb, const char *mark, const char *text);
+
 static const char *sev_mark(enum upgrade_sev s)
 {
 	switch (s) {
@@ -1094,6 +1104,11 @@ static const char *sev_mark(enum upgrade_sev s)
 	case UPG_WARN: return "~";
 	case UPG_INFO: default: return "-";
 	}
+}
+
+void upgrade_text_item(struct strbuf *sb, const char *mark, const char *text)
+{
+	wrapped(sb, mark, text);
 }
 
 /* Wrap text at 78 columns, the first line after mark, the others indented. */
@@ -1128,107 +1143,165 @@ static void wrapped(struct strbuf *sb, const char *mark, const char *text)
 	sb_addc(sb, '\n');
 }
 
-void upgrade_report_text(const struct upgrade_report *r, struct strbuf *sb)
+/* ---- the report as lines -------------------------------------------------------- */
+
+static void line(struct vec *out, enum upg_role role, enum upgrade_sev sev, const char *a,
+		 const char *b, const char *fmt, ...) ATTR_FORMAT(6, 7);
+static void line(struct vec *out, enum upg_role role, enum upgrade_sev sev, const char *a,
+		 const char *b, const char *fmt, ...)
+{
+	struct upg_line *l = xcalloc(1, sizeof(*l));
+	va_list ap;
+
+	va_start(ap, fmt);
+	l->role = role;
+	l->sev = sev;
+	l->text = xvasprintf(fmt, ap);
+	l->from = a ? xstrdup(a) : NULL;
+	l->to = b ? xstrdup(b) : NULL;
+	va_end(ap);
+	vec_push(out, l);
+}
+
+void upg_line_free(void *p)
+{
+	struct upg_line *l = p;
+
+	if (!l)
+		return;
+	free(l->text);
+	free(l->from);
+	free(l->to);
+	free(l);
+}
+
+static void row_line(struct vec *out, const char *what, char *a, char *b)
+{
+	line(out, UL_ROW, UPG_INFO, a, b, "%s", what);
+	free(a);
+	free(b);
+}
+
+void upgrade_report_lines(const struct upgrade_report *r, struct vec *out)
 {
 	const struct upgrade_end *a = &r->from, *b = &r->to;
-	char *ca, *cb, qa[64], qb[64];
+	char qa[64], qb[64], w[64];
+	bool alias = !a->host_model && strcmp(a->model, a->resolved);
 
 	qemu_name(a, qa, sizeof(qa));
 	qemu_name(b, qb, sizeof(qb));
-	sb_addf(sb, "%s: %s%s%s on %s, from %s to %s\n", upgrade_verdict(r),
-		a->host_model ? "host-model" : a->model,
-		!a->host_model && strcmp(a->model, a->resolved) ? " = " : "",
-		!a->host_model && strcmp(a->model, a->resolved) ? a->resolved : "", a->machine, a->label,
-		b->label);
+	line(out, UL_VERDICT, r->worst, NULL, NULL, "%s: %s%s%s on %s, from %s to %s",
+	     upgrade_verdict(r), a->host_model ? "host-model" : a->model, alias ? " = " : "",
+	     alias ? a->resolved : "", a->machine, a->label, b->label);
 	if (r->unchanged)
-		sb_addf(sb, "The guest gets the same CPU and %s the same way on both sides.\n",
-			a->starts ? "starts" : "fails to start");
-	sb_add(sb, "\n");
-	row(sb, "", "from", "to");
-	row(sb, "QEMU", qa, qb);
-	ca = machine_cell(a);
-	cb = machine_cell(b);
-	row(sb, "machine type", ca, cb);
-	free(ca);
-	free(cb);
-	ca = model_cell(a);
-	cb = model_cell(b);
-	row(sb, "model", ca, cb);
-	free(ca);
-	free(cb);
-	{
-		char na[32], nb[32];
-		snprintf(na, sizeof(na), "%zu", fset_count(&a->features));
-		snprintf(nb, sizeof(nb), "%zu", b->def ? fset_count(&b->features) : (size_t)0);
-		row(sb, "features", na, b->def ? nb : "-");
-	}
-	ca = drops_cell(a);
-	cb = drops_cell(b);
-	row(sb, "QEMU drops", ca, cb);
-	free(ca);
-	free(cb);
-	row(sb, "with enforce", yes_no(a->starts_enforce), yes_no(b->starts_enforce));
-	{
-		char w[64];
-		snprintf(w, sizeof(w), "libvirt (%s)", cpu_check_name(a->check));
-		row(sb, w, a->starts_libvirt ? "starts" : "refuses", b->starts_libvirt ? "starts" : "refuses");
-	}
+		line(out, UL_TEXT, UPG_INFO, NULL, NULL,
+		     "The guest gets the same CPU and %s the same way on both sides.",
+		     a->starts ? "starts" : "fails to start");
+	line(out, UL_BLANK, UPG_INFO, NULL, NULL, "%s", "");
+	line(out, UL_ROW, UPG_INFO, "from", "to", "%s", "");
+	row_line(out, "QEMU", xstrdup(qa), xstrdup(qb));
+	row_line(out, "machine type", machine_cell(a), machine_cell(b));
+	row_line(out, "model", model_cell(a), model_cell(b));
+	row_line(out, "features", xasprintf("%zu", fset_count(&a->features)),
+		 b->def ? xasprintf("%zu", fset_count(&b->features)) : xstrdup("-"));
+	row_line(out, "QEMU drops", drops_cell(a), drops_cell(b));
+	row_line(out, "with enforce", xstrdup(yes_no(a->starts_enforce)),
+		 xstrdup(yes_no(b->starts_enforce)));
+	snprintf(w, sizeof(w), "libvirt (%s)", cpu_check_name(a->check));
+	row_line(out, w, xstrdup(a->starts_libvirt ? "starts" : "refuses"),
+		 xstrdup(b->starts_libvirt ? "starts" : "refuses"));
 	if (r->lost.n || r->gained.n) {
-		sb_add(sb, "\nThe guest's CPU:\n");
+		line(out, UL_BLANK, UPG_INFO, NULL, NULL, "%s", "");
+		line(out, UL_HEADING, UPG_INFO, NULL, NULL, "The guest's CPU:");
 		if (r->lost.n) {
 			char *l = list_str(&r->lost);
-			char *t = xasprintf("loses %s", l);
-			wrapped(sb, "-", t);
-			free(t);
+			line(out, UL_LOST, UPG_CHANGE, NULL, NULL, "loses %s", l);
 			free(l);
 		}
 		if (r->gained.n) {
 			char *l = list_str(&r->gained);
-			char *t = xasprintf("gains %s", l);
-			wrapped(sb, "+", t);
-			free(t);
+			line(out, UL_GAINED, UPG_CHANGE, NULL, NULL, "gains %s", l);
 			free(l);
 		}
 	}
-	sb_add(sb, "\nWhat changes, and why:\n");
+	line(out, UL_BLANK, UPG_INFO, NULL, NULL, "%s", "");
+	line(out, UL_HEADING, UPG_INFO, NULL, NULL, "What changes, and why:");
 	for (size_t i = 0; i < r->findings.n; i++) {
 		const struct upgrade_finding *f = r->findings.v[i];
-		wrapped(sb, sev_mark(f->sev), f->text);
+		line(out, UL_FINDING, f->sev, NULL, NULL, "%s", f->text);
 	}
 	if (r->stop_starting.n || r->start_starting.n) {
-		char *t, *l;
-		sb_addf(sb, "\nOther models on %s (%zu on both sides, each by its own verdict):\n",
-			b->machine, r->models_compared);
+		line(out, UL_BLANK, UPG_INFO, NULL, NULL, "%s", "");
+		line(out, UL_HEADING, UPG_INFO, NULL, NULL,
+		     "Other models on %s (%zu on both sides, each by its own verdict):", b->machine,
+		     r->models_compared);
 		if (r->stop_starting.n) {
-			l = list_str(&r->stop_starting);
-			t = xasprintf("%zu stop starting: %s", r->stop_starting.n, l);
-			wrapped(sb, "!", t);
-			free(t);
+			char *l = list_str(&r->stop_starting);
+			line(out, UL_STOP, UPG_BREAK, NULL, NULL, "%zu stop starting: %s",
+			     r->stop_starting.n, l);
 			free(l);
 		}
 		if (r->start_starting.n) {
-			l = list_str(&r->start_starting);
-			t = xasprintf("%zu start now: %s", r->start_starting.n, l);
-			wrapped(sb, "+", t);
-			free(t);
+			char *l = list_str(&r->start_starting);
+			line(out, UL_START, UPG_CHANGE, NULL, NULL, "%zu start now: %s",
+			     r->start_starting.n, l);
 			free(l);
 		}
 	}
-	sb_add(sb, "\nTo keep the guest identical, pin:\n");
+	line(out, UL_BLANK, UPG_INFO, NULL, NULL, "%s", "");
+	line(out, UL_HEADING, UPG_INFO, NULL, NULL, "To keep the guest identical, pin:");
 	if (!r->pins.n)
-		wrapped(sb, "-", "nothing more: the guest names a versioned model and machine type, "
-			"and both sides provide the same");
+		line(out, UL_PIN, UPG_INFO, NULL, NULL, "nothing more: the guest names a versioned "
+		     "model and machine type, and both sides provide the same");
 	for (size_t i = 0; i < r->pins.n; i++)
-		wrapped(sb, "-", r->pins.v[i]);
+		line(out, UL_PIN, UPG_INFO, NULL, NULL, "%s", (const char *)r->pins.v[i]);
 	if (r->pin_cpu)
-		sb_addf(sb, "    -cpu %s\n", r->pin_cpu);
-	if (r->pin_xml) {
-		sb_add(sb, "    ");
-		for (const char *p = r->pin_xml; *p; p++) {
-			sb_addc(sb, *p);
-			if (*p == '\n')
-				sb_add(sb, "    ");
+		line(out, UL_CODE, UPG_INFO, NULL, NULL, "-cpu %s", r->pin_cpu);
+	if (r->pin_xml)
+		for (const char *p = r->pin_xml; *p;) {
+			size_t n = strcspn(p, "\n");
+			line(out, UL_CODE, UPG_INFO, NULL, NULL, "%.*s", (int)n, p);
+			p += n + (p[n] == '\n');
 		}
-		sb_add(sb, "\n");
+}
+
+static const char *line_mark(const struct upg_line *l)
+{
+	switch (l->role) {
+	case UL_LOST: return "-";
+	case UL_GAINED: return "+";
+	case UL_STOP: return "!";
+	case UL_START: return "+";
+	case UL_PIN: return "-";
+	case UL_FINDING: return sev_mark(l->sev);
+	default: return "";
 	}
+}
+
+void upgrade_report_text(const struct upgrade_report *r, struct strbuf *sb)
+{
+	struct vec lines = VEC_INIT;
+
+	upgrade_report_lines(r, &lines);
+	for (size_t i = 0; i < lines.n; i++) {
+		const struct upg_line *l = lines.v[i];
+		switch (l->role) {
+		case UL_VERDICT:
+		case UL_TEXT:
+		case UL_HEADING:
+		case UL_BLANK:
+			sb_addf(sb, "%s\n", l->text);
+			break;
+		case UL_ROW:
+			row(sb, l->text, l->from, l->to);
+			break;
+		case UL_CODE:
+			sb_addf(sb, "    %s\n", l->text);
+			break;
+		default:
+			wrapped(sb, line_mark(l), l->text);
+			break;
+		}
+	}
+	vec_fini(&lines, upg_line_free);
 }

@@ -168,10 +168,30 @@ bool upgrade_check(const struct upgrade_guest *in, const struct upgrade_side *fr
 		   const struct upgrade_side *to, struct upgrade_report *r, struct err *e);
 void upgrade_report_fini(struct upgrade_report *r);
 
-/* The report as text, as `cpuscope upgrade` prints it and the explorer
- * shows it: the verdict line first (UNCHANGED, CHANGED or NO LONGER
- * STARTS), then the two sides, what changes and why, and what to pin. */
+/* The report as lines, what both front ends show: the verdict line first
+ * (UNCHANGED, CHANGED or NO LONGER STARTS), the two sides row by row,
+ * what the guest loses and gains, what changes and why, the other models
+ * that stop or start, and what to pin (with the -cpu value and libvirt
+ * lines).  The CLI prints them (upgrade_report_text: rows as a table,
+ * the rest wrapped at 78 columns), the explorer wraps them to its pane. */
+enum upg_role {
+	UL_VERDICT, UL_TEXT, UL_BLANK, UL_HEADING,
+	UL_ROW,      /* text is the row's name; from/to its two cells */
+	UL_LOST, UL_GAINED, UL_FINDING /* sev */, UL_STOP, UL_START, UL_PIN,
+	UL_CODE,     /* a -cpu value or a libvirt line, verbatim */
+};
+struct upg_line {
+	enum upg_role role;
+	enum upgrade_sev sev;
+	char *text;
+	char *from, *to; /* UL_ROW */
+};
+void upgrade_report_lines(const struct upgrade_report *r, struct vec *out); /* struct upg_line * */
+void upg_line_free(void *l);
 void upgrade_report_text(const struct upgrade_report *r, struct strbuf *out);
+/* One item of such text: "  MARK text", wrapped at 78 columns with the
+ * continuation lines indented by 4. */
+void upgrade_text_item(struct strbuf *sb, const char *mark, const char *text);
 /* The verdict word of the first line. */
 const char *upgrade_verdict(const struct upgrade_report *r);
 
