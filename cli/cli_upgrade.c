@@ -2,7 +2,7 @@
  * guest CPU (src/logic/upgrade.h).
  *
  * Each of --from and --to is a bundled QEMU version ("7.2"), a snapshot
- * file, or a host file.  A version or a snapshot gets a session of its
+ * file or libvirt capture (.replies), or a host file.  A version or a snapshot gets a session of its
  * own: that QEMU's data, with the global --host as the reference when one
  * is given, else that QEMU's own verdict for its accelerator.  A host file
  * keeps the main session's data (--snapshot, or what cpuscope loads by
@@ -10,13 +10,17 @@
  * host before and after a change under one QEMU. */
 #include "cli_internal.h"
 
+#include <dirent.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "cpu_arg.h"
-#include "snapshot.h"
+#include "grid_qemu.h"
 #include "upgrade.h"
+#include "userdata.h"
 #include "xml_cpu.h"
 #include "xml_domain.h"
 
@@ -37,13 +41,52 @@ static bool is_version(const char *v)
 	return true;
 }
 
+/* QEMU data: a snapshot file or a libvirt capture (.replies). */
 static bool is_snapshot(const char *spec)
 {
 	enum arch a;
 	struct err e;
 
 	err_clear(&e);
-	return snapshot_arch(spec, &a, &e);
+	return session_file_arch(spec, &a, &e);
+}
+
+static int cmp_ver(const void *a, const void *b)
+{
+	return str_natcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* A version names a bundled snapshot: say which there are when it is not
+ * one of them (rather than a path into the install). */
+static int bundled_check(struct cli *c, const char *opt, const char *spec)
+{
+	char path[PATH_MAX + 64], suffix[64];
+	struct vec vers = VEC_INIT;
+	struct strbuf sb = STRBUF_INIT;
+	DIR *d;
+	struct dirent *de;
+	int rc;
+
+	if (!is_version(spec) || cli_load_ft(c) != CLI_OK ||
+	    access(session_bundled_snapshot(c->s, spec, path, sizeof(path)), R_OK) == 0)
+		return CLI_OK;
+	snprintf(suffix, sizeof(suffix), "-%s.json", arch_name(c->s->arch));
+	d = opendir(c->s->datadir);
+	while (d && (de = readdir(d))) {
+		size_t l = strlen(de->d_name), sl = strlen(suffix);
+		if (str_startswith(de->d_name, "qemu-") && l > 5 + sl && str_endswith(de->d_name, suffix))
+			vec_push(&vers, xstrndup(de->d_name + 5, l - 5 - sl));
+	}
+	if (d)
+		closedir(d);
+	vec_sort(&vers, cmp_ver);
+	for (size_t i = 0; i < vers.n; i++)
+		sb_addf(&sb, "%s%s", i ? ", " : "", (const char *)vers.v[i]);
+	rc = cli_fail(c, "%s: no bundled snapshot of QEMU %s for %s (bundled: %s)", opt, spec,
+		      arch_name(c->s->arch), vers.n ? sb_str(&sb) : "none");
+	sb_fini(&sb);
+	vec_fini(&vers, free);
+	return rc;
 }
 
 static int side_open(struct cli *c, const char *spec, struct side *sd)
@@ -53,6 +96,9 @@ static int side_open(struct cli *c, const char *spec, struct side *sd)
 
 	memset(sd, 0, sizeof(*sd));
 	err_clear(&e);
+	rc = bundled_check(c, "upgrade", spec);
+	if (rc != CLI_OK)
+		return rc;
 	if (is_version(spec) || is_snapshot(spec)) {
 		struct session_opts o = c->s->o; /* the global options, without a live probe */
 		o.snapshot = spec;
@@ -301,5 +347,69 @@ out:
 	guest_cpu_free(g);
 	free(machine);
 	free(source);
+	return rc;
+}
+
+/* ---- grid MODEL --qemu LIST ------------------------------------------------------- */
+
+void cli_qemu_cols_fini(struct cli_qemu_cols *qc)
+{
+	for (size_t i = 0; i < qc->n; i++)
+		session_free(qc->s[i]);
+	free(qc->s);
+	memset(qc, 0, sizeof(*qc));
+}
+
+int cli_grid_qemu(struct cli *c, const char *model, const struct vec *qemus,
+		  const struct vec *machines, struct cli_qemu_cols *qc, struct grid **g,
+		  struct vec *notes)
+{
+	struct grid_qemu_src *src;
+	struct err e;
+	int rc = CLI_OK;
+
+	*g = NULL;
+	if (machines->n && machines->n != qemus->n)
+		return cli_fail(c, "grid: with --qemu, --machines names one machine type per QEMU "
+				   "(%zu QEMUs, %zu machine types)", qemus->n, machines->n);
+	rc = c->host_file || c->local ? cli_load_host(c) : cli_load_ft(c);
+	if (rc != CLI_OK)
+		return rc;
+	for (size_t i = 0; i < qemus->n; i++)
+		if ((rc = bundled_check(c, "grid: --qemu", qemus->v[i])) != CLI_OK)
+			return rc;
+	qc->s = xcalloc(qemus->n + 1, sizeof(*qc->s));
+	src = xcalloc(qemus->n + 1, sizeof(*src));
+	for (size_t i = 0; i < qemus->n && rc == CLI_OK; i++) {
+		struct session_opts o = c->s->o;
+		o.snapshot = qemus->v[i];
+		o.probe = NULL;
+		o.host_file = NULL;
+		o.local = false;
+		o.machine = NULL;
+		o.progress = NULL;
+		o.progress_ctx = NULL;
+		qc->s[qc->n] = session_new(&o);
+		err_clear(&e);
+		if (!session_load_data(qc->s[qc->n++], &e)) {
+			rc = cli_fail_err(c, &e);
+			break;
+		}
+		src[i].ds = qc->s[i]->ds;
+		src[i].machine = machines->n ? machines->v[i] : NULL;
+		for (size_t k = 0; k < i; k++)
+			if (str_eq(src[k].ds->qemu_version, src[i].ds->qemu_version)) {
+				src[k].label = qemus->v[k];
+				src[i].label = qemus->v[i];
+			}
+	}
+	if (rc == CLI_OK) {
+		err_clear(&e);
+		*g = grid_build_qemu(c->s->ft, src, qemus->n, machines->n ? NULL : c->machine, model,
+				     c->s->host, notes, &e);
+		if (!*g)
+			rc = cli_fail_err(c, &e);
+	}
+	free(src);
 	return rc;
 }

@@ -95,7 +95,8 @@ static const struct cli_opt models_opts[] = {
 static const char *const show_syn[] = { "MODEL", NULL };
 
 static const char *const grid_syn[] = {
-	"MODEL... [--versions | --machines LIST | --hosts FILE...] [--all]", NULL
+	"MODEL... [--versions | --machines LIST | --hosts FILE...] [--all]",
+	"MODEL --qemu SNAP,SNAP... [--machine TYPE | --machines LIST] [--all]", NULL
 };
 static const struct cli_opt grid_opts[] = {
 	{ "--versions", NULL, NULL, CLI_VAL_NONE, NULL, false,
@@ -105,6 +106,9 @@ static const struct cli_opt grid_opts[] = {
 	  "(one model)" },
 	{ "--hosts", NULL, "FILE...", CLI_VAL_FILE, NULL, true,
 	  "after the model columns, one column per host file" },
+	{ "--qemu", NULL, "LIST", CLI_VAL_WORD, NULL, false,
+	  "one column per QEMU of the comma-separated LIST: bundled versions (7.2,10.0) or "
+	  "snapshot files (one model)" },
 	{ "--all", NULL, NULL, CLI_VAL_NONE, NULL, false,
 	  "every feature row, not only those where the columns differ" },
 	{ NULL, NULL, NULL, CLI_VAL_NONE, NULL, false, NULL },
@@ -291,10 +295,19 @@ const struct cli_cmd cli_commands[] = {
 		.description =
 			"Print a feature grid: one row per feature, one column per model "
 			"(default), per version of one model (--versions), per machine type "
-			"(--machines), or per host (--hosts, after the model columns).  Only "
-			"rows where the columns differ are shown unless --all.\n\n"
-			"Cells: + present, - absent, ! present but the host lacks it; a * after "
-			"a cell marks a change against the column to its left.",
+			"(--machines), per host (--hosts, after the model columns), or per QEMU "
+			"version (--qemu).  Only rows where the columns differ are shown unless "
+			"--all.\n\n"
+			"With --qemu the columns are one machine type family: the machine type "
+			"--machine's family stands for in each QEMU (q35: pc-q35-7.2 in 7.2, "
+			"pc-q35-10.0 in 10.0), each one's default without --machine, or one machine "
+			"type per QEMU with --machines.  Under the grid, what each version changes: "
+			"new models and versions, the names standing for each version and on which "
+			"machine types, machine types added, removed or deprecated, and what the "
+			"accelerator provides for the model.\n\n"
+			"Cells: + present, - absent, ! present but the host lacks it (with --qemu and "
+			"no host: that QEMU cannot provide it under its accelerator); a * after a cell "
+			"marks a change against the column to its left.",
 		.opts = grid_opts,
 		.operand = CLI_VAL_MODEL,
 		.run = cmd_grid,

@@ -200,6 +200,7 @@ void grid_free(struct grid *g)
 		free(g->cols[i].title);
 		free(g->cols[i].sub);
 		fset_fini(&g->cols[i].on);
+		fset_fini(&g->cols[i].lacks);
 	}
 	free(g->cols);
 	free(g->rows);
@@ -306,6 +307,8 @@ enum cell grid_cell(const struct grid *g, size_t row, size_t col)
 	if (!fset_has(&c->on, id))
 		return CELL_ABSENT;
 	if (c->host && c->host->resolved && !fset_has(&c->host->features, id))
+		return CELL_HOST_LACKS;
+	if (!c->host && c->has_lacks && fset_has(&c->lacks, id))
 		return CELL_HOST_LACKS;
 	return CELL_PRESENT;
 }
