@@ -318,6 +318,8 @@ bool grid_cell_changed(const struct grid *g, size_t row, size_t col)
 	if (col == 0 || !g->cols[col].has_data || !g->cols[col - 1].has_data)
 		return false;
 	unsigned id = g->rows[row];
+	if (g->cols[col].has_lacks || g->cols[col - 1].has_lacks) /* what that QEMU provides, too */
+		return grid_cell(g, row, col) != grid_cell(g, row, col - 1);
 	return fset_has(&g->cols[col].on, id) != fset_has(&g->cols[col - 1].on, id);
 }
 
