@@ -25,6 +25,8 @@
 #include "model.h"
 #include "snapshot.h"
 #include "upgrade.h"
+#include "xml_cpu.h"
+#include "xml_domain.h"
 
 #define SNAP72 "data/qemu-7.2-x86_64.json"
 #define SNAP10 "data/qemu-10.0-x86_64.json"
@@ -595,6 +597,101 @@ static void test_errors(void **state)
 	cpu_arg_fini(&a);
 }
 
+/* A <domain>: its machine type, policies on top of the model, pins that
+ * keep what the guest asks for. */
+static void test_domain_policies(void **state)
+{
+	const struct fix *f = *state;
+	struct upgrade_side from = { "QEMU 7.2", f->ds72, NULL };
+	struct upgrade_side to = { "QEMU 10.0", f->ds10, NULL };
+	struct upgrade_report r;
+	struct upgrade_guest in;
+	struct guest_cpu *g;
+	char *machine = NULL;
+	struct err e;
+	const char *file = test_path("tests/data/upgrade/domain-skylake-q35-7.2.xml");
+
+	err_clear(&e);
+	g = xml_guest_load(file, &e);
+	assert_non_null(g);
+	assert_true(xml_domain_machine(file, &machine, &e));
+	assert_string_equal(machine, "pc-q35-7.2");
+	memset(&in, 0, sizeof(in));
+	in.g = g;
+	in.source = file;
+	in.machine = machine;
+	assert_true(upgrade_check(&in, &from, &to, &r, &e));
+	assert_string_equal(r.to.machine, "pc-q35-7.2");
+	assert_int_equal(r.from.check, CHECK_PARTIAL);
+	/* x2apic is required: 7.2's TCG drops it, 10.0's provides it */
+	const struct feature *x = ftable_lookup(f->ft72, "x2apic"), *mpx = ftable_lookup(f->ft72, "mpx");
+	assert_true(fset_has(&r.from.requested, x->id));
+	assert_true(fset_has(&r.from.blockers, x->id));
+	assert_false(fset_has(&r.from.requested, mpx->id)); /* disabled */
+	assert_false(r.from.starts); /* libvirt check='partial' refuses what TCG lacks */
+	assert_non_null(r.pin_cpu);
+	/* the pin keeps the guest's own policies and switches off what 10.0 adds */
+	assert_string_equal(r.pin_cpu, "Skylake-Client-v1,x2apic=on,mpx=off,3dnowprefetch=off,"
+			    "rdseed=off");
+	struct vec lines = VEC_INIT;
+	upgrade_report_lines(&r, &lines);
+	assert_true(lines.n > 10);
+	assert_int_equal(((const struct upg_line *)lines.v[0])->role, UL_VERDICT);
+	assert_true(str_startswith(((const struct upg_line *)lines.v[0])->text, "CHANGED: "));
+	vec_fini(&lines, upg_line_free);
+	upgrade_report_fini(&r);
+	free(machine);
+	guest_cpu_free(g);
+}
+
+/* A feature the old QEMU lacks: the guest that asks for it does not start
+ * there; the new QEMU lacking it is an input error. */
+static void test_unknown_feature(void **state)
+{
+	const struct fix *f = *state;
+	struct upgrade_side s72 = { "QEMU 7.2", f->ds72, NULL };
+	struct upgrade_side s10 = { "QEMU 10.0", f->ds10, NULL };
+	struct upgrade_report r;
+
+	assert_true(check_cpu(f, "Haswell,fsrs=on", "pc-q35-7.2", &s10, &s72, &r));
+	assert_true(r.from.starts);
+	assert_false(r.to.starts);
+	assert_true(r.to.unknown_on);
+	assert_int_equal(r.to.unknown.n, 1);
+	assert_string_equal(r.to.unknown.v[0], "fsrs");
+	assert_int_equal(r.worst, UPG_BREAK);
+	upgrade_report_fini(&r);
+	assert_false(check_cpu(f, "Haswell,nosuchfeature=on", "pc-q35-7.2", &s10, &s72, &r));
+}
+
+/* host-model under TCG: libvirt's host-model is QEMU's max expansion */
+static void test_host_model(void **state)
+{
+	const struct fix *f = *state;
+	struct upgrade_side from = { "QEMU 7.2", f->ds72, NULL };
+	struct upgrade_side to = { "QEMU 10.0", f->ds10, NULL };
+	struct upgrade_report r;
+	struct upgrade_guest in;
+	struct guest_cpu *g = guest_cpu_new();
+	struct err e;
+
+	g->mode = MODE_HOST_MODEL;
+	memset(&in, 0, sizeof(in));
+	in.g = g;
+	in.source = "host-model";
+	in.machine = "pc-q35-7.2";
+	err_clear(&e);
+	assert_true(upgrade_check(&in, &from, &to, &r, &e));
+	assert_true(r.to.host_model);
+	assert_false(r.unchanged);
+	assert_true(r.def_gained.n > 5);     /* 10.0's max has more */
+	assert_int_equal(r.def_lost.n, 1);   /* and no pcommit */
+	assert_string_equal(r.def_lost.v[0], "pcommit");
+	assert_true(r.from.starts && r.to.starts);
+	upgrade_report_fini(&r);
+	guest_cpu_free(g);
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -603,6 +700,9 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_removed_machine, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tsx_removal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_domain_policies, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_feature, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_host_model, setup, teardown),
 	};
 
 	return TEST_RUN("upgrade", tests, argc, argv);
