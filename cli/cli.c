@@ -29,6 +29,7 @@
 #include "model.h"
 #include "paths.h"
 #include "snapshot.h"
+#include "upgrade.h"
 #include "userdata.h"
 #include "text.h"
 #include "util.h"
@@ -465,7 +466,7 @@ out:
 
 /* ---- grid ----------------------------------------------------------------- */
 
-enum grid_mode { GM_MODELS, GM_VERSIONS, GM_MACHINES, GM_HOSTS };
+enum grid_mode { GM_MODELS, GM_VERSIONS, GM_MACHINES, GM_HOSTS, GM_QEMU };
 
 /* One table line: cells padded to their widths (display widths:
  * utf8_width), no trailing blanks. */
@@ -550,7 +551,9 @@ static void print_grid_text(struct cli *c, const struct grid *g, const struct ve
 			grid_line(c, &sb, namew, pr->name, w, g->ncols, cells);
 		}
 	}
-	fputs("legend: + present  - absent  ! present, host lacks it  * changed from the column to the left\n",
+	fputs(g->kind == GRID_QEMU && !g->cols[0].host ?
+	      "legend: + present  - absent  ! present, that QEMU's accelerator cannot provide it  * changed from the column to the left\n" :
+	      "legend: + present  - absent  ! present, host lacks it  * changed from the column to the left\n",
 	      c->out);
 	sb_fini(&sb);
 	free(txt);
@@ -558,7 +561,8 @@ static void print_grid_text(struct cli *c, const struct grid *g, const struct ve
 	free(w);
 }
 
-static void print_grid_json(struct cli *c, const struct grid *g, const struct vec *props)
+static void print_grid_json(struct cli *c, const struct grid *g, const struct vec *props,
+			    const struct vec *notes)
 {
 	json_object *o = json_object_new_object(), *cols = json_object_new_array(),
 		    *rows = json_object_new_array();
@@ -597,6 +601,12 @@ static void print_grid_json(struct cli *c, const struct grid *g, const struct ve
 		json_object_array_add(pa, po);
 	}
 	json_object_object_add(o, "differing-properties", pa);
+	if (g->kind == GRID_QEMU) {
+		json_object *na = json_object_new_array();
+		for (size_t i = 0; i < notes->n; i++)
+			json_object_array_add(na, json_object_new_string(notes->v[i]));
+		json_object_object_add(o, "call-outs", na);
+	}
 	print_json(c, o);
 	json_object_put(o);
 }
@@ -605,7 +615,8 @@ int cmd_grid(struct cli *c, int argc, char **argv)
 {
 	enum grid_mode mode = GM_MODELS;
 	struct vec models = VEC_INIT, machines = VEC_INIT, hostfiles = VEC_INIT, hosts = VEC_INIT,
-		   labels = VEC_INIT, props = VEC_INIT;
+		   labels = VEC_INIT, props = VEC_INIT, qemus = VEC_INIT, notes = VEC_INIT;
+	struct cli_qemu_cols qc = { NULL, 0 };
 	struct err e;
 	bool all = false;
 	struct grid *g = NULL;
@@ -622,8 +633,18 @@ int cmd_grid(struct cli *c, int argc, char **argv)
 				rc = cli_fail(c, "grid: --machines needs a list (e.g. pc-i440fx-2.0,q35)");
 				goto out;
 			}
-			mode = GM_MACHINES;
+			if (mode != GM_QEMU)
+				mode = GM_MACHINES;
 			split_list(v, &machines);
+		} else if (!strcmp(a, "--qemu")) {
+			const char *v = i + 1 < argc ? argv[++i] : NULL;
+			if (!v || !*v) {
+				rc = cli_fail(c, "grid: --qemu needs a list (bundled versions or snapshot "
+					      "files, e.g. 7.2,10.0)");
+				goto out;
+			}
+			mode = GM_QEMU;
+			split_list(v, &qemus);
 		} else if (!strcmp(a, "--hosts")) {
 			mode = GM_HOSTS;
 			while (i + 1 < argc && argv[i + 1][0] != '-')
@@ -645,17 +666,21 @@ int cmd_grid(struct cli *c, int argc, char **argv)
 		rc = cli_fail(c, "grid: which models? (usage: cpuscope grid MODEL... [--versions|--machines LIST|--hosts FILE...])");
 		goto out;
 	}
-	if ((mode == GM_VERSIONS || mode == GM_MACHINES) && models.n != 1) {
+	if ((mode == GM_VERSIONS || mode == GM_MACHINES || mode == GM_QEMU) && models.n != 1) {
 		rc = cli_fail(c, "grid: --%s takes exactly one model (got %zu)",
-			      mode == GM_VERSIONS ? "versions" : "machines", models.n);
+			      mode == GM_VERSIONS ? "versions" : mode == GM_QEMU ? "qemu" : "machines",
+			      models.n);
 		goto out;
 	}
-	rc = cli_load(c, true);
+	rc = mode == GM_QEMU ? cli_grid_qemu(c, models.v[0], &qemus, &machines, &qc, &g, &notes) :
+	     cli_load(c, true);
 	if (rc != CLI_OK)
 		goto out;
 
 	err_clear(&e);
-	if (mode == GM_VERSIONS) {
+	if (mode == GM_QEMU) {
+		/* built above */
+	} else if (mode == GM_VERSIONS) {
 		g = grid_build_versions(c->s->ds, c->s->md, models.v[0], c->s->host, &e);
 	} else if (mode == GM_MACHINES) {
 		g = grid_build_machines(c->s->ds, (const char *const *)machines.v, machines.n, models.v[0],
@@ -687,7 +712,7 @@ int cmd_grid(struct cli *c, int argc, char **argv)
 	grid_finish(g, !all);
 	grid_prop_diffs(g, &props);
 	if (c->format == FMT_JSON) {
-		print_grid_json(c, g, &props);
+		print_grid_json(c, g, &props, &notes);
 	} else {
 		fprintf(c->out, "%s: %zu column%s, %zu feature%s differ%s", g->title, g->ncols,
 			g->ncols == 1 ? "" : "s", g->ndiffer, g->ndiffer == 1 ? "" : "s",
@@ -696,6 +721,14 @@ int cmd_grid(struct cli *c, int argc, char **argv)
 			fprintf(c->out, ", %zu other propert%s", props.n, props.n == 1 ? "y" : "ies");
 		fputc('\n', c->out);
 		print_grid_text(c, g, &props);
+		if (notes.n)
+			fputs("\nWhat changes between the versions:\n", c->out);
+		for (size_t i = 0; i < notes.n; i++) {
+			struct strbuf sb = STRBUF_INIT;
+			upgrade_text_item(&sb, "-", notes.v[i]);
+			fputs(sb_str(&sb), c->out);
+			sb_fini(&sb);
+		}
 	}
 out:
 	vec_fini(&props, grid_prop_row_free);
@@ -705,6 +738,9 @@ out:
 	vec_fini(&hostfiles, free);
 	vec_fini(&hosts, (void (*)(void *))host_free);
 	vec_fini(&labels, NULL);
+	vec_fini(&qemus, free);
+	vec_fini(&notes, free);
+	cli_qemu_cols_fini(&qc);
 	return rc;
 }
 

@@ -18,6 +18,8 @@
 #include "session.h"
 #include "util.h"
 
+struct grid;
+
 enum out_format { FMT_TEXT, FMT_JSON, FMT_XML, FMT_QEMU };
 
 struct cli {
@@ -83,5 +85,18 @@ int cmd_build(struct cli *c, int argc, char **argv);
 int cmd_baseline(struct cli *c, int argc, char **argv); /* src/cli_baseline.c */
 int cmd_explain(struct cli *c, int argc, char **argv);  /* src/cli_explain.c */
 int cmd_host(struct cli *c, int argc, char **argv);     /* cli/cli_host.c */
+int cmd_upgrade(struct cli *c, int argc, char **argv);  /* cli/cli_upgrade.c */
+/* grid MODEL --qemu LIST (cli/cli_upgrade.c): one session per entry of
+ * qemus (bundled versions or snapshot files), the grid and its call-outs
+ * (char *) into *g and notes; machines: one machine type per entry, or
+ * empty.  cli_qemu_cols_fini() frees the sessions (after the grid). */
+struct cli_qemu_cols {
+	struct session **s;
+	size_t n;
+};
+int cli_grid_qemu(struct cli *c, const char *model, const struct vec *qemus,
+		  const struct vec *machines, struct cli_qemu_cols *qc, struct grid **g,
+		  struct vec *notes);
+void cli_qemu_cols_fini(struct cli_qemu_cols *qc);
 
 #endif

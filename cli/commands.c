@@ -95,7 +95,8 @@ static const struct cli_opt models_opts[] = {
 static const char *const show_syn[] = { "MODEL", NULL };
 
 static const char *const grid_syn[] = {
-	"MODEL... [--versions | --machines LIST | --hosts FILE...] [--all]", NULL
+	"MODEL... [--versions | --machines LIST | --hosts FILE...] [--all]",
+	"MODEL --qemu SNAP,SNAP... [--machine TYPE | --machines LIST] [--all]", NULL
 };
 static const struct cli_opt grid_opts[] = {
 	{ "--versions", NULL, NULL, CLI_VAL_NONE, NULL, false,
@@ -105,6 +106,9 @@ static const struct cli_opt grid_opts[] = {
 	  "(one model)" },
 	{ "--hosts", NULL, "FILE...", CLI_VAL_FILE, NULL, true,
 	  "after the model columns, one column per host file" },
+	{ "--qemu", NULL, "LIST", CLI_VAL_WORD, NULL, false,
+	  "one column per QEMU of the comma-separated LIST: bundled versions (7.2,10.0) or "
+	  "snapshot files (one model)" },
 	{ "--all", NULL, NULL, CLI_VAL_NONE, NULL, false,
 	  "every feature row, not only those where the columns differ" },
 	{ NULL, NULL, NULL, CLI_VAL_NONE, NULL, false, NULL },
@@ -115,6 +119,21 @@ static const struct cli_opt explain_opts[] = {
 	{ "--qemu-warning", "--qemu-warnings", "FILE|-", CLI_VAL_FILE, NULL, false,
 	  "read QEMU's \"doesn't support requested feature\" warnings from FILE (- for "
 	  "standard input)" },
+	{ NULL, NULL, NULL, CLI_VAL_NONE, NULL, false, NULL },
+};
+
+static const char *const upgrade_syn[] = {
+	"GUEST.xml|DOMAIN.xml --from SNAP|HOST --to SNAP|HOST [--machine TYPE]",
+	"-cpu VALUE --from SNAP|HOST --to SNAP|HOST [--machine TYPE]", NULL
+};
+static const struct cli_opt upgrade_opts[] = {
+	{ "--from", NULL, "SNAP|HOST", CLI_VAL_FILE, NULL, false,
+	  "where the guest runs now: a bundled QEMU version (7.2, 10.0), a snapshot file, or a "
+	  "host file (with the data of --snapshot)" },
+	{ "--to", NULL, "SNAP|HOST", CLI_VAL_FILE, NULL, false,
+	  "where it is going: the same choices" },
+	{ "--cpu", "-cpu", "VALUE", CLI_VAL_WORD, NULL, false,
+	  "the guest as QEMU's -cpu value (Haswell-v4,+avx,hle=off,enforce) instead of a file" },
 	{ NULL, NULL, NULL, CLI_VAL_NONE, NULL, false, NULL },
 };
 
@@ -276,10 +295,19 @@ const struct cli_cmd cli_commands[] = {
 		.description =
 			"Print a feature grid: one row per feature, one column per model "
 			"(default), per version of one model (--versions), per machine type "
-			"(--machines), or per host (--hosts, after the model columns).  Only "
-			"rows where the columns differ are shown unless --all.\n\n"
-			"Cells: + present, - absent, ! present but the host lacks it; a * after "
-			"a cell marks a change against the column to its left.",
+			"(--machines), per host (--hosts, after the model columns), or per QEMU "
+			"version (--qemu).  Only rows where the columns differ are shown unless "
+			"--all.\n\n"
+			"With --qemu the columns are one machine type family: the machine type "
+			"--machine's family stands for in each QEMU (q35: pc-q35-7.2 in 7.2, "
+			"pc-q35-10.0 in 10.0), each one's default without --machine, or one machine "
+			"type per QEMU with --machines.  Under the grid, what each version changes: "
+			"new models and versions, the names standing for each version and on which "
+			"machine types, machine types added, removed or deprecated, and what the "
+			"accelerator provides for the model.\n\n"
+			"Cells: + present, - absent, ! present but the host lacks it (with --qemu and "
+			"no host: that QEMU cannot provide it under its accelerator); a * after a cell "
+			"marks a change against the column to its left.",
 		.opts = grid_opts,
 		.operand = CLI_VAL_MODEL,
 		.run = cmd_grid,
@@ -334,6 +362,39 @@ const struct cli_cmd cli_commands[] = {
 			"       semantics), \"how\" (libvirt 11's shortcut, or null), \"features\"}",
 		.exit_status = "0 identical or superset, 1 incompatible, 2 error.",
 		.run = cmd_compare,
+	},
+	{
+		.name = "upgrade",
+		.summary = "what a QEMU or host change does to a guest CPU",
+		.synopsis = upgrade_syn,
+		.description =
+			"Check a guest CPU (a libvirt <cpu> or <domain>, or a -cpu value) against a "
+			"change: another QEMU (--from 7.2 --to 10.0, bundled versions or snapshot "
+			"files) or another host (two host files, e.g. before and after a microcode "
+			"update; with the data of --snapshot).  For each side it says what the guest "
+			"CPU becomes: the machine type (the domain's, --machine, or each side's "
+			"default; an alias such as q35 resolves on each side), the versioned model "
+			"the name stands for, its features as that QEMU expands them, what QEMU "
+			"drops because the accelerator or host cannot provide it, and whether the "
+			"guest starts under enforce and under libvirt's check.\n\n"
+			"Then what differs and why: a machine type that no longer exists or is "
+			"deprecated, a bare model name that stands for another version, a model "
+			"that is gone or deprecated, a changed definition (on the same versioned "
+			"machine type QEMU keeps it; the check says so), what the accelerator or "
+			"host provides, a host-model that expands differently, changed properties.  "
+			"It ends with what to pin (the versioned model and machine type, feature "
+			"policies) to keep the guest identical, as a -cpu value and libvirt lines.",
+		.opts = upgrade_opts,
+		.operand = CLI_VAL_FILE,
+		.notes =
+			"The first line is the verdict: UNCHANGED, CHANGED or NO LONGER STARTS.  "
+			"--format json prints {\"verdict\", \"unchanged\", \"from\", \"to\", "
+			"\"lost\", \"gained\", \"definition\", \"dropped\", \"properties\", "
+			"\"findings\": [{\"severity\", \"text\"}], \"pin\": {\"advice\", \"cpu\", "
+			"\"xml\"}}.",
+		.exit_status =
+			"0 the guest's CPU and whether it starts are unchanged, 1 otherwise, 2 error.",
+		.run = cmd_upgrade,
 	},
 	{
 		.name = "build",

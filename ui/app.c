@@ -301,6 +301,9 @@ void app_rebuild_grid(struct app *a)
 		free(names);
 		break;
 	}
+	case GRID_QEMU:
+		g = app_grid_qemu(a, m->mv.name, &e); /* ui/v_upgrade.c */
+		break;
 	case GRID_HOSTS: {
 		const struct host **hs;
 		const char **labels;
@@ -855,7 +858,8 @@ void app_probe_done(struct app *a)
 static const struct view_ops *const all_ops[V__COUNT] = {
 	[V_MODELS] = &models_ops, [V_GRID] = &grid_ops, [V_GUEST] = &guest_ops,
 	[V_OUTPUT] = &output_ops, [V_EXPLAIN] = &explain_ops, [V_GLOSSARY] = &glossary_ops,
-	[V_HOSTS] = &hosts_ops, [V_HOSTINFO] = &hostinfo_ops, [V_HELP] = &help_ops,
+	[V_HOSTS] = &hosts_ops, [V_HOSTINFO] = &hostinfo_ops, [V_UPGRADE] = &upgrade_ops,
+	[V_HELP] = &help_ops,
 };
 
 /* Whose verdict, short enough for the header ("usable on ..."): the host
@@ -924,6 +928,7 @@ void app_fini(struct app *a)
 	vec_fini(&a->pinned, free);
 	grid_free(a->grid);
 	grid_free(a->g_rows);
+	app_upgrade_fini(a);
 	app_hosts_fini(a);
 	vec_fini(&a->extra_hosts, (void (*)(void *))host_free);
 	host_free(a->cpuid_host);
@@ -1154,6 +1159,9 @@ void app_action(struct app *a, enum action act)
 		a->page = PAGE_GLOSSARY;
 		app_focus(a, V_GLOSSARY);
 		break;
+	case ACT_PANE_UPGRADE:
+		app_focus(a, V_UPGRADE);
+		break;
 	case ACT_PANE_HOSTS:
 		a->page = PAGE_HOSTS;
 		app_focus(a, V_HOSTS);
@@ -1168,6 +1176,7 @@ void app_action(struct app *a, enum action act)
 		case PAGE_GUEST: order[n++] = V_GUEST; order[n++] = V_OUTPUT; break;
 		case PAGE_EXPLAIN: order[n++] = V_EXPLAIN; break;
 		case PAGE_HOSTS: order[n++] = V_HOSTS; order[n++] = V_HOSTINFO; break;
+		case PAGE_UPGRADE: order[n++] = V_UPGRADE; break;
 		default: order[n++] = V_GLOSSARY; break;
 		}
 		for (int i = 0; i < n; i++)

@@ -28,6 +28,7 @@
 	_(PANE_EXPLAIN, "show why the selected model is (not) usable, and the fixes") \
 	_(PANE_GLOSSARY, "show the glossary of every term on the screen") \
 	_(PANE_HOSTS, "show the hosts: compare verdicts, baseline") \
+	_(PANE_UPGRADE, "show what another QEMU or host does to the guest CPU (the upgrade check)") \
 	_(NEXT_PANE, "next pane") \
 	_(PREV_PANE, "previous pane") \
 	_(REDRAW, "redraw the screen") \
@@ -56,7 +57,7 @@
 	_(FILTER_VENDOR, "filter: all / Intel / AMD / other vendors") \
 	_(FILTER_DEPRECATED, "show or hide deprecated models") \
 	_(PIN, "pin or unpin the model for the side-by-side grid") \
-	_(GRID_MODE, "columns: versions / machine types / pinned models / hosts") \
+	_(GRID_MODE, "columns: versions / machine types / pinned models / hosts / QEMU versions") \
 	_(ONLY_DIFF, "only rows where the columns differ") \
 	_(ONLY_LACKS, "only features the host lacks") \
 	_(POLICY, "cycle the feature's policy: none, require, optional, disable, forbid, force") \
@@ -71,6 +72,7 @@
 	_(CHOOSE_ALL, "choose every host, or none when all are chosen") \
 	_(BASELINE, "compute the baseline of the chosen hosts (virsh cpu-baseline)") \
 	_(LOAD_BASELINE, "load the baseline into the guest editor (u undoes)") \
+	_(UPGRADE_TARGET, "upgrade to the next target: each bundled QEMU, each host file") \
 	_(TOUR_BACK, "previous step of the tour") \
 	_(YES, "answer yes") \
 	_(NO, "answer no")
@@ -91,6 +93,7 @@ enum action {
 	_(GUEST, "guest CPU editor") \
 	_(EXPLAIN, "explain pane") \
 	_(HOSTS, "hosts pane (compare and baseline)") \
+	_(UPGRADE, "upgrade pane") \
 	_(TOUR, "guided tour") \
 	_(PROMPT, "y/n questions")
 

@@ -86,6 +86,7 @@ void app_focus(struct app *a, enum view_id id)
 	case V_EXPLAIN: a->page = PAGE_EXPLAIN; break;
 	case V_GLOSSARY: a->page = PAGE_GLOSSARY; break;
 	case V_HOSTS: case V_HOSTINFO: a->page = PAGE_HOSTS; break;
+	case V_UPGRADE: a->page = PAGE_UPGRADE; break;
 	default: break;
 	}
 	if (a->page == PAGE_HOSTS)
@@ -110,6 +111,7 @@ static void paint_tabs(struct app *a, const struct rect *r)
 		{ "1 Models", V_MODELS, -1 }, { "2 Grid", V_GRID, PAGE_GRID },
 		{ "3 Guest", V_GUEST, PAGE_GUEST }, { "4 Explain", V_EXPLAIN, PAGE_EXPLAIN },
 		{ "5 Glossary", V_GLOSSARY, PAGE_GLOSSARY }, { "6 Hosts", V_HOSTS, PAGE_HOSTS },
+		{ "7 Upgrade", V_UPGRADE, PAGE_UPGRADE },
 	};
 	int x = r->x;
 
@@ -117,6 +119,9 @@ static void paint_tabs(struct app *a, const struct rect *r)
 	x += paint_str(r, r->y, x, R_TITLE, " cpuscope ");
 	for (size_t i = 0; i < ARRAY_LEN(tabs); i++) {
 		bool active = tabs[i].page < 0 ? a->focus == V_MODELS : (int)a->page == tabs[i].page;
+		/* 7 Upgrade shows while it is open: the 80-column bar holds six */
+		if (tabs[i].page == PAGE_UPGRADE && !active)
+			continue;
 		x += paint_str(r, r->y, x, R_TITLE, " ");
 		x += paint_str(r, r->y, x, active ? R_TAB_ACTIVE : R_TITLE, tabs[i].label);
 	}
@@ -194,6 +199,7 @@ static void paint_status(struct app *a, const struct rect *r)
 			[V_HOSTS] = { ACT_CHOOSE_HOST, ACT_CHOOSE_ALL, ACT_BASELINE, ACT_LOAD_BASELINE,
 				      ACT_NONE },
 			[V_HOSTINFO] = { ACT_CHOOSE_HOST, ACT_BASELINE, ACT_LOAD_BASELINE, ACT_NONE },
+			[V_UPGRADE] = { ACT_UPGRADE_TARGET, ACT_SEARCH, ACT_NONE },
 			[V_HELP] = { ACT_CANCEL, ACT_NONE },
 		};
 		static const char *const short_names[ACT__COUNT] = {
@@ -204,6 +210,7 @@ static void paint_status(struct app *a, const struct rect *r)
 			[ACT_UNDO] = "undo", [ACT_COPY] = "copy", [ACT_ACTIVATE] = "apply fix",
 			[ACT_CANCEL] = "close", [ACT_CHOOSE_HOST] = "choose", [ACT_CHOOSE_ALL] = "all",
 			[ACT_BASELINE] = "baseline", [ACT_LOAD_BASELINE] = "load",
+			[ACT_UPGRADE_TARGET] = "next target",
 		};
 		enum keymap km = a->views[a->focus].ops->keymap;
 		size_t len = 0;
@@ -388,6 +395,9 @@ void app_paint(struct app *a)
 		break;
 	case PAGE_EXPLAIN:
 		paint_pane(a, V_EXPLAIN, &right);
+		break;
+	case PAGE_UPGRADE:
+		paint_pane(a, V_UPGRADE, &right);
 		break;
 	case PAGE_HOSTS: {
 		int th = (int)a->nhosts + 2;

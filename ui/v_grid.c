@@ -37,6 +37,20 @@ static const char *col_title(const struct app *a, size_t c, char *buf, size_t si
 	return str_fit(t, COL_MAX, buf, size);
 }
 
+/* The second header line: QEMU-version columns show their machine type
+ * ("q35-10.0"); the footer names the resolved model. */
+static const char *col_sub(const struct app *a, size_t c, char *buf, size_t size)
+{
+	const char *s = a->grid->cols[c].sub, *colon;
+	char tmp[160];
+
+	if (s && a->grid->kind == GRID_QEMU && (colon = strchr(s, ':'))) {
+		snprintf(tmp, sizeof(tmp), "%.*s", (int)(colon - s), s);
+		s = str_startswith(tmp, "pc-") ? tmp + 3 : tmp;
+	}
+	return s ? str_fit(s, COL_MAX, buf, size) : NULL;
+}
+
 static bool show_sub(const struct app *a)
 {
 	if (a->grid->kind == GRID_VERSIONS)
@@ -54,7 +68,7 @@ static int col_width(const struct app *a, size_t c)
 	int w = str_width(col_title(a, c, buf, sizeof(buf)));
 
 	if (col->sub && show_sub(a)) {
-		int sw = str_width(str_fit(col->sub, COL_MAX, buf, sizeof(buf)));
+		int sw = str_width(col_sub(a, c, buf, sizeof(buf)));
 		if (sw > w)
 			w = sw;
 	}
@@ -67,6 +81,7 @@ static const char *kind_word(enum grid_kind k)
 	case GRID_VERSIONS: return "versions";
 	case GRID_MACHINES: return "machine types";
 	case GRID_MODELS: return "pinned models";
+	case GRID_QEMU: return "QEMU versions";
 	default: return "hosts";
 	}
 }
@@ -100,6 +115,21 @@ static void grid_draw(struct view *v, struct app *a, const struct rect *r, bool 
 	int labelw = 2 + namew + 1;
 	int hdr_rows = has_sub ? 2 : 1;
 	struct rect body = { r->y + 1 + hdr_rows, r->x, r->h - 3 - hdr_rows, r->w };
+	/* QEMU versions: what each version changes, under the table (a third
+	 * of it at most; `cpuscope grid MODEL --qemu` prints them all) */
+	struct tlines notes = { 0 };
+	int nnotes = 0;
+	if (g->kind == GRID_QEMU) {
+		const struct vec *nv = app_grid_notes(a);
+		for (size_t i = 0; i < nv->n; i++) {
+			char *s = xasprintf("- %s", (const char *)nv->v[i]);
+			tlines_add(&notes, s, r->w - 1, 2, R_DIM, i);
+			free(s);
+		}
+		nnotes = (int)notes.n < body.h / 3 ? (int)notes.n : body.h / 3;
+		if (nnotes > 0)
+			body.h -= nnotes + 1;
+	}
 	v->page_rows = body.h > 0 ? body.h : 1;
 	v->body_y = body.y;
 	if (g->ncols && v->col >= g->ncols)
@@ -136,7 +166,7 @@ static void grid_draw(struct view *v, struct app *a, const struct rect *r, bool 
 			paint_str(r, r->y + 1, hx, c == v->col && focused ? R_SEL_FOCUS : R_HEADER,
 				  col_title(a, c, t, sizeof(t)));
 			if (has_sub && g->cols[c].sub)
-				paint_str(r, r->y + 2, hx, R_DIM, str_fit(g->cols[c].sub, COL_MAX, t, sizeof(t)));
+				paint_str(r, r->y + 2, hx, R_DIM, col_sub(a, c, t, sizeof(t)));
 			hx += cw;
 		}
 		if (v->left > 0)
@@ -179,6 +209,16 @@ static void grid_draw(struct view *v, struct app *a, const struct rect *r, bool 
 			cx += col_width(a, c);
 		}
 	}
+	if (nnotes > 0) {
+		struct rect nb = { body.y + body.h, r->x, nnotes + 1, r->w };
+		paint_fill_row(&nb, nb.y, nb.x, R_DIM);
+		snprintf(buf, sizeof(buf), "What changes between the versions (%zu call-outs%s):",
+			 app_grid_notes(a)->n, (size_t)nnotes < notes.n ? "; cpuscope grid --qemu lists all" : "");
+		paint_str(&nb, nb.y, nb.x, R_HEADER, buf);
+		for (int i = 0; i < nnotes; i++)
+			paint_str(&nb, nb.y + 1 + i, nb.x, notes.v[i].role, notes.v[i].s);
+	}
+	tlines_fini(&notes);
 	if (v->top > 0)
 		paint_str(&body, body.y, body.x + labelw - 1, R_DIM, glyph(G_MORE_UP));
 	if (v->top + (size_t)body.h < g->nrows)
@@ -227,7 +267,8 @@ static unsigned grid_action(struct view *v, struct app *a, enum action act)
 	case ACT_GRID_MODE:
 		a->grid_kind = a->grid_kind == GRID_VERSIONS ? GRID_MACHINES :
 			       a->grid_kind == GRID_MACHINES ? GRID_MODELS :
-			       a->grid_kind == GRID_MODELS ? GRID_HOSTS : GRID_VERSIONS;
+			       a->grid_kind == GRID_MODELS ? GRID_HOSTS :
+			       a->grid_kind == GRID_HOSTS ? GRID_QEMU : GRID_VERSIONS;
 		v->left = v->col = 0;
 		app_status(a, R_DEFAULT, "columns: %s", kind_word(a->grid_kind));
 		return RE_HANDLED | RE_GRID;
@@ -274,7 +315,9 @@ const struct view_ops grid_ops = {
 	.keymap = KM_GRID,
 	.help = "One row per CPU feature (sorted by group: base, SSE, AVX, AVX-512, TSX, "
 		"speculation controls, VMX, ...), one column per version of the selected model, per "
-		"machine type, per pinned model, or per host (m switches). A cell shows whether the "
+		"machine type, per pinned model, per host, or per QEMU version (the bundled snapshots, "
+		"on the family of the machine type in use, with what each version changes listed "
+		"under the grid; m switches). A cell shows whether the "
 		"column has the feature: + present, - absent, ! present but the host lacks it; * marks "
 		"a change from the column to the left. The P column shows the guest's policy for the "
 		"feature (Space cycles it). d keeps only rows that differ, x only what the host lacks. "

@@ -200,6 +200,7 @@ void grid_free(struct grid *g)
 		free(g->cols[i].title);
 		free(g->cols[i].sub);
 		fset_fini(&g->cols[i].on);
+		fset_fini(&g->cols[i].lacks);
 	}
 	free(g->cols);
 	free(g->rows);
@@ -307,6 +308,8 @@ enum cell grid_cell(const struct grid *g, size_t row, size_t col)
 		return CELL_ABSENT;
 	if (c->host && c->host->resolved && !fset_has(&c->host->features, id))
 		return CELL_HOST_LACKS;
+	if (!c->host && c->has_lacks && fset_has(&c->lacks, id))
+		return CELL_HOST_LACKS;
 	return CELL_PRESENT;
 }
 
@@ -315,6 +318,8 @@ bool grid_cell_changed(const struct grid *g, size_t row, size_t col)
 	if (col == 0 || !g->cols[col].has_data || !g->cols[col - 1].has_data)
 		return false;
 	unsigned id = g->rows[row];
+	if (g->cols[col].has_lacks || g->cols[col - 1].has_lacks) /* what that QEMU provides, too */
+		return grid_cell(g, row, col) != grid_cell(g, row, col - 1);
 	return fset_has(&g->cols[col].on, id) != fset_has(&g->cols[col - 1].on, id);
 }
 

@@ -49,7 +49,7 @@ size_t blockers_features(const struct ftable *ft, const struct fset *blockers);
 enum usable model_usable(const struct model_view *mv, const struct host *h, struct fset *blockers);
 
 /* Feature grid. */
-enum grid_kind { GRID_MODELS, GRID_VERSIONS, GRID_MACHINES, GRID_HOSTS };
+enum grid_kind { GRID_MODELS, GRID_VERSIONS, GRID_MACHINES, GRID_HOSTS, GRID_QEMU /* grid_qemu.h */ };
 
 enum cell {
 	CELL_ABSENT,     /* '-' */
@@ -65,6 +65,9 @@ struct grid_col {
 	bool has_data;
 	const struct host *host; /* for host columns, or the host to mark lacks against */
 	const struct expansion *full; /* model columns: QEMU's full expansion (lent) */
+	struct fset lacks; /* without a host: what the column's QEMU cannot provide (its
+			    * unavailable-features; QEMU-version columns) */
+	bool has_lacks;
 };
 
 struct grid {

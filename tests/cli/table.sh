@@ -54,7 +54,7 @@ for c in "${cmds[@]}"; do
 			ok
 		fi
 	done < <(awk '/^Options:/ { on = 1; next } on && /^$/ { exit }
-		on && /^  -/ { sub(/^  (-[a-z], )?/, ""); if ($1 != "--help") print $1, ($2 ~ /^[A-Z]|\|/ ? $2 : "") }' "$tmp/help")
+		on && /^  -/ { sub(/^  (-[a-z]+, )?/, ""); if ($1 != "--help") print $1, ($2 ~ /^[A-Z]|\|/ ? $2 : "") }' "$tmp/help")
 done
 
 # The bash completion.
