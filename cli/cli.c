@@ -773,6 +773,7 @@ static int parse_global(struct cli *c, int *i, int argc, char **argv, bool *cons
 		case GLOBAL_SNAPSHOT: c->snapshot = v; break;
 		case GLOBAL_PROBE: c->probe = v; break;
 		case GLOBAL_HOST: c->host_file = v; break;
+		case GLOBAL_LIBVIRT: c->libvirt_uri = v; break;
 		case GLOBAL_LOCAL: c->local = true; break;
 		case GLOBAL_CPU_MAP: c->cpu_map_dir = v; break;
 		case GLOBAL_LIBVIRT_VERSION: c->libvirt_version = v; break;
@@ -842,14 +843,15 @@ int cli_run(int argc, char **argv, FILE *out, FILE *err, cli_tui_fn tui)
 			cmd = argv[i];
 		rest[nrest++] = argv[i];
 	}
-	if (c.host_file && c.local) {
-		rc = cli_fail(&c, "--host and --local both name the host; give one");
+	if ((c.host_file != NULL) + c.local + (c.libvirt_uri != NULL) > 1) {
+		rc = cli_fail(&c, "--host, --libvirt and --local each name the host; give one");
 		goto out;
 	}
 	cli_progress_init(&progress, err, false);
 	so.snapshot = c.snapshot;
 	so.probe = c.probe;
 	so.host_file = c.host_file;
+	so.libvirt_uri = c.libvirt_uri;
 	so.cpu_map_dir = c.cpu_map_dir;
 	so.libvirt_version = c.libvirt_version;
 	so.machine = c.machine;

@@ -29,6 +29,7 @@ struct cli {
 	const char *snapshot;
 	const char *probe;
 	const char *host_file;
+	const char *libvirt_uri;
 	const char *cpu_map_dir;
 	const char *libvirt_version;
 	const char *machine;

@@ -24,6 +24,9 @@ const struct cli_opt cli_globals[GLOBAL__COUNT + 1] = {
 		"the host: libvirt capabilities XML, domcapabilities XML, a bare <cpu> XML, "
 		"a QMP query-cpu-model-expansion reply, a libvirt <cpudata> CPUID dump or "
 		"capture (.replies) (detected)" },
+	[GLOBAL_LIBVIRT] = { "--libvirt", NULL, "URI", CLI_VAL_WORD, NULL, false,
+		"the host is what a running libvirtd offers (virsh -c URI domcapabilities; "
+		"--accel picks the virttype), e.g. qemu:///system" },
 	[GLOBAL_LOCAL] = { "--local", NULL, NULL, CLI_VAL_NONE, NULL, false,
 		"the host is this CPU by CPUID (not what QEMU/KVM would decide)" },
 	[GLOBAL_CPU_MAP] = { "--cpu-map", NULL, "DIR", CLI_VAL_DIR, NULL, false,

@@ -875,7 +875,8 @@ void app_label_reference(struct app *a)
 			 s->no_qemu ? " (no QEMU installed)" : "");
 	} else if (a->host) {
 		src = a->host->source ? a->host->source : host_kind_name(a->host->kind);
-		slash = strrchr(src, '/');
+		/* a file by its name; "libvirt qemu:///system domcapabilities" whole */
+		slash = str_startswith(src, "libvirt ") ? NULL : strrchr(src, '/');
 		snprintf(a->host_label, sizeof(a->host_label), "%s", slash ? slash + 1 : src);
 	} else if (s->live) {
 		snprintf(a->host_label, sizeof(a->host_label), "this machine's QEMU");
@@ -932,6 +933,7 @@ void app_fini(struct app *a)
 	app_hosts_fini(a);
 	vec_fini(&a->extra_hosts, (void (*)(void *))host_free);
 	host_free(a->cpuid_host);
+	host_free(a->libvirt_host);
 	vec_fini(&a->extra_labels, free);
 	guest_cpu_free(a->guest);
 	free(a->g_base);

@@ -126,6 +126,8 @@ struct app {
 	char grid_err[512];
 	struct vec extra_hosts; /* struct host *, owned: the files in data/hosts, for GRID_HOSTS */
 	struct host *cpuid_host; /* this CPU, made when R first offers it (owned) */
+	struct host *libvirt_host; /* libvirt qemu:///system's domcapabilities, when R asks (owned) */
+	bool libvirt_tried;
 	struct vec extra_labels; /* char *, owned */
 	bool extra_loaded;
 

@@ -4,13 +4,15 @@
  * The choices, in the order R steps through them: the session's host
  * (--host); QEMU's own verdict for the data in use; the same QEMU with the
  * other accelerator (when the data is this machine's QEMU or a --probe, and
- * that accelerator can run here); every host file of data/hosts; this CPU's
- * CPUID (x86_64).  Every verdict, grid mark, the explain pane and
+ * that accelerator can run here); libvirt qemu:///system's domcapabilities
+ * (when libvirtd answers; asked once); every host file of data/hosts; this
+ * CPU's CPUID (x86_64).  Every verdict, grid mark, the explain pane and
  * the editor's verdict follow at once: the view-models are rebuilt.
  */
 #include "app.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cpuid.h"
@@ -48,12 +50,30 @@ static size_t choices(struct app *a, struct ref_choice *out, size_t max)
 		if (!strcmp(other, "tcg") || !strcmp(probe_default_accel(a->ds->arch), "kvm"))
 			out[n++] = (struct ref_choice){ NULL, other };
 	}
+	if (a->libvirt_host && n < max)
+		out[n++] = (struct ref_choice){ a->libvirt_host, NULL };
 	app_load_extra_hosts(a);
 	for (size_t i = 0; i < a->extra_hosts.n && n < max; i++)
 		out[n++] = (struct ref_choice){ vec_get(&a->extra_hosts, i), NULL };
 	if (local_cpuid(a) && n < max)
 		out[n++] = (struct ref_choice){ local_cpuid(a), NULL };
 	return n;
+}
+
+/* libvirt qemu:///system (unless --libvirt named it already): asked once,
+ * when R first comes by; a libvirt that does not answer is left out. */
+static void try_libvirt(struct app *a)
+{
+	const char *uri = getenv("CPUSCOPE_LIBVIRT_URI"); /* "none": do not ask */
+	struct err e;
+
+	if (a->libvirt_tried || a->s->o.libvirt_uri)
+		return;
+	a->libvirt_tried = true;
+	if (uri && !strcmp(uri, "none"))
+		return;
+	err_clear(&e);
+	a->libvirt_host = session_libvirt_host(a->s, uri && *uri ? uri : "qemu:///system", &e);
 }
 
 void app_reference_next(struct app *a)
@@ -68,6 +88,10 @@ void app_reference_next(struct app *a)
 	if (a->probe) {
 		app_status(a, R_WARN, "wait for the probe to finish (or Esc it) before switching");
 		return;
+	}
+	if (!a->libvirt_tried) {
+		try_libvirt(a);
+		n = choices(a, c, sizeof(c) / sizeof(c[0]));
 	}
 	for (size_t i = 0; i < n; i++)
 		if (c[i].host == a->host && !c[i].accel) {

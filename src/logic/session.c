@@ -15,6 +15,8 @@
 #include "paths.h"
 #include "snapshot.h"
 #include "startcheck.h"
+#include "virsh.h"
+#include "xml_cpu.h"
 #include "userdata.h"
 #include "util.h"
 #include "virsh.h"
@@ -153,6 +155,31 @@ static char *local_qemu(const struct session *s)
 	if (!probe_find_binary(name, &path, &e))
 		return NULL;
 	return path;
+}
+
+/* The accelerator of this machine's QEMU when it gives the models only and
+ * a host file gives the verdict: a domcapabilities file's own (<domain>kvm
+ * or qemu), TCG for any other host file (a CPU's features are compared
+ * with the models as QEMU defines them, not with what this machine's KVM
+ * adds: its paravirt leaves), and otherwise what QEMU here would use. */
+static const char *live_accel(const struct session *s)
+{
+	char *text = NULL;
+	size_t len = 0;
+	struct err e;
+	const char *accel = "tcg";
+
+	if (s->o.accel)
+		return s->o.accel;
+	if (!s->o.host_file)
+		return probe_default_accel(s->arch);
+	err_clear(&e);
+	if (strcmp(s->o.host_file, "-") &&
+	    read_file_limited(s->o.host_file, FILE_LIMIT_DEFAULT, &text, &len, &e) &&
+	    strstr(text, "<domainCapabilities") && strstr(text, "<domain>kvm</domain>"))
+		accel = "kvm";
+	free(text);
+	return accel;
 }
 
 /* Probe this machine's QEMU for the machine type in use only (a cold start
@@ -423,8 +450,7 @@ bool session_load_data(struct session *s, struct err *e)
 		if (s->qemu_binary) {
 			if (!session_load_ft(s, e))
 				return false;
-			s->ds = probe_live(s, s->qemu_binary, s->o.machine,
-					   s->o.accel ? s->o.accel : probe_default_accel(s->arch), e);
+			s->ds = probe_live(s, s->qemu_binary, s->o.machine, live_accel(s), e);
 			if (!s->ds)
 				return false;
 			s->live = true;
@@ -491,13 +517,54 @@ static void label_reference(struct session *s)
 	}
 }
 
+/* --libvirt URI: the running libvirtd's domcapabilities (read-only, as
+ * `virsh -c URI -r domcapabilities`), the hypervisor's CPU as libvirt
+ * offers it to guests. */
+struct host *session_libvirt_host(struct session *s, const char *uri, struct err *e)
+{
+	const char *vt = !s->o.accel ? NULL : !strcmp(s->o.accel, "tcg") ? "qemu" : "kvm";
+	char *xml = NULL, *label = NULL;
+	struct host *h = NULL;
+
+	if (!session_load_ft(s, e))
+		return NULL;
+	if (!probe_virsh_domcapabilities(uri, vt, arch_name(s->arch), 0, &xml, e))
+		return NULL;
+	label = xasprintf("libvirt %s domcapabilities", uri);
+	h = xml_host_parse(label, xml, strlen(xml), s->ft, e);
+	free(xml);
+	if (h && h->kind != HOST_DOMCAPS) {
+		err_set(e, label, 0, "virsh domcapabilities printed no domainCapabilities");
+		host_free(h);
+		h = NULL;
+	}
+	if (h && h->domcaps_virttype) {
+		char *l2 = xasprintf("libvirt %s domcapabilities (%s)", uri, h->domcaps_virttype);
+		free(h->source);
+		h->source = l2;
+	}
+	if (h && !h->resolved && h->model && !session_resolve_host(s, h, e)) {
+		host_free(h);
+		h = NULL;
+	}
+	free(label);
+	return h;
+}
+
 bool session_load_host(struct session *s, struct err *e)
 {
 	if (s->ref_label)
 		return true;
 	if (!s->ds && !session_load_data(s, e))
 		return false;
-	if (s->o.host_file) {
+	if (s->o.libvirt_uri) {
+		s->host = session_libvirt_host(s, s->o.libvirt_uri, e);
+		if (!s->host)
+			return false;
+		s->ref = REF_HOST;
+		if (!session_host_loaded(s, e))
+			return false;
+	} else if (s->o.host_file) {
 		s->host = session_host_load(s, s->o.host_file, e);
 		if (!s->host)
 			return false;

@@ -43,6 +43,7 @@ struct session_opts {
 	const char *snapshot;    /* a snapshot file, or a bundled one by version ("7.2") */
 	const char *probe;       /* a QEMU binary to probe live (every machine type) */
 	const char *host_file;   /* --host */
+	const char *libvirt_uri; /* --libvirt URI: a running libvirtd's domcapabilities */
 	const char *cpu_map_dir; /* --cpu-map */
 	const char *machine;     /* --machine (names and aliases) */
 	const char *arch;        /* --arch, or NULL: x86_64, or the data's */
@@ -118,6 +119,9 @@ bool session_resolve_host(struct session *s, struct host *h, struct err *e);
  * probed (through the cache) for the machine type in use, replacing the
  * data.  On failure the old data stays. */
 bool session_use_accel(struct session *s, const char *accel, struct err *e);
+/* What a running libvirtd at uri offers (its domcapabilities, the virttype
+ * following --accel), as a host of this session's arch; caller frees. */
+struct host *session_libvirt_host(struct session *s, const char *uri, struct err *e);
 /* Switch the machine type (names and aliases). */
 bool session_set_machine(struct session *s, const char *name, struct err *e);
 /* Put a new dataset in place (a probe of binary from the TUI): takes ds,

@@ -72,7 +72,7 @@ else
 		# paths in args are relative to the source tree
 		args=$(sed -n 's/^# args: //p' "$case" | sed -E "s#(^| )(data|tests)/#\1$root/\2/#g")
 		# shellcheck disable=SC2086
-		(cd "$d" && env -i PATH="$root/tests/bin:$PATH" HOME="$d" CPUSCOPE_QEMU=none CPUSCOPE_SNAPSHOT=7.2 CPUSCOPE_LIBVIRT_VERSION=9.0 TZ=UTC TERM=xterm-256color LC_ALL=C.UTF-8 \
+		(cd "$d" && env -i PATH="$root/tests/bin:$PATH" HOME="$d" CPUSCOPE_QEMU=none CPUSCOPE_SNAPSHOT=7.2 CPUSCOPE_LIBVIRT_URI=none CPUSCOPE_LIBVIRT_VERSION=9.0 TZ=UTC TERM=xterm-256color LC_ALL=C.UTF-8 \
 			LINES=24 COLUMNS=80 CPUSCOPE_NO_DISPLAY=1 CPUSCOPE_SCRIPT="$case" \
 			CPUSCOPE_DUMP_DIR="$d" $envs \
 			"${valgrind[@]}" "$bin" --snapshot "$snap" --cpu-map "$root/data/cpu_map" --host "$host" $args tui \
