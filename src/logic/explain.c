@@ -419,7 +419,9 @@ static void make_fix(const struct ectx *c, const char *model, struct explanation
 	g = guest_cpu_new();
 	g->mode = MODE_CUSTOM;
 	g->match = MATCH_EXACT;
-	g->fallback = FALLBACK_FORBID;
+	/* fallback as build and the editor write it (libvirt's default, allow):
+	 * one guest CPU reads the same wherever cpuscope prints it */
+	g->fallback = FALLBACK_UNSET;
 	if (model)
 		g->model = xstrdup(model);
 	struct vec order = VEC_INIT;
