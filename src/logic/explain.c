@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "emit.h"
 #include "err.h"
@@ -191,6 +192,7 @@ struct ectx {
 	const struct mdata *md;
 	const struct host *h;
 	const struct fset *avoid;
+	bool qemu_verdict; /* also QEMU's own verdict (the data's accelerator is the warned one) */
 };
 
 static enum usable ctx_usable(const struct ectx *c, const struct model_view *mv, struct fset *blk)
@@ -198,7 +200,7 @@ static enum usable ctx_usable(const struct ectx *c, const struct model_view *mv,
 	enum usable u = USABLE_YES;
 
 	fset_clear_all(blk);
-	if (c->h || !c->avoid)
+	if (c->h || !c->avoid || c->qemu_verdict)
 		u = model_usable(mv, c->h, blk);
 	if (c->avoid) {
 		struct fset t = FSET_INIT;
@@ -569,7 +571,7 @@ bool explain_model(const struct dataset *ds, const struct mdata *md, const struc
 		   const char *name, struct explanation *x, struct err *e)
 {
 	struct model_view mv;
-	struct ectx c = { ds, md, h, NULL };
+	struct ectx c = { ds, md, h, NULL, false };
 
 	memset(x, 0, sizeof(*x));
 	x->ft = ds->ft;
@@ -586,7 +588,14 @@ bool explain_warnings(const struct dataset *ds, const struct mdata *md, const st
 		      const char *name, const struct qemu_warnings *w, struct explanation *x,
 		      struct err *e)
 {
-	struct ectx c = { ds, md, h, &w->features };
+	struct ectx c = { ds, md, h, &w->features, false };
+
+	/* without a host, the data's own verdict counts when it is the warned
+	 * accelerator's ("TCG doesn't support ..." and TCG data): alternatives
+	 * must run there as a whole, not only avoid the warned features */
+	c.qemu_verdict = !h && w->accel && ds->accel &&
+			 (!strcasecmp(w->accel, ds->accel) ||
+			  (!strcasecmp(w->accel, "host") && !strcasecmp(ds->accel, "kvm")));
 
 	memset(x, 0, sizeof(*x));
 	x->ft = ds->ft;
@@ -603,7 +612,7 @@ bool explain_warnings(const struct dataset *ds, const struct mdata *md, const st
 			return false;
 		}
 		explain_fill(&c, &mv, x);
-		if (!h && x->searched)
+		if (!h && x->searched && !c.qemu_verdict)
 			note(x, xstrdup("without --host, the alternatives are checked only against the "
 					"warned features"));
 		if (mv.full) {
