@@ -21,6 +21,7 @@
 
 #include "cpu_map.h"
 #include "cpuid.h"
+#include "custom_def.h"
 #include "err.h"
 #include "feature.h"
 #include "host.h"
@@ -188,6 +189,19 @@ static const char *usable_word(enum usable u)
 
 /* ---- models --------------------------------------------------------------- */
 
+/* A custom model (--custom) in JSON: {"base", "file", "line", "format"}. */
+static json_object *custom_json(const struct custom_model *cm)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "base", json_object_new_string(cm->base));
+	json_object_object_add(o, "file", json_object_new_string(cm->source));
+	json_object_object_add(o, "line", json_object_new_int(cm->line));
+	json_object_object_add(o, "format", json_object_new_string(
+		cm->format == CUSTOM_PROXMOX ? "proxmox" : "cpudef"));
+	return o;
+}
+
 static int def_name_cmp(const void *pa, const void *pb)
 {
 	const struct cpu_def *const *a = pa, *const *b = pb;
@@ -276,6 +290,8 @@ int cmd_models(struct cli *c, int argc, char **argv)
 				json_object_object_add(o, "usable",
 						       u == USABLE_UNKNOWN ? NULL : json_object_new_boolean(u == USABLE_YES));
 				json_object_object_add(o, "blockers", fset_names_json(c->s->ft, &blockers));
+				if (d->custom)
+					json_object_object_add(o, "custom", custom_json(d->custom));
 				json_object_array_add(arr, o);
 				continue;
 			}
@@ -287,7 +303,7 @@ int cmd_models(struct cli *c, int argc, char **argv)
 			char blk[24] = "";
 			if (u == USABLE_NO)
 				snprintf(blk, sizeof(blk), "%zu: ", fset_count(&blockers));
-			bool tail = blk[0] || sb.len || d->deprecated;
+			bool tail = blk[0] || sb.len || d->deprecated || d->custom;
 			/* names padded by display width (multibyte names align) */
 			sb_reset(&cols);
 			sb_add_padded(&cols, mv.name, 28);
@@ -295,9 +311,10 @@ int cmd_models(struct cli *c, int argc, char **argv)
 			sb_add_padded(&cols, mv.is_alias ? mv.resolved : "-", 28);
 			sb_addc(&cols, ' ');
 			sb_add_padded(&cols, mv.vendor[0] ? vendor_name(mv.vendor) : "-", 8);
-			fprintf(c->out, "%s %3d %5s %6s%s%s%s%s\n", sb_str(&cols), mv.version,
+			fprintf(c->out, "%s %3d %5s %6s%s%s%s%s%s%s%s\n", sb_str(&cols), mv.version,
 				lvl, usable_word(u), tail ? "  " : "", blk, sb_str(&sb),
-				d->deprecated ? " (deprecated)" : "");
+				d->deprecated ? " (deprecated)" : "", d->custom ? " (custom, base " : "",
+				d->custom ? d->custom->base : "", d->custom ? ")" : "");
 		}
 	}
 	if (c->format == FMT_JSON) {
@@ -389,6 +406,8 @@ int cmd_show(struct cli *c, int argc, char **argv)
 		json_object_object_add(o, "features", fa);
 		if (session_model_note(c->s, mv.name))
 			json_object_object_add(o, "note", json_object_new_string(session_model_note(c->s, mv.name)));
+		if (mv.def->custom)
+			json_object_object_add(o, "custom", custom_json(mv.def->custom));
 		print_json(c, o);
 		json_object_put(o);
 		goto out;
@@ -732,6 +751,7 @@ static int parse_global(struct cli *c, int *i, int argc, char **argv, bool *cons
 		case GLOBAL_CPU_MAP: c->cpu_map_dir = v; break;
 		case GLOBAL_MACHINE: c->machine = v; break;
 		case GLOBAL_ARCH: c->arch_s = v; break;
+		case GLOBAL_CUSTOM: c->custom_file = v; break;
 		case GLOBAL_ACCEL:
 			if (strcmp(v, "kvm") && strcmp(v, "tcg"))
 				return cli_fail(c, "--accel: unknown accelerator '%s' (expected kvm or tcg)", v);
@@ -808,6 +828,7 @@ int cli_run(int argc, char **argv, FILE *out, FILE *err, cli_tui_fn tui)
 	so.machine = c.machine;
 	so.arch = c.arch_s;
 	so.accel = c.accel;
+	so.custom_file = c.custom_file;
 	so.local = c.local;
 	so.progress = cli_progress_cb;
 	so.progress_ctx = &progress;

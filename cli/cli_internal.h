@@ -31,6 +31,7 @@ struct cli {
 	const char *machine;
 	const char *arch_s;
 	const char *accel;
+	const char *custom_file;
 	bool local;
 	enum out_format format;
 	const char *format_s; /* as given; commands check what they accept */

@@ -38,6 +38,10 @@ const struct cli_opt cli_globals[GLOBAL__COUNT + 1] = {
 	[GLOBAL_ACCEL] = { "--accel", NULL, "ACCEL", CLI_VAL_WORD, "kvm tcg", false,
 		"whose verdict: QEMU with this accelerator (default: kvm when /dev/kvm is "
 		"usable, else tcg)" },
+	[GLOBAL_CUSTOM] = { "--custom", NULL, "FILE", CLI_VAL_FILE, NULL, false,
+		"custom models, listed with QEMU's: a Proxmox VE cpu-models.conf "
+		"(cpu-model: NAME, as custom-NAME) or a [cpudef] file (name, base, add, "
+		"remove) (README \"Custom models\")" },
 	[GLOBAL_FORMAT] = { "--format", NULL, "FMT", CLI_VAL_WORD, "text json", false,
 		"text (default) or json; build also takes xml (its default) and qemu" },
 	[GLOBAL__COUNT] = { NULL, NULL, NULL, CLI_VAL_NONE, NULL, false, NULL },

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "custom_def.h"
 #include "err.h"
 
 int psabi_level(const struct ftable *ft, const struct fset *s)
@@ -292,8 +293,11 @@ static bool grid_add_model_col(struct grid *g, const struct dataset *ds, const s
 
 	if (!model_lookup(ds, md, name, &mv, e))
 		return false;
+	/* a custom model's sub line names its base */
+	char *csub = !sub && mv.def->custom ? xasprintf("custom: %s", mv.def->custom->base) : NULL;
 	struct grid_col *col = grid_add_col(g, title ? title : mv.name,
-					    sub ? sub : (mv.is_alias ? mv.resolved : NULL));
+					    sub ? sub : csub ? csub : (mv.is_alias ? mv.resolved : NULL));
+	free(csub);
 	col->host = host;
 	if (mv.full) {
 		fset_copy(&col->on, &mv.full->on);

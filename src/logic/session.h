@@ -36,6 +36,7 @@
 #include "probe.h"
 
 struct cpu_map;
+struct custom_set;
 struct err;
 
 struct session_opts {
@@ -46,6 +47,7 @@ struct session_opts {
 	const char *machine;     /* --machine (names and aliases) */
 	const char *arch;        /* --arch, or NULL: x86_64, or the data's */
 	const char *accel;       /* --accel kvm|tcg, or NULL: what QEMU here would use */
+	const char *custom_file; /* --custom: custom models (custom.h, custom_models.h) */
 	bool local;              /* --local */
 	bool no_cache;           /* probe without the cache */
 	/* Probe progress (a live probe of this machine's QEMU or --probe). */
@@ -81,6 +83,7 @@ struct session {
 	bool capture;            /* the data is a libvirt capture (.replies) */
 	bool host_models;        /* the model list is the host file's */
 	struct strmap notes;     /* model -> where it or its features come from (owned) */
+	struct custom_set *custom; /* the models of --custom (owned; custom_models.h) */
 };
 
 struct session *session_new(const struct session_opts *o);
