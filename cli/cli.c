@@ -29,6 +29,7 @@
 #include "logic.h"
 #include "model.h"
 #include "paths.h"
+#include "platform.h"
 #include "snapshot.h"
 #include "userdata.h"
 #include "text.h"
@@ -724,6 +725,7 @@ out:
 static int parse_global(struct cli *c, int *i, int argc, char **argv, bool *consumed)
 {
 	const char *a = argv[*i];
+	enum platform plat;
 
 	*consumed = false;
 	for (int k = 0; k < GLOBAL__COUNT; k++) {
@@ -767,9 +769,13 @@ static int parse_global(struct cli *c, int *i, int argc, char **argv, bool *cons
 				c->format = FMT_XML;
 			else if (!strcmp(v, "qemu"))
 				c->format = FMT_QEMU;
-			else
+			else if (platform_parse(v, &plat)) {
+				c->format = FMT_PLATFORM;
+				c->platform = plat;
+			} else
 				return cli_fail(c, "--format: unknown format '%s' (expected text or json; "
-						   "build also takes xml or qemu)", v);
+						   "build also takes xml, qemu, proxmox, proxmox-model, "
+						   "kubevirt, nova or qmp)", v);
 			break;
 		case GLOBAL__COUNT:
 		default: break;
@@ -859,7 +865,8 @@ int cli_run(int argc, char **argv, FILE *out, FILE *err, cli_tui_fn tui)
 		cli_help_cmd(out, k);
 		goto out;
 	}
-	if ((c.format == FMT_XML || c.format == FMT_QEMU) && !cli_cmd_takes_format(k, c.format_s)) {
+	if ((c.format == FMT_XML || c.format == FMT_QEMU || c.format == FMT_PLATFORM) &&
+	    !cli_cmd_takes_format(k, c.format_s)) {
 		rc = cli_fail(&c, "--format %s: not one of %s's formats (%s)", c.format_s, cmd,
 			      k->formats ? k->formats : "text json");
 		goto out;

@@ -18,7 +18,8 @@
 #include "session.h"
 #include "util.h"
 
-enum out_format { FMT_TEXT, FMT_JSON, FMT_XML, FMT_QEMU };
+/* FMT_PLATFORM: one of platform.h's forms (build --format proxmox, ...), in platform. */
+enum out_format { FMT_TEXT, FMT_JSON, FMT_XML, FMT_QEMU, FMT_PLATFORM };
 
 struct cli {
 	FILE *out;
@@ -35,6 +36,7 @@ struct cli {
 	bool local;
 	enum out_format format;
 	const char *format_s; /* as given; commands check what they accept */
+	int platform;         /* enum platform of FMT_PLATFORM */
 	/* what is loaded, and whose verdict it is (owned; cli_run makes it
 	 * from the options above) */
 	struct session *s;
