@@ -119,8 +119,8 @@ static void custom_notes(const char *plat, const struct custom_model *cm, struct
 	for (size_t i = 0; i < cm->flags.n; i++) {
 		const struct custom_flag *f = cm->flags.v[i];
 		if (f->kind == CFLAG_HYPERV)
-			note(o, "%s: %c%s is a Hyper-V enlightenment, not a CPU feature: %s sets those "
-			     "elsewhere", cm->name, f->on ? '+' : '-', f->name, plat);
+			note(o, "%s: %c%s is a Hyper-V enlightenment, not a CPU feature: not in %s",
+			     cm->name, f->on ? '+' : '-', f->name, plat);
 	}
 	if (cm->hidden > 0)
 		note(o, "%s: hidden (QEMU's kvm=off) is not a CPU setting in %s", cm->name, plat);
