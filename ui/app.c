@@ -378,8 +378,13 @@ bool app_guest_apply(struct app *a, struct guest_cpu *spec, const char *chosen, 
 	}
 	app_guest_checkpoint(a);
 	guest_cpu_free(a->guest);
-	a->guest = b.cpu;
-	b.cpu = NULL;
+	if (b.asked) { /* a custom model: the editor keeps its name and the user's policies */
+		a->guest = b.asked;
+		b.asked = NULL;
+	} else {
+		a->guest = b.cpu;
+		b.cpu = NULL;
+	}
 	free(a->g_chosen);
 	free(a->g_base);
 	a->g_chosen = keep;

@@ -358,9 +358,16 @@ static void output_build(struct app *a, struct tlines *t)
 	while (*s) {
 		const char *nl = strchr(s, '\n');
 		size_t n = nl ? (size_t)(nl - s) : strlen(s);
-		char *line = xstrndup(s, n);
-		tlines_add(t, line, w, 4, a->out_form == GUEST_FORM_XML ? R_XML_TAG : R_XML_VALUE, src++);
-		free(line);
+		struct strbuf sb = STRBUF_INIT;
+		for (size_t i = 0; i < n; i++) { /* a tab (Proxmox's indent) as 4 spaces */
+			if (s[i] == '\t')
+				sb_add(&sb, "    ");
+			else
+				sb_addc(&sb, s[i]);
+		}
+		tlines_add(t, sb_str(&sb), w, 4, a->out_form == GUEST_FORM_XML ? R_XML_TAG : R_XML_VALUE,
+			   src++);
+		sb_fini(&sb);
 		s += n + (nl ? 1 : 0);
 	}
 	for (size_t i = 0; i < a->lints.n; i++) {

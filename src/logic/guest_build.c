@@ -471,7 +471,11 @@ bool guest_build(const struct guest_ctx *ctx, const struct guest_cpu *in, int ve
 	struct platform_in pin = { g, asked, out->custom, ctx->ds->ft, out->qemu, out->qemu_why };
 	for (int p = 0; p < PLATFORM__COUNT; p++)
 		emit_platform((enum platform)p, &pin, &out->forms[p]);
-	guest_cpu_free(asked);
+	if (asked) {
+		free(asked->model);
+		asked->model = xstrdup(out->custom->name);
+	}
+	out->asked = asked;
 	return true;
 }
 
@@ -515,6 +519,7 @@ void guest_build_fini(struct guest_built *b)
 	if (!b)
 		return;
 	guest_cpu_free(b->cpu);
+	guest_cpu_free(b->asked);
 	free(b->base);
 	vec_fini(&b->lints, free);
 	free(b->xml);

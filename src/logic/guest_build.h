@@ -73,6 +73,9 @@ struct guest_built {
 	int psabi;               /* x86-64 psABI level of the CPU the guest gets (a custom
 				  * CPU: the model with its policies); -1 unknown */
 	const struct custom_model *custom; /* the custom model it is built on (lent), or NULL */
+	struct guest_cpu *asked; /* on a custom model: the CPU as asked, validated (the custom
+				  * model's name, the user's policies only), for an editor to
+				  * keep; else NULL */
 	struct vec xml_notes;    /* char *: what the XML leaves out (a custom model's settings) */
 	struct platform_out forms[PLATFORM__COUNT]; /* the platform forms */
 };

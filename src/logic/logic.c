@@ -318,6 +318,18 @@ struct grid *grid_build_versions(const struct dataset *ds, const struct mdata *m
 
 	if (!model_lookup(ds, md, name, &mv, e))
 		return NULL;
+	if (mv.def->custom) {
+		/* a custom model has no versions: it beside its base */
+		const char *cb = mv.def->custom->base;
+		snprintf(title, sizeof(title), "%s beside its base %s on %s", mv.name, cb, md->machine);
+		g = grid_new(GRID_VERSIONS, ds->ft, title);
+		if (!grid_add_model_col(g, ds, md, cb, cb, NULL, host, e) ||
+		    !grid_add_model_col(g, ds, md, mv.name, mv.name, NULL, host, e)) {
+			grid_free(g);
+			g = NULL;
+		}
+		return g;
+	}
 	snprintf(base, sizeof(base), "%s", mv.base);
 	model_versions(md, base, &vers);
 	if (!vers.n) {
