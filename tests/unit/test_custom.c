@@ -398,6 +398,9 @@ static void test_build(void **state)
 	assert_true(guest_build(&ctx, g, GUEST_VERSION_AS_GIVEN, &b, &e));
 	assert_string_equal(b.cpu->model, "Haswell-noTSX");
 	assert_non_null(b.custom);
+	/* what an editor keeps: the custom model's name, the user's policies */
+	assert_string_equal(b.asked->model, "custom-haswell-nested");
+	assert_int_equal(b.asked->features.n, 1);
 	assert_string_equal(b.qemu, "Haswell-noTSX,pcid=off,vmx=off,phys-bits=40");
 	assert_string_equal(b.xml, "<cpu mode='custom' match='exact'>\n"
 			    "  <model fallback='allow'>Haswell-noTSX</model>\n"
