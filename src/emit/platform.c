@@ -487,7 +487,7 @@ static void emit_nova(const struct platform_in *in, struct platform_out *o)
 }
 
 /* ---- QMP ---------------------------------------------------------------------
- * QEMU's query-cpu-model-expansion (qapi/machine-target.json): arguments
+ * QEMU's query-cpu-model-expansion (its QMP schema): arguments
  * type (static or full) and model {name, props}.  The model is the -cpu
  * value's: its first word the name, each KEY=VALUE a property (on/off as
  * booleans, digits as numbers, anything else a string). */
