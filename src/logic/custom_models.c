@@ -122,6 +122,13 @@ static bool add_custom(struct session *s, struct mdata *md, const struct custom_
 		return err_set(e, cm->source, cm->base_line, "custom model %s: %s model: %s", cm->name,
 			       cm->format == CUSTOM_PROXMOX ? "reported" : "base", le.msg);
 	}
+	if (bmv.def->custom) {
+		if (!strict)
+			return true;
+		return err_set(e, cm->source, cm->base_line, "custom model %s: its base %s is a custom "
+			       "model too (build on a QEMU model: %s's base is %s)", cm->name, cm->base,
+			       cm->base, bmv.def->custom->base);
+	}
 	if (!bmv.full) {
 		if (!strict)
 			return true;

@@ -12,8 +12,9 @@
  * features against the model's; with QEMU's own verdict, the base's
  * unavailable-features, less what it removes, plus what it adds that
  * QEMU's 'max' of the accelerator lacks.  The machine type in use must
- * have the base model (else an error at the line that names it), and a
- * custom model may not take the name of a QEMU model there.  Its note
+ * have the base model (else an error at the line that names it), which
+ * must be QEMU's (not another custom model), and a custom model may not
+ * take the name of a QEMU model there.  Its note
  * (session_model_note()) says that it is custom, where it is defined, its
  * base and its changes.
  */

@@ -457,6 +457,9 @@ static void test_session_errors(void **state)
 		  "'Haswell-noTSX-IBRS'?" },
 		{ "[cpudef]\nname = Haswell\nbase = Nehalem\n",
 		  ":1: custom model Haswell has the name of a model of QEMU 7.2.22" },
+		{ "[cpudef]\nname = a\nbase = Nehalem\n\n[cpudef]\nname = b\nbase = a\n",
+		  ":7: custom model b: its base a is a custom model too (build on a QEMU model: a's "
+		  "base is Nehalem)" },
 		{ "cpu-model: a\n\treported-model Nehalem\n\tflags +hv-nonsense\n",
 		  ":3: custom model custom-a: 'hv-nonsense' is not a Hyper-V enlightenment of QEMU "
 		  "7.2.22 (no boolean property hv-nonsense)" },
