@@ -21,6 +21,7 @@
 
 #include "cpu_map.h"
 #include "cpuid.h"
+#include "custom_def.h"
 #include "err.h"
 #include "feature.h"
 #include "host.h"
@@ -28,6 +29,7 @@
 #include "logic.h"
 #include "model.h"
 #include "paths.h"
+#include "platform.h"
 #include "snapshot.h"
 #include "upgrade.h"
 #include "userdata.h"
@@ -199,6 +201,19 @@ static const char *usable_word(enum usable u)
 
 /* ---- models --------------------------------------------------------------- */
 
+/* A custom model (--custom) in JSON: {"base", "file", "line", "format"}. */
+static json_object *custom_json(const struct custom_model *cm)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "base", json_object_new_string(cm->base));
+	json_object_object_add(o, "file", json_object_new_string(cm->source));
+	json_object_object_add(o, "line", json_object_new_int(cm->line));
+	json_object_object_add(o, "format", json_object_new_string(
+		cm->format == CUSTOM_PROXMOX ? "proxmox" : "cpudef"));
+	return o;
+}
+
 static int def_name_cmp(const void *pa, const void *pb)
 {
 	const struct cpu_def *const *a = pa, *const *b = pb;
@@ -287,6 +302,8 @@ int cmd_models(struct cli *c, int argc, char **argv)
 				json_object_object_add(o, "usable",
 						       u == USABLE_UNKNOWN ? NULL : json_object_new_boolean(u == USABLE_YES));
 				json_object_object_add(o, "blockers", fset_names_json(c->s->ft, &blockers));
+				if (d->custom)
+					json_object_object_add(o, "custom", custom_json(d->custom));
 				json_object_array_add(arr, o);
 				continue;
 			}
@@ -297,7 +314,7 @@ int cmd_models(struct cli *c, int argc, char **argv)
 			if (c->s->arch == ARCH_X86_64 && mv.full)
 				snprintf(lvl, sizeof(lvl), "%s", level ? psabi_level_word(level) : "-");
 			char blk[4] = ""; /* the count is in blockers_text */
-			bool tail = blk[0] || sb.len || d->deprecated;
+			bool tail = blk[0] || sb.len || d->deprecated || d->custom;
 			/* names padded by display width (multibyte names align) */
 			sb_reset(&cols);
 			sb_add_padded(&cols, mv.name, 28);
@@ -305,9 +322,10 @@ int cmd_models(struct cli *c, int argc, char **argv)
 			sb_add_padded(&cols, mv.is_alias ? mv.resolved : "-", 28);
 			sb_addc(&cols, ' ');
 			sb_add_padded(&cols, mv.vendor[0] ? vendor_name(mv.vendor) : "-", 8);
-			fprintf(c->out, "%s %3d %5s %6s%s%s%s%s\n", sb_str(&cols), mv.version,
+			fprintf(c->out, "%s %3d %5s %6s%s%s%s%s%s%s%s\n", sb_str(&cols), mv.version,
 				lvl, usable_word(u), tail ? "  " : "", blk, sb_str(&sb),
-				d->deprecated ? " (deprecated)" : "");
+				d->deprecated ? " (deprecated)" : "", d->custom ? " (custom, base " : "",
+				d->custom ? d->custom->base : "", d->custom ? ")" : "");
 		}
 	}
 	if (c->format == FMT_JSON) {
@@ -399,6 +417,8 @@ int cmd_show(struct cli *c, int argc, char **argv)
 		json_object_object_add(o, "features", fa);
 		if (session_model_note(c->s, mv.name))
 			json_object_object_add(o, "note", json_object_new_string(session_model_note(c->s, mv.name)));
+		if (mv.def->custom)
+			json_object_object_add(o, "custom", custom_json(mv.def->custom));
 		print_json(c, o);
 		json_object_put(o);
 		goto out;
@@ -750,6 +770,7 @@ out:
 static int parse_global(struct cli *c, int *i, int argc, char **argv, bool *consumed)
 {
 	const char *a = argv[*i];
+	enum platform plat;
 
 	*consumed = false;
 	for (int k = 0; k < GLOBAL__COUNT; k++) {
@@ -779,6 +800,7 @@ static int parse_global(struct cli *c, int *i, int argc, char **argv, bool *cons
 		case GLOBAL_LIBVIRT_VERSION: c->libvirt_version = v; break;
 		case GLOBAL_MACHINE: c->machine = v; break;
 		case GLOBAL_ARCH: c->arch_s = v; break;
+		case GLOBAL_CUSTOM: c->custom_file = v; break;
 		case GLOBAL_ACCEL:
 			if (strcmp(v, "kvm") && strcmp(v, "tcg"))
 				return cli_fail(c, "--accel: unknown accelerator '%s' (expected kvm or tcg)", v);
@@ -794,9 +816,13 @@ static int parse_global(struct cli *c, int *i, int argc, char **argv, bool *cons
 				c->format = FMT_XML;
 			else if (!strcmp(v, "qemu"))
 				c->format = FMT_QEMU;
-			else
+			else if (platform_parse(v, &plat)) {
+				c->format = FMT_PLATFORM;
+				c->platform = plat;
+			} else
 				return cli_fail(c, "--format: unknown format '%s' (expected text or json; "
-						   "build also takes xml or qemu)", v);
+						   "build also takes xml, qemu, proxmox, proxmox-model, "
+						   "kubevirt, nova or qmp)", v);
 			break;
 		case GLOBAL__COUNT:
 		default: break;
@@ -857,6 +883,7 @@ int cli_run(int argc, char **argv, FILE *out, FILE *err, cli_tui_fn tui)
 	so.machine = c.machine;
 	so.arch = c.arch_s;
 	so.accel = c.accel;
+	so.custom_file = c.custom_file;
 	so.local = c.local;
 	so.progress = cli_progress_cb;
 	so.progress_ctx = &progress;
@@ -887,7 +914,8 @@ int cli_run(int argc, char **argv, FILE *out, FILE *err, cli_tui_fn tui)
 		cli_help_cmd(out, k);
 		goto out;
 	}
-	if ((c.format == FMT_XML || c.format == FMT_QEMU) && !cli_cmd_takes_format(k, c.format_s)) {
+	if ((c.format == FMT_XML || c.format == FMT_QEMU || c.format == FMT_PLATFORM) &&
+	    !cli_cmd_takes_format(k, c.format_s)) {
 		rc = cli_fail(&c, "--format %s: not one of %s's formats (%s)", c.format_s, cmd,
 			      k->formats ? k->formats : "text json");
 		goto out;

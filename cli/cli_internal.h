@@ -20,7 +20,8 @@
 
 struct grid;
 
-enum out_format { FMT_TEXT, FMT_JSON, FMT_XML, FMT_QEMU };
+/* FMT_PLATFORM: one of platform.h's forms (build --format proxmox, ...), in platform. */
+enum out_format { FMT_TEXT, FMT_JSON, FMT_XML, FMT_QEMU, FMT_PLATFORM };
 
 struct cli {
 	FILE *out;
@@ -35,9 +36,11 @@ struct cli {
 	const char *machine;
 	const char *arch_s;
 	const char *accel;
+	const char *custom_file;
 	bool local;
 	enum out_format format;
 	const char *format_s; /* as given; commands check what they accept */
+	int platform;         /* enum platform of FMT_PLATFORM */
 	/* what is loaded, and whose verdict it is (owned; cli_run makes it
 	 * from the options above) */
 	struct session *s;

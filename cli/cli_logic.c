@@ -10,6 +10,7 @@
 #include "guest.h"
 #include "guest_build.h"
 #include "logic.h"
+#include "platform.h"
 #include "xml_cpu.h"
 
 /* ---- compare ---------------------------------------------------------------- */
@@ -114,6 +115,15 @@ out:
 }
 
 /* ---- build ------------------------------------------------------------------ */
+
+static json_object *notes_json(const struct vec *notes)
+{
+	json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < notes->n; i++)
+		json_object_array_add(a, json_object_new_string(notes->v[i]));
+	return a;
+}
 
 struct build_opts {
 	const char *model;
@@ -257,6 +267,18 @@ int cmd_build(struct cli *c, int argc, char **argv)
 		for (size_t i = 0; i < b.lints.n; i++)
 			json_object_array_add(wa, json_object_new_string(b.lints.v[i]));
 		json_object_object_add(jo, "warnings", wa);
+		json_object_object_add(jo, "xml-notes", notes_json(&b.xml_notes));
+		json_object *po = json_object_new_object();
+		for (int p = 0; p < PLATFORM__COUNT; p++) {
+			const struct platform_out *f = &b.forms[p];
+			json_object *fo = json_object_new_object();
+			json_object_object_add(fo, "text", json_str_or_null(f->text));
+			if (!f->text)
+				json_object_object_add(fo, "unavailable", json_str_or_null(f->why));
+			json_object_object_add(fo, "notes", notes_json(&f->notes));
+			json_object_object_add(po, platform_name((enum platform)p), fo);
+		}
+		json_object_object_add(jo, "platforms", po);
 		print_json(c, jo);
 		json_object_put(jo);
 	} else if (c->format == FMT_QEMU) {
@@ -265,8 +287,21 @@ int cmd_build(struct cli *c, int argc, char **argv)
 			goto out;
 		}
 		fprintf(c->out, "%s\n", b.qemu);
+	} else if (c->format == FMT_PLATFORM) {
+		const struct platform_out *f = &b.forms[c->platform];
+		if (!f->text) {
+			rc = cli_fail(c, "build: no %s form: %s", platform_name((enum platform)c->platform),
+				      f->why);
+			goto out;
+		}
+		fputs(f->text, c->out);
+		for (size_t i = 0; i < f->notes.n; i++)
+			cli_warn(c, "%s: %s", platform_name((enum platform)c->platform),
+				 (const char *)f->notes.v[i]);
 	} else {
 		fputs(b.xml, c->out);
+		for (size_t i = 0; i < b.xml_notes.n; i++)
+			cli_warn(c, "xml: %s", (const char *)b.xml_notes.v[i]);
 	}
 	if (c->format != FMT_JSON)
 		for (size_t i = 0; i < b.lints.n; i++)

@@ -46,8 +46,13 @@ const struct cli_opt cli_globals[GLOBAL__COUNT + 1] = {
 	[GLOBAL_ACCEL] = { "--accel", NULL, "ACCEL", CLI_VAL_WORD, "kvm tcg", false,
 		"whose verdict: QEMU with this accelerator (default: kvm when /dev/kvm is "
 		"usable, else tcg)" },
+	[GLOBAL_CUSTOM] = { "--custom", NULL, "FILE", CLI_VAL_FILE, NULL, false,
+		"custom models, listed with QEMU's: a Proxmox VE cpu-models.conf "
+		"(cpu-model: NAME, as custom-NAME) or a [cpudef] file (name, base, add, "
+		"remove) (README \"Custom models\")" },
 	[GLOBAL_FORMAT] = { "--format", NULL, "FMT", CLI_VAL_WORD, "text json", false,
-		"text (default) or json; build also takes xml (its default) and qemu" },
+		"text (default) or json; build also takes xml (its default), qemu and the "
+		"platform forms proxmox, proxmox-model, kubevirt, nova and qmp" },
 	[GLOBAL__COUNT] = { NULL, NULL, NULL, CLI_VAL_NONE, NULL, false, NULL },
 };
 
@@ -148,8 +153,8 @@ static const char *const compare_syn[] = {
 static const char *const build_syn[] = {
 	"--model M [--version N|best] [--require F,...] [--optional F,...] [--disable F,...] "
 	"[--forbid F,...] [--force F,...] [--match MATCH] [--check CHECK] "
-	"[--fallback allow|forbid] [--vendor-id STRING] [--format xml|qemu|json]",
-	"--mode MODE [--require F,...] ... [--check CHECK] [--format xml|qemu|json]",
+	"[--fallback allow|forbid] [--vendor-id STRING] [--format FORM]",
+	"--mode MODE [--require F,...] ... [--check CHECK] [--format FORM]",
 	NULL
 };
 static const struct cli_opt build_opts[] = {
@@ -414,9 +419,20 @@ const struct cli_cmd cli_commands[] = {
 			"features are named in any spelling (QEMU's, libvirt's, Linux's).  An "
 			"unknown feature (with the nearest spelling suggested), one feature with "
 			"two policies, or a name that would add a -cpu option is an error, as in "
-			"the explorer's editor.",
+			"the explorer's editor.\n\n"
+			"FORM is xml (the default), qemu, json, or a platform's form of the same "
+			"CPU: proxmox (the Proxmox VE VM config line cpu: MODEL,flags=+a;-b, or, "
+			"when Proxmox's VM flags cannot carry it, a cpu-models.conf entry and the "
+			"line naming it), proxmox-model (a cpu-models.conf entry), kubevirt "
+			"(spec.template.spec.domain.cpu of a VirtualMachine, YAML), nova "
+			"(nova.conf's [libvirt] cpu_mode, cpu_models, cpu_model_extra_flags) or "
+			"qmp (the query-cpu-model-expansion command for the -cpu value).  What a "
+			"platform cannot express (Nova and Proxmox have no forbid or optional, "
+			"KubeVirt no check) is a warning; a CPU it cannot express at all is an "
+			"error.  A custom model (--custom) is built as its base with its "
+			"features, and its settings go onto the -cpu value.",
 		.opts = build_opts,
-		.formats = "xml qemu json",
+		.formats = "xml qemu json proxmox proxmox-model kubevirt nova qmp",
 		.run = cmd_build,
 	},
 	{

@@ -65,7 +65,7 @@ struct cli_cmd {
 /* The global options, accepted before or after any command (parse_global). */
 enum cli_global {
 	GLOBAL_SNAPSHOT, GLOBAL_PROBE, GLOBAL_HOST, GLOBAL_LIBVIRT, GLOBAL_LOCAL, GLOBAL_CPU_MAP,
-	GLOBAL_LIBVIRT_VERSION, GLOBAL_MACHINE, GLOBAL_ARCH, GLOBAL_ACCEL, GLOBAL_FORMAT, GLOBAL__COUNT
+	GLOBAL_LIBVIRT_VERSION, GLOBAL_MACHINE, GLOBAL_ARCH, GLOBAL_ACCEL, GLOBAL_CUSTOM, GLOBAL_FORMAT, GLOBAL__COUNT
 };
 extern const struct cli_opt cli_globals[GLOBAL__COUNT + 1];
 /* The options without a command (--help, --version, --list-keys, ...) and

@@ -383,8 +383,13 @@ bool app_guest_apply(struct app *a, struct guest_cpu *spec, const char *chosen, 
 	}
 	app_guest_checkpoint(a);
 	guest_cpu_free(a->guest);
-	a->guest = b.cpu;
-	b.cpu = NULL;
+	if (b.asked) { /* a custom model: the editor keeps its name and the user's policies */
+		a->guest = b.asked;
+		b.asked = NULL;
+	} else {
+		a->guest = b.cpu;
+		b.cpu = NULL;
+	}
 	free(a->g_chosen);
 	free(a->g_base);
 	a->g_chosen = keep;
@@ -500,6 +505,7 @@ void app_rebuild_guest(struct app *a)
 		struct guest_built b;
 		struct err e;
 		char buf[1200];
+		const struct vec *form_notes = NULL;
 
 		free(a->out_text);
 		vec_fini(&a->lints, free);
@@ -507,15 +513,19 @@ void app_rebuild_guest(struct app *a)
 		if (!guest_build(&ctx, a->guest, GUEST_VERSION_AS_GIVEN, &b, &e)) {
 			/* the data changed under it (a probe) */
 			a->out_text = xasprintf("(not a valid CPU here: %s)\n", err_str(&e, buf, sizeof(buf)));
-		} else if (a->out_qemu) {
+		} else if (a->out_form == GUEST_FORM_QEMU) {
 			a->out_text = b.qemu ? xasprintf("-cpu %s\n", b.qemu) :
 					       xasprintf("(no -cpu value: %s)\n", b.qemu_why ? b.qemu_why : "?");
 		} else {
-			a->out_text = b.xml;
-			b.xml = NULL;
+			const char *why, *t = guest_form_text(&b, a->out_form, &why, &form_notes);
+			a->out_text = t ? xstrdup(t) : xasprintf("(no %s: %s)\n",
+								 guest_form_title(a->out_form),
+								 why ? why : "?");
 		}
 		a->lints = b.lints;
 		memset(&b.lints, 0, sizeof(b.lints));
+		for (size_t i = 0; form_notes && i < form_notes->n; i++) /* what the form leaves out */
+			vec_push(&a->lints, xstrdup(form_notes->v[i]));
 		guest_build_fini(&b);
 	}
 
@@ -535,9 +545,11 @@ void app_rebuild_guest(struct app *a)
 	} else {
 		struct cmp_report r;
 		struct err e;
+		struct guest_ctx gctx = app_guest_ctx(a);
+		struct guest_cpu *rg = guest_custom_resolve(&gctx, a->guest); /* a custom model's base */
 		memset(&r, 0, sizeof(r));
 		err_clear(&e);
-		if (!cpu_compare(a->host, a->guest, a->map, a->s->libvirt, &r, &e)) {
+		if (!cpu_compare(a->host, rg ? rg : a->guest, a->map, a->s->libvirt, &r, &e)) {
 			char buf[1200];
 			a->verdict = xasprintf("cannot compare: %s", err_str(&e, buf, sizeof(buf)));
 			a->verdict_role = R_WARN;
@@ -552,6 +564,7 @@ void app_rebuild_guest(struct app *a)
 			a->verdict_role = R_GOOD;
 		}
 		cmp_report_fini(&r);
+		guest_cpu_free(rg);
 	}
 	a->views[V_OUTPUT].top = a->views[V_OUTPUT].top; /* keep the scroll position */
 	view_clamp(&a->views[V_OUTPUT], a);
@@ -648,7 +661,7 @@ bool app_save(struct app *a, const char *path, bool overwrite)
 	}
 	const char *text = a->out_text;
 	size_t len = strlen(text);
-	if (a->out_qemu && str_startswith(text, "-cpu ")) {
+	if (a->out_form == GUEST_FORM_QEMU && str_startswith(text, "-cpu ")) {
 		text += 5; /* the value only, as `cpuscope build --format qemu` prints it */
 		len -= 5;
 	}
@@ -661,7 +674,8 @@ bool app_save(struct app *a, const char *path, bool overwrite)
 		a->save_path = xstrdup(path);
 	}
 	a->dirty = false;
-	app_status(a, R_GOOD, "saved %s to %s", a->out_qemu ? "the -cpu value" : "the <cpu> XML",
+	app_status(a, R_GOOD, "saved %s to %s", a->out_form == GUEST_FORM_QEMU ? "the -cpu value" :
+		   a->out_form == GUEST_FORM_XML ? "the <cpu> XML" : guest_form_title(a->out_form),
 		   a->save_path);
 	return true;
 }
@@ -1232,7 +1246,7 @@ void app_action(struct app *a, enum action act)
 			break;
 		}
 		start_prompt(a, PROMPT_SAVE, a->save_path ? a->save_path :
-			     a->out_qemu ? "guest-cpu.txt" : "guest-cpu.xml");
+			     a->out_form == GUEST_FORM_XML ? "guest-cpu.xml" : "guest-cpu.txt");
 		break;
 	case ACT_UNDO:
 		if (app_guest_undo(a)) {
@@ -1243,15 +1257,16 @@ void app_action(struct app *a, enum action act)
 		}
 		break;
 	case ACT_OUTPUT_TOGGLE:
-		a->out_qemu = !a->out_qemu;
-		app_status(a, R_DEFAULT, "output: %s", a->out_qemu ? "QEMU -cpu value" : "libvirt <cpu> XML");
+		a->out_form = (a->out_form + 1) % GUEST_FORMS;
+		app_status(a, R_DEFAULT, "output: %s", guest_form_title(a->out_form));
 		app_handle_reaction(a, RE_GUEST);
 		break;
 	case ACT_COPY:
 		if (a->out_text) {
 			term_osc52(a->out_text);
 			app_status(a, R_GOOD, "copied the %s to the clipboard (OSC 52)",
-				   a->out_qemu ? "-cpu value" : "XML");
+				   a->out_form == GUEST_FORM_QEMU ? "-cpu value" :
+				   a->out_form == GUEST_FORM_XML ? "XML" : guest_form_title(a->out_form));
 		}
 		break;
 	case ACT_PROBE:

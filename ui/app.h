@@ -139,7 +139,7 @@ struct app {
 	struct vec undo;  /* struct guest_cpu * snapshots */
 	bool dirty;       /* changed since start or the last save */
 	struct grid *g_rows; /* editor rows: model vs host features */
-	bool out_qemu;    /* output: -cpu (else XML) */
+	int out_form;     /* the output shown: GUEST_FORM_* (guest_build.h); o cycles */
 	char *out_text;
 	struct vec lints; /* char * */
 	char *verdict;    /* host compare verdict line */

@@ -102,17 +102,20 @@ void app_hosts_compare(struct app *a)
 					"baseline here (Space, b, L)");
 		return;
 	}
+	struct guest_ctx gctx = { a->ds, a->md, a->host, a->host_label, a->map };
+	struct guest_cpu *rg = guest_custom_resolve(&gctx, g); /* a custom model's base */
 	for (size_t i = 0; i < a->nhosts; i++) {
 		struct host_row *r = &a->hosts[i];
 		struct err e;
 		char buf[1200];
 
 		err_clear(&e);
-		if (cpu_compare(r->h, g, a->map, a->s->libvirt, &r->cmp, &e))
+		if (cpu_compare(r->h, rg ? rg : g, a->map, a->s->libvirt, &r->cmp, &e))
 			r->have_cmp = true;
 		else
 			r->cmp_err = xstrdup(err_str(&e, buf, sizeof(buf)));
 	}
+	guest_cpu_free(rg);
 }
 
 size_t app_hosts_chosen(const struct app *a)

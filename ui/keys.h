@@ -44,9 +44,9 @@
 	_(SEARCH, "search the focused list (type, Enter keeps, Esc cancels)") \
 	_(SEARCH_NEXT, "next match") \
 	_(SEARCH_PREV, "previous match") \
-	_(SAVE, "save the guest CPU (XML, or the -cpu value) to a file") \
+	_(SAVE, "save the guest CPU (the output shown) to a file") \
 	_(UNDO, "undo the last change to the guest CPU") \
-	_(OUTPUT_TOGGLE, "output: libvirt <cpu> XML or QEMU -cpu value") \
+	_(OUTPUT_TOGGLE, "output: libvirt <cpu> XML, QEMU -cpu value, Proxmox, KubeVirt, Nova, QMP") \
 	_(COPY, "copy the output to the clipboard (OSC 52)") \
 	_(PROBE, "probe a QEMU binary in the background") \
 	_(REFERENCE, "whose verdict: QEMU (each accelerator), each host, this CPU's CPUID") \

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "custom_def.h"
+
 static size_t models_rows(struct app *a)
 {
 	return a->nshown;
@@ -146,6 +148,8 @@ static void models_draw(struct view *v, struct app *a, const struct rect *r, boo
 			char is[160];
 			if (m->mv.is_alias && strcmp(m->mv.resolved, m->mv.name))
 				snprintf(is, sizeof(is), "%s", m->mv.resolved);
+			else if (m->def->custom)
+				snprintf(is, sizeof(is), "custom: %s", m->def->custom->base);
 			else if (m->def->deprecated)
 				snprintf(is, sizeof(is), "deprecated");
 			else

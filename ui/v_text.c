@@ -358,9 +358,16 @@ static void output_build(struct app *a, struct tlines *t)
 	while (*s) {
 		const char *nl = strchr(s, '\n');
 		size_t n = nl ? (size_t)(nl - s) : strlen(s);
-		char *line = xstrndup(s, n);
-		tlines_add(t, line, w, 4, a->out_qemu ? R_XML_VALUE : R_XML_TAG, src++);
-		free(line);
+		struct strbuf sb = STRBUF_INIT;
+		for (size_t i = 0; i < n; i++) { /* a tab (Proxmox's indent) as 4 spaces */
+			if (s[i] == '\t')
+				sb_add(&sb, "    ");
+			else
+				sb_addc(&sb, s[i]);
+		}
+		tlines_add(t, sb_str(&sb), w, 4, a->out_form == GUEST_FORM_XML ? R_XML_TAG : R_XML_VALUE,
+			   src++);
+		sb_fini(&sb);
 		s += n + (nl ? 1 : 0);
 	}
 	for (size_t i = 0; i < a->lints.n; i++) {
@@ -422,9 +429,12 @@ static void output_draw(struct view *v, struct app *a, const struct rect *r, boo
 	struct rect b = body_of(r);
 	char title[128];
 
-	snprintf(title, sizeof(title), "Output: %s", a->out_qemu ? "QEMU -cpu value" :
-		 "libvirt <cpu> XML");
-	paint_title(r, focused, title, a->out_qemu ? "o: XML " : "o: -cpu ");
+	static const char *const next[GUEST_FORMS] = { /* what o shows next */
+		"o: -cpu ", "o: Proxmox ", "o: cpu-models.conf ", "o: KubeVirt ", "o: Nova ",
+		"o: QMP ", "o: XML ",
+	};
+	snprintf(title, sizeof(title), "Output: %s", guest_form_title(a->out_form));
+	paint_title(r, focused, title, next[a->out_form % GUEST_FORMS]);
 	output_build(a, &t);
 	v->page_rows = b.h;
 	v->body_y = b.y;

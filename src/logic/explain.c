@@ -10,6 +10,7 @@
 
 #include "emit.h"
 #include "err.h"
+#include "guest_build.h"
 #include "text.h"
 
 const char *explain_source_text(enum explain_source s)
@@ -431,6 +432,14 @@ static void make_fix(const struct ectx *c, const char *model, struct explanation
 	for (size_t i = 0; i < order.n; i++)
 		guest_cpu_set_policy(g, ((const struct feature *)order.v[i])->name, POLICY_DISABLE);
 	vec_fini(&order, NULL);
+	if (model && c->ds && c->md) { /* a custom model: its base with its features */
+		struct guest_ctx gc = { c->ds, c->md, c->h, NULL, NULL };
+		struct guest_cpu *r = guest_custom_resolve(&gc, g);
+		if (r) {
+			guest_cpu_free(g);
+			g = r;
+		}
+	}
 	if (model) {
 		fx->xml = emit_guest_xml(g, ft, 0);
 		fx->qemu = emit_qemu_cpu(g, ft, c->h, &fx->notes, &why);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cpu_map.h"
+#include "custom_def.h"
 #include "emit.h"
 #include "err.h"
 #include "feature.h"
@@ -194,6 +195,22 @@ static bool build_model(const struct guest_ctx *ctx, const struct guest_cpu *in,
 		return false;
 	}
 	name = mv.name;
+	if (mv.def->custom) {
+		/* a custom model: its base, with its features (custom_merge) */
+		const struct custom_model *cm = mv.def->custom;
+		struct model_view bmv;
+		if (version != GUEST_VERSION_AS_GIVEN)
+			return err_set(e, NULL, in->model_line, "custom model %s has no versions (it is "
+				       "built on %s)", cm->name, cm->base);
+		if (!model_lookup(ctx->ds, ctx->md, cm->base, &bmv, e)) {
+			e->line = in->model_line;
+			return false;
+		}
+		out->custom = cm;
+		out->cpu->model = xstrdup(cm->base);
+		out->base = xstrdup(bmv.base);
+		return true;
+	}
 	if (version == GUEST_VERSION_BEST) {
 		const struct cpu_def *d = model_best_version(ctx->ds, ctx->md, mv.base, ctx->host);
 		if (!d)
@@ -224,6 +241,126 @@ static bool build_model(const struct guest_ctx *ctx, const struct guest_cpu *in,
 out:
 	free(vn);
 	return ok;
+}
+
+/* ---- custom models ------------------------------------------------------------ */
+
+/* The custom model's features into g, before g's own; a feature g has a
+ * policy for keeps it (the user's choice wins, as a VM's flags win over
+ * its custom model's in Proxmox). */
+static void custom_merge(const struct guest_ctx *ctx, const struct custom_model *cm,
+			 struct guest_cpu *g)
+{
+	const struct ftable *ft = ctx->ds->ft;
+	struct model_view bmv;
+	const char *vendor = model_lookup(ctx->ds, ctx->md, cm->base, &bmv, NULL) ? bmv.vendor : "";
+	struct guest_cpu tmp;
+
+	memset(&tmp, 0, sizeof(tmp));
+	for (size_t i = 0; i < cm->flags.n; i++) {
+		const struct custom_flag *cf = cm->flags.v[i];
+		const char *name = cf->kind == CFLAG_NESTED_VIRT ? custom_nested_virt(vendor) : cf->name;
+		const struct feature *f = ftable_lookup(ft, name);
+		struct guest_feature *gf;
+		if (cf->kind == CFLAG_HYPERV || !f || guest_cpu_feature_of(g, ft, f) ||
+		    guest_cpu_feature_of(&tmp, ft, f))
+			continue;
+		gf = xcalloc(1, sizeof(*gf));
+		gf->name = xstrdup(name);
+		gf->policy = cf->on ? POLICY_REQUIRE : POLICY_DISABLE;
+		vec_push(&tmp.features, gf);
+	}
+	for (size_t i = 0; i < g->features.n; i++)
+		vec_push(&tmp.features, g->features.v[i]);
+	vec_fini(&g->features, NULL);
+	g->features = tmp.features;
+}
+
+struct guest_cpu *guest_custom_resolve(const struct guest_ctx *ctx, const struct guest_cpu *g)
+{
+	const struct cpu_def *d = g->model ? mdata_def(ctx->md, g->model) : NULL;
+	struct guest_cpu *r;
+
+	if (!d || !d->custom)
+		return NULL;
+	r = guest_cpu_clone(g);
+	free(r->model);
+	r->model = xstrdup(d->custom->base);
+	custom_merge(ctx, d->custom, r);
+	return r;
+}
+
+/* A custom model's settings on the -cpu value: Hyper-V flags, kvm=off,
+ * hv-vendor-id, phys-bits, guest-phys-bits, level (as Proxmox passes them). */
+static char *custom_qemu(const struct custom_model *cm, const char *value)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	sb_add(&sb, value);
+	for (size_t i = 0; i < cm->flags.n; i++) {
+		const struct custom_flag *cf = cm->flags.v[i];
+		char *prop;
+		if (cf->kind != CFLAG_HYPERV)
+			continue;
+		prop = custom_hv_prop(cf->name);
+		sb_addf(&sb, ",%s=%s", prop, cf->on ? "on" : "off");
+		free(prop);
+	}
+	if (cm->hidden > 0)
+		sb_add(&sb, ",kvm=off");
+	if (cm->hv_vendor_id)
+		sb_addf(&sb, ",hv-vendor-id=%s", cm->hv_vendor_id);
+	if (cm->phys_bits > 0)
+		sb_addf(&sb, ",phys-bits=%d", cm->phys_bits);
+	else if (cm->phys_bits == 0)
+		sb_add(&sb, ",host-phys-bits=on");
+	if (cm->guest_phys_bits >= 0)
+		sb_addf(&sb, ",guest-phys-bits=%d", cm->guest_phys_bits);
+	if (cm->level >= 0)
+		sb_addf(&sb, ",level=%lld", cm->level);
+	return sb_take(&sb);
+}
+
+/* What libvirt's <cpu> cannot carry of a custom model, and settings the
+ * QEMU in use lacks. */
+static void custom_lints(const struct guest_ctx *ctx, const struct custom_model *cm,
+			 struct vec *xml, struct vec *lints)
+{
+	const char *n = cm->name;
+	const struct expansion *bx = dataset_expansion(ctx->ds, ctx->md, cm->base, true);
+
+	for (size_t i = 0; i < cm->flags.n; i++) {
+		const struct custom_flag *cf = cm->flags.v[i];
+		if (cf->kind == CFLAG_HYPERV)
+			vec_push(xml, xasprintf("%s: %c%s is a Hyper-V enlightenment, not in <cpu>: "
+						"libvirt sets those under <features><hyperv>", n,
+						cf->on ? '+' : '-', cf->name));
+	}
+	if (cm->hidden > 0)
+		vec_push(xml, xasprintf("%s: hidden (QEMU's kvm=off) is not in <cpu>: libvirt sets it "
+					"with <kvm><hidden state='on'/></kvm> under <features>", n));
+	if (cm->hv_vendor_id)
+		vec_push(xml, xasprintf("%s: hv-vendor-id %s is not in <cpu>: libvirt sets it with "
+					"<hyperv><vendor_id state='on' value='%s'/></hyperv> under "
+					"<features>", n, cm->hv_vendor_id, cm->hv_vendor_id));
+	if (cm->phys_bits > 0)
+		vec_push(xml, xasprintf("%s: phys-bits %d is left out of this <cpu> (libvirt's "
+					"<maxphysaddr mode='emulate' bits='%d'/>)", n, cm->phys_bits,
+					cm->phys_bits));
+	else if (cm->phys_bits == 0)
+		vec_push(xml, xasprintf("%s: phys-bits host is left out of this <cpu> (libvirt's "
+					"<maxphysaddr mode='passthrough'/>)", n));
+	if (cm->guest_phys_bits >= 0)
+		vec_push(xml, xasprintf("%s: guest-phys-bits %d is left out of this <cpu>", n,
+					cm->guest_phys_bits));
+	if (cm->level >= 0)
+		vec_push(xml, xasprintf("%s: level %lld is left out of this <cpu> (libvirt has no "
+					"setting for QEMU's CPUID level)", n, cm->level));
+	if (cm->guest_phys_bits >= 0 && bx && !expansion_prop(bx, "guest-phys-bits"))
+		vec_push(lints, xasprintf("%s: QEMU %s has no property guest-phys-bits: it refuses to "
+					  "start with guest-phys-bits=%d", n, ctx->ds->qemu_version ?
+					  ctx->ds->qemu_version : "(the data in use)",
+					  cm->guest_phys_bits));
 }
 
 static bool check_shape(const struct guest_cpu *in, int version, struct err *e)
@@ -316,11 +453,65 @@ bool guest_build(const struct guest_ctx *ctx, const struct guest_cpu *in, int ve
 		guest_build_fini(out);
 		return false;
 	}
+	/* the user's policies alone (a Proxmox VM's flags on top of its custom model) */
+	struct guest_cpu *asked = out->custom ? guest_cpu_clone(g) : NULL;
+	if (out->custom)
+		custom_merge(ctx, out->custom, g);
 	guest_lint(ctx, g, &out->lints);
 	out->xml = emit_guest_xml(g, ctx->ds->ft, 0);
 	out->qemu = emit_qemu_cpu(g, ctx->ds->ft, ctx->host, &out->lints, &out->qemu_why);
+	if (out->custom && out->qemu && g->mode == MODE_CUSTOM) {
+		char *q = custom_qemu(out->custom, out->qemu);
+		free(out->qemu);
+		out->qemu = q;
+	}
+	if (out->custom)
+		custom_lints(ctx, out->custom, &out->xml_notes, &out->lints);
 	out->psabi = built_psabi(ctx, g);
+	struct platform_in pin = { g, asked, out->custom, ctx->ds->ft, out->qemu, out->qemu_why };
+	for (int p = 0; p < PLATFORM__COUNT; p++)
+		emit_platform((enum platform)p, &pin, &out->forms[p]);
+	if (asked) {
+		free(asked->model);
+		asked->model = xstrdup(out->custom->name);
+	}
+	out->asked = asked;
 	return true;
+}
+
+const char *guest_form_title(int form)
+{
+	if (form == GUEST_FORM_XML)
+		return "libvirt <cpu> XML";
+	if (form == GUEST_FORM_QEMU)
+		return "QEMU -cpu value";
+	return platform_title((enum platform)(form - GUEST_FORM_PLATFORM));
+}
+
+const char *guest_form_text(const struct guest_built *b, int form, const char **why,
+			    const struct vec **notes)
+{
+	const struct platform_out *o;
+
+	*why = NULL;
+	if (notes)
+		*notes = NULL;
+	if (form == GUEST_FORM_XML) {
+		if (notes)
+			*notes = &b->xml_notes;
+		return b->xml;
+	}
+	if (form == GUEST_FORM_QEMU) {
+		*why = b->qemu_why;
+		return b->qemu;
+	}
+	if (form < GUEST_FORM_PLATFORM || form >= GUEST_FORMS)
+		return NULL;
+	o = &b->forms[form - GUEST_FORM_PLATFORM];
+	if (notes)
+		*notes = &o->notes;
+	*why = o->why;
+	return o->text;
 }
 
 void guest_build_fini(struct guest_built *b)
@@ -328,10 +519,14 @@ void guest_build_fini(struct guest_built *b)
 	if (!b)
 		return;
 	guest_cpu_free(b->cpu);
+	guest_cpu_free(b->asked);
 	free(b->base);
 	vec_fini(&b->lints, free);
 	free(b->xml);
 	free(b->qemu);
+	vec_fini(&b->xml_notes, free);
+	for (int p = 0; p < PLATFORM__COUNT; p++)
+		platform_out_fini(&b->forms[p]);
 	memset(b, 0, sizeof(*b));
 	b->psabi = -1;
 }

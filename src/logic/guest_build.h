@@ -18,6 +18,16 @@
  *     (pclmulqdq and pclmuldq are one feature).
  * Everything else that is legal but likely a mistake is a lint.
  *
+ * A guest built on a custom model (--custom: custom_models.h) is its base
+ * model with the custom model's features (policies require and disable;
+ * the user's own policy for a feature wins); its settings (hidden,
+ * phys-bits, level, Hyper-V flags, ...) are added to the -cpu value, and
+ * what a form cannot carry is noted (xml_notes, each form's notes).  It
+ * has no versions.
+ *
+ * The outputs: the XML, the -cpu value, and the platform forms of
+ * platform.h (Proxmox VE, KubeVirt, Nova, QMP), built from the same CPU.
+ *
  * The names checked here are QEMU's grammar (qemu_name_ok()); that also
  * keeps control characters and non-ASCII out of every -cpu value.
  *
@@ -32,6 +42,7 @@
 #include "guest.h"
 #include "host.h"
 #include "model.h"
+#include "platform.h"
 #include "util.h"
 
 struct cpu_map;
@@ -61,6 +72,12 @@ struct guest_built {
 	const char *qemu_why;    /* ... and why not (static text) */
 	int psabi;               /* x86-64 psABI level of the CPU the guest gets (a custom
 				  * CPU: the model with its policies); -1 unknown */
+	const struct custom_model *custom; /* the custom model it is built on (lent), or NULL */
+	struct guest_cpu *asked; /* on a custom model: the CPU as asked, validated (the custom
+				  * model's name, the user's policies only), for an editor to
+				  * keep; else NULL */
+	struct vec xml_notes;    /* char *: what the XML leaves out (a custom model's settings) */
+	struct platform_out forms[PLATFORM__COUNT]; /* the platform forms */
 };
 
 /* Build 'in' (as given: the model as named, features as spelled, with
@@ -70,5 +87,22 @@ struct guest_built {
 bool guest_build(const struct guest_ctx *ctx, const struct guest_cpu *in, int version,
 		 struct guest_built *out, struct err *e);
 void guest_build_fini(struct guest_built *b);
+
+/* g with a custom model (of ctx's machine type) replaced by its base and
+ * features, as guest_build() builds it (for a compare of the guest as it
+ * stands), or NULL when g is not built on a custom model. */
+struct guest_cpu *guest_custom_resolve(const struct guest_ctx *ctx, const struct guest_cpu *g);
+
+/* The outputs of a built CPU, in the order the explorer's o key cycles
+ * them: GUEST_FORM_XML, GUEST_FORM_QEMU, then GUEST_FORM_PLATFORM + each
+ * enum platform. */
+enum { GUEST_FORM_XML, GUEST_FORM_QEMU, GUEST_FORM_PLATFORM };
+#define GUEST_FORMS (GUEST_FORM_PLATFORM + PLATFORM__COUNT)
+/* "libvirt <cpu> XML", "QEMU -cpu value", then platform_title(). */
+const char *guest_form_title(int form);
+/* The text of a form (lent by b), or NULL and *why; *notes (may be NULL)
+ * gets what the form leaves out (char *; the -cpu value's are in lints). */
+const char *guest_form_text(const struct guest_built *b, int form, const char **why,
+			    const struct vec **notes);
 
 #endif

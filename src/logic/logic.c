@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "custom_def.h"
 #include "err.h"
 
 int psabi_level(const struct ftable *ft, const struct fset *s)
@@ -333,8 +334,11 @@ static bool grid_add_model_col(struct grid *g, const struct dataset *ds, const s
 
 	if (!model_lookup(ds, md, name, &mv, e))
 		return false;
+	/* a custom model's sub line names its base */
+	char *csub = !sub && mv.def->custom ? xasprintf("custom: %s", mv.def->custom->base) : NULL;
 	struct grid_col *col = grid_add_col(g, title ? title : mv.name,
-					    sub ? sub : (mv.is_alias ? mv.resolved : NULL));
+					    sub ? sub : csub ? csub : (mv.is_alias ? mv.resolved : NULL));
+	free(csub);
 	col->host = host;
 	if (mv.full) {
 		fset_copy(&col->on, &mv.full->on);
@@ -355,6 +359,18 @@ struct grid *grid_build_versions(const struct dataset *ds, const struct mdata *m
 
 	if (!model_lookup(ds, md, name, &mv, e))
 		return NULL;
+	if (mv.def->custom) {
+		/* a custom model has no versions: it beside its base */
+		const char *cb = mv.def->custom->base;
+		snprintf(title, sizeof(title), "%s beside its base %s on %s", mv.name, cb, md->machine);
+		g = grid_new(GRID_VERSIONS, ds->ft, title);
+		if (!grid_add_model_col(g, ds, md, cb, cb, NULL, host, e) ||
+		    !grid_add_model_col(g, ds, md, mv.name, mv.name, NULL, host, e)) {
+			grid_free(g);
+			g = NULL;
+		}
+		return g;
+	}
 	snprintf(base, sizeof(base), "%s", mv.base);
 	model_versions(md, base, &vers);
 	if (!vers.n) {

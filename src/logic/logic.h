@@ -110,7 +110,8 @@ void grid_prop_row_free(void *row);
  * with e set (unknown model, unknown machine type, no versions). */
 
 /* Every version of the family of model 'name' under md; titles are the
- * versioned names, sub lines the aliases standing for each version. */
+ * versioned names, sub lines the aliases standing for each version.  A
+ * custom model (--custom) has none: its base and itself. */
 struct grid *grid_build_versions(const struct dataset *ds, const struct mdata *md, const char *name,
 				 const struct host *host, struct err *e);
 /* Model 'name' on each machine type (names or aliases); machines == NULL

@@ -10,6 +10,8 @@
 #include "cache.h"
 #include "cpu_map.h"
 #include "cpuid.h"
+#include "custom_def.h"
+#include "custom_models.h"
 #include "err.h"
 #include "host_load.h"
 #include "paths.h"
@@ -47,6 +49,7 @@ void session_free(struct session *s)
 	free(s->ref_label);
 	session_notes_free(s);
 	free(s->libvirt_installed);
+	custom_set_free(s->custom);
 	free(s);
 }
 
@@ -415,7 +418,7 @@ static bool pick_machine(struct session *s, struct err *e)
 	return s->md != NULL;
 }
 
-bool session_load_data(struct session *s, struct err *e)
+static bool load_data(struct session *s, struct err *e)
 {
 	char path[PATH_MAX + 64];
 	const char *snap = s->o.snapshot;
@@ -496,6 +499,14 @@ out:
 	return ok;
 }
 
+/* The data, then the custom models of --custom in it. */
+bool session_load_data(struct session *s, struct err *e)
+{
+	if (s->ds)
+		return true;
+	return load_data(s, e) && session_custom_apply(s, e);
+}
+
 /* ---- the reference ------------------------------------------------------- */
 
 static void label_reference(struct session *s)
@@ -569,7 +580,8 @@ bool session_load_host(struct session *s, struct err *e)
 		if (!s->host)
 			return false;
 		s->ref = REF_HOST;
-		if (!session_host_loaded(s, e))
+		/* the host's model list may have replaced the data: custom models again */
+		if (!session_host_loaded(s, e) || !session_custom_apply(s, e))
 			return false;
 	} else if (s->o.local || (s->no_qemu && s->arch == ARCH_X86_64)) {
 		if (s->arch != ARCH_X86_64)
@@ -746,7 +758,7 @@ bool session_use_accel(struct session *s, const char *accel, struct err *e)
 	dataset_free(s->ds);
 	s->ds = ds;
 	s->md = NULL;
-	if (!pick_machine_named(s, keep, e))
+	if (!pick_machine_named(s, keep, e) || !session_custom_apply(s, e))
 		return false;
 	label_data(s, NULL);
 	start_checks(s);
@@ -806,6 +818,8 @@ void session_replace_data(struct session *s, struct dataset *ds, const char *bin
 	label_data(s, "the probe");
 	if (md)
 		start_checks(s);
+	err_clear(&e);
+	session_custom_apply(s, &e); /* best effort: the new data may lack a base */
 	if (s->ref == REF_QEMU && s->ref_label)
 		label_reference(s);
 }

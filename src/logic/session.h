@@ -37,6 +37,7 @@
 #include "probe.h"
 
 struct cpu_map;
+struct custom_set;
 struct err;
 
 struct session_opts {
@@ -49,6 +50,7 @@ struct session_opts {
 	const char *arch;        /* --arch, or NULL: x86_64, or the data's */
 	const char *accel;       /* --accel kvm|tcg, or NULL: what QEMU here would use */
 	const char *libvirt_version; /* --libvirt-version, or NULL (session_load_map) */
+	const char *custom_file; /* --custom: custom models (custom.h, custom_models.h) */
 	bool local;              /* --local */
 	bool no_cache;           /* probe without the cache */
 	/* Probe progress (a live probe of this machine's QEMU or --probe). */
@@ -88,6 +90,7 @@ struct session {
 	bool host_models;        /* the model list is the host file's */
 	struct vec warnings;     /* char *: what the front ends should tell the user (owned) */
 	struct strmap notes;     /* model -> where it or its features come from (owned) */
+	struct custom_set *custom; /* the models of --custom (owned; custom_models.h) */
 };
 
 struct session *session_new(const struct session_opts *o);

@@ -20,6 +20,7 @@
 #include "feature.h"
 #include "util.h"
 
+struct custom_model;
 struct err;
 
 struct machine {
@@ -46,6 +47,9 @@ struct cpu_def {
 	 * startcheck.h): QEMU's complaint, or NULL.  Blocks as the pseudo
 	 * feature "start-failure". */
 	char *start_failure;
+	/* A custom model (custom_def.h: --custom FILE), lent by the session
+	 * that added it; NULL for QEMU's own. */
+	const struct custom_model *custom;
 	/* Owners beyond the first (machine types with identical lists share
 	 * one record); cpu_def_free() drops one owner. */
 	unsigned extra_refs;

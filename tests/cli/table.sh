@@ -76,7 +76,7 @@ expect "--unusable --usable" "$bin" models --u
 expect "name qmp" "$bin" models --sort ""
 expect "json text" "$bin" --format ""
 expect "json text" "$bin" --format = ""
-expect "json qemu xml" "$bin" build --format ""
+expect "json kubevirt nova proxmox proxmox-model qemu qmp xml" "$bin" build --format ""
 expect "host-model host-passthrough" "$bin" build --mode host-
 expect "--machine --machines" "$bin" grid --mach
 expect "grid" "$bin" help gr

@@ -1,7 +1,7 @@
 #!/bin/bash
 # End to end: start, search, explain, apply a fix, toggle a policy and see
-# the XML change, -cpu, save, resize down to 10x5 and back, the hosts pane
-# (a baseline loaded into the editor and undone), quit.
+# the XML change, -cpu, the platform forms, save, resize down to 10x5 and
+# back, the hosts pane (a baseline loaded into the editor and undone), quit.
 . "$(dirname "$0")/lib.sh"
 
 start 80 24 --host "$root/data/hosts/amd-zen5-vm-capabilities.xml"
@@ -23,6 +23,8 @@ keys o
 wait_for "-cpu Haswell,"
 screen | grep -q "avx2=on" || fail "-cpu value lacks avx2=on"
 keys o
+wait_for "Output: Proxmox VE VM config (cpu:)"
+keys o o o o o
 wait_for "Output: libvirt <cpu> XML"
 keys s
 wait_for "save to:"
