@@ -221,8 +221,8 @@ static const char *const drift_syn[] = {
 static const struct cli_opt drift_opts[] = {
 	{ "--map", NULL, "system|9.0|11.3|DIR", CLI_VAL_DIR, "system 9.0 11.3", false,
 	  "libvirt's cpu_map to hold against QEMU: system (/usr/share/libvirt/cpu_map), the "
-	  "bundled 9.0 or 11.3, or a directory (default: --cpu-map, else the system's, else "
-	  "the bundled 9.0)" },
+	  "bundled 9.0 or 11.3, or a directory (default: the map of --cpu-map, "
+	  "--libvirt-version or the installed libvirt, as for compare)" },
 	{ NULL, NULL, NULL, CLI_VAL_NONE, NULL, false, NULL },
 };
 
@@ -496,8 +496,9 @@ const struct cli_cmd cli_commands[] = {
 			"each model what to do: check='none', or explicit policies that make "
 			"libvirt's model QEMU's, as <cpu> XML.  Then the models only one side knows, "
 			"and what libvirt does with them.\n\n"
-			"libvirt 9.0's checks apply, or 11.x's for a map with 11.x attributes (the "
-			"bundled 11.3).  What QEMU runs is the host's verdict (--host FILE, --local), "
+			"libvirt 9.0's checks apply, or 11.x's: those of --libvirt-version, else "
+			"of the release the map is from (11.x for a map with 11.x attributes, such as "
+			"the bundled 11.3).  What QEMU runs is the host's verdict (--host FILE, --local), "
 			"else QEMU's own; check='partial' compares with the host file's CPU, else "
 			"with the host-model libvirt makes from QEMU's max (TCG) or host (KVM) CPU.",
 		.opts = drift_opts,

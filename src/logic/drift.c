@@ -13,6 +13,7 @@
 #include "explain.h"
 #include "err.h"
 #include "guest.h"
+#include "libvirt_version.h"
 #include "session.h"
 #include "vendor.h"
 
@@ -956,6 +957,7 @@ struct drift_report *drift_session(struct session *s, const struct host *host,
 	struct cpu_map *map = NULL, *next = NULL, *own_map = NULL, *own_next = NULL;
 	struct drift_opts o;
 	struct drift_report *r;
+	enum drift_libvirt libvirt = DRIFT_LIBVIRT_AUTO;
 
 	if (!session_load_data(s, e))
 		return NULL;
@@ -964,16 +966,32 @@ struct drift_report *drift_session(struct session *s, const struct host *host,
 			"QEMU's", arch_name(s->arch));
 		return NULL;
 	}
-	if (!map_spec)
-		map_spec = s->o.cpu_map_dir;
-	if (!drift_map_resolve(s->datadir, map_spec, dir, sizeof(dir), label, sizeof(label), e))
-		return NULL;
-	if (s->map && !strcmp(s->map->dir, dir)) {
-		map = s->map;
-	} else {
-		map = own_map = cpu_map_load(dir, s->arch, s->ft, e);
-		if (!map)
+	if (!map_spec) {
+		/* the session's map, and the libvirt release it goes with
+		 * (--libvirt-version, --cpu-map, the installed libvirt) */
+		if (!session_load_map(s, e))
 			return NULL;
+		map = s->map;
+		if (!drift_map_resolve(s->datadir, map->dir, dir, sizeof(dir), label, sizeof(label), e))
+			return NULL;
+		if (s->libvirt)
+			libvirt = s->libvirt->version == LV_11 ? DRIFT_LIBVIRT_11 : DRIFT_LIBVIRT_9_0;
+	} else {
+		if (!drift_map_resolve(s->datadir, map_spec, dir, sizeof(dir), label, sizeof(label), e))
+			return NULL;
+		if (s->map && !strcmp(s->map->dir, dir)) {
+			map = s->map;
+		} else {
+			map = own_map = cpu_map_load(dir, s->arch, s->ft, e);
+			if (!map)
+				return NULL;
+		}
+		/* an explicit --libvirt-version still decides whose checks */
+		if (s->o.libvirt_version) {
+			const struct lv_semantics *lv = lv_for_release(s->o.libvirt_version);
+			if (lv)
+				libvirt = lv->version == LV_11 ? DRIFT_LIBVIRT_11 : DRIFT_LIBVIRT_9_0;
+		}
 	}
 	snprintf(next_dir, sizeof(next_dir), "%s/cpu_map-11.3", s->datadir);
 	if (strcmp(dir, next_dir) != 0) {
@@ -988,7 +1006,7 @@ struct drift_report *drift_session(struct session *s, const struct host *host,
 	o.host = host;
 	o.models = models;
 	o.nmodels = nmodels;
-	o.libvirt = DRIFT_LIBVIRT_AUTO;
+	o.libvirt = libvirt;
 	o.next_map = next;
 	o.next_map_label = "libvirt 11.3";
 	o.map_label = label;

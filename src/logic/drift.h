@@ -177,9 +177,12 @@ void drift_report_free(struct drift_report *r);
 /* The report both front ends show: for the session's QEMU data and
  * machine type (session.h) and the host the front end shows (host_label
  * names it; NULL host: QEMU's own verdict), against the map map_spec names
- * (drift_map_resolve; NULL: the session's --cpu-map, else the default),
- * with the bundled 11.3 map for suggestions unless that is the map.  The
- * session must outlive the report; maps it loads are the report's. */
+ * (drift_map_resolve), or with NULL the session's map and the libvirt
+ * release it goes with (session_load_map: --libvirt-version, --cpu-map,
+ * the installed libvirt); an explicit --libvirt-version also decides whose
+ * checks apply to a map_spec.  The bundled 11.3 map serves the suggestions
+ * unless it is the map.  The session must outlive the report; maps it
+ * loads are the report's. */
 struct session;
 struct drift_report *drift_session(struct session *s, const struct host *host,
 				   const char *host_label, const char *map_spec,
