@@ -102,5 +102,6 @@ int cli_grid_qemu(struct cli *c, const char *model, const struct vec *qemus,
 		  const struct vec *machines, struct cli_qemu_cols *qc, struct grid **g,
 		  struct vec *notes);
 void cli_qemu_cols_fini(struct cli_qemu_cols *qc);
+int cmd_drift(struct cli *c, int argc, char **argv);    /* cli/cli_drift.c */
 
 #endif

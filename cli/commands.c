@@ -219,6 +219,18 @@ static int run_host(struct cli *c, int argc, char **argv)
 	return cmd_host(c, argc, argv);
 }
 
+static const char *const drift_syn[] = {
+	"[MODEL...] [--map system|9.0|11.3|DIR] [--host FILE] [--machine TYPE] [--format text|json]",
+	NULL
+};
+static const struct cli_opt drift_opts[] = {
+	{ "--map", NULL, "system|9.0|11.3|DIR", CLI_VAL_DIR, "system 9.0 11.3", false,
+	  "libvirt's cpu_map to hold against QEMU: system (/usr/share/libvirt/cpu_map), the "
+	  "bundled 9.0 or 11.3, or a directory (default: the map of --cpu-map, "
+	  "--libvirt-version or the installed libvirt, as for compare)" },
+	{ NULL, NULL, NULL, CLI_VAL_NONE, NULL, false, NULL },
+};
+
 static const char *const probe_syn[] = {
 	"[--qemu BINARY] [--qemu-datadir DIR] [--machines all|LIST] [--jobs N] "
 	"[--timeout SECONDS] [--accel kvm|tcg] [--arch ARCH] [--no-cache] [--out FILE] [-q]",
@@ -480,6 +492,44 @@ const struct cli_cmd cli_commands[] = {
 			"{\"arch\", \"model\", \"vendor\", \"signature\", \"features\"}; text (the "
 			"default): a summary line, then the XML.",
 		.run = run_host,
+	},
+	{
+		.name = "drift",
+		.summary = "libvirt's cpu_map against QEMU's models, and what breaks",
+		.synopsis = drift_syn,
+		.description =
+			"libvirt keeps its own copy of every x86 CPU model (the cpu_map), and the "
+			"copies drift from QEMU's: libvirt 9.0's Skylake-Client still requires mpx, "
+			"which QEMU's Skylake-Client-v1 dropped.  For every model both know (or each "
+			"MODEL: libvirt's names, QEMU's versioned names and aliases) on the machine "
+			"type: the features libvirt's model requires that QEMU's lacks, those QEMU's "
+			"has that libvirt's lacks, vendor and signature differences, and the traps "
+			"they set for a guest <cpu mode='custom'> of that model (with QEMU's blockers "
+			"on the host disabled): check='partial' refusing a guest QEMU runs (libvirt's "
+			"compare with the host-model), check='full' refusing it on every host (the "
+			"vCPU QEMU builds is not libvirt's model), check='partial' starting a guest "
+			"QEMU refuses with enforce.  Each trap gives libvirt's own error message, and "
+			"each model what to do: check='none', or explicit policies that make "
+			"libvirt's model QEMU's, as <cpu> XML.  Then the models only one side knows, "
+			"and what libvirt does with them.\n\n"
+			"libvirt 9.0's checks apply, or 11.x's: those of --libvirt-version, else "
+			"of the release the map is from (11.x for a map with 11.x attributes, such as "
+			"the bundled 11.3).  What QEMU runs is the host's verdict (--host FILE, --local), "
+			"else QEMU's own; check='partial' compares with the host file's CPU, else "
+			"with the host-model libvirt makes from QEMU's max (TCG) or host (KVM) CPU.",
+		.opts = drift_opts,
+		.operand = CLI_VAL_MODEL,
+		.notes =
+			"The first line names the pair: libvirt's map and QEMU's data on the machine "
+			"type.  --format json prints {\"title\", \"map\", \"libvirt_checks\", "
+			"\"machine\", \"traps\": {kind: count}, \"models\": [{\"name\", \"qemu\", "
+			"\"libvirt_only\", \"qemu_only\", \"blockers\", \"guest_disable\", "
+			"\"libvirt_cpu\", \"vendor\", \"signature\", \"traps\": [{\"kind\", "
+			"\"check\", \"features\", \"message\", \"consequence\"}], \"actions\": "
+			"[{\"text\", \"xml\"}], \"notes\"}], \"libvirt_only_models\", "
+			"\"qemu_only_models\"}.",
+		.exit_status = "0 no traps, 1 traps found, 2 error.",
+		.run = cmd_drift,
 	},
 	{
 		.name = "probe",

@@ -873,7 +873,7 @@ static const struct view_ops *const all_ops[V__COUNT] = {
 	[V_MODELS] = &models_ops, [V_GRID] = &grid_ops, [V_GUEST] = &guest_ops,
 	[V_OUTPUT] = &output_ops, [V_EXPLAIN] = &explain_ops, [V_GLOSSARY] = &glossary_ops,
 	[V_HOSTS] = &hosts_ops, [V_HOSTINFO] = &hostinfo_ops, [V_UPGRADE] = &upgrade_ops,
-	[V_HELP] = &help_ops,
+	[V_HELP] = &help_ops, [V_DRIFT] = &drift_ops,
 };
 
 /* Whose verdict, short enough for the header ("usable on ..."): the host
@@ -945,6 +945,7 @@ void app_fini(struct app *a)
 	grid_free(a->g_rows);
 	app_upgrade_fini(a);
 	app_hosts_fini(a);
+	drift_ui_free(a);
 	vec_fini(&a->extra_hosts, (void (*)(void *))host_free);
 	host_free(a->cpuid_host);
 	host_free(a->libvirt_host);
@@ -1182,6 +1183,9 @@ void app_action(struct app *a, enum action act)
 		a->page = PAGE_HOSTS;
 		app_focus(a, V_HOSTS);
 		break;
+	case ACT_PANE_DRIFT:
+		app_focus(a, V_DRIFT);
+		break;
 	case ACT_NEXT_PANE:
 	case ACT_PREV_PANE: {
 		enum view_id order[3];
@@ -1193,6 +1197,7 @@ void app_action(struct app *a, enum action act)
 		case PAGE_EXPLAIN: order[n++] = V_EXPLAIN; break;
 		case PAGE_HOSTS: order[n++] = V_HOSTS; order[n++] = V_HOSTINFO; break;
 		case PAGE_UPGRADE: order[n++] = V_UPGRADE; break;
+		case PAGE_DRIFT: order[n++] = V_DRIFT; break;
 		default: order[n++] = V_GLOSSARY; break;
 		}
 		for (int i = 0; i < n; i++)

@@ -33,6 +33,7 @@ struct cpu_map;
 struct upgrade_ui;
 struct app;
 struct view;
+struct drift_ui;
 
 /* Reaction flags returned by handlers. */
 enum {
@@ -45,9 +46,9 @@ enum {
 };
 
 enum view_id { V_MODELS, V_GRID, V_GUEST, V_OUTPUT, V_EXPLAIN, V_GLOSSARY, V_HOSTS, V_HOSTINFO,
-	       V_UPGRADE, V_HELP, V__COUNT };
+	       V_UPGRADE, V_DRIFT, V_HELP, V__COUNT };
 enum page { PAGE_GRID, PAGE_GUEST, PAGE_EXPLAIN, PAGE_GLOSSARY, PAGE_HOSTS, PAGE_UPGRADE,
-	    PAGE__COUNT };
+	    PAGE_DRIFT, PAGE__COUNT };
 
 struct view_ops {
 	const char *name;  /* "models", shown in the status bar and dumps */
@@ -162,6 +163,9 @@ struct app {
 	bool *bl_from;        /* nhosts: the hosts the last baseline (or error) is of */
 	bool bl_fresh;        /* scroll the details to the baseline at the next paint */
 
+	/* drift page (v_drift.c; its state is private to it) */
+	struct drift_ui *drift;
+
 	/* UI */
 	struct view views[V__COUNT];
 	enum view_id focus;
@@ -261,13 +265,14 @@ void app_focus(struct app *a, enum view_id id);
 
 /* The views (one file each). */
 extern const struct view_ops models_ops, grid_ops, guest_ops, output_ops, explain_ops,
-	glossary_ops, hosts_ops, hostinfo_ops, upgrade_ops, help_ops;
+	glossary_ops, hosts_ops, hostinfo_ops, upgrade_ops, help_ops, drift_ops;
 
 /* v_upgrade.c: the grid's QEMU-versions columns (the bundled snapshots)
  * and their call-outs (char *), and the upgrade pane's state. */
 struct grid *app_grid_qemu(struct app *a, const char *model, struct err *e);
 const struct vec *app_grid_notes(struct app *a);
 void app_upgrade_fini(struct app *a);
+void drift_ui_free(struct app *a); /* v_drift.c */
 
 /* glossary.c */
 size_t glossary_count(void);

@@ -29,6 +29,7 @@
 	_(PANE_GLOSSARY, "show the glossary of every term on the screen") \
 	_(PANE_HOSTS, "show the hosts: compare verdicts, baseline") \
 	_(PANE_UPGRADE, "show what another QEMU or host does to the guest CPU (the upgrade check)") \
+	_(PANE_DRIFT, "show libvirt's copy of the model against QEMU's (drift)") \
 	_(NEXT_PANE, "next pane") \
 	_(PREV_PANE, "previous pane") \
 	_(REDRAW, "redraw the screen") \
@@ -73,6 +74,7 @@
 	_(BASELINE, "compute the baseline of the chosen hosts (virsh cpu-baseline)") \
 	_(LOAD_BASELINE, "load the baseline into the guest editor (u undoes)") \
 	_(UPGRADE_TARGET, "upgrade to the next target: each bundled QEMU, each host file") \
+	_(DRIFT_MAP, "hold another cpu_map against QEMU: the session's, libvirt 9.0's, 11.3's") \
 	_(TOUR_BACK, "previous step of the tour") \
 	_(YES, "answer yes") \
 	_(NO, "answer no")
@@ -94,6 +96,7 @@ enum action {
 	_(EXPLAIN, "explain pane") \
 	_(HOSTS, "hosts pane (compare and baseline)") \
 	_(UPGRADE, "upgrade pane") \
+	_(DRIFT, "drift pane") \
 	_(TOUR, "guided tour") \
 	_(PROMPT, "y/n questions")
 

@@ -87,6 +87,7 @@ void app_focus(struct app *a, enum view_id id)
 	case V_GLOSSARY: a->page = PAGE_GLOSSARY; break;
 	case V_HOSTS: case V_HOSTINFO: a->page = PAGE_HOSTS; break;
 	case V_UPGRADE: a->page = PAGE_UPGRADE; break;
+	case V_DRIFT: a->page = PAGE_DRIFT; break;
 	default: break;
 	}
 	if (a->page == PAGE_HOSTS)
@@ -112,6 +113,7 @@ static void paint_tabs(struct app *a, const struct rect *r)
 		{ "3 Guest", V_GUEST, PAGE_GUEST }, { "4 Explain", V_EXPLAIN, PAGE_EXPLAIN },
 		{ "5 Glossary", V_GLOSSARY, PAGE_GLOSSARY }, { "6 Hosts", V_HOSTS, PAGE_HOSTS },
 		{ "7 Upgrade", V_UPGRADE, PAGE_UPGRADE },
+		{ "8 Drift", V_DRIFT, PAGE_DRIFT },
 	};
 	int x = r->x;
 
@@ -119,8 +121,9 @@ static void paint_tabs(struct app *a, const struct rect *r)
 	x += paint_str(r, r->y, x, R_TITLE, " cpuscope ");
 	for (size_t i = 0; i < ARRAY_LEN(tabs); i++) {
 		bool active = tabs[i].page < 0 ? a->focus == V_MODELS : (int)a->page == tabs[i].page;
-		/* 7 Upgrade shows while it is open: the 80-column bar holds six */
-		if (tabs[i].page == PAGE_UPGRADE && !active)
+		/* 7 Upgrade and 8 Drift show while they are open: the 80-column
+		 * bar holds six */
+		if ((tabs[i].page == PAGE_UPGRADE || tabs[i].page == PAGE_DRIFT) && !active)
 			continue;
 		x += paint_str(r, r->y, x, R_TITLE, " ");
 		x += paint_str(r, r->y, x, active ? R_TAB_ACTIVE : R_TITLE, tabs[i].label);
@@ -200,6 +203,7 @@ static void paint_status(struct app *a, const struct rect *r)
 				      ACT_NONE },
 			[V_HOSTINFO] = { ACT_CHOOSE_HOST, ACT_BASELINE, ACT_LOAD_BASELINE, ACT_NONE },
 			[V_UPGRADE] = { ACT_UPGRADE_TARGET, ACT_SEARCH, ACT_NONE },
+			[V_DRIFT] = { ACT_ACTIVATE, ACT_DRIFT_MAP, ACT_NONE },
 			[V_HELP] = { ACT_CANCEL, ACT_NONE },
 		};
 		static const char *const short_names[ACT__COUNT] = {
@@ -211,6 +215,7 @@ static void paint_status(struct app *a, const struct rect *r)
 			[ACT_CANCEL] = "close", [ACT_CHOOSE_HOST] = "choose", [ACT_CHOOSE_ALL] = "all",
 			[ACT_BASELINE] = "baseline", [ACT_LOAD_BASELINE] = "load",
 			[ACT_UPGRADE_TARGET] = "next target",
+			[ACT_DRIFT_MAP] = "map",
 		};
 		enum keymap km = a->views[a->focus].ops->keymap;
 		size_t len = 0;
@@ -415,6 +420,9 @@ void app_paint(struct app *a)
 		paint_stacked(a, &right, th, V_HOSTS, V_HOSTINFO);
 		break;
 	}
+	case PAGE_DRIFT:
+		paint_pane(a, V_DRIFT, &right);
+		break;
 	default:
 		paint_pane(a, V_GLOSSARY, &right);
 		break;
