@@ -258,11 +258,13 @@ run_cases() {
 }
 jobs=$(nproc 2>/dev/null || echo 2)
 [ "$jobs" -gt 4 ] && jobs=4
+pids=()
 for ((j = 0; j < jobs; j++)); do
 	awk -v j=$j -v n=$jobs 'NR % n == j' "$work/cases.tsv" >"$work/share.$j"
 	run_cases "$work/share.$j" >"$work/got.$j" &
+	pids+=($!)
 done
-wait
+wait "${pids[@]}" # not a bare wait: a virtlogd this script started is a child too
 cat "$work"/got.* >"$work/got.tsv"
 
 pass=0 fail=0 skipped=0
