@@ -459,9 +459,9 @@ static void print_text(struct cli *c, struct fleet_cli *fc, const struct fleet *
 	struct strbuf sb = STRBUF_INIT;
 	size_t cpuw = 3, formw = 4;
 
-	fprintf(c->out, "fleet of %zu host%s, %zu models of %s on %s; libvirt's map %s\n",
-		f->nhosts, f->nhosts == 1 ? "" : "s", f->nmodels, c->s->data_label, f->md->machine,
-		f->map->dir);
+	fprintf(c->out, "fleet of %zu host%s, %zu models of %s on %s; libvirt's cpu_map of %zu "
+		"models\n", f->nhosts, f->nhosts == 1 ? "" : "s", f->nmodels, c->s->data_label,
+		f->md->machine, f->map->models.n);
 	for (size_t i = 0; i < f->nhosts; i++) {
 		const struct fleet_host *fh = &f->hosts[i];
 		if (fh->cpu_model && utf8_width(fh->cpu_model) > cpuw)
@@ -613,7 +613,7 @@ static void print_json_report(struct cli *c, struct fleet_cli *fc, const struct 
 	json_object_object_add(o, "accel", json_str_or_null(f->ds->accel));
 	json_object_object_add(o, "label", json_str_or_null(c->s->data_label));
 	json_object_object_add(o, "machine", json_object_new_string(f->md->machine));
-	json_object_object_add(o, "cpu-map", json_object_new_string(f->map->dir));
+	json_object_object_add(o, "cpu-map-models", json_object_new_int64((int64_t)f->map->models.n));
 	put_piece(c, "data", o, false);
 
 	o = json_object_new_array();
@@ -780,23 +780,28 @@ static void print_json_report(struct cli *c, struct fleet_cli *fc, const struct 
 
 /* ---- CSV --------------------------------------------------------------------------------------- */
 
-/* One field (RFC 4180): quoted when it holds a comma, a quote or a line
- * break; control characters escaped as everywhere else. */
+/* One field (RFC 4180): quoted when it holds a comma or a quote; control
+ * characters (line breaks too) escaped as everywhere else. */
 static void csv_field(struct strbuf *sb, const char *s, bool last)
 {
 	struct strbuf esc = STRBUF_INIT;
+	size_t n = strlen(s);
 
-	text_escape(&esc, s, strlen(s));
-	if (strpbrk(sb_str(&esc), ",\"\n\r")) {
-		sb_addc(sb, '"');
-		for (const char *p = sb_str(&esc); *p; p++) {
-			if (*p == '"')
-				sb_addc(sb, '"');
-			sb_addc(sb, *p);
-		}
-		sb_addc(sb, '"');
+	if (text_is_clean(s, n) && !strpbrk(s, ",\"\n\r")) {
+		sb_addn(sb, s, n); /* the common case: as it is */
 	} else {
-		sb_add(sb, sb_str(&esc));
+		text_escape(&esc, s, n);
+		if (strpbrk(sb_str(&esc), ",\"")) {
+			sb_addc(sb, '"');
+			for (const char *p = sb_str(&esc); *p; p++) {
+				if (*p == '"')
+					sb_addc(sb, '"');
+				sb_addc(sb, *p);
+			}
+			sb_addc(sb, '"');
+		} else {
+			sb_add(sb, sb_str(&esc));
+		}
 	}
 	sb_addc(sb, last ? '\n' : ',');
 	sb_fini(&esc);
@@ -911,9 +916,12 @@ int cmd_fleet(struct cli *c, int argc, char **argv)
 	if (rc != CLI_OK)
 		goto out;
 	if (!fc.hosts.n) {
-		rc = cli_fail(c, "fleet: no %s host among the %zu file%s read (%zu skipped)",
-			      arch_name(c->s->arch), fc.skipped.n, fc.skipped.n == 1 ? "" : "s",
-			      fc.skipped.n);
+		const struct skipped *s0 = fc.skipped.n ? fc.skipped.v[0] : NULL;
+		if (!s0)
+			rc = cli_fail(c, "fleet: no files in the directories given");
+		else
+			rc = cli_fail(c, "fleet: none of the %zu files found is an %s host (the first, "
+				      "%s: %s)", fc.skipped.n, arch_name(c->s->arch), s0->file, s0->why);
 		goto out;
 	}
 	err_clear(&e);
