@@ -494,10 +494,9 @@ static void print_text(struct cli *c, struct fleet_cli *fc, const struct fleet *
 	}
 	fprintf(c->out, "\nvendor groups: %s\n", sb_str(&sb));
 	if (f->ngroups > 1) {
-		fprintf(c->out, "  The hosts are of %zu vendors.  A guest CPU model has one vendor "
-			"and libvirt's baseline refuses CPUs of different vendors (\"CPU vendors do "
-			"not match\"), so each group has its own best model and baseline.\n",
-			f->ngroups);
+		fprintf(c->out, "  The hosts are of %zu vendors.  A guest CPU model has one vendor and "
+			"libvirt's\n  baseline refuses CPUs of different vendors (\"CPU vendors do not "
+			"match\"), so\n  each group has its own best model and baseline.\n", f->ngroups);
 		sb_reset(&sb);
 		psabi_note(&sb, f, f->across_best);
 		if (f->across_best == FLEET_NONE)
@@ -505,7 +504,7 @@ static void print_text(struct cli *c, struct fleet_cli *fc, const struct fleet *
 				"host.\n");
 		else
 			fprintf(c->out, "  Across all groups: %s%s%s%s is the newest vendor-neutral "
-				"model every host runs.\n", model_name(f, f->across_best),
+				"model every\n  host runs.\n", model_name(f, f->across_best),
 				sb.len ? " (" : "", sb_str(&sb), sb.len ? ")" : "");
 	}
 	for (size_t g = 0; g < f->ngroups; g++)
