@@ -460,8 +460,8 @@ static void print_text(struct cli *c, struct fleet_cli *fc, const struct fleet *
 	size_t cpuw = 3, formw = 4;
 
 	fprintf(c->out, "fleet of %zu host%s, %zu models of %s on %s; libvirt's cpu_map of %zu "
-		"models\n", f->nhosts, f->nhosts == 1 ? "" : "s", f->nmodels, c->s->data_label,
-		f->md->machine, f->map->models.n);
+		"models%s\n", f->nhosts, f->nhosts == 1 ? "" : "s", f->nmodels, c->s->data_label,
+		f->md->machine, f->map->models.n, lv_label(c->s->libvirt));
 	for (size_t i = 0; i < f->nhosts; i++) {
 		const struct fleet_host *fh = &f->hosts[i];
 		if (fh->cpu_model && utf8_width(fh->cpu_model) > cpuw)
@@ -613,6 +613,8 @@ static void print_json_report(struct cli *c, struct fleet_cli *fc, const struct 
 	json_object_object_add(o, "label", json_str_or_null(c->s->data_label));
 	json_object_object_add(o, "machine", json_object_new_string(f->md->machine));
 	json_object_object_add(o, "cpu-map-models", json_object_new_int64((int64_t)f->map->models.n));
+	json_object_object_add(o, "libvirt", json_object_new_string(
+		(c->s->libvirt ? c->s->libvirt : lv_get(LV_9_0))->name));
 	put_piece(c, "data", o, false);
 
 	o = json_object_new_array();
