@@ -29,6 +29,7 @@
 	_(PANE_GLOSSARY, "show the glossary of every term on the screen") \
 	_(PANE_HOSTS, "show the hosts: compare verdicts, baseline") \
 	_(PANE_UPGRADE, "show what another QEMU or host does to the guest CPU (the upgrade check)") \
+	_(PANE_FLEET, "show the fleet: every host x model, the best common model, the guest's hosts") \
 	_(NEXT_PANE, "next pane") \
 	_(PREV_PANE, "previous pane") \
 	_(REDRAW, "redraw the screen") \
@@ -94,6 +95,7 @@ enum action {
 	_(EXPLAIN, "explain pane") \
 	_(HOSTS, "hosts pane (compare and baseline)") \
 	_(UPGRADE, "upgrade pane") \
+	_(FLEET, "fleet pane") \
 	_(TOUR, "guided tour") \
 	_(PROMPT, "y/n questions")
 

@@ -87,9 +87,10 @@ void app_focus(struct app *a, enum view_id id)
 	case V_GLOSSARY: a->page = PAGE_GLOSSARY; break;
 	case V_HOSTS: case V_HOSTINFO: a->page = PAGE_HOSTS; break;
 	case V_UPGRADE: a->page = PAGE_UPGRADE; break;
+	case V_FLEET: a->page = PAGE_FLEET; break;
 	default: break;
 	}
-	if (a->page == PAGE_HOSTS)
+	if (a->page == PAGE_HOSTS || a->page == PAGE_FLEET)
 		app_hosts_build(a); /* data/hosts is read the first time the pane shows */
 	a->need_redraw = true;
 }
@@ -111,7 +112,7 @@ static void paint_tabs(struct app *a, const struct rect *r)
 		{ "1 Models", V_MODELS, -1 }, { "2 Grid", V_GRID, PAGE_GRID },
 		{ "3 Guest", V_GUEST, PAGE_GUEST }, { "4 Explain", V_EXPLAIN, PAGE_EXPLAIN },
 		{ "5 Glossary", V_GLOSSARY, PAGE_GLOSSARY }, { "6 Hosts", V_HOSTS, PAGE_HOSTS },
-		{ "7 Upgrade", V_UPGRADE, PAGE_UPGRADE },
+		{ "7 Upgrade", V_UPGRADE, PAGE_UPGRADE }, { "8 Fleet", V_FLEET, PAGE_FLEET },
 	};
 	int x = r->x;
 
@@ -120,7 +121,7 @@ static void paint_tabs(struct app *a, const struct rect *r)
 	for (size_t i = 0; i < ARRAY_LEN(tabs); i++) {
 		bool active = tabs[i].page < 0 ? a->focus == V_MODELS : (int)a->page == tabs[i].page;
 		/* 7 Upgrade shows while it is open: the 80-column bar holds six */
-		if (tabs[i].page == PAGE_UPGRADE && !active)
+		if ((tabs[i].page == PAGE_UPGRADE || tabs[i].page == PAGE_FLEET) && !active)
 			continue;
 		x += paint_str(r, r->y, x, R_TITLE, " ");
 		x += paint_str(r, r->y, x, active ? R_TAB_ACTIVE : R_TITLE, tabs[i].label);
@@ -200,6 +201,7 @@ static void paint_status(struct app *a, const struct rect *r)
 				      ACT_NONE },
 			[V_HOSTINFO] = { ACT_CHOOSE_HOST, ACT_BASELINE, ACT_LOAD_BASELINE, ACT_NONE },
 			[V_UPGRADE] = { ACT_UPGRADE_TARGET, ACT_SEARCH, ACT_NONE },
+			[V_FLEET] = { ACT_USE_MODEL, ACT_SEARCH, ACT_NONE },
 			[V_HELP] = { ACT_CANCEL, ACT_NONE },
 		};
 		static const char *const short_names[ACT__COUNT] = {
@@ -369,7 +371,7 @@ void app_paint(struct app *a)
 	struct rect left = body, right = body;
 	/* the hosts table needs the width: the hosts page takes the whole
 	 * body while it has the focus (1 or Tab brings the models list back) */
-	bool wide = a->page == PAGE_HOSTS && a->focus != V_MODELS;
+	bool wide = (a->page == PAGE_HOSTS || a->page == PAGE_FLEET) && a->focus != V_MODELS;
 	if (split && !wide) {
 		left.w = lw;
 		right.x = lw + 1;
@@ -398,6 +400,9 @@ void app_paint(struct app *a)
 		break;
 	case PAGE_UPGRADE:
 		paint_pane(a, V_UPGRADE, &right);
+		break;
+	case PAGE_FLEET:
+		paint_pane(a, V_FLEET, &right);
 		break;
 	case PAGE_HOSTS: {
 		int th = (int)a->nhosts + 2;
