@@ -286,8 +286,8 @@ static void print_group_text(struct cli *c, const struct fleet *f, const struct 
 	for (size_t k = 0; k < g->nhosts; k++)
 		any_without |= f->hosts[g->hosts[k]].without_best != FLEET_NONE;
 	if (any_without) {
-		fprintf(c->out, "  what if one host goes (the others keep %s):\n",
-			model_name(f, g->best));
+		fprintf(c->out, "  what if one host goes: without it, the best common model "
+			"rises from %s to\n", model_name(f, g->best));
 		for (size_t k = 0; k < g->nhosts; k++) {
 			const struct fleet_host *fh = &f->hosts[g->hosts[k]];
 			if (fh->without_best == FLEET_NONE)
