@@ -816,13 +816,15 @@ static int parse_global(struct cli *c, int *i, int argc, char **argv, bool *cons
 				c->format = FMT_XML;
 			else if (!strcmp(v, "qemu"))
 				c->format = FMT_QEMU;
+			else if (!strcmp(v, "csv"))
+				c->format = FMT_CSV;
 			else if (platform_parse(v, &plat)) {
 				c->format = FMT_PLATFORM;
 				c->platform = plat;
 			} else
 				return cli_fail(c, "--format: unknown format '%s' (expected text or json; "
 						   "build also takes xml, qemu, proxmox, proxmox-model, "
-						   "kubevirt, nova or qmp)", v);
+						   "kubevirt, nova or qmp; fleet csv)", v);
 			break;
 		case GLOBAL__COUNT:
 		default: break;
@@ -914,7 +916,8 @@ int cli_run(int argc, char **argv, FILE *out, FILE *err, cli_tui_fn tui)
 		cli_help_cmd(out, k);
 		goto out;
 	}
-	if ((c.format == FMT_XML || c.format == FMT_QEMU || c.format == FMT_PLATFORM) &&
+	if ((c.format == FMT_XML || c.format == FMT_QEMU || c.format == FMT_PLATFORM ||
+	     c.format == FMT_CSV) &&
 	    !cli_cmd_takes_format(k, c.format_s)) {
 		rc = cli_fail(&c, "--format %s: not one of %s's formats (%s)", c.format_s, cmd,
 			      k->formats ? k->formats : "text json");

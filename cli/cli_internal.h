@@ -21,7 +21,7 @@
 struct grid;
 
 /* FMT_PLATFORM: one of platform.h's forms (build --format proxmox, ...), in platform. */
-enum out_format { FMT_TEXT, FMT_JSON, FMT_XML, FMT_QEMU, FMT_PLATFORM };
+enum out_format { FMT_TEXT, FMT_JSON, FMT_XML, FMT_QEMU, FMT_PLATFORM, FMT_CSV };
 
 struct cli {
 	FILE *out;
@@ -103,5 +103,6 @@ int cli_grid_qemu(struct cli *c, const char *model, const struct vec *qemus,
 		  struct vec *notes);
 void cli_qemu_cols_fini(struct cli_qemu_cols *qc);
 int cmd_drift(struct cli *c, int argc, char **argv);    /* cli/cli_drift.c */
+int cmd_fleet(struct cli *c, int argc, char **argv);    /* cli/cli_fleet.c */
 
 #endif

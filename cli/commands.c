@@ -52,7 +52,7 @@ const struct cli_opt cli_globals[GLOBAL__COUNT + 1] = {
 		"remove) (README \"Custom models\")" },
 	[GLOBAL_FORMAT] = { "--format", NULL, "FMT", CLI_VAL_WORD, "text json", false,
 		"text (default) or json; build also takes xml (its default), qemu and the "
-		"platform forms proxmox, proxmox-model, kubevirt, nova and qmp" },
+		"platform forms proxmox, proxmox-model, kubevirt, nova and qmp; fleet csv" },
 	[GLOBAL__COUNT] = { NULL, NULL, NULL, CLI_VAL_NONE, NULL, false, NULL },
 };
 
@@ -201,6 +201,18 @@ static const struct cli_opt baseline_opts[] = {
 	  "keep cmt, mbm_total, mbm_local, osxsave and ospke, which the QEMU driver drops "
 	  "(libvirt's generic baseline, as test:///default and libvirt's own unit tests "
 	  "give it)" },
+	{ NULL, NULL, NULL, CLI_VAL_NONE, NULL, false, NULL },
+};
+
+static const char *const fleet_syn[] = {
+	"FILE|DIR... [--guest FILE] [--what-if-add FILE] [--cpu-map DIR] [--format text|json|csv]",
+	NULL
+};
+static const struct cli_opt fleet_opts[] = {
+	{ "--guest", NULL, "FILE", CLI_VAL_FILE, NULL, false,
+	  "a guest CPU (<cpu> or <domain> XML): the hosts it can start on and migrate between" },
+	{ "--what-if-add", NULL, "FILE", CLI_VAL_FILE, NULL, false,
+	  "a host file: how the best common model of its vendor group changes when it joins" },
 	{ NULL, NULL, NULL, CLI_VAL_NONE, NULL, false, NULL },
 };
 
@@ -530,6 +542,54 @@ const struct cli_cmd cli_commands[] = {
 			"\"qemu_only_models\"}.",
 		.exit_status = "0 no traps, 1 traps found, 2 error.",
 		.run = cmd_drift,
+	},
+	{
+		.name = "fleet",
+		.summary = "many hosts: who runs which model, the best common model, migration",
+		.synopsis = fleet_syn,
+		.description =
+			"Every host of FILE and DIR (read recursively, in name order) against "
+			"every model of the QEMU data: usable or blocked on each host, with the "
+			"blockers, as `cpuscope models --host FILE` says (a domcapabilities host "
+			"by its own usable flags, other hosts by the model's features), and how "
+			"many hosts run each model.  Hosts are any host file cpuscope reads: "
+			"capabilities, domcapabilities, a host <cpu>, a QMP expansion, a libvirt "
+			"capture, a <cpudata> CPUID dump.  A file named on the line must be a host; "
+			"a file found in a directory that is not one (of the data's arch) is "
+			"skipped, and the report lists it with the reason.\n\n"
+			"Hosts are grouped by vendor: a guest CPU model has one vendor and "
+			"libvirt's baseline refuses CPUs of different vendors, so each group gets "
+			"its own answer, and the report says which hosts are of which vendor.  Per "
+			"group: the best common model, the newest model of libvirt's cpu_map (the "
+			"last in its order, vendor-neutral models first) that every host runs: "
+			"QEMU's verdict is usable and libvirt's compare (as `virsh "
+			"hypervisor-cpu-compare`) is not INCOMPATIBLE; newer models libvirt "
+			"refuses although QEMU runs them; what the model gives up against each "
+			"host's host-model (libvirt's names; features a guest can be given); the "
+			"baseline (as `virsh cpu-baseline`) and what it gives up; for each host "
+			"whose removal would raise the best model, the model without it; the newer "
+			"models only some hosts run, with the hosts that block them.  Across vendor "
+			"groups, the newest vendor-neutral model every host runs.\n\n"
+			"--guest FILE: libvirt's compare of the guest CPU with every host; it can "
+			"start where libvirt does not call it INCOMPATIBLE and QEMU runs its model "
+			"(less the features it disables), and migrate between those hosts.  "
+			"--what-if-add FILE: the best common model of the new host's group with it.",
+		.opts = fleet_opts,
+		.operand = CLI_VAL_FILE,
+		.formats = "text json csv",
+		.notes =
+			"Text: the hosts (numbered), the vendor groups with their answers, the "
+			"guest's hosts, then the matrix (a column per host: + usable, a number: "
+			"blocked by that many features, ? unknown).  JSON: {\"data\", \"hosts\", "
+			"\"groups\", \"across-vendors\", \"what-if-add\", \"guest\", "
+			"\"skipped\", \"models\": [{\"name\", \"runs\", \"usable\": [hosts], "
+			"\"blocked\": [{\"host\", \"blockers\"}], ...}]} (hosts by number).  "
+			"CSV: the matrix only, one row per host and model: host,file,form,vendor,"
+			"model,verdict,blockers (blockers separated by blanks, QEMU's names); "
+			"skipped files go to standard error.",
+		.exit_status = "0 success; 1 the --guest CPU cannot start on every host; 2 usage or "
+			       "input error.",
+		.run = cmd_fleet,
 	},
 	{
 		.name = "probe",

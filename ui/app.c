@@ -873,7 +873,7 @@ static const struct view_ops *const all_ops[V__COUNT] = {
 	[V_MODELS] = &models_ops, [V_GRID] = &grid_ops, [V_GUEST] = &guest_ops,
 	[V_OUTPUT] = &output_ops, [V_EXPLAIN] = &explain_ops, [V_GLOSSARY] = &glossary_ops,
 	[V_HOSTS] = &hosts_ops, [V_HOSTINFO] = &hostinfo_ops, [V_UPGRADE] = &upgrade_ops,
-	[V_HELP] = &help_ops, [V_DRIFT] = &drift_ops,
+	[V_FLEET] = &fleet_ops, [V_HELP] = &help_ops, [V_DRIFT] = &drift_ops,
 };
 
 /* Whose verdict, short enough for the header ("usable on ..."): the host
@@ -944,6 +944,7 @@ void app_fini(struct app *a)
 	grid_free(a->grid);
 	grid_free(a->g_rows);
 	app_upgrade_fini(a);
+	app_fleet_fini(a);
 	app_hosts_fini(a);
 	drift_ui_free(a);
 	vec_fini(&a->extra_hosts, (void (*)(void *))host_free);
@@ -1179,6 +1180,9 @@ void app_action(struct app *a, enum action act)
 	case ACT_PANE_UPGRADE:
 		app_focus(a, V_UPGRADE);
 		break;
+	case ACT_PANE_FLEET:
+		app_focus(a, V_FLEET);
+		break;
 	case ACT_PANE_HOSTS:
 		a->page = PAGE_HOSTS;
 		app_focus(a, V_HOSTS);
@@ -1198,6 +1202,7 @@ void app_action(struct app *a, enum action act)
 		case PAGE_HOSTS: order[n++] = V_HOSTS; order[n++] = V_HOSTINFO; break;
 		case PAGE_UPGRADE: order[n++] = V_UPGRADE; break;
 		case PAGE_DRIFT: order[n++] = V_DRIFT; break;
+		case PAGE_FLEET: order[n++] = V_FLEET; break;
 		default: order[n++] = V_GLOSSARY; break;
 		}
 		for (int i = 0; i < n; i++)

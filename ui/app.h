@@ -31,6 +31,7 @@
 struct session;
 struct cpu_map;
 struct upgrade_ui;
+struct fleet_ui;
 struct app;
 struct view;
 struct drift_ui;
@@ -46,9 +47,9 @@ enum {
 };
 
 enum view_id { V_MODELS, V_GRID, V_GUEST, V_OUTPUT, V_EXPLAIN, V_GLOSSARY, V_HOSTS, V_HOSTINFO,
-	       V_UPGRADE, V_DRIFT, V_HELP, V__COUNT };
+	       V_UPGRADE, V_FLEET, V_DRIFT, V_HELP, V__COUNT };
 enum page { PAGE_GRID, PAGE_GUEST, PAGE_EXPLAIN, PAGE_GLOSSARY, PAGE_HOSTS, PAGE_UPGRADE,
-	    PAGE_DRIFT, PAGE__COUNT };
+	    PAGE_FLEET, PAGE_DRIFT, PAGE__COUNT };
 
 struct view_ops {
 	const char *name;  /* "models", shown in the status bar and dumps */
@@ -193,6 +194,7 @@ struct app {
 	bool full_redraw;
 	const char *data_dir;
 	struct upgrade_ui *upg; /* the upgrade pane and the QEMU-versions grid (v_upgrade.c) */
+	struct fleet_ui *flt;   /* the fleet pane (v_fleet.c) */
 };
 
 /* app.c */
@@ -265,7 +267,7 @@ void app_focus(struct app *a, enum view_id id);
 
 /* The views (one file each). */
 extern const struct view_ops models_ops, grid_ops, guest_ops, output_ops, explain_ops,
-	glossary_ops, hosts_ops, hostinfo_ops, upgrade_ops, help_ops, drift_ops;
+	glossary_ops, hosts_ops, hostinfo_ops, upgrade_ops, fleet_ops, help_ops, drift_ops;
 
 /* v_upgrade.c: the grid's QEMU-versions columns (the bundled snapshots)
  * and their call-outs (char *), and the upgrade pane's state. */
@@ -273,6 +275,8 @@ struct grid *app_grid_qemu(struct app *a, const char *model, struct err *e);
 const struct vec *app_grid_notes(struct app *a);
 void app_upgrade_fini(struct app *a);
 void drift_ui_free(struct app *a); /* v_drift.c */
+/* v_fleet.c: the fleet pane's report. */
+void app_fleet_fini(struct app *a);
 
 /* glossary.c */
 size_t glossary_count(void);

@@ -29,6 +29,7 @@
 	_(GLOBAL, '6', PANE_HOSTS) \
 	_(GLOBAL, '7', PANE_UPGRADE) \
 	_(GLOBAL, '8', PANE_DRIFT) \
+	_(GLOBAL, '9', PANE_FLEET) \
 	_(GLOBAL, '\t', NEXT_PANE) \
 	_(GLOBAL, KEY_BTAB, PREV_PANE) \
 	_(GLOBAL, KEY_UP, UP) \
@@ -88,6 +89,7 @@
 	_(UPGRADE, 't', UPGRADE_TARGET) \
 	_(DRIFT, '\n', ACTIVATE) \
 	_(DRIFT, 'c', DRIFT_MAP) \
+	_(FLEET, '\n', USE_MODEL) \
 	_(TOUR, '\n', ACTIVATE) \
 	_(TOUR, ' ', ACTIVATE) \
 	_(TOUR, KEY_BACKSPACE, TOUR_BACK) \

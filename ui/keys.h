@@ -30,6 +30,7 @@
 	_(PANE_HOSTS, "show the hosts: compare verdicts, baseline") \
 	_(PANE_UPGRADE, "show what another QEMU or host does to the guest CPU (the upgrade check)") \
 	_(PANE_DRIFT, "show libvirt's copy of the model against QEMU's (drift)") \
+	_(PANE_FLEET, "show the fleet: every host x model, the best common model, the guest's hosts") \
 	_(NEXT_PANE, "next pane") \
 	_(PREV_PANE, "previous pane") \
 	_(REDRAW, "redraw the screen") \
@@ -97,6 +98,7 @@ enum action {
 	_(HOSTS, "hosts pane (compare and baseline)") \
 	_(UPGRADE, "upgrade pane") \
 	_(DRIFT, "drift pane") \
+	_(FLEET, "fleet pane") \
 	_(TOUR, "guided tour") \
 	_(PROMPT, "y/n questions")
 

@@ -88,9 +88,10 @@ void app_focus(struct app *a, enum view_id id)
 	case V_HOSTS: case V_HOSTINFO: a->page = PAGE_HOSTS; break;
 	case V_UPGRADE: a->page = PAGE_UPGRADE; break;
 	case V_DRIFT: a->page = PAGE_DRIFT; break;
+	case V_FLEET: a->page = PAGE_FLEET; break;
 	default: break;
 	}
-	if (a->page == PAGE_HOSTS)
+	if (a->page == PAGE_HOSTS || a->page == PAGE_FLEET)
 		app_hosts_build(a); /* data/hosts is read the first time the pane shows */
 	a->need_redraw = true;
 }
@@ -114,6 +115,7 @@ static void paint_tabs(struct app *a, const struct rect *r)
 		{ "5 Glossary", V_GLOSSARY, PAGE_GLOSSARY }, { "6 Hosts", V_HOSTS, PAGE_HOSTS },
 		{ "7 Upgrade", V_UPGRADE, PAGE_UPGRADE },
 		{ "8 Drift", V_DRIFT, PAGE_DRIFT },
+		{ "9 Fleet", V_FLEET, PAGE_FLEET },
 	};
 	int x = r->x;
 
@@ -121,9 +123,10 @@ static void paint_tabs(struct app *a, const struct rect *r)
 	x += paint_str(r, r->y, x, R_TITLE, " cpuscope ");
 	for (size_t i = 0; i < ARRAY_LEN(tabs); i++) {
 		bool active = tabs[i].page < 0 ? a->focus == V_MODELS : (int)a->page == tabs[i].page;
-		/* 7 Upgrade and 8 Drift show while they are open: the 80-column
-		 * bar holds six */
-		if ((tabs[i].page == PAGE_UPGRADE || tabs[i].page == PAGE_DRIFT) && !active)
+		/* 7 Upgrade, 8 Drift and 9 Fleet show while they are open: the
+		 * 80-column bar holds six */
+		if ((tabs[i].page == PAGE_UPGRADE || tabs[i].page == PAGE_DRIFT ||
+		     tabs[i].page == PAGE_FLEET) && !active)
 			continue;
 		x += paint_str(r, r->y, x, R_TITLE, " ");
 		x += paint_str(r, r->y, x, active ? R_TAB_ACTIVE : R_TITLE, tabs[i].label);
@@ -204,6 +207,7 @@ static void paint_status(struct app *a, const struct rect *r)
 			[V_HOSTINFO] = { ACT_CHOOSE_HOST, ACT_BASELINE, ACT_LOAD_BASELINE, ACT_NONE },
 			[V_UPGRADE] = { ACT_UPGRADE_TARGET, ACT_SEARCH, ACT_NONE },
 			[V_DRIFT] = { ACT_ACTIVATE, ACT_DRIFT_MAP, ACT_NONE },
+			[V_FLEET] = { ACT_USE_MODEL, ACT_SEARCH, ACT_NONE },
 			[V_HELP] = { ACT_CANCEL, ACT_NONE },
 		};
 		static const char *const short_names[ACT__COUNT] = {
@@ -374,7 +378,7 @@ void app_paint(struct app *a)
 	struct rect left = body, right = body;
 	/* the hosts table needs the width: the hosts page takes the whole
 	 * body while it has the focus (1 or Tab brings the models list back) */
-	bool wide = a->page == PAGE_HOSTS && a->focus != V_MODELS;
+	bool wide = (a->page == PAGE_HOSTS || a->page == PAGE_FLEET) && a->focus != V_MODELS;
 	if (split && !wide) {
 		left.w = lw;
 		right.x = lw + 1;
@@ -403,6 +407,9 @@ void app_paint(struct app *a)
 		break;
 	case PAGE_UPGRADE:
 		paint_pane(a, V_UPGRADE, &right);
+		break;
+	case PAGE_FLEET:
+		paint_pane(a, V_FLEET, &right);
 		break;
 	case PAGE_HOSTS: {
 		int th = (int)a->nhosts + 2;
