@@ -324,7 +324,7 @@ int cmd_show(struct cli *c, int argc, char **argv)
 {
 	const char *name = NULL;
 	struct model_view mv;
-	struct fset blockers = FSET_INIT;
+	struct fset blockers = FSET_INIT, feats = FSET_INIT;
 	struct err e;
 	int rc;
 
@@ -353,7 +353,9 @@ int cmd_show(struct cli *c, int argc, char **argv)
 	}
 	enum usable u = model_usable(&mv, c->s->host, &blockers);
 	int level = psabi_level(c->s->ft, &mv.full->on);
-	const struct fset *on = &mv.full->on;
+	const struct fset *on = &feats;
+
+	model_features(&mv, &feats);
 
 	if (c->format == FMT_JSON) {
 		json_object *o = json_object_new_object(), *fa = json_object_new_array();
@@ -450,6 +452,7 @@ int cmd_show(struct cli *c, int argc, char **argv)
 	}
 out:
 	fset_fini(&blockers);
+	fset_fini(&feats);
 	return rc;
 }
 

@@ -654,6 +654,7 @@ void model_view_init(const struct dataset *ds, const struct mdata *md, const str
 	char vname[160];
 
 	memset(mv, 0, sizeof(*mv));
+	mv->ft = ds->ft;
 	mv->def = d;
 	mv->name = d->name;
 	mv->resolved = d->alias_of ? d->alias_of : d->name;

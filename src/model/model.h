@@ -162,6 +162,7 @@ int model_name_cmp(const char *a, const char *b);
 
 /* A model as cpuscope shows it under one machine type. */
 struct model_view {
+	const struct ftable *ft;        /* the dataset's feature table */
 	const struct cpu_def *def;      /* as requested (may be an alias) */
 	const char *name;               /* def->name */
 	const char *resolved;           /* versioned name it stands for, or name */
