@@ -81,5 +81,8 @@ int cmd_build(struct cli *c, int argc, char **argv);
 int cmd_baseline(struct cli *c, int argc, char **argv); /* src/cli_baseline.c */
 int cmd_explain(struct cli *c, int argc, char **argv);  /* src/cli_explain.c */
 int cmd_host(struct cli *c, int argc, char **argv);     /* cli/cli_host.c */
+/* s390x: compare and baseline are QEMU's answers (cli/cli_s390x.c) */
+int cli_compare_s390x(struct cli *c, const char *file);
+int cli_baseline_s390x(struct cli *c, const struct vec *files, bool features, bool migratable);
 
 #endif

@@ -90,11 +90,14 @@ static const struct cli_opt models_opts[] = {
 static const char *const show_syn[] = { "MODEL", NULL };
 
 static const char *const grid_syn[] = {
-	"MODEL... [--versions | --machines LIST | --hosts FILE...] [--all]", NULL
+	"MODEL... [--versions | --views | --machines LIST | --hosts FILE...] [--all]", NULL
 };
 static const struct cli_opt grid_opts[] = {
 	{ "--versions", NULL, NULL, CLI_VAL_NONE, NULL, false,
 	  "one column per version of MODEL (one model)" },
+	{ "--views", NULL, NULL, CLI_VAL_NONE, NULL, false,
+	  "s390x: MODEL's static -base model, its default on the machine type (and on -machine "
+	  "none) and the accelerator's max (one model)" },
 	{ "--machines", NULL, "LIST", CLI_VAL_WORD, NULL, false,
 	  "one column per machine type of the comma-separated LIST, e.g. pc-i440fx-2.0,q35 "
 	  "(one model)" },
@@ -270,7 +273,10 @@ const struct cli_cmd cli_commands[] = {
 			"Print a feature grid: one row per feature, one column per model "
 			"(default), per version of one model (--versions), per machine type "
 			"(--machines), or per host (--hosts, after the model columns).  Only "
-			"rows where the columns differ are shown unless --all.\n\n"
+			"rows where the columns differ are shown unless --all.  On s390x "
+			"--views shows what QEMU's -base model strips and what the machine "
+			"type's default adds: MODEL-base, MODEL on the machine type, MODEL on "
+			"-machine none (QEMU's newest default) and max.\n\n"
 			"Cells: + present, - absent, ! present but the host lacks it; a * after "
 			"a cell marks a change against the column to its left.",
 		.opts = grid_opts,
@@ -315,7 +321,15 @@ const struct cli_cmd cli_commands[] = {
 			"first line is IDENTICAL, SUPERSET or INCOMPATIBLE, then the features "
 			"responsible.  With a domcapabilities file as --host, the host is the "
 			"CPU the hypervisor offers (its host-model); with a capabilities file, "
-			"the host CPU itself (as `virsh cpu-compare`).",
+			"the host CPU itself (as `virsh cpu-compare`).\n\n"
+			"On s390x the verdict is QEMU's, as libvirt asks for it: "
+			"query-cpu-model-comparison of the host CPU (the --host file's "
+			"host-model, else QEMU's own static expansion of host under KVM or max "
+			"under TCG) and the guest CPU; QEMU's identical is IDENTICAL, superset "
+			"SUPERSET, subset and incompatible INCOMPATIBLE, with QEMU's responsible "
+			"properties.  QEMU answers: this machine's qemu-system-s390x (or "
+			"--probe BINARY), or a capture (.replies) holding the exchange; without "
+			"either there is no answer.",
 		.opts = no_opts,
 		.operand = CLI_VAL_FILE,
 		.exit_status = "0 identical or superset, 1 incompatible, 2 error.",
@@ -353,7 +367,11 @@ const struct cli_cmd cli_commands[] = {
 			"libvirt capabilities XML, a domcapabilities file (its host-model CPU), a "
 			"host <cpu> (with <arch>), several <cpu> elements one after another, "
 			"libvirt's <cpuTest> wrapper, or a guest <cpu>/<domain> (model + require "
-			"- disable).",
+			"- disable).\n\n"
+			"On s390x the baseline is QEMU's, as `virsh hypervisor-cpu-baseline` gets "
+			"it: query-cpu-model-baseline of the CPUs one after another, then (for "
+			"one CPU, or with --features) QEMU's static or full expansion of the "
+			"result, printed as virsh prints it.  QEMU answers as for compare.",
 		.opts = baseline_opts,
 		.operand = CLI_VAL_FILE,
 		.notes =
