@@ -37,18 +37,25 @@ static void warn_other_qemu(struct cli *c, const struct s390x_qemu *q)
 		cli_warn(c, "the data is QEMU %s's; QEMU %s answered", q->data_version, q->version);
 }
 
-/* QEMU refused: its words, and what a marketing name stands for. */
+/* QEMU refused: its words, what a marketing name stands for, and whose
+ * QEMU it was when it is not the data's. */
 static int fail_qemu(struct cli *c, const char *what, const struct err *e,
-		     const struct s390x_cpu *cpu)
+		     const struct s390x_qemu *q, const struct s390x_cpu *cpu)
 {
 	const struct s390x_name *n = cpu ? s390x_name_lookup(cpu->name) : NULL;
-	char buf[1400];
+	char buf[1400], hint[256] = "", label[512];
 
 	err_str(e, buf, sizeof(buf));
 	if (n)
-		return cli_fail(c, "%s: %s (%s is IBM's name: QEMU's model is %s)", what, buf,
-				cpu->name, n->qemu);
-	return cli_fail(c, "%s: %s", what, buf);
+		snprintf(hint, sizeof(hint), " (%s is IBM's name: QEMU's model is %s)", cpu->name,
+			 n->qemu);
+	else if (q->asked_live && q->version && q->data_version &&
+		 strcmp(q->version, q->data_version) != 0)
+		snprintf(hint, sizeof(hint), " (%s answered; the data is QEMU %s's)",
+			 s390x_qemu_label(q, label, sizeof(label)), q->data_version);
+	else if (q->asked_live && !q->data_version)
+		snprintf(hint, sizeof(hint), " (%s answered)", s390x_qemu_label(q, label, sizeof(label)));
+	return cli_fail(c, "%s: %s%s", what, buf, hint);
 }
 
 int cli_compare_s390x(struct cli *c, const char *file)
@@ -85,7 +92,7 @@ int cli_compare_s390x(struct cli *c, const char *file)
 	s390x_qemu_init(&q, c->s);
 	if (!s390x_compare(&q, &host, &cpu, &r, &e)) {
 		record_exchanges(c, &q);
-		rc = fail_qemu(c, "compare", &e, &cpu);
+		rc = fail_qemu(c, "compare", &e, &q, &cpu);
 		goto out;
 	}
 	record_exchanges(c, &q);
@@ -302,7 +309,7 @@ int cli_baseline_s390x(struct cli *c, const struct vec *files, bool features, bo
 	err_clear(&e);
 	if (!s390x_baseline(&q, c->s->md, list, cpus.n, features, &b, &e)) {
 		record_exchanges(c, &q);
-		rc = fail_qemu(c, "baseline", &e, NULL);
+		rc = fail_qemu(c, "baseline", &e, &q, NULL);
 		goto out;
 	}
 	record_exchanges(c, &q);

@@ -184,12 +184,13 @@ void s390x_qemu_init(struct s390x_qemu *q, struct session *s)
 	if (s->qemu_binary) {
 		q->binary = xstrdup(s->qemu_binary);
 		q->local = s->live;
-		q->accel = xstrdup(s->ds && s->ds->accel ? s->ds->accel : probe_default_accel(s->arch));
 	} else {
 		q->binary = session_local_qemu(s);
 		q->local = true;
-		q->accel = xstrdup(s->o.accel ? s->o.accel : probe_default_accel(s->arch));
 	}
+	/* --accel, else what QEMU would use here (as the live probe does; a
+	 * capture's or a domcapabilities' KVM is not this machine's) */
+	q->accel = xstrdup(s->o.accel ? s->o.accel : probe_default_accel(s->arch));
 	if (s->capture && s->ds && s->ds->source) {
 		q->capture = xcalloc(1, sizeof(*q->capture));
 		err_clear(&e);
