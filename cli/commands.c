@@ -90,7 +90,8 @@ static const struct cli_opt models_opts[] = {
 static const char *const show_syn[] = { "MODEL", NULL };
 
 static const char *const grid_syn[] = {
-	"MODEL... [--versions | --views | --machines LIST | --hosts FILE...] [--all]", NULL
+	"MODEL... [--versions | --machines LIST | --hosts FILE...] [--all]",
+	"MODEL --views [--all]", NULL
 };
 static const struct cli_opt grid_opts[] = {
 	{ "--versions", NULL, NULL, CLI_VAL_NONE, NULL, false,

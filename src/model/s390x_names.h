@@ -11,7 +11,7 @@
  * `qemu-system-s390x -cpu help` of QEMU 7.2.22 and 10.0.2 (generation and
  * GA level by QEMU's own naming: "IBM z14 GA2" is z14.2, "IBM z15 T01 GA1"
  * gen15a, "IBM 3931 GA1" gen16a), and IBM's machine types for the product
- * and LinuxONE names (data/s390x-names.README).
+ * and LinuxONE names (README, "s390x").
  */
 #ifndef CPUSCOPE_SRC_S390X_NAMES_H
 #define CPUSCOPE_SRC_S390X_NAMES_H
