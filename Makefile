@@ -54,7 +54,7 @@ endif
 UNIT_C     := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN   := $(UNIT_C:tests/unit/%.c=$(BUILD)/tests/%)
 UNIT_HELP_O := $(patsubst %.c,$(BUILD)/%.o,$(filter-out $(UNIT_C),$(wildcard tests/unit/*.c)))
-FEATURE_TSV := $(wildcard data/*-features.tsv)
+FEATURE_TSV := $(wildcard data/*-features.tsv) $(wildcard data/*-groups.tsv)
 
 .PHONY: all deps check unit cli-tests interop tui-tests lint run valgrind install uninstall \
         clean bench data screenshots update-golden docs docs-check

@@ -30,6 +30,8 @@
 #include "model.h"
 #include "paths.h"
 #include "platform.h"
+#include "s390x.h"
+#include "s390x_names.h"
 #include "snapshot.h"
 #include "upgrade.h"
 #include "userdata.h"
@@ -353,7 +355,7 @@ int cmd_show(struct cli *c, int argc, char **argv)
 {
 	const char *name = NULL;
 	struct model_view mv;
-	struct fset blockers = FSET_INIT;
+	struct fset blockers = FSET_INIT, feats = FSET_INIT;
 	struct err e;
 	int rc;
 
@@ -382,7 +384,9 @@ int cmd_show(struct cli *c, int argc, char **argv)
 	}
 	enum usable u = model_usable(&mv, c->s->host, &blockers);
 	int level = psabi_level(c->s->ft, &mv.full->on);
-	const struct fset *on = &mv.full->on;
+	const struct fset *on = &feats;
+
+	model_features(&mv, &feats);
 
 	if (c->format == FMT_JSON) {
 		json_object *o = json_object_new_object(), *fa = json_object_new_array();
@@ -419,6 +423,17 @@ int cmd_show(struct cli *c, int argc, char **argv)
 			json_object_object_add(o, "note", json_object_new_string(session_model_note(c->s, mv.name)));
 		if (mv.def->custom)
 			json_object_object_add(o, "custom", custom_json(mv.def->custom));
+		if (mv.note[0])
+			json_object_object_add(o, "asked-as", json_object_new_string(mv.note));
+		if (mv.machine) {
+			json_object *m = json_object_new_object();
+			json_object_object_add(m, "product", json_object_new_string(mv.machine->product));
+			json_object_object_add(m, "machine-type", json_object_new_string(mv.machine->machine_type));
+			json_object_object_add(m, "linuxone", json_str_or_null(mv.machine->linuxone));
+			json_object_object_add(m, "generation", json_object_new_int(mv.machine->gen));
+			json_object_object_add(m, "ga", json_object_new_int(mv.machine->ga));
+			json_object_object_add(o, "machine-of", m);
+		}
 		print_json(c, o);
 		json_object_put(o);
 		goto out;
@@ -435,6 +450,12 @@ int cmd_show(struct cli *c, int argc, char **argv)
 			host_label(c));
 	if (mv.is_alias)
 		fprintf(c->out, "  alias of:   %s\n", mv.resolved);
+	if (mv.note[0])
+		fprintf(c->out, "  asked as:   %s\n", mv.note);
+	if (mv.machine) {
+		char mt[192];
+		fprintf(c->out, "  machine:    %s\n", s390x_name_text(mv.machine, mt, sizeof(mt)));
+	}
 	if (session_model_note(c->s, mv.name))
 		fprintf(c->out, "  note:       %s\n", session_model_note(c->s, mv.name));
 	fprintf(c->out, "  version:    %d%s\n", mv.version, mv.version ? "" : " (unversioned)");
@@ -481,12 +502,13 @@ int cmd_show(struct cli *c, int argc, char **argv)
 	}
 out:
 	fset_fini(&blockers);
+	fset_fini(&feats);
 	return rc;
 }
 
 /* ---- grid ----------------------------------------------------------------- */
 
-enum grid_mode { GM_MODELS, GM_VERSIONS, GM_MACHINES, GM_HOSTS, GM_QEMU };
+enum grid_mode { GM_MODELS, GM_VERSIONS, GM_MACHINES, GM_HOSTS, GM_QEMU, GM_VIEWS };
 
 /* One table line: cells padded to their widths (display widths:
  * utf8_width), no trailing blanks. */
@@ -647,6 +669,8 @@ int cmd_grid(struct cli *c, int argc, char **argv)
 		const char *a = argv[i];
 		if (!strcmp(a, "--versions")) {
 			mode = GM_VERSIONS;
+		} else if (!strcmp(a, "--views")) {
+			mode = GM_VIEWS;
 		} else if (!strcmp(a, "--machines")) {
 			const char *v = i + 1 < argc ? argv[++i] : NULL;
 			if (!v || !*v) {
@@ -686,9 +710,11 @@ int cmd_grid(struct cli *c, int argc, char **argv)
 		rc = cli_fail(c, "grid: which models? (usage: cpuscope grid MODEL... [--versions|--machines LIST|--hosts FILE...])");
 		goto out;
 	}
-	if ((mode == GM_VERSIONS || mode == GM_MACHINES || mode == GM_QEMU) && models.n != 1) {
+	if ((mode == GM_VERSIONS || mode == GM_MACHINES || mode == GM_QEMU || mode == GM_VIEWS) &&
+	    models.n != 1) {
 		rc = cli_fail(c, "grid: --%s takes exactly one model (got %zu)",
-			      mode == GM_VERSIONS ? "versions" : mode == GM_QEMU ? "qemu" : "machines",
+			      mode == GM_VERSIONS ? "versions" : mode == GM_QEMU ? "qemu" :
+			      mode == GM_VIEWS ? "views" : "machines",
 			      models.n);
 		goto out;
 	}
@@ -702,6 +728,8 @@ int cmd_grid(struct cli *c, int argc, char **argv)
 		/* built above */
 	} else if (mode == GM_VERSIONS) {
 		g = grid_build_versions(c->s->ds, c->s->md, models.v[0], c->s->host, &e);
+	} else if (mode == GM_VIEWS) {
+		g = grid_build_s390x_views(c->s->ds, c->s->md, models.v[0], c->s->host, &e);
 	} else if (mode == GM_MACHINES) {
 		g = grid_build_machines(c->s->ds, (const char *const *)machines.v, machines.n, models.v[0],
 					c->s->host, &e);

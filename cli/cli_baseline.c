@@ -251,9 +251,8 @@ int cmd_baseline(struct cli *c, int argc, char **argv)
 	rc = cli_load_ft(c);
 	if (rc != CLI_OK)
 		goto out;
-	if (c->s->arch != ARCH_X86_64) {
-		rc = cli_fail(c, "baseline: only x86_64 is supported (libvirt asks QEMU itself on "
-			      "s390x)");
+	if (c->s->arch == ARCH_S390X) {
+		rc = cli_baseline_s390x(c, &files, o.expand_features, o.migratable); /* cli_s390x.c */
 		goto out;
 	}
 	rc = cli_load_map(c);

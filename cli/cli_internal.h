@@ -104,5 +104,8 @@ int cli_grid_qemu(struct cli *c, const char *model, const struct vec *qemus,
 void cli_qemu_cols_fini(struct cli_qemu_cols *qc);
 int cmd_drift(struct cli *c, int argc, char **argv);    /* cli/cli_drift.c */
 int cmd_fleet(struct cli *c, int argc, char **argv);    /* cli/cli_fleet.c */
+/* s390x: compare and baseline are QEMU's answers (cli/cli_s390x.c) */
+int cli_compare_s390x(struct cli *c, const char *file);
+int cli_baseline_s390x(struct cli *c, const struct vec *files, bool features, bool migratable);
 
 #endif

@@ -104,11 +104,15 @@ static const char *const show_syn[] = { "MODEL", NULL };
 
 static const char *const grid_syn[] = {
 	"MODEL... [--versions | --machines LIST | --hosts FILE...] [--all]",
-	"MODEL --qemu SNAP,SNAP... [--machine TYPE | --machines LIST] [--all]", NULL
+	"MODEL --qemu SNAP,SNAP... [--machine TYPE | --machines LIST] [--all]",
+	"MODEL --views [--all]", NULL
 };
 static const struct cli_opt grid_opts[] = {
 	{ "--versions", NULL, NULL, CLI_VAL_NONE, NULL, false,
 	  "one column per version of MODEL (one model)" },
+	{ "--views", NULL, NULL, CLI_VAL_NONE, NULL, false,
+	  "s390x: MODEL's static -base model, its default on the machine type (and on -machine "
+	  "none) and the accelerator's max (one model)" },
 	{ "--machines", NULL, "LIST", CLI_VAL_WORD, NULL, false,
 	  "one column per machine type of the comma-separated LIST, e.g. pc-i440fx-2.0,q35 "
 	  "(one model)" },
@@ -329,7 +333,9 @@ const struct cli_cmd cli_commands[] = {
 			"(default), per version of one model (--versions), per machine type "
 			"(--machines), per host (--hosts, after the model columns), or per QEMU "
 			"version (--qemu).  Only rows where the columns differ are shown unless "
-			"--all.\n\n"
+			"--all.  On s390x --views shows what QEMU's -base model strips and what "
+			"the machine type's default adds: MODEL-base, MODEL on the machine type, "
+			"MODEL on -machine none (QEMU's newest default) and max.\n\n"
 			"With --qemu the columns are one machine type family: the machine type "
 			"--machine's family stands for in each QEMU (q35: pc-q35-7.2 in 7.2, "
 			"pc-q35-10.0 in 10.0), each one's default without --machine, or one machine "
@@ -386,7 +392,16 @@ const struct cli_cmd cli_commands[] = {
 			"that only disables features is SUPERSET, and models without <check "
 			"partial='compat'/> in the 11.x map are judged by QEMU's blockers; with a "
 			"capabilities file, the host CPU itself (as `virsh cpu-compare`, the same "
-			"in every version).",
+			"in every version)."
+			"\n\n"
+			"On s390x the verdict is QEMU's, as libvirt asks for it: "
+			"query-cpu-model-comparison of the host CPU (the --host file's "
+			"host-model, else QEMU's own static expansion of host under KVM or max "
+			"under TCG) and the guest CPU; QEMU's identical is IDENTICAL, superset "
+			"SUPERSET, subset and incompatible INCOMPATIBLE, with QEMU's responsible "
+			"properties.  QEMU answers: this machine's qemu-system-s390x (or "
+			"--probe BINARY), or a capture (.replies) holding the exchange; without "
+			"either there is no answer.",
 		.opts = no_opts,
 		.operand = CLI_VAL_FILE,
 		.notes =
@@ -472,7 +487,11 @@ const struct cli_cmd cli_commands[] = {
 			"libvirt capabilities XML, a domcapabilities file (its host-model CPU), a "
 			"host <cpu> (with <arch>), several <cpu> elements one after another, "
 			"libvirt's <cpuTest> wrapper, or a guest <cpu>/<domain> (model + require "
-			"- disable).",
+			"- disable).\n\n"
+			"On s390x the baseline is QEMU's, as `virsh hypervisor-cpu-baseline` gets "
+			"it: query-cpu-model-baseline of the CPUs one after another, then (for "
+			"one CPU, or with --features) QEMU's static or full expansion of the "
+			"result, printed as virsh prints it.  QEMU answers as for compare.",
 		.opts = baseline_opts,
 		.operand = CLI_VAL_FILE,
 		.notes =

@@ -481,7 +481,7 @@ void app_rebuild_guest(struct app *a)
 	mc->host = a->host;
 	if (a->guest->model && a->guest->mode == MODE_CUSTOM &&
 	    model_lookup(a->ds, a->md, a->guest->model, &mv, NULL) && mv.full) {
-		fset_copy(&mc->on, &mv.full->on);
+		model_features(&mv, &mc->on); /* s390x: groups as their features */
 		mc->has_data = true;
 	}
 	struct grid_col *hc = grid_add_col(a->g_rows, "host", NULL);

@@ -207,7 +207,7 @@ static enum usable ctx_usable(const struct ectx *c, const struct model_view *mv,
 		struct fset t = FSET_INIT;
 		if (!mv->full)
 			return u == USABLE_NO ? USABLE_NO : USABLE_UNKNOWN;
-		fset_copy(&t, &mv->full->on);
+		model_features(mv, &t);
 		fset_and(&t, c->avoid);
 		if (!fset_empty(&t)) {
 			fset_or(blk, &t);
@@ -256,10 +256,14 @@ static struct explain_alt *alt_new(const struct ectx *c, const struct model_view
 			vec_push(&a->aliases, (void *)d->name);
 	}
 	if (req->full && mv->full) {
-		fset_copy(&a->lost, &req->full->on);
-		fset_andnot(&a->lost, &mv->full->on);
-		fset_copy(&a->gained, &mv->full->on);
-		fset_andnot(&a->gained, &req->full->on);
+		struct fset have = FSET_INIT;
+		model_features(mv, &have);
+		model_features(req, &a->lost);
+		fset_andnot(&a->lost, &have);
+		fset_copy(&a->gained, &have);
+		model_features(req, &have);
+		fset_andnot(&a->gained, &have);
+		fset_fini(&have);
 	}
 	a->same_vendor = !strcmp(req->vendor, mv->vendor);
 	a->psabi_level = mv->full ? psabi_level(c->ds->ft, &mv->full->on) : 0;
@@ -542,7 +546,7 @@ static void explain_fill(const struct ectx *c, const struct model_view *mv, stru
 	x->machine = c->md->machine;
 	snprintf(x->vendor, sizeof(x->vendor), "%s", mv->vendor);
 	if (mv->full) {
-		fset_copy(&x->features, &mv->full->on);
+		model_features(mv, &x->features);
 		x->features_known = true;
 	}
 	explain_levels(c, x);
@@ -625,8 +629,11 @@ bool explain_warnings(const struct dataset *ds, const struct mdata *md, const st
 			note(x, xstrdup("without --host, the alternatives are checked only against the "
 					"warned features"));
 		if (mv.full) {
+			struct fset have = FSET_INIT;
+			model_features(&mv, &have);
 			fset_copy(&missing, &w->features);
-			fset_andnot(&missing, &mv.full->on);
+			fset_andnot(&missing, &have);
+			fset_fini(&have);
 			if (!fset_empty(&missing))
 				note(x, xasprintf("%zu of the warned features are not in %s at all: the "
 						  "warnings came from another -cpu value", fset_count(&missing),

@@ -394,7 +394,7 @@ static void group_baseline(struct fleet *f, struct fleet_group *g)
 	baseline_fini(&b);
 }
 
-static const struct fset *model_features(const struct fleet *f, size_t m)
+static const struct fset *fleet_model_features(const struct fleet *f, size_t m)
 {
 	const struct fleet_model *fm = &f->models[m];
 
@@ -405,7 +405,7 @@ static const struct fset *model_features(const struct fleet *f, size_t m)
 
 static void group_losses(struct fleet *f, struct fleet_group *g)
 {
-	const struct fset *best = g->best != FLEET_NONE ? model_features(f, g->best) : NULL;
+	const struct fset *best = g->best != FLEET_NONE ? fleet_model_features(f, g->best) : NULL;
 
 	for (size_t k = 0; k < g->nhosts; k++) {
 		struct fleet_host *fh = &f->hosts[g->hosts[k]];

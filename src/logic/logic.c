@@ -135,6 +135,14 @@ void blockers_text(struct strbuf *sb, const struct ftable *ft, const struct fset
 	vec_fini(&names, NULL);
 }
 
+void model_features(const struct model_view *mv, struct fset *out)
+{
+	fset_clear_all(out);
+	if (mv->full)
+		fset_copy(out, &mv->full->on);
+	ftable_expand_groups(mv->ft, out);
+}
+
 enum usable model_usable(const struct model_view *mv, const struct host *h, struct fset *blockers)
 {
 	fset_clear_all(blockers);
@@ -146,16 +154,18 @@ enum usable model_usable(const struct model_view *mv, const struct host *h, stru
 		if (!mv->def || !mv->def->unavail_known)
 			return USABLE_UNKNOWN;
 		fset_copy(blockers, &mv->def->unavailable);
+		ftable_expand_groups(mv->ft, blockers);
 		return fset_empty(blockers) ? USABLE_YES : USABLE_NO;
 	}
 	const struct host_model_usability *u = host_usability(h, mv->name);
 	if (!u && mv->resolved != mv->name)
 		u = host_usability(h, mv->resolved);
 	if (u && u->usable >= 0) {
-		if (u->has_blockers)
+		if (u->has_blockers) {
 			fset_copy(blockers, &u->blockers);
-		else if (u->usable == 0 && mv->full && h->resolved) {
-			fset_copy(blockers, &mv->full->on);
+			ftable_expand_groups(h->ft, blockers);
+		} else if (u->usable == 0 && mv->full && h->resolved) {
+			model_features(mv, blockers);
 			fset_andnot(blockers, &h->features);
 			drop_pseudo(h->ft, blockers);
 			drop_hypervisor_provided(h, blockers);
@@ -164,7 +174,7 @@ enum usable model_usable(const struct model_view *mv, const struct host *h, stru
 	}
 	if (!h->resolved || !mv->full)
 		return USABLE_UNKNOWN;
-	fset_copy(blockers, &mv->full->on);
+	model_features(mv, blockers);
 	fset_andnot(blockers, &h->features);
 	drop_pseudo(h->ft, blockers);
 	drop_hypervisor_provided(h, blockers);
@@ -341,7 +351,7 @@ static bool grid_add_model_col(struct grid *g, const struct dataset *ds, const s
 	free(csub);
 	col->host = host;
 	if (mv.full) {
-		fset_copy(&col->on, &mv.full->on);
+		model_features(&mv, &col->on);
 		col->has_data = true;
 		col->full = mv.full;
 	}

@@ -47,6 +47,12 @@ void blockers_text(struct strbuf *sb, const struct ftable *ft, const struct fset
 /* How many of blockers are CPU features (pseudo-features left out). */
 size_t blockers_features(const struct ftable *ft, const struct fset *blockers);
 enum usable model_usable(const struct model_view *mv, const struct host *h, struct fset *blockers);
+/* The features of a model as QEMU expands it under its machine type (its
+ * full expansion), in single features: on s390x QEMU's feature groups are
+ * put into their members (ftable_expand_groups), as QEMU's
+ * unavailable-features name them.  What show lists and what the grids and
+ * verdicts compare; empty without an expansion. */
+void model_features(const struct model_view *mv, struct fset *out);
 
 /* Feature grid. */
 enum grid_kind { GRID_MODELS, GRID_VERSIONS, GRID_MACHINES, GRID_HOSTS, GRID_QEMU /* grid_qemu.h */ };

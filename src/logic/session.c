@@ -133,6 +133,13 @@ static char *newest_bundled(const struct session *s)
 	return best;
 }
 
+static char *local_qemu(const struct session *s);
+
+char *session_local_qemu(const struct session *s)
+{
+	return local_qemu(s);
+}
+
 char *session_newest_bundled(const struct session *s)
 {
 	return newest_bundled(s);

@@ -139,6 +139,10 @@ const char *session_reference(const struct session *s);
 /* The bundled snapshot for a version ("7.2") and arch: its path in buf. */
 const char *session_bundled_snapshot(const struct session *s, const char *version, char *buf,
 				     size_t size);
+/* This machine's QEMU for the session's arch ($CPUSCOPE_QEMU, else
+ * qemu-system-ARCH in PATH; "none" acts as if none were installed): its
+ * path (caller frees), or NULL. */
+char *session_local_qemu(const struct session *s);
 /* The version of the newest bundled snapshot of the arch ("7.2"), or NULL;
  * caller frees. */
 char *session_newest_bundled(const struct session *s);

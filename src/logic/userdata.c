@@ -97,7 +97,18 @@ static bool snapshot_is_file(const char *v)
 
 bool session_arch_from_host(struct session *s, struct err *e)
 {
-	/* a probed binary or a snapshot file says for itself */
+	/* a probed binary or a snapshot file says for itself; a snapshot file's
+	 * arch is known before the feature table is made (compare makes the
+	 * table before the data); a file that cannot say is reported when it
+	 * is loaded */
+	if (s->o.snapshot && snapshot_is_file(s->o.snapshot) && !s->o.probe && !s->o.arch &&
+	    !s->ds && !s->ft && strcmp(s->o.snapshot, "-")) {
+		struct err ignore;
+		enum arch a;
+		err_clear(&ignore);
+		if (session_file_arch(s->o.snapshot, &a, &ignore))
+			s->arch = a;
+	}
 	if (!s->o.host_file || s->o.probe || snapshot_is_file(s->o.snapshot))
 		return true;
 	return session_arch_from_file(s, s->o.host_file, e);

@@ -40,6 +40,7 @@ static void feature_free(struct feature *f)
 	free(f->aliases);
 	free(f->group);
 	free(f->desc);
+	free(f->members);
 	free(f);
 }
 
@@ -103,6 +104,29 @@ static struct feature *feature_from_def(const struct feature_def *d)
 	return f;
 }
 
+/* The members of a group row (tests/unit/test_feature.c checks that every
+ * group row has a definition and every member a row). */
+static void group_from_def(struct ftable *t, const struct feature_group_def *d)
+{
+	struct feature *g = strmap_get(&t->by_name, d->name);
+	const char *p = d->members;
+
+	if (!g || !p)
+		return;
+	while (*p) {
+		const char *c = strchr(p, ',');
+		size_t n = c ? (size_t)(c - p) : strlen(p);
+		char *name = xstrndup(p, n);
+		const struct feature *m = strmap_get(&t->by_name, name);
+		if (m) {
+			g->members = xrealloc(g->members, (g->nmembers + 1) * sizeof(*g->members));
+			g->members[g->nmembers++] = m->id;
+		}
+		free(name);
+		p += n + (c ? 1 : 0);
+	}
+}
+
 struct ftable *ftable_new(enum arch arch)
 {
 	struct ftable *t = xcalloc(1, sizeof(*t));
@@ -112,6 +136,9 @@ struct ftable *ftable_new(enum arch arch)
 	t->arch = arch;
 	for (size_t i = 0; i < n; i++)
 		ftable_append(t, feature_from_def(&defs[i]));
+	if (arch == ARCH_S390X)
+		for (size_t i = 0; i < feature_groups_s390x_count; i++)
+			group_from_def(t, &feature_groups_s390x[i]);
 	return t;
 }
 
@@ -199,19 +226,55 @@ const char *feature_pseudo_meaning(const struct feature *f)
 	return NULL;
 }
 
+void ftable_expand_groups(const struct ftable *t, struct fset *s)
+{
+	for (int id = fset_next(s, 0); id >= 0; id = fset_next(s, (unsigned)id + 1)) {
+		const struct feature *f = ftable_get(t, (unsigned)id);
+		if (!f || !(f->flags & FEAT_GROUP))
+			continue;
+		fset_del(s, f->id);
+		for (size_t k = 0; k < f->nmembers; k++)
+			fset_add(s, f->members[k]); /* members are never groups */
+	}
+}
+
+void ftable_whole_groups(const struct ftable *t, const struct fset *s, struct vec *out)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		struct feature *g = t->f[i];
+		size_t k = 0;
+		if (!(g->flags & FEAT_GROUP) || !g->nmembers)
+			continue;
+		while (k < g->nmembers && fset_has(s, g->members[k]))
+			k++;
+		if (k == g->nmembers)
+			vec_push(out, g);
+	}
+}
+
 void ftable_mark_qemu_props(struct ftable *t, const struct fset *known)
 {
+	struct fset all = FSET_INIT;
+
 	if (fset_empty(known))
 		return;
+	/* a group QEMU has a property for: so are its members */
+	fset_copy(&all, known);
+	for (int id = fset_next(known, 0); id >= 0; id = fset_next(known, (unsigned)id + 1)) {
+		const struct feature *g = ftable_get(t, (unsigned)id);
+		for (size_t k = 0; g && k < g->nmembers; k++)
+			fset_add(&all, g->members[k]);
+	}
 	for (size_t i = 0; i < t->n; i++) {
 		struct feature *f = t->f[i];
 		if (f->flags & (FEAT_UNKNOWN | FEAT_PSEUDO))
 			continue;
-		if (fset_has(known, f->id))
+		if (fset_has(&all, f->id))
 			f->flags &= ~(unsigned)FEAT_NOT_IN_QEMU;
 		else
 			f->flags |= FEAT_NOT_IN_QEMU;
 	}
+	fset_fini(&all);
 }
 
 const char *feature_libvirt_name(const struct feature *f)

@@ -34,6 +34,8 @@ enum feat_flags {
 	FEAT_PSEUDO = 1u << 5,          /* not a CPU feature: a QOM property QEMU names in
 					 * unavailable-features ("kvm": needs the KVM
 					 * accelerator; "type": the CPU type cannot be used) */
+	FEAT_GROUP = 1u << 6,           /* s390x: one of QEMU's feature groups ("msa8"),
+					 * standing for its members (data/s390x-groups.tsv) */
 };
 
 struct feature {
@@ -54,6 +56,8 @@ struct feature {
 	char *desc;        /* one line */
 	int psabi_level;   /* x86-64 psABI level 1..4; 0: none (not QEMU's level/xlevel) */
 	unsigned flags;    /* enum feat_flags */
+	unsigned *members; /* FEAT_GROUP: the member features' ids */
+	size_t nmembers;
 };
 
 struct ftable {
@@ -72,12 +76,23 @@ const struct feature *ftable_get(const struct ftable *t, unsigned id);
 const struct feature *ftable_lookup(const struct ftable *t, const char *spelling);
 /* Lookup, or add as FEAT_UNKNOWN.  Returns the id. */
 unsigned ftable_intern(struct ftable *t, const char *spelling);
+/* s390x: QEMU answers in feature groups where a whole group is on or off
+ * ("msa8": true is KMA with all its functions) and in single features
+ * otherwise (unavailable-features names "kma-gcm-aes-128").  Before any set
+ * arithmetic a set is put into single features: every group in s is
+ * replaced by its members.  A no-op for tables without groups (x86_64). */
+struct fset;
+void ftable_expand_groups(const struct ftable *t, struct fset *s);
+/* The groups of t that s holds entirely, in table order (struct feature *,
+ * lent): what QEMU would name instead of their members. */
+struct vec;
+void ftable_whole_groups(const struct ftable *t, const struct fset *s, struct vec *out);
 /* "kvm" -> "needs the KVM accelerator"; NULL for real CPU features. */
 const char *feature_pseudo_meaning(const struct feature *f);
 /* What the QEMU data in use has a property for (every boolean property of
- * its expansions): FEAT_NOT_IN_QEMU follows it for every table feature.
- * An empty set (data without expansions) leaves the table's defaults. */
-struct fset;
+ * its expansions, and the members of the groups among them):
+ * FEAT_NOT_IN_QEMU follows it for every table feature.  An empty set (data
+ * without expansions) leaves the table's defaults. */
 void ftable_mark_qemu_props(struct ftable *t, const struct fset *known);
 /* The spelling libvirt uses (falls back to the QEMU name). */
 const char *feature_libvirt_name(const struct feature *f);

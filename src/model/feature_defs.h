@@ -1,5 +1,6 @@
 /* feature_defs.h - the built-in feature definitions, generated at build
- * time from data/<arch>-features.tsv by scripts/gen-features.awk. */
+ * time from data/<arch>-features.tsv (and data/s390x-groups.tsv, QEMU's
+ * s390x feature groups) by scripts/gen-features.awk. */
 #ifndef CPUSCOPE_SRC_FEATURE_DEFS_H
 #define CPUSCOPE_SRC_FEATURE_DEFS_H
 
@@ -25,9 +26,17 @@ struct feature_def {
 	const char *desc;
 };
 
+/* A feature group (s390x): its name and its members, comma-separated. */
+struct feature_group_def {
+	const char *name;
+	const char *members;
+};
+
 extern const struct feature_def feature_defs_x86_64[];
 extern const size_t feature_defs_x86_64_count;
 extern const struct feature_def feature_defs_s390x[];
 extern const size_t feature_defs_s390x_count;
+extern const struct feature_group_def feature_groups_s390x[];
+extern const size_t feature_groups_s390x_count;
 
 #endif

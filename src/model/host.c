@@ -80,10 +80,20 @@ const struct host_model_usability *host_usability(const struct host *h, const ch
 
 void host_resolve_features(struct host *h, const struct fset *model_features)
 {
+	struct fset listed = FSET_INIT, disabled = FSET_INIT;
+
+	/* s390x: the model, listed and disabled may name QEMU's groups */
+	fset_copy(&listed, &h->listed);
+	fset_copy(&disabled, &h->disabled);
+	ftable_expand_groups(h->ft, &listed);
+	ftable_expand_groups(h->ft, &disabled);
 	fset_clear_all(&h->features);
 	if (model_features)
 		fset_copy(&h->features, model_features);
-	fset_or(&h->features, &h->listed);
-	fset_andnot(&h->features, &h->disabled);
+	ftable_expand_groups(h->ft, &h->features);
+	fset_or(&h->features, &listed);
+	fset_andnot(&h->features, &disabled);
 	h->resolved = true;
+	fset_fini(&listed);
+	fset_fini(&disabled);
 }

@@ -11,6 +11,7 @@
 #include <json.h>
 
 #include "err.h"
+#include "s390x_names.h"
 #include "text.h"
 
 /* Longest props_base chain followed; deeper ones are cut (corrupt data). */
@@ -665,6 +666,9 @@ void model_view_init(const struct dataset *ds, const struct mdata *md, const str
 	char vname[160];
 
 	memset(mv, 0, sizeof(*mv));
+	mv->ft = ds->ft;
+	if (ds->arch == ARCH_S390X)
+		mv->machine = s390x_name_of(d->name);
 	mv->def = d;
 	mv->name = d->name;
 	mv->resolved = d->alias_of ? d->alias_of : d->name;
@@ -702,6 +706,21 @@ bool model_lookup(const struct dataset *ds, const struct mdata *md, const char *
 	if (!md || !md->defs_known)
 		return err_set(e, NULL, 0, "no CPU definitions for machine type '%s'",
 			       md ? md->machine : "?");
+	/* s390x: IBM's names ("z15", "LinuxONE III") stand for QEMU's model */
+	if (ds->arch == ARCH_S390X && !mdata_def(md, name)) {
+		const struct s390x_name *n = s390x_name_lookup(name);
+		char what[192];
+		if (n && (d = mdata_def(md, n->qemu)) != NULL) {
+			model_view_init(ds, md, d, mv);
+			snprintf(mv->note, sizeof(mv->note), "%s is QEMU's %s", name, n->qemu);
+			return true;
+		}
+		if (n)
+			return err_set(e, NULL, 0, "%s is QEMU's %s (%s), which %s%s does not have",
+				       name, n->qemu, s390x_name_text(n, what, sizeof(what)),
+				       ds->qemu_version ? "QEMU " : "", ds->qemu_version ?
+				       ds->qemu_version : ds->source ? ds->source : "the QEMU data");
+	}
 	/* a name from the command line follows the rule names from files do */
 	if (!name_check("model name", name, strlen(name), NULL, 0, e))
 		return false;

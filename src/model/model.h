@@ -22,6 +22,7 @@
 
 struct custom_model;
 struct err;
+struct s390x_name;
 
 struct machine {
 	char *name;
@@ -166,6 +167,7 @@ int model_name_cmp(const char *a, const char *b);
 
 /* A model as cpuscope shows it under one machine type. */
 struct model_view {
+	const struct ftable *ft;        /* the dataset's feature table */
 	const struct cpu_def *def;      /* as requested (may be an alias) */
 	const char *name;               /* def->name */
 	const char *resolved;           /* versioned name it stands for, or name */
@@ -178,12 +180,19 @@ struct model_view {
 	long long family, model, stepping; /* -1 when unknown */
 	char model_id[128];
 	char base_buf[128];
+	/* s390x: the machine behind the model (s390x_names.h), or NULL */
+	const struct s390x_name *machine;
+	/* how the name was found when it is not QEMU's ("z15 is QEMU's
+	 * gen15a: IBM z15 T01 ..."), else "" */
+	char note[256];
 };
 
 /* Look a model up the way QEMU's -cpu does under machine md.  QEMU 7.2
  * matches names exactly ("-cpu haswell": "unable to find CPU model
  * 'haswell'", checked), so this does too; a case-insensitive match only
- * shows up as a suggestion.  Fills mv.  Fails with "unknown CPU model
+ * shows up as a suggestion.  On s390x a name QEMU does not have that is
+ * IBM's name of a machine ("z15", "z16 A02", "LinuxONE III", "8561")
+ * finds QEMU's model of it, and mv->note says so (s390x_names.h).  Fills mv.  Fails with "unknown CPU model
  * 'x'" and close-name suggestions ("; did you mean 'Haswell'?"). */
 bool model_lookup(const struct dataset *ds, const struct mdata *md, const char *name,
 		  struct model_view *mv, struct err *e);

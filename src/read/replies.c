@@ -450,6 +450,7 @@ void replies_s390_host(struct host *h, const struct expansion *stat, const struc
 	h->resolved = false;
 	if (full) {
 		s390_features(h->ft, full, &h->features, NULL);
+		ftable_expand_groups(h->ft, &h->features);
 		h->resolved = true;
 	}
 }

@@ -450,6 +450,20 @@ static bool load_record(struct loader *L, const struct jv *o, size_t index)
 	}
 	for (size_t i = 0; props && i < props->n; i++) {
 		const struct jv *v = props->items[i];
+		/* s390x: a boolean the feature table knows is a feature (older
+		 * snapshots kept QEMU's groups msa2..msa8 here, before the table
+		 * had them) */
+		const struct feature *f =
+			L->ft->arch == ARCH_S390X && (v->t == J_TRUE || v->t == J_FALSE) ?
+			ftable_lookup(L->ft, props->keys[i]) : NULL;
+		if (f && !(f->flags & (FEAT_UNKNOWN | FEAT_PSEUDO))) {
+			fset_add(&x->known, f->id);
+			if (v->t == J_TRUE)
+				fset_add(&x->on, f->id);
+			else
+				fset_del(&x->on, f->id);
+			continue;
+		}
 		char *t = xstrndup(v->raw, v->rawlen);
 		expansion_set_prop(x, props->keys[i], t);
 		free(t);

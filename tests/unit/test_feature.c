@@ -92,8 +92,8 @@ static const char *const x86_groups[] = {
 static const char *const s390x_groups[] = {
 	"facility", "storage", "SIE", "vector", "decimal-FP", "crypto", "CPACF KM", "CPACF KMC",
 	"CPACF KMAC", "CPACF KMCTR", "CPACF KMF", "CPACF KMO", "CPACF KMA", "CPACF KIMD",
-	"CPACF KLMD", "CPACF PCC", "CPACF PCKMO", "CPACF PRNO", "CPACF PPNO", "AP", "PCI",
-	"instrumentation", "timing", "security",
+	"CPACF KLMD", "CPACF PCC", "CPACF PCKMO", "CPACF PRNO", "CPACF PPNO", "CPACF KDSA", "PLO",
+	"PTFF", "SORTL", "DFLTCC", "PFCR", "AP", "PCI", "instrumentation", "timing", "security",
 };
 
 static bool in_list(const char *s, const char *const *list, size_t n)
@@ -132,7 +132,62 @@ static void test_table_rows(void **state)
 {
 	(void)state;
 	check_rows(ARCH_X86_64, 391, x86_groups, ARRAY_LEN(x86_groups));
-	check_rows(ARCH_S390X, 243, s390x_groups, ARRAY_LEN(s390x_groups));
+	check_rows(ARCH_S390X, 421, s390x_groups, ARRAY_LEN(s390x_groups));
+}
+
+/* QEMU's s390x feature groups (data/s390x-groups.tsv): every group row has
+ * members, members are single features of the table and belong to one
+ * group only; expanding puts a group into its members. */
+static void test_s390x_groups(void **state)
+{
+	struct ftable *t = ftable_new(ARCH_S390X), *x = ftable_new(ARCH_X86_64);
+	struct fset s = FSET_INIT, seen = FSET_INIT;
+	struct vec whole = VEC_INIT;
+	size_t ngroups = 0;
+
+	(void)state;
+	for (size_t i = 0; i < ftable_count(t); i++) {
+		const struct feature *g = ftable_get(t, (unsigned)i);
+		if (!(g->flags & FEAT_GROUP)) {
+			assert_int_equal(g->nmembers, 0);
+			continue;
+		}
+		ngroups++;
+		if (!g->nmembers)
+			fail_msg("group %s has no members in data/s390x-groups.tsv", g->name);
+		for (size_t k = 0; k < g->nmembers; k++) {
+			const struct feature *m = ftable_get(t, g->members[k]);
+			assert_false(m->flags & FEAT_GROUP);
+			if (fset_has(&seen, m->id))
+				fail_msg("%s is in two groups", m->name);
+			fset_add(&seen, m->id);
+		}
+	}
+	assert_int_equal(ngroups, 27);
+	/* msa1 is four CPACF functions */
+	fset_add(&s, ftable_lookup(t, "msa1")->id);
+	fset_add(&s, ftable_lookup(t, "vx")->id);
+	ftable_expand_groups(t, &s);
+	assert_int_equal(fset_count(&s), 5);
+	assert_false(fset_has(&s, ftable_lookup(t, "msa1")->id));
+	assert_true(fset_has(&s, ftable_lookup(t, "kimd-sha-256")->id));
+	assert_true(fset_has(&s, ftable_lookup(t, "vx")->id));
+	ftable_whole_groups(t, &s, &whole);
+	assert_int_equal(whole.n, 1);
+	assert_string_equal(((const struct feature *)whole.v[0])->name, "msa1");
+	/* plo-ext (a feature of QEMU 10.0) and plo_ext (its group) stay apart */
+	assert_string_equal(ftable_lookup(t, "plo-ext")->name, "plo-ext");
+	assert_string_equal(ftable_lookup(t, "plo_ext")->name, "plo_ext");
+	/* no groups on x86 */
+	fset_clear_all(&s);
+	fset_add(&s, ftable_lookup(x, "sse2")->id);
+	ftable_expand_groups(x, &s);
+	assert_int_equal(fset_count(&s), 1);
+	vec_fini(&whole, NULL);
+	fset_fini(&s);
+	fset_fini(&seen);
+	ftable_free(t);
+	ftable_free(x);
 }
 
 static void test_psabi_levels(void **state)
@@ -261,6 +316,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_location),
 		cmocka_unit_test(test_fset_ops),
 		cmocka_unit_test(test_table_rows),
+		cmocka_unit_test(test_s390x_groups),
 		cmocka_unit_test(test_psabi_levels),
 		cmocka_unit_test(test_unique_bits),
 		cmocka_unit_test(test_qemu_name),
