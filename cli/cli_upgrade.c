@@ -31,16 +31,6 @@ struct side {
 	struct upgrade_side us;
 };
 
-static bool is_version(const char *v)
-{
-	if (!*v)
-		return false;
-	for (const char *p = v; *p; p++)
-		if (!((*p >= '0' && *p <= '9') || *p == '.'))
-			return false;
-	return true;
-}
-
 /* QEMU data: a snapshot file or a libvirt capture (.replies). */
 static bool is_snapshot(const char *spec)
 {
@@ -67,7 +57,7 @@ static int bundled_check(struct cli *c, const char *opt, const char *spec)
 	struct dirent *de;
 	int rc;
 
-	if (!is_version(spec) || cli_load_ft(c) != CLI_OK ||
+	if (!session_is_version(spec) || cli_load_ft(c) != CLI_OK ||
 	    access(session_bundled_snapshot(c->s, spec, path, sizeof(path)), R_OK) == 0)
 		return CLI_OK;
 	snprintf(suffix, sizeof(suffix), "-%s.json", arch_name(c->s->arch));
@@ -99,7 +89,7 @@ static int side_open(struct cli *c, const char *spec, struct side *sd)
 	rc = bundled_check(c, "upgrade", spec);
 	if (rc != CLI_OK)
 		return rc;
-	if (is_version(spec) || is_snapshot(spec)) {
+	if (session_is_version(spec) || is_snapshot(spec)) {
 		struct session_opts o = c->s->o; /* the global options, without a live probe */
 		o.snapshot = spec;
 		o.probe = NULL;

@@ -80,9 +80,7 @@ const char *session_bundled_snapshot(const struct session *s, const char *versio
 	return buf;
 }
 
-/* A version ("7.2", "10.0"): letters are not allowed, so a file name never
- * passes for one. */
-static bool is_version(const char *v)
+bool session_is_version(const char *v)
 {
 	if (!*v)
 		return false;
@@ -122,7 +120,7 @@ static char *newest_bundled(const struct session *s)
 		if (!str_startswith(n, "qemu-") || l <= 5 + sl || strcmp(n + l - sl, suffix))
 			continue;
 		char *ver = xstrndup(n + 5, l - 5 - sl);
-		if (is_version(ver) && (!best || str_natcmp(ver, best) > 0)) {
+		if (session_is_version(ver) && (!best || str_natcmp(ver, best) > 0)) {
 			free(best);
 			best = ver;
 		} else {
@@ -479,7 +477,7 @@ static bool load_data(struct session *s, struct err *e)
 			snap = owned;
 		}
 	}
-	if (is_version(snap)) {
+	if (session_is_version(snap)) {
 		snap = session_bundled_snapshot(s, snap, path, sizeof(path));
 		s->bundled = true;
 	} else {

@@ -139,6 +139,9 @@ const char *session_reference(const struct session *s);
 /* The bundled snapshot for a version ("7.2") and arch: its path in buf. */
 const char *session_bundled_snapshot(const struct session *s, const char *version, char *buf,
 				     size_t size);
+/* A version ("7.2", "10.0"): digits and dots, letters are not allowed, so a
+ * file name never passes for one. */
+bool session_is_version(const char *v);
 /* The version of the newest bundled snapshot of the arch ("7.2"), or NULL;
  * caller frees. */
 char *session_newest_bundled(const struct session *s);
