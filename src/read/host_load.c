@@ -57,20 +57,7 @@ static bool host_usability_from_qmp(struct host *h, const struct qmp_item *it, s
 
 	if (!qmp_read_definitions(it->ret, h->source, it->line, md, h->ft, e))
 		goto out;
-	for (size_t i = 0; i < md->defs.n; i++) {
-		const struct cpu_def *d = vec_get(&md->defs, i);
-		struct host_model_usability *u = NULL;
-		if (!strcmp(d->name, "host"))
-			continue;
-		u = xcalloc(1, sizeof(*u));
-		u->name = xstrdup(d->name);
-		u->usable = !d->unavail_known ? -1 : fset_empty(&d->unavailable) ? 1 : 0;
-		u->deprecated = d->deprecated;
-		u->canonical = d->alias_of ? xstrdup(d->alias_of) : NULL;
-		u->has_blockers = u->usable == 0;
-		fset_copy(&u->blockers, &d->unavailable);
-		vec_push(&h->usability, u);
-	}
+	replies_host_usability(h, md, false);
 	ok = true;
 out:
 	dataset_free(ds);

@@ -393,7 +393,7 @@ fail:
 	return NULL;
 }
 
-static void host_usability_from(struct host *h, const struct mdata *md)
+void replies_host_usability(struct host *h, const struct mdata *md, bool usable_blockers)
 {
 	for (size_t i = 0; i < md->defs.n; i++) {
 		const struct cpu_def *d = vec_get(&md->defs, i);
@@ -405,7 +405,7 @@ static void host_usability_from(struct host *h, const struct mdata *md)
 		u->usable = !d->unavail_known ? -1 : fset_empty(&d->unavailable) ? 1 : 0;
 		u->deprecated = d->deprecated;
 		u->canonical = d->alias_of ? xstrdup(d->alias_of) : NULL;
-		u->has_blockers = d->unavail_known;
+		u->has_blockers = usable_blockers ? d->unavail_known : u->usable == 0;
 		fset_copy(&u->blockers, &d->unavailable);
 		vec_push(&h->usability, u);
 	}
@@ -504,7 +504,7 @@ struct host *replies_host(const char *path, struct ftable *ft, const char *accel
 		return NULL;
 	}
 	h = replies_expansion_host(path, ft, stat, full);
-	host_usability_from(h, md);
+	replies_host_usability(h, md, true);
 	dataset_free(ds);
 	return h;
 }

@@ -66,4 +66,12 @@ struct host *replies_host(const char *path, struct ftable *ft, const char *accel
 struct host *replies_expansion_host(const char *path, struct ftable *ft,
 				   const struct expansion *stat, const struct expansion *full);
 
+/* Per-model usability from QEMU's query-cpu-definitions as read into md
+ * ('host' left out, as domcapabilities does): usable when QEMU lists no
+ * unavailable features (unknown when it does not say), blockers = those
+ * features, canonical = QEMU's alias-of.  has_blockers: with
+ * usable_blockers wherever QEMU said (an empty list for a usable model),
+ * else only for the unusable models (as libvirt writes <blockers>). */
+void replies_host_usability(struct host *h, const struct mdata *md, bool usable_blockers);
+
 #endif
