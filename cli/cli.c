@@ -185,8 +185,7 @@ json_object *fset_names_json(const struct ftable *ft, const struct fset *s)
 	return a;
 }
 
-static void fset_names_text(struct strbuf *sb, const struct ftable *ft, const struct fset *s,
-			    size_t max)
+void fset_names_text(struct strbuf *sb, const struct ftable *ft, const struct fset *s, size_t max)
 {
 	struct vec names = VEC_INIT;
 

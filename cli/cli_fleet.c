@@ -197,18 +197,6 @@ static void lv_names(struct strbuf *sb, const struct cpu_map *map, const struct 
 	fset_fini(&left);
 }
 
-/* QEMU's spelling (as `models` prints blockers). */
-static void qemu_names(struct strbuf *sb, const struct ftable *ft, const struct fset *s,
-		       size_t max)
-{
-	struct vec names = VEC_INIT;
-
-	for (int id = fset_next(s, 0); id >= 0; id = fset_next(s, (unsigned)id + 1))
-		vec_push(&names, ftable_get(ft, (unsigned)id)->name);
-	sb_add_list(sb, (const char *const *)names.v, names.n, max);
-	vec_fini(&names, NULL);
-}
-
 static const char *group_name(const struct fleet_group *g)
 {
 	return g->vendor ? g->vendor : "no vendor";
@@ -350,7 +338,7 @@ static void print_group_text(struct cli *c, const struct fleet *f, const struct 
 			struct fset blk = FSET_INIT;
 			fleet_blockers(f, i, m, &blk);
 			sb_addf(sb, "%s%zu (", shown ? ", " : "", i + 1);
-			qemu_names(sb, f->ft, &blk, 3);
+			fset_names_text(sb, f->ft, &blk, 3);
 			sb_add(sb, ")");
 			fset_fini(&blk);
 			shown++;
@@ -443,7 +431,7 @@ static void print_guest_text(struct cli *c, const struct fleet *f, const char *f
 		if (fh->start == FLEET_START_QEMU) {
 			sb_addf(sb, "libvirt's compare says %s, but QEMU lacks ",
 				cmp_result_name(fh->cmp.result));
-			qemu_names(sb, f->ft, &fh->qemu_blockers, 8);
+			fset_names_text(sb, f->ft, &fh->qemu_blockers, 8);
 		} else if (fh->cmp.message) {
 			sb_add(sb, fh->cmp.message);
 		}

@@ -64,6 +64,9 @@ const char *host_label(const struct cli *c);
 void print_json(struct cli *c, json_object *o);
 json_object *json_str_or_null(const char *s);
 json_object *fset_names_json(const struct ftable *ft, const struct fset *s);
+/* The names of s (QEMU's spelling) as sb_add_list() lists them, at most max. */
+struct strbuf;
+void fset_names_text(struct strbuf *sb, const struct ftable *ft, const struct fset *s, size_t max);
 /* Probe progress on err: a bar on a terminal, else a line every few seconds;
  * failures always.  cli_progress_end() clears the bar. */
 struct cli_progress {

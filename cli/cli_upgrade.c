@@ -31,16 +31,6 @@ struct side {
 	struct upgrade_side us;
 };
 
-static bool is_version(const char *v)
-{
-	if (!*v)
-		return false;
-	for (const char *p = v; *p; p++)
-		if (!((*p >= '0' && *p <= '9') || *p == '.'))
-			return false;
-	return true;
-}
-
 /* QEMU data: a snapshot file or a libvirt capture (.replies). */
 static bool is_snapshot(const char *spec)
 {
@@ -51,35 +41,19 @@ static bool is_snapshot(const char *spec)
 	return session_file_arch(spec, &a, &e);
 }
 
-static int cmp_ver(const void *a, const void *b)
-{
-	return str_natcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* A version names a bundled snapshot: say which there are when it is not
  * one of them (rather than a path into the install). */
 static int bundled_check(struct cli *c, const char *opt, const char *spec)
 {
-	char path[PATH_MAX + 64], suffix[64];
+	char path[PATH_MAX + 64];
 	struct vec vers = VEC_INIT;
 	struct strbuf sb = STRBUF_INIT;
-	DIR *d;
-	struct dirent *de;
 	int rc;
 
-	if (!is_version(spec) || cli_load_ft(c) != CLI_OK ||
+	if (!session_is_version(spec) || cli_load_ft(c) != CLI_OK ||
 	    access(session_bundled_snapshot(c->s, spec, path, sizeof(path)), R_OK) == 0)
 		return CLI_OK;
-	snprintf(suffix, sizeof(suffix), "-%s.json", arch_name(c->s->arch));
-	d = opendir(c->s->datadir);
-	while (d && (de = readdir(d))) {
-		size_t l = strlen(de->d_name), sl = strlen(suffix);
-		if (str_startswith(de->d_name, "qemu-") && l > 5 + sl && str_endswith(de->d_name, suffix))
-			vec_push(&vers, xstrndup(de->d_name + 5, l - 5 - sl));
-	}
-	if (d)
-		closedir(d);
-	vec_sort(&vers, cmp_ver);
+	session_bundled_versions(c->s, &vers);
 	for (size_t i = 0; i < vers.n; i++)
 		sb_addf(&sb, "%s%s", i ? ", " : "", (const char *)vers.v[i]);
 	rc = cli_fail(c, "%s: no bundled snapshot of QEMU %s for %s (bundled: %s)", opt, spec,
@@ -99,7 +73,7 @@ static int side_open(struct cli *c, const char *spec, struct side *sd)
 	rc = bundled_check(c, "upgrade", spec);
 	if (rc != CLI_OK)
 		return rc;
-	if (is_version(spec) || is_snapshot(spec)) {
+	if (session_is_version(spec) || is_snapshot(spec)) {
 		struct session_opts o = c->s->o; /* the global options, without a live probe */
 		o.snapshot = spec;
 		o.probe = NULL;

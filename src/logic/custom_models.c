@@ -76,22 +76,6 @@ static void set_unavail_names(struct cpu_def *d, const struct cpu_def *base, con
 	fset_fini(&left);
 }
 
-static struct expansion *copy_full(const struct expansion *src, const char *name)
-{
-	struct expansion *x = expansion_new(name);
-	struct vec props = VEC_INIT;
-
-	fset_copy(&x->on, &src->on);
-	fset_copy(&x->known, &src->known);
-	expansion_props_all(src, &props);
-	for (size_t i = 0; i < props.n; i++) {
-		const struct prop *p = props.v[i];
-		expansion_set_prop(x, p->name, p->json);
-	}
-	vec_fini(&props, NULL);
-	return x;
-}
-
 static void set_num_prop(struct expansion *x, const char *name, long long v)
 {
 	char num[32];
@@ -136,7 +120,7 @@ static bool add_custom(struct session *s, struct mdata *md, const struct custom_
 			       "features of %s on %s", cm->name, cm->base, md->machine);
 	}
 	base = bmv.def;
-	x = copy_full(bmv.full, cm->name);
+	x = expansion_copy(bmv.full, cm->name);
 	d = xcalloc(1, sizeof(*d));
 	d->name = xstrdup(cm->name);
 	d->type_name = base->type_name ? xstrdup(base->type_name) : NULL;

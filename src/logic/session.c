@@ -80,9 +80,7 @@ const char *session_bundled_snapshot(const struct session *s, const char *versio
 	return buf;
 }
 
-/* A version ("7.2", "10.0"): letters are not allowed, so a file name never
- * passes for one. */
-static bool is_version(const char *v)
+bool session_is_version(const char *v)
 {
 	if (!*v)
 		return false;
@@ -104,32 +102,45 @@ static bool in_datadir(const struct session *s, const char *file)
 	return !strncmp(f, d, n) && f[n] == '/' && !strchr(f + n + 1, '/');
 }
 
-/* The newest bundled snapshot of the arch (data/qemu-VERSION-ARCH.json, by
- * natural version order), or NULL. */
-static char *newest_bundled(const struct session *s)
+static int cmp_ver(const void *a, const void *b)
+{
+	return str_natcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+void session_bundled_versions(const struct session *s, struct vec *out)
 {
 	char suffix[64];
 	DIR *d = opendir(s->datadir);
 	struct dirent *de;
-	char *best = NULL;
 
 	if (!d)
-		return NULL;
+		return;
 	snprintf(suffix, sizeof(suffix), "-%s.json", arch_name(s->arch));
 	while ((de = readdir(d))) {
 		const char *n = de->d_name;
 		size_t l = strlen(n), sl = strlen(suffix);
-		if (!str_startswith(n, "qemu-") || l <= 5 + sl || strcmp(n + l - sl, suffix))
-			continue;
-		char *ver = xstrndup(n + 5, l - 5 - sl);
-		if (is_version(ver) && (!best || str_natcmp(ver, best) > 0)) {
-			free(best);
-			best = ver;
-		} else {
-			free(ver);
-		}
+		if (str_startswith(n, "qemu-") && l > 5 + sl && str_endswith(n, suffix))
+			vec_push(out, xstrndup(n + 5, l - 5 - sl));
 	}
 	closedir(d);
+	vec_sort(out, cmp_ver);
+}
+
+/* The newest bundled snapshot of the arch (data/qemu-VERSION-ARCH.json, by
+ * natural version order), or NULL. */
+static char *newest_bundled(const struct session *s)
+{
+	struct vec vers = VEC_INIT;
+	char *best = NULL;
+
+	session_bundled_versions(s, &vers);
+	for (size_t i = 0; i < vers.n; i++) {
+		char *ver = vers.v[i];
+		if (session_is_version(ver) && (!best || str_natcmp(ver, best) > 0))
+			best = ver;
+	}
+	best = best ? xstrdup(best) : NULL;
+	vec_fini(&vers, free);
 	return best;
 }
 
@@ -486,7 +497,7 @@ static bool load_data(struct session *s, struct err *e)
 			snap = owned;
 		}
 	}
-	if (is_version(snap)) {
+	if (session_is_version(snap)) {
 		snap = session_bundled_snapshot(s, snap, path, sizeof(path));
 		s->bundled = true;
 	} else {

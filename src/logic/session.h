@@ -143,6 +143,13 @@ const char *session_bundled_snapshot(const struct session *s, const char *versio
  * qemu-system-ARCH in PATH; "none" acts as if none were installed): its
  * path (caller frees), or NULL. */
 char *session_local_qemu(const struct session *s);
+/* A version ("7.2", "10.0"): digits and dots, letters are not allowed, so a
+ * file name never passes for one. */
+bool session_is_version(const char *v);
+/* The versions of the bundled snapshots of the arch (data/qemu-VERSION-
+ * ARCH.json) pushed to out in natural version order; caller frees them. */
+struct vec;
+void session_bundled_versions(const struct session *s, struct vec *out);
 /* The version of the newest bundled snapshot of the arch ("7.2"), or NULL;
  * caller frees. */
 char *session_newest_bundled(const struct session *s);

@@ -178,22 +178,6 @@ struct source {
 	struct dataset *owned;
 };
 
-static struct expansion *copy_expansion(const struct expansion *src)
-{
-	struct expansion *x = expansion_new(src->name);
-	struct vec props = VEC_INIT;
-
-	fset_copy(&x->on, &src->on);
-	fset_copy(&x->known, &src->known);
-	expansion_props_all(src, &props);
-	for (size_t i = 0; i < props.n; i++) {
-		const struct prop *p = props.v[i];
-		expansion_set_prop(x, p->name, p->json);
-	}
-	vec_fini(&props, NULL);
-	return x;
-}
-
 static struct expansion *from_source(const struct source *src, const char *target,
 				     const char *name)
 {
@@ -204,7 +188,7 @@ static struct expansion *from_source(const struct source *src, const char *targe
 	x = dataset_expansion(src->ds, src->md, target, true);
 	if (!x && strcmp(target, name))
 		x = dataset_expansion(src->ds, src->md, name, true);
-	return x ? copy_expansion(x) : NULL;
+	return x ? expansion_copy(x, x->name) : NULL;
 }
 
 /* A model of libvirt's map as an expansion: its features, the CPUID

@@ -219,6 +219,22 @@ void expansion_props_all(const struct expansion *x, struct vec *out)
 	props_effective(x, out, 0);
 }
 
+struct expansion *expansion_copy(const struct expansion *src, const char *name)
+{
+	struct expansion *x = expansion_new(name);
+	struct vec props = VEC_INIT;
+
+	fset_copy(&x->on, &src->on);
+	fset_copy(&x->known, &src->known);
+	expansion_props_all(src, &props);
+	for (size_t i = 0; i < props.n; i++) {
+		const struct prop *p = props.v[i];
+		expansion_set_prop(x, p->name, p->json);
+	}
+	vec_fini(&props, NULL);
+	return x;
+}
+
 bool expansion_prop_str(const struct expansion *x, const char *name, char *buf, size_t size)
 {
 	const char *js = expansion_prop(x, name);

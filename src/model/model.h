@@ -144,6 +144,9 @@ void mdata_set_expansion(struct mdata *md, const char *model, int full, int stat
 /* Every prop in effect (own and inherited, without "unset" entries),
  * sorted by name; the pointers are lent by x and its bases. */
 void expansion_props_all(const struct expansion *x, struct vec *out);
+/* A standalone copy of src named name: its features and every prop in
+ * effect (own and inherited). */
+struct expansion *expansion_copy(const struct expansion *src, const char *name);
 const struct cpu_def *mdata_def(const struct mdata *md, const char *name);
 const struct expansion *dataset_expansion(const struct dataset *ds, const struct mdata *md,
 					  const char *model, bool full);

@@ -57,20 +57,7 @@ static bool host_usability_from_qmp(struct host *h, const struct qmp_item *it, s
 
 	if (!qmp_read_definitions(it->ret, h->source, it->line, md, h->ft, e))
 		goto out;
-	for (size_t i = 0; i < md->defs.n; i++) {
-		const struct cpu_def *d = vec_get(&md->defs, i);
-		struct host_model_usability *u = NULL;
-		if (!strcmp(d->name, "host"))
-			continue;
-		u = xcalloc(1, sizeof(*u));
-		u->name = xstrdup(d->name);
-		u->usable = !d->unavail_known ? -1 : fset_empty(&d->unavailable) ? 1 : 0;
-		u->deprecated = d->deprecated;
-		u->canonical = d->alias_of ? xstrdup(d->alias_of) : NULL;
-		u->has_blockers = u->usable == 0;
-		fset_copy(&u->blockers, &d->unavailable);
-		vec_push(&h->usability, u);
-	}
+	replies_host_usability(h, md, false);
 	ok = true;
 out:
 	dataset_free(ds);
@@ -100,8 +87,6 @@ static struct host *host_from_qmp(const char *path, const char *text, size_t len
 	struct expansion *x = NULL;
 	struct host *h = NULL;
 	const struct qmp_item *it = NULL;
-	char buf[256];
-	long long v[3];
 
 	memset(&doc, 0, sizeof(doc));
 	if (!qmp_doc_parse(path, text, len, &doc, e))
@@ -127,25 +112,7 @@ static struct host *host_from_qmp(const char *path, const char *text, size_t len
 	}
 	if (!qmp_read_expansion(it->ret, path, it->line, ft, &x, e))
 		goto out;
-	h = host_new(HOST_QMP, ft->arch, ft, path);
-	if (ft->arch == ARCH_S390X) {
-		/* a base model and what the host adds and removes */
-		replies_s390_host(h, x, qmp_item_full(it) ? x : NULL);
-	} else {
-		fset_copy(&h->features, &x->on);
-		h->resolved = true;
-	}
-	if (expansion_prop_str(x, "vendor", buf, sizeof(buf)) && buf[0])
-		h->vendor = xstrdup(vendor_name(buf));
-	if (expansion_prop_str(x, "model-id", buf, sizeof(buf)) && buf[0])
-		h->model_id = xstrdup(buf);
-	if (expansion_prop_int(x, "family", &v[0]) && expansion_prop_int(x, "model", &v[1]) &&
-	    expansion_prop_int(x, "stepping", &v[2])) {
-		h->has_signature = true;
-		h->family = (int)v[0];
-		h->cpu_model = (int)v[1];
-		h->stepping = (int)v[2];
-	}
+	h = replies_expansion_host(path, ft, x, qmp_item_full(it) ? x : NULL);
 	for (size_t i = 0; i < doc.items.n; i++) {
 		const struct qmp_item *c = vec_get(&doc.items, i);
 		if (c->kind != QMP_DEFINITIONS)

@@ -393,7 +393,7 @@ fail:
 	return NULL;
 }
 
-static void host_usability_from(struct host *h, const struct mdata *md)
+void replies_host_usability(struct host *h, const struct mdata *md, bool usable_blockers)
 {
 	for (size_t i = 0; i < md->defs.n; i++) {
 		const struct cpu_def *d = vec_get(&md->defs, i);
@@ -405,7 +405,7 @@ static void host_usability_from(struct host *h, const struct mdata *md)
 		u->usable = !d->unavail_known ? -1 : fset_empty(&d->unavailable) ? 1 : 0;
 		u->deprecated = d->deprecated;
 		u->canonical = d->alias_of ? xstrdup(d->alias_of) : NULL;
-		u->has_blockers = d->unavail_known;
+		u->has_blockers = usable_blockers ? d->unavail_known : u->usable == 0;
 		fset_copy(&u->blockers, &d->unavailable);
 		vec_push(&h->usability, u);
 	}
@@ -439,7 +439,8 @@ static void s390_features(struct ftable *ft, const struct expansion *x, struct f
 	vec_fini(&props, NULL);
 }
 
-void replies_s390_host(struct host *h, const struct expansion *stat, const struct expansion *full)
+static void replies_s390_host(struct host *h, const struct expansion *stat,
+			      const struct expansion *full)
 {
 	free(h->model);
 	h->model = xstrdup(stat->name);
@@ -455,29 +456,13 @@ void replies_s390_host(struct host *h, const struct expansion *stat, const struc
 	}
 }
 
-struct host *replies_host(const char *path, struct ftable *ft, const char *accel, struct err *e)
+struct host *replies_expansion_host(const char *path, struct ftable *ft,
+				   const struct expansion *stat, const struct expansion *full)
 {
-	struct dataset *ds = replies_load(path, ft, accel, e);
-	const struct mdata *md;
-	const struct expansion *stat, *full;
-	const char *which;
-	struct host *h;
+	struct host *h = host_new(HOST_QMP, ft->arch, ft, path);
 	char buf[256];
 	long long v[3];
 
-	if (!ds)
-		return NULL;
-	md = dataset_find_mdata(ds, "none");
-	which = dataset_expansion(ds, md, "host", false) ? "host" : "max";
-	stat = dataset_expansion(ds, md, which, false);
-	full = dataset_expansion(ds, md, which, true);
-	if (!stat) {
-		err_set(e, path, 0, "the %s session has no static expansion of 'host' or 'max'",
-			ds->accel ? ds->accel : "first");
-		dataset_free(ds);
-		return NULL;
-	}
-	h = host_new(HOST_QMP, ft->arch, ft, path);
 	if (ft->arch == ARCH_S390X) {
 		/* a base model and what the host adds and removes */
 		replies_s390_host(h, stat, full);
@@ -496,7 +481,31 @@ struct host *replies_host(const char *path, struct ftable *ft, const char *accel
 		h->cpu_model = (int)v[1];
 		h->stepping = (int)v[2];
 	}
-	host_usability_from(h, md);
+	return h;
+}
+
+struct host *replies_host(const char *path, struct ftable *ft, const char *accel, struct err *e)
+{
+	struct dataset *ds = replies_load(path, ft, accel, e);
+	const struct mdata *md;
+	const struct expansion *stat, *full;
+	const char *which;
+	struct host *h;
+
+	if (!ds)
+		return NULL;
+	md = dataset_find_mdata(ds, "none");
+	which = dataset_expansion(ds, md, "host", false) ? "host" : "max";
+	stat = dataset_expansion(ds, md, which, false);
+	full = dataset_expansion(ds, md, which, true);
+	if (!stat) {
+		err_set(e, path, 0, "the %s session has no static expansion of 'host' or 'max'",
+			ds->accel ? ds->accel : "first");
+		dataset_free(ds);
+		return NULL;
+	}
+	h = replies_expansion_host(path, ft, stat, full);
+	replies_host_usability(h, md, true);
 	dataset_free(ds);
 	return h;
 }

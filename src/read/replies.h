@@ -56,12 +56,22 @@ struct dataset *replies_load(const char *path, struct ftable *ft, const char *ac
  * domcapabilities does). */
 struct host *replies_host(const char *path, struct ftable *ft, const char *accel, struct err *e);
 
-/* An s390x host from QEMU's static expansion of it: the base model it
- * names, the features it adds (true) and removes (false) as listed /
- * disabled (every boolean property is a feature on s390x, also those the
- * built-in table does not know yet), and with a full expansion every
- * feature (resolved); without one the base model's features must come
- * from QEMU's data (host_resolve_features). */
-void replies_s390_host(struct host *h, const struct expansion *stat, const struct expansion *full);
+/* A host from QEMU's static expansion stat of 'host' or 'max' (full, the
+ * full one, or NULL): its features (on s390x the base model it names, the
+ * features it adds (true) and removes (false) as listed / disabled, every
+ * boolean property being a feature there, also those the built-in table
+ * does not know yet; with a full expansion every feature (resolved),
+ * without one the base model's features must come from QEMU's data,
+ * host_resolve_features), vendor, model-id and signature. */
+struct host *replies_expansion_host(const char *path, struct ftable *ft,
+				   const struct expansion *stat, const struct expansion *full);
+
+/* Per-model usability from QEMU's query-cpu-definitions as read into md
+ * ('host' left out, as domcapabilities does): usable when QEMU lists no
+ * unavailable features (unknown when it does not say), blockers = those
+ * features, canonical = QEMU's alias-of.  has_blockers: with
+ * usable_blockers wherever QEMU said (an empty list for a usable model),
+ * else only for the unusable models (as libvirt writes <blockers>). */
+void replies_host_usability(struct host *h, const struct mdata *md, bool usable_blockers);
 
 #endif

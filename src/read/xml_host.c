@@ -69,6 +69,39 @@ bool xml_kind_of_file(const char *path, enum xml_kind *out, struct err *e)
 /* ---- host CPUs --------------------------------------------------------- */
 
 /* A host <cpu> (capabilities, bare, or inside <cpuTest>). */
+/* The <feature name='...'/> children of parent, each name once (seen
+ * holds the names met so far), interned and added to set. */
+static bool read_feature_names(const char *file, const xmlNode *parent,
+			       struct intern_guard *names, struct strmap *seen, struct fset *set,
+			       struct err *e)
+{
+	for (const xmlNode *n = parent->children; n; n = n->next) {
+		char *name = NULL;
+		unsigned id;
+		if (!xml_is(n, "feature"))
+			continue;
+		name = xml_attr(n, "name");
+		if (!name || !*name) {
+			free(name);
+			xml_fail(e, file, n, "<feature> without a name");
+			return false;
+		}
+		if (strmap_has(seen, name)) {
+			xml_fail(e, file, n, "duplicate feature '%s'", name);
+			free(name);
+			return false;
+		}
+		strmap_put(seen, name, NULL);
+		if (!intern_feature(names, name, file, xml_line(n), &id, e)) {
+			free(name);
+			return false;
+		}
+		fset_add(set, id);
+		free(name);
+	}
+	return true;
+}
+
 static struct host *host_from_cpu(const char *file, const xmlNode *cpu, enum host_kind kind,
 				  struct ftable *ft, struct err *e)
 {
@@ -137,30 +170,8 @@ static struct host *host_from_cpu(const char *file, const xmlNode *cpu, enum hos
 		h->cpu_model = (int)m;
 		h->stepping = (int)st;
 	}
-	for (n = cpu->children; n; n = n->next) {
-		char *name = NULL;
-		unsigned id;
-		if (!xml_is(n, "feature"))
-			continue;
-		name = xml_attr(n, "name");
-		if (!name || !*name) {
-			free(name);
-			xml_fail(e, file, n, "<feature> without a name");
-			goto out;
-		}
-		if (strmap_has(&seen, name)) {
-			xml_fail(e, file, n, "duplicate feature '%s'", name);
-			free(name);
-			goto out;
-		}
-		strmap_put(&seen, name, NULL);
-		if (!intern_feature(&names, name, file, xml_line(n), &id, e)) {
-			free(name);
-			goto out;
-		}
-		fset_add(&h->listed, id);
-		free(name);
-	}
+	if (!read_feature_names(file, cpu, &names, &seen, &h->listed, e))
+		goto out;
 	ok = true;
 out:
 	free(s);
@@ -315,30 +326,8 @@ static bool domcaps_custom(const char *file, const xmlNode *mode, struct host *h
 			}
 			u->has_blockers = true;
 			strmap_fini(&seen);
-			for (const xmlNode *f = n->children; f; f = f->next) {
-				char *name = NULL;
-				unsigned id;
-				if (!xml_is(f, "feature"))
-					continue;
-				name = xml_attr(f, "name");
-				if (!name || !*name) {
-					free(name);
-					xml_fail(e, file, f, "<feature> without a name");
-					goto out;
-				}
-				if (strmap_has(&seen, name)) {
-					xml_fail(e, file, f, "duplicate feature '%s'", name);
-					free(name);
-					goto out;
-				}
-				strmap_put(&seen, name, NULL);
-				if (!intern_feature(&names, name, file, xml_line(f), &id, e)) {
-					free(name);
-					goto out;
-				}
-				fset_add(&u->blockers, id);
-				free(name);
-			}
+			if (!read_feature_names(file, n, &names, &seen, &u->blockers, e))
+				goto out;
 			free(a);
 			a = NULL;
 		}
