@@ -199,21 +199,34 @@ struct app {
 
 /* app.c */
 void app_init(struct app *a, struct session *s);
+void app_fini(struct app *a);
 void app_label_reference(struct app *a);
+/* The view-models point into the data: drop them before the data changes,
+ * rebuild them after (keep: the model to select again, or NULL). */
 void app_views_drop(struct app *a);
 void app_views_rebuild(struct app *a, const char *keep);
-/* ui/reference.c: R switches whose verdict is shown, M the machine type. */
+struct view *app_view(struct app *a, enum view_id id);
+void app_status(struct app *a, enum role role, const char *fmt, ...) ATTR_FORMAT(3, 4);
+void app_load_extra_hosts(struct app *a);
+void app_handle_reaction(struct app *a, unsigned re);
+
+/* reference.c: R switches whose verdict is shown, M the machine type. */
 void app_reference_next(struct app *a);
 void app_machine_set(struct app *a, const char *name);
-void app_probe_fill(struct app *a);
-void app_fini(struct app *a);
-struct view *app_view(struct app *a, enum view_id id);
+
+/* v_models.c: the models list's rows and filters */
+void app_build_models(struct app *a);
 struct model_row *app_selected_model(struct app *a); /* NULL when the list is empty */
-void app_status(struct app *a, enum role role, const char *fmt, ...) ATTR_FORMAT(3, 4);
 void app_apply_filters(struct app *a);
+bool app_select_model(struct app *a, const char *name);
+
+/* v_grid.c, v_explain.c: their view-models */
 void app_rebuild_grid(struct app *a);
-void app_rebuild_guest(struct app *a);
 void app_rebuild_explain(struct app *a);
+void app_apply_fix(struct app *a, size_t i); /* a->explain.actions[i] */
+
+/* editor.c: the guest CPU */
+void app_rebuild_guest(struct app *a);
 void app_guest_checkpoint(struct app *a); /* push an undo snapshot */
 bool app_guest_undo(struct app *a);
 /* The guest editor changes the guest CPU only through app_guest_apply():
@@ -228,24 +241,25 @@ struct guest_cpu *app_guest_spec(const struct app *a);
 bool app_use_model(struct app *a, const char *name);
 void app_cycle_policy(struct app *a, const struct feature *f, bool clear);
 void app_cycle_version(struct app *a);
-void app_apply_fix(struct app *a, size_t i); /* a->explain.actions[i] */
 bool app_save(struct app *a, const char *path, bool overwrite);
-void app_load_extra_hosts(struct app *a);
-bool app_select_model(struct app *a, const char *name);
+/* Put a copy of g into the guest editor (an undo step; unsaved), through
+ * app_guest_apply(): false (and the status says why) when it is refused. */
+bool app_load_guest(struct app *a, const struct guest_cpu *g);
+void app_guest_fini(struct app *a); /* free the guest CPU and its undo */
+
+/* input.c */
 /* Dispatch one key (from the terminal or a script). */
 void app_key(struct app *a, int key);
 /* Handle one action (after popups and prompts). */
 void app_action(struct app *a, enum action act);
-void app_handle_reaction(struct app *a, unsigned re);
-void app_mouse(struct app *a);
+
+/* live.c */
 /* Start probing "BINARY [MACHINE,...]"; the loop services it. */
 void app_probe_start(struct app *a, const char *spec);
+/* A live session's other machine types, in the background. */
+void app_probe_fill(struct app *a);
 /* The loop saw the probe finish: take its dataset (or report why not). */
 void app_probe_done(struct app *a);
-
-/* Put a copy of g into the guest editor (an undo step; unsaved), through
- * app_guest_apply(): false (and the status says why) when it is refused. */
-bool app_load_guest(struct app *a, const struct guest_cpu *g);
 
 /* hosts.c: the hosts pane's view-model, all through src/compare.h and
  * src/baseline.h. */
@@ -264,6 +278,7 @@ void view_clamp(struct view *v, struct app *a);
 unsigned view_move(struct view *v, struct app *a, enum action act);
 void view_scroll_into(struct view *v, int height);
 void app_focus(struct app *a, enum view_id id);
+void app_mouse(struct app *a);
 
 /* The views (one file each). */
 extern const struct view_ops models_ops, grid_ops, guest_ops, output_ops, explain_ops,
@@ -303,6 +318,11 @@ void tlines_add(struct tlines *t, const char *s, int width, int indent, enum rol
 void tlines_fini(struct tlines *t);
 void tlines_draw(struct view *v, struct app *a, const struct tlines *t, const struct rect *r,
 		 bool focused, bool cursor);
+/* The text panes' frame: the width to wrap to (from the last paint), the
+ * title row (right: a note at its right end, or NULL), the rows below. */
+int text_pane_width(struct app *a, enum view_id id);
+void text_pane_title(const struct rect *r, bool focused, const char *title, const char *right);
+struct rect text_pane_body(const struct rect *r);
 bool str_icontains(const char *hay, const char *needle);
 void app_toggle_pin(struct app *a);
 /* The guest fields' actions (mode, match, ...), also from the output pane. */

@@ -135,3 +135,29 @@ void tlines_draw(struct view *v, struct app *a, const struct tlines *t, const st
 	if (v->top + (size_t)r->h < t->n)
 		paint_str(r, r->y + r->h - 1, r->x + r->w - 1, R_DIM, glyph(G_MORE_DOWN));
 }
+
+/* ---- the text panes' frame ---------------------------------------------- */
+
+int text_pane_width(struct app *a, enum view_id id)
+{
+	int w = a->views[id].last.w;
+
+	return w > 0 ? w - 1 : 60;
+}
+
+void text_pane_title(const struct rect *r, bool focused, const char *title, const char *right)
+{
+	paint_fill_row(r, r->y, r->x, focused ? R_HEADER : R_DIM);
+	paint_str(r, r->y, r->x, focused ? R_HEADER : R_DIM, title);
+	if (right) {
+		int w = str_width(right);
+		int x = r->x + r->w - w;
+		if (x > r->x + str_width(title) + 1)
+			paint_str(r, r->y, x, R_DIM, right);
+	}
+}
+
+struct rect text_pane_body(const struct rect *r)
+{
+	return (struct rect){ r->y + 1, r->x, r->h - 1, r->w };
+}

@@ -8,7 +8,88 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "err.h"
+
 #define COL_MAX 12
+
+void app_rebuild_grid(struct app *a)
+{
+	struct model_row *m = app_selected_model(a);
+	struct err e;
+	struct grid *g = NULL;
+
+	grid_free(a->grid);
+	a->grid = NULL;
+	a->grid_err[0] = '\0';
+	if (!m) {
+		snprintf(a->grid_err, sizeof(a->grid_err), "no model selected (the filters hide them all)");
+		return;
+	}
+	err_clear(&e);
+	switch (a->grid_kind) {
+	case GRID_VERSIONS:
+		g = grid_build_versions(a->ds, a->md, m->mv.name, a->host, &e);
+		break;
+	case GRID_MACHINES:
+		g = grid_build_machines(a->ds, NULL, 0, m->mv.name, a->host, &e);
+		break;
+	case GRID_MODELS: {
+		const char **names = xcalloc(a->pinned.n + 2, sizeof(*names));
+		size_t n = 0;
+		bool have = false;
+		for (size_t i = 0; i < a->pinned.n; i++) {
+			names[n++] = a->pinned.v[i];
+			have |= !strcmp(a->pinned.v[i], m->mv.name);
+		}
+		if (!have)
+			names[n++] = m->mv.name;
+		g = grid_build_models(a->ds, a->md, names, n, a->host, &e);
+		free(names);
+		break;
+	}
+	case GRID_QEMU:
+		g = app_grid_qemu(a, m->mv.name, &e); /* ui/v_upgrade.c */
+		break;
+	case GRID_HOSTS: {
+		const struct host **hs;
+		const char **labels;
+		size_t n = 0;
+		const char *name = m->mv.name;
+		app_load_extra_hosts(a);
+		hs = xcalloc(a->extra_hosts.n + 2, sizeof(*hs));
+		labels = xcalloc(a->extra_hosts.n + 2, sizeof(*labels));
+		if (a->host && a->host->resolved) {
+			hs[n] = a->host;
+			labels[n++] = "this host";
+		}
+		for (size_t i = 0; i < a->extra_hosts.n; i++) {
+			hs[n] = a->extra_hosts.v[i];
+			labels[n++] = a->extra_labels.v[i];
+		}
+		g = grid_build_models(a->ds, a->md, &name, 1, a->host, &e);
+		if (g) {
+			grid_add_hosts(g, hs, labels, n);
+			free(g->title);
+			g->title = xasprintf("%s against %zu hosts", name, n);
+		}
+		free(hs);
+		free(labels);
+		break;
+	}
+	}
+	if (!g) {
+		char buf[1200];
+		snprintf(a->grid_err, sizeof(a->grid_err), "%s", err_str(&e, buf, sizeof(buf)));
+		return;
+	}
+	grid_finish(g, a->grid_only_diff);
+	if (a->grid_only_lacks)
+		grid_keep_host_lacks(g);
+	a->grid = g;
+	view_clamp(&a->views[V_GRID], a);
+}
+
+/* ---- the view ---------------------------------------------------------- */
 
 static size_t grid_rows(struct app *a)
 {

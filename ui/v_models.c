@@ -8,6 +8,103 @@
 #include <string.h>
 
 #include "custom_def.h"
+#include "vendor.h"
+
+struct model_row *app_selected_model(struct app *a)
+{
+	struct view *v = &a->views[V_MODELS];
+
+	if (!a->nshown)
+		return NULL;
+	if (v->sel >= a->nshown)
+		v->sel = a->nshown - 1;
+	return &a->models[a->shown[v->sel]];
+}
+
+/* ---- models ------------------------------------------------------------ */
+
+static int model_row_cmp(const void *pa, const void *pb)
+{
+	const struct model_row *ra = pa, *rb = pb;
+
+	return model_name_cmp(ra->mv.name, rb->mv.name);
+}
+
+void app_build_models(struct app *a)
+{
+	struct fset blockers = FSET_INIT;
+	const struct mdata *md = a->md;
+
+	a->models = xcalloc(md->defs.n + 1, sizeof(*a->models));
+	a->nmodels = 0;
+	for (size_t i = 0; i < md->defs.n; i++) {
+		struct model_row *r = &a->models[a->nmodels++];
+		r->def = vec_get(&md->defs, i);
+		model_view_init(a->ds, md, r->def, &r->mv);
+		r->usable = model_usable(&r->mv, a->host, &blockers);
+		/* CPU features only: 'kvm' or a start failure is no feature
+		 * (BLK shows "acc": the accelerator is what is missing) */
+		r->nblockers = r->usable == USABLE_NO ? blockers_features(a->ft, &blockers) : 0;
+		r->psabi = r->mv.full ? psabi_level(a->ft, &r->mv.full->on) : -1;
+		r->vendor = !strcmp(vendor_name(r->mv.vendor), "Intel") ? 0 :
+			    !strcmp(vendor_name(r->mv.vendor), "AMD") ? 1 : 2;
+	}
+	qsort(a->models, a->nmodels, sizeof(*a->models), model_row_cmp);
+	/* model_view points into itself (base_buf): re-init after moving */
+	for (size_t i = 0; i < a->nmodels; i++)
+		model_view_init(a->ds, md, a->models[i].def, &a->models[i].mv);
+	a->shown = xcalloc(a->nmodels + 1, sizeof(*a->shown));
+	fset_fini(&blockers);
+}
+
+void app_apply_filters(struct app *a)
+{
+	const char *keep = NULL;
+	struct model_row *cur = app_selected_model(a);
+	struct view *v = &a->views[V_MODELS];
+
+	if (cur)
+		keep = cur->mv.name;
+	a->nshown = 0;
+	for (size_t i = 0; i < a->nmodels; i++) {
+		const struct model_row *r = &a->models[i];
+		if (a->f_usable == 1 && r->usable != USABLE_YES)
+			continue;
+		if (a->f_usable == 0 && r->usable != USABLE_NO)
+			continue;
+		if (a->f_vendor >= 0 && r->vendor != a->f_vendor)
+			continue;
+		if (a->f_hide_deprecated && r->def->deprecated)
+			continue;
+		a->shown[a->nshown++] = i;
+	}
+	v->sel = 0;
+	for (size_t i = 0; keep && i < a->nshown; i++)
+		if (!strcmp(a->models[a->shown[i]].mv.name, keep))
+			v->sel = i;
+	v->top = 0;
+}
+
+bool app_select_model(struct app *a, const char *name)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < a->nshown; i++) {
+			if (!strcmp(a->models[a->shown[i]].mv.name, name)) {
+				a->views[V_MODELS].sel = i;
+				app_handle_reaction(a, RE_MODEL);
+				return true;
+			}
+		}
+		/* not shown: clear the filters and try again */
+		a->f_usable = -1;
+		a->f_vendor = -1;
+		a->f_hide_deprecated = false;
+		app_apply_filters(a);
+	}
+	return false;
+}
+
+/* ---- the view ---------------------------------------------------------- */
 
 static size_t models_rows(struct app *a)
 {

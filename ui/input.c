@@ -1,0 +1,401 @@
+/* input.c - keys to actions: the popups (help, tour, y/n questions), the
+ * prompts (search, save, probe, machine type) and their line editing, and
+ * the actions every pane shares (see app.h). */
+#include "app.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curses.h>
+
+#include "probe.h"
+
+static void open_help(struct app *a)
+{
+	struct view *v = &a->views[V_HELP];
+
+	for (size_t i = 0; i < a->nhelp; i++)
+		free(a->help_lines[i]);
+	free(a->help_lines);
+	a->help_lines = NULL;
+	a->help_for = a->focus;
+	a->nhelp = keys_help_lines(a->views[a->focus].ops->keymap, &a->help_lines);
+	v->sel = v->top = 0;
+	a->popup = POP_HELP;
+}
+
+static void search_step(struct app *a, bool forward, bool include_current)
+{
+	struct view *v = &a->views[a->popup == POP_HELP ? V_HELP : a->focus];
+	size_t n = v->ops->rows(a);
+	const char *needle = a->prompt == PROMPT_SEARCH ? sb_str(&a->input) : a->search;
+
+	if (!v->ops->match) {
+		app_status(a, R_WARN, "the %s pane cannot be searched", v->ops->name);
+		return;
+	}
+	if (!needle || !*needle || !n)
+		return;
+	for (size_t k = include_current ? 0 : 1; k <= n; k++) {
+		size_t i = forward ? (v->sel + k) % n : (v->sel + n - k % n) % n;
+		if (v->ops->match(a, i, needle)) {
+			bool wrapped = forward ? i < v->sel : i > v->sel;
+			v->sel = i;
+			if (v->sel < v->top || v->sel >= v->top + (size_t)(v->page_rows > 0 ? v->page_rows : 1))
+				v->top = v->sel > (size_t)v->page_rows / 2 ? v->sel - (size_t)v->page_rows / 2 : 0;
+			view_clamp(v, a);
+			if (v->ops->on_select)
+				app_handle_reaction(a, v->ops->on_select(v, a));
+			if (a->prompt != PROMPT_SEARCH)
+				app_status(a, R_DEFAULT, "/%s%s", needle, wrapped ? " (wrapped)" : "");
+			a->need_redraw = true;
+			return;
+		}
+	}
+	app_status(a, R_WARN, "not found: %s", needle);
+}
+
+static void start_prompt(struct app *a, enum prompt_kind k, const char *initial)
+{
+	a->prompt = k;
+	sb_reset(&a->input);
+	if (initial)
+		sb_add(&a->input, initial);
+	a->search_origin = a->views[a->popup == POP_HELP ? V_HELP : a->focus].sel;
+	a->need_redraw = true;
+}
+
+static void prompt_key(struct app *a, int key)
+{
+	if (key == 27) {
+		if (a->prompt == PROMPT_SEARCH)
+			a->views[a->popup == POP_HELP ? V_HELP : a->focus].sel = a->search_origin;
+		a->prompt = PROMPT_NONE;
+		app_status(a, R_DEFAULT, "cancelled");
+		app_handle_reaction(a, a->focus == V_MODELS ? RE_MODEL : RE_REDRAW);
+		return;
+	}
+	if (key == '\n' || key == '\r' || key == KEY_ENTER) {
+		enum prompt_kind k = a->prompt;
+		a->prompt = PROMPT_NONE;
+		if (k == PROMPT_SEARCH) {
+			free(a->search);
+			a->search = xstrdup(sb_str(&a->input));
+			search_step(a, true, true);
+		} else if (k == PROMPT_SAVE && a->input.len) {
+			app_save(a, sb_str(&a->input), false);
+		} else if (k == PROMPT_PROBE && a->input.len) {
+			app_probe_start(a, sb_str(&a->input));
+		} else if (k == PROMPT_MACHINE && a->input.len) {
+			app_machine_set(a, sb_str(&a->input));
+		}
+		a->need_redraw = true;
+		return;
+	}
+	if (key == 21) { /* C-u clears the line */
+		sb_reset(&a->input);
+	} else if (key == KEY_BACKSPACE || key == 127 || key == 8) {
+		if (a->input.len) {
+			/* drop one UTF-8 character */
+			do
+				a->input.len--;
+			while (a->input.len && ((unsigned char)a->input.s[a->input.len] & 0xc0) == 0x80);
+			a->input.s[a->input.len] = '\0';
+		}
+	} else if (key >= 32 && key < 256 && key != 127) {
+		sb_addc(&a->input, (char)key);
+	} else {
+		return;
+	}
+	if (a->prompt == PROMPT_SEARCH) {
+		a->views[a->popup == POP_HELP ? V_HELP : a->focus].sel = a->search_origin;
+		search_step(a, true, true);
+	}
+	a->need_redraw = true;
+}
+
+static void tour_show(struct app *a, int step)
+{
+	char *text;
+
+	if (step < 0)
+		step = 0;
+	if ((size_t)step >= tour_steps()) {
+		a->popup = POP_NONE;
+		app_status(a, R_GOOD, "tour finished; T starts it again, ? shows every key");
+		return;
+	}
+	a->tour_step = step;
+	a->popup = POP_TOUR;
+	text = tour_enter(a, (size_t)step);
+	for (size_t i = 0; i < a->nhelp; i++)
+		free(a->help_lines[i]);
+	free(a->help_lines);
+	/* split the text into lines */
+	struct vec v = VEC_INIT;
+	for (char *s = text, *nl; s && *s; s = nl ? nl + 1 : NULL) {
+		nl = strchr(s, '\n');
+		vec_push(&v, xstrndup(s, nl ? (size_t)(nl - s) : strlen(s)));
+		if (!nl)
+			break;
+	}
+	free(text);
+	a->help_lines = (char **)v.v;
+	a->nhelp = v.n;
+	a->need_redraw = true;
+}
+
+void app_action(struct app *a, enum action act)
+{
+	struct view *v = &a->views[a->focus];
+	unsigned re;
+
+	if (act == ACT_NONE)
+		return;
+	/* the focused view first */
+	re = v->ops->on_action ? v->ops->on_action(v, a, act) : 0;
+	if (re & RE_HANDLED) {
+		app_handle_reaction(a, re & ~RE_HANDLED);
+		a->need_redraw = true;
+		return;
+	}
+	switch (act) {
+	case ACT_QUIT:
+		if (a->dirty) {
+			a->popup = POP_CONFIRM_QUIT;
+		} else {
+			a->quit = true;
+		}
+		break;
+	case ACT_HELP:
+		open_help(a);
+		break;
+	case ACT_TOUR:
+		tour_show(a, 0);
+		break;
+	case ACT_PANE_MODELS:
+		app_focus(a, V_MODELS);
+		break;
+	case ACT_PANE_GRID:
+		a->page = PAGE_GRID;
+		app_focus(a, V_GRID);
+		break;
+	case ACT_PANE_GUEST:
+		a->page = PAGE_GUEST;
+		app_focus(a, V_GUEST);
+		break;
+	case ACT_EXPLAIN:
+	case ACT_PANE_EXPLAIN:
+		a->page = PAGE_EXPLAIN;
+		app_focus(a, V_EXPLAIN);
+		break;
+	case ACT_PANE_GLOSSARY:
+		a->page = PAGE_GLOSSARY;
+		app_focus(a, V_GLOSSARY);
+		break;
+	case ACT_PANE_UPGRADE:
+		app_focus(a, V_UPGRADE);
+		break;
+	case ACT_PANE_HOSTS:
+		a->page = PAGE_HOSTS;
+		app_focus(a, V_HOSTS);
+		break;
+	case ACT_PANE_FLEET:
+		app_focus(a, V_FLEET);
+		break;
+	case ACT_PANE_DRIFT:
+		app_focus(a, V_DRIFT);
+		break;
+	case ACT_NEXT_PANE:
+	case ACT_PREV_PANE: {
+		enum view_id order[3];
+		int n = 0, cur = 0;
+		order[n++] = V_MODELS;
+		switch (a->page) {
+		case PAGE_GRID: order[n++] = V_GRID; break;
+		case PAGE_GUEST: order[n++] = V_GUEST; order[n++] = V_OUTPUT; break;
+		case PAGE_EXPLAIN: order[n++] = V_EXPLAIN; break;
+		case PAGE_HOSTS: order[n++] = V_HOSTS; order[n++] = V_HOSTINFO; break;
+		case PAGE_UPGRADE: order[n++] = V_UPGRADE; break;
+		case PAGE_FLEET: order[n++] = V_FLEET; break;
+		case PAGE_DRIFT: order[n++] = V_DRIFT; break;
+		default: order[n++] = V_GLOSSARY; break;
+		}
+		for (int i = 0; i < n; i++)
+			if (order[i] == a->focus)
+				cur = i;
+		cur = act == ACT_NEXT_PANE ? (cur + 1) % n : (cur + n - 1) % n;
+		app_focus(a, order[cur]);
+		break;
+	}
+	case ACT_REDRAW:
+		a->full_redraw = true;
+		break;
+	case ACT_CANCEL:
+		if (a->probe) {
+			probe_cancel(a->probe);
+			app_status(a, R_WARN, "probe: cancelling");
+			break;
+		}
+		if (a->search) {
+			free(a->search);
+			a->search = NULL;
+		}
+		app_status(a, R_DEFAULT, "%s", "");
+		break;
+	case ACT_UP:
+	case ACT_DOWN:
+	case ACT_PAGE_UP:
+	case ACT_PAGE_DOWN:
+	case ACT_FIRST:
+	case ACT_LAST:
+		app_handle_reaction(a, view_move(v, a, act));
+		break;
+	case ACT_SEARCH:
+		if (!v->ops->match) {
+			app_status(a, R_WARN, "the %s pane cannot be searched", v->ops->name);
+			break;
+		}
+		start_prompt(a, PROMPT_SEARCH, NULL);
+		break;
+	case ACT_SEARCH_NEXT:
+	case ACT_SEARCH_PREV:
+		if (!a->search)
+			app_status(a, R_WARN, "no search yet: press / first");
+		else
+			search_step(a, act == ACT_SEARCH_NEXT, false);
+		break;
+	case ACT_SAVE:
+		if (!a->out_text || a->out_text[0] == '(' ||
+		    (a->guest->mode == MODE_CUSTOM && !a->guest->model)) {
+			app_status(a, R_WARN, "nothing to save yet: press Enter on a model first");
+			break;
+		}
+		start_prompt(a, PROMPT_SAVE, a->save_path ? a->save_path :
+			     a->out_form == GUEST_FORM_XML ? "guest-cpu.xml" : "guest-cpu.txt");
+		break;
+	case ACT_UNDO:
+		if (app_guest_undo(a)) {
+			app_status(a, R_DEFAULT, "undone (%zu more to undo)", a->undo.n);
+			app_handle_reaction(a, RE_GUEST);
+		} else {
+			app_status(a, R_WARN, "nothing to undo");
+		}
+		break;
+	case ACT_OUTPUT_TOGGLE:
+		a->out_form = (a->out_form + 1) % GUEST_FORMS;
+		app_status(a, R_DEFAULT, "output: %s", guest_form_title(a->out_form));
+		app_handle_reaction(a, RE_GUEST);
+		break;
+	case ACT_COPY:
+		if (a->out_text) {
+			term_osc52(a->out_text);
+			app_status(a, R_GOOD, "copied the %s to the clipboard (OSC 52)",
+				   a->out_form == GUEST_FORM_QEMU ? "-cpu value" :
+				   a->out_form == GUEST_FORM_XML ? "XML" : guest_form_title(a->out_form));
+		}
+		break;
+	case ACT_PROBE:
+		if (a->probe) {
+			app_status(a, R_WARN, "a probe is already running (Esc cancels it)");
+			break;
+		}
+		start_prompt(a, PROMPT_PROBE, a->probe_binary ? a->probe_binary :
+			     a->ds->arch == ARCH_S390X ? "qemu-system-s390x" : "qemu-system-x86_64");
+		break;
+	case ACT_REFERENCE:
+		app_reference_next(a);
+		break;
+	case ACT_MACHINE:
+		start_prompt(a, PROMPT_MACHINE, a->md->machine);
+		break;
+	case ACT_PIN:
+	case ACT_POLICY:
+	case ACT_POLICY_CLEAR:
+	case ACT_CHOOSE_HOST:
+	case ACT_CHOOSE_ALL:
+	case ACT_BASELINE:
+	case ACT_LOAD_BASELINE:
+		app_status(a, R_WARN, "%s: not here (%s pane)", action_name(act), v->ops->name);
+		break;
+	default:
+		break;
+	}
+	a->need_redraw = true;
+}
+
+void app_key(struct app *a, int key)
+{
+	enum action act;
+
+	if (key == KEY_RESIZE) {
+		a->full_redraw = true;
+		a->need_redraw = true;
+		return;
+	}
+	if (key == KEY_MOUSE) {
+		app_mouse(a);
+		return;
+	}
+	if (a->prompt != PROMPT_NONE) {
+		prompt_key(a, key);
+		return;
+	}
+	switch (a->popup) {
+	case POP_CONFIRM_QUIT:
+	case POP_CONFIRM_OVERWRITE:
+		act = keys_lookup(KM_PROMPT, key);
+		if (act == ACT_YES) {
+			enum popup p = a->popup;
+			a->popup = POP_NONE;
+			if (p == POP_CONFIRM_QUIT)
+				a->quit = true;
+			else
+				app_save(a, a->save_path, true);
+		} else if (act == ACT_NO) {
+			bool q = a->popup == POP_CONFIRM_QUIT;
+			a->popup = POP_NONE;
+			app_status(a, R_DEFAULT, "%s", q ? "not quitting" : "not saved");
+		}
+		a->need_redraw = true;
+		return;
+	case POP_HELP: {
+		struct view *v = &a->views[V_HELP];
+		act = keys_lookup(KM_GLOBAL, key);
+		if (act == ACT_CANCEL || act == ACT_HELP || act == ACT_QUIT) {
+			a->popup = POP_NONE;
+		} else if (act == ACT_SEARCH) {
+			start_prompt(a, PROMPT_SEARCH, NULL);
+		} else if (act == ACT_SEARCH_NEXT || act == ACT_SEARCH_PREV) {
+			if (a->search)
+				search_step(a, act == ACT_SEARCH_NEXT, false);
+		} else {
+			view_move(v, a, act);
+		}
+		a->need_redraw = true;
+		return;
+	}
+	case POP_TOUR:
+		act = keys_lookup(KM_TOUR, key);
+		if (act == ACT_ACTIVATE || act == ACT_RIGHT || act == ACT_SEARCH_NEXT)
+			tour_show(a, a->tour_step + 1);
+		else if (act == ACT_TOUR_BACK || act == ACT_LEFT)
+			tour_show(a, a->tour_step - 1);
+		else if (act == ACT_CANCEL || act == ACT_QUIT || act == ACT_TOUR) {
+			a->popup = POP_NONE;
+			app_status(a, R_DEFAULT, "tour closed; T starts it again");
+		}
+		a->need_redraw = true;
+		return;
+	default:
+		break;
+	}
+	act = keys_lookup(app_keymap(a), key);
+	if (act == ACT_NONE) {
+		char kb[32];
+		app_status(a, R_DIM, "%s: no action here (? shows the keys)", keys_name(key, kb, sizeof(kb)));
+		return;
+	}
+	app_action(a, act);
+}
