@@ -103,20 +103,11 @@ next:
 	free(ents);
 }
 
-/* The view-models point into the data: drop them before the data changes,
- * rebuild them after (keep: the model to select again, or NULL). */
 void app_views_drop(struct app *a)
 {
-	grid_free(a->grid);
-	a->grid = NULL;
-	grid_free(a->g_rows);
-	a->g_rows = NULL;
-	explain_doc_fini(&a->explain);
-	free(a->models);
-	free(a->shown);
-	a->models = NULL;
-	a->shown = NULL;
-	a->nmodels = a->nshown = 0;
+	for (int i = 0; i < V__COUNT; i++)
+		if (a->views[i].ops->drop)
+			a->views[i].ops->drop(&a->views[i], a);
 }
 
 void app_views_rebuild(struct app *a, const char *keep)
@@ -124,13 +115,7 @@ void app_views_rebuild(struct app *a, const char *keep)
 	a->ds = a->s->ds;
 	a->md = a->s->md;
 	app_label_reference(a);
-	a->views[V_MODELS].sel = a->views[V_MODELS].top = 0;
-	app_build_models(a);
-	app_apply_filters(a);
-	if (keep && keep[0])
-		for (size_t i = 0; i < a->nshown; i++)
-			if (!strcmp(a->models[a->shown[i]].mv.name, keep))
-				a->views[V_MODELS].sel = i;
+	app_models_build(a, keep);
 	app_handle_reaction(a, RE_MODEL | RE_GUEST);
 }
 
@@ -182,38 +167,36 @@ void app_init(struct app *a, struct session *s)
 	a->host = s->host;
 	a->map = s->map;
 	app_label_reference(a);
-	for (int i = 0; i < V__COUNT; i++)
-		a->views[i].ops = all_ops[i];
-	a->f_usable = -1;
-	a->f_vendor = -1;
-	a->grid_kind = GRID_VERSIONS;
 	a->guest = guest_cpu_new();
 	a->focus = V_MODELS;
 	a->page = PAGE_GRID;
-	app_build_models(a);
-	app_apply_filters(a);
-	app_rebuild_grid(a);
-	app_rebuild_guest(a);
-	app_rebuild_explain(a);
+	for (int i = 0; i < V__COUNT; i++) {
+		struct view *v = &a->views[i];
+		v->ops = all_ops[i];
+		if (v->ops->private_size)
+			v->private = xcalloc(1, v->ops->private_size);
+		if (v->ops->open)
+			v->ops->open(v, a);
+	}
+	app_models_build(a, NULL);
+	app_handle_reaction(a, RE_MODEL | RE_GUEST);
 	a->need_redraw = true;
 	if (s->warnings.n)
 		app_status(a, R_WARN, "%s", (const char *)s->warnings.v[0]);
 	else
-		app_status(a, R_DEFAULT, "%zu models on %s; ? help, T tour, q quit", a->nmodels,
+		app_status(a, R_DEFAULT, "%zu models on %s; ? help, T tour, q quit", app_models_count(a),
 			   a->md->machine);
 }
 
 void app_fini(struct app *a)
 {
-	free(a->models);
-	free(a->shown);
-	vec_fini(&a->pinned, free);
-	grid_free(a->grid);
-	grid_free(a->g_rows);
-	app_upgrade_fini(a);
-	app_fleet_fini(a);
-	app_hosts_fini(a);
-	drift_ui_free(a);
+	for (int i = 0; i < V__COUNT; i++) {
+		struct view *v = &a->views[i];
+		if (v->ops && v->ops->done)
+			v->ops->done(v, a);
+		free(v->private);
+		v->private = NULL;
+	}
 	vec_fini(&a->extra_hosts, (void (*)(void *))host_free);
 	host_free(a->cpuid_host);
 	host_free(a->libvirt_host);
@@ -221,35 +204,26 @@ void app_fini(struct app *a)
 	app_guest_fini(a);
 	probe_free(a->probe);
 	free(a->probe_binary);
-	explain_doc_fini(&a->explain);
-	free(a->explain_err);
-	for (size_t i = 0; i < a->nhelp; i++)
-		free(a->help_lines[i]);
-	free(a->help_lines);
+	app_tour_fini(a);
 	sb_fini(&a->input);
 	free(a->search);
 }
 
 /* ---- reactions and actions ---------------------------------------------- */
 
+/* The guest CPU's output first (it is shared), then each view rebuilds
+ * its own view-model; the models list is first, so a filter change has
+ * moved the selection before the grid and explain ask for it. */
 void app_handle_reaction(struct app *a, unsigned re)
 {
-	if (re & RE_FILTER) {
-		app_apply_filters(a);
+	if (re & RE_FILTER)
 		re |= RE_MODEL;
-	}
-	if (re & (RE_MODEL | RE_GRID))
-		app_rebuild_grid(a);
-	if (re & RE_MODEL)
-		app_rebuild_explain(a);
-	if (re & RE_GUEST) {
+	if (re & RE_GUEST)
 		app_rebuild_guest(a);
-		if (a->hosts_built) {
-			app_hosts_compare(a);
-			/* the details show the new verdict from their top */
-			a->views[V_HOSTINFO].sel = a->views[V_HOSTINFO].top = 0;
-		}
-	}
+	if (re & (RE_FILTER | RE_MODEL | RE_GRID | RE_GUEST))
+		for (int i = 0; i < V__COUNT; i++)
+			if (a->views[i].ops->refresh)
+				a->views[i].ops->refresh(&a->views[i], a, re);
 	if (re)
 		a->need_redraw = true;
 }

@@ -1,13 +1,16 @@
 /* app.h - the explorer's state, its views, and what they share.
  *
  * The app lends the core data (dataset, machine type, host, cpu_map) from
- * the session that loaded it (src/logic/session.h), and turns it into view-models (model
- * rows, the feature grid, the guest CPU's output) that the views paint.
- * Views are a small ops table (tig's view/view_ops); handlers return
- * reaction flags and never paint (htop): only the loop paints.
+ * the session that loaded it (src/logic/session.h).  Views are a small ops
+ * table (tig's view/view_ops); each view keeps its own state (its
+ * view-model: the model rows, the grid, the explanation, the hosts' verdicts)
+ * in v->private, allocated from ops->private_size, and struct app keeps
+ * only what the views share: the data, the guest CPU and its output, the
+ * popups and prompts, the status line, the probe.  Handlers return reaction
+ * flags and never paint (htop): only the loop paints.
  *
- * Ownership: app_fini() frees everything the app owns; the core data
- * belongs to the session.
+ * Ownership: app_fini() frees everything the app owns (each view's state
+ * through ops->done); the core data belongs to the session.
  */
 #ifndef CPUSCOPE_UI_APP_H
 #define CPUSCOPE_UI_APP_H
@@ -30,11 +33,8 @@
 
 struct session;
 struct cpu_map;
-struct upgrade_ui;
-struct fleet_ui;
 struct app;
 struct view;
-struct drift_ui;
 
 /* Reaction flags returned by handlers. */
 enum {
@@ -56,20 +56,30 @@ struct view_ops {
 	const char *title; /* pane title */
 	enum keymap keymap;
 	const char *help;  /* what the pane shows (context help) */
-	size_t (*rows)(struct app *a);
+	/* The view's own state (tig's private_size): app_init() allocates
+	 * it zeroed into v->private, app_fini() frees it after done(). */
+	size_t private_size;
+	void (*open)(struct view *v, struct app *a); /* set the state up (NULL: zeroed will do) */
+	void (*done)(struct view *v, struct app *a); /* free what the state owns */
+	/* The data is about to go (R, M, a probe): free what points into it. */
+	void (*drop)(struct view *v, struct app *a);
+	/* Something changed (RE_FILTER, RE_MODEL, RE_GRID, RE_GUEST): rebuild
+	 * the view-model.  Views are told in enum view_id order, so the models
+	 * list has applied its filters before the others ask for the model. */
+	void (*refresh)(struct view *v, struct app *a, unsigned re);
+	size_t (*rows)(struct view *v, struct app *a);
 	void (*draw)(struct view *v, struct app *a, const struct rect *r, bool focused);
 	unsigned (*on_action)(struct view *v, struct app *a, enum action act);
 	/* Does row match the search text?  NULL: the pane cannot be searched. */
-	bool (*match)(struct app *a, size_t row, const char *needle);
+	bool (*match)(struct view *v, struct app *a, size_t row, const char *needle);
 	/* Selection moved onto row (NULL: nothing to do). */
 	unsigned (*on_select)(struct view *v, struct app *a);
 };
 
 struct view {
 	const struct view_ops *ops;
+	void *private;    /* the view's own state (ops->private_size), or NULL */
 	size_t sel, top;  /* selected row, first row shown */
-	size_t left;      /* horizontal scroll: first grid column shown */
-	size_t col;       /* grid: the selected column */
 	int page_rows;    /* body rows at the last paint (for PgUp/PgDn) */
 	struct rect last; /* where it was painted last (mouse) */
 	int body_y;       /* screen row of row 'top' at the last paint */
@@ -85,19 +95,6 @@ struct model_row {
 	int vendor; /* 0 Intel, 1 AMD, 2 other */
 };
 
-/* One host of the hosts pane: the --host one, then data/hosts' files. */
-struct host_row {
-	const struct host *h; /* lent: a->host or an extra host */
-	const char *file;     /* lent: its file name */
-	char *model;          /* the libvirt model it names, or libvirt's decode of it; NULL: none */
-	bool decoded;         /* model came from cpu_decode() */
-	bool main;            /* the --host (or local) host */
-	bool chosen;          /* for the baseline (Space) */
-	bool have_cmp;        /* cmp holds cpu_compare()'s verdict */
-	struct cmp_report cmp;
-	char *cmp_err;        /* cpu_compare() failed: why (owned) */
-};
-
 enum popup { POP_NONE, POP_HELP, POP_CONFIRM_QUIT, POP_CONFIRM_OVERWRITE, POP_TOUR };
 enum prompt_kind { PROMPT_NONE, PROMPT_SEARCH, PROMPT_SAVE, PROMPT_PROBE, PROMPT_MACHINE };
 
@@ -111,36 +108,22 @@ struct app {
 	const struct cpu_map *map;
 	char host_label[256];
 
-	/* models list */
-	struct model_row *models;
-	size_t nmodels;
-	size_t *shown; /* indices into models after the filters */
-	size_t nshown;
-	int f_usable;  /* -1 all, 1 usable, 0 not usable */
-	int f_vendor;  /* -1 all, 0 Intel, 1 AMD, 2 other */
-	bool f_hide_deprecated;
-	struct vec pinned; /* char *: model names */
-
-	/* feature grid */
-	enum grid_kind grid_kind;
-	bool grid_only_diff, grid_only_lacks;
-	struct grid *grid;
-	char grid_err[512];
-	struct vec extra_hosts; /* struct host *, owned: the files in data/hosts, for GRID_HOSTS */
+	/* the hosts besides --host: the grid's host columns, R and the hosts pane */
+	struct vec extra_hosts; /* struct host *, owned: the files in data/hosts */
 	struct host *cpuid_host; /* this CPU, made when R first offers it (owned) */
 	struct host *libvirt_host; /* libvirt qemu:///system's domcapabilities, when R asks (owned) */
 	bool libvirt_tried;
 	struct vec extra_labels; /* char *, owned */
 	bool extra_loaded;
 
-	/* guest CPU */
+	/* the guest CPU: the editor, the output, explain's fixes, the hosts'
+	 * verdicts and saving share it (editor.c) */
 	struct guest_cpu *guest;
 	char *g_base;     /* model family ("Haswell") */
 	char *g_chosen;   /* the model name as chosen in the list */
 	int g_version;    /* GUEST_VERSION_BEST, _AS_GIVEN, or N: -vN */
 	struct vec undo;  /* struct guest_cpu * snapshots */
 	bool dirty;       /* changed since start or the last save */
-	struct grid *g_rows; /* editor rows: model vs host features */
 	int out_form;     /* the output shown: GUEST_FORM_* (guest_build.h); o cycles */
 	char *out_text;
 	struct vec lints; /* char * */
@@ -148,34 +131,14 @@ struct app {
 	enum role verdict_role;
 	char *save_path;  /* last saved to */
 
-	/* explain: the lines `cpuscope explain` prints; those with an
-	 * action are the fixes Enter applies */
-	struct explain_doc explain;
-	char *explain_err;        /* no explanation: why (owned), or NULL */
-	bool explain_fresh;       /* put the cursor on the first fix at the next paint */
-
-	/* hosts pane: the guest CPU against each loaded host, baseline */
-	struct host_row *hosts;
-	size_t nhosts;
-	bool hosts_built;
-	char *hosts_note;     /* why no host has a verdict (mode, no model, no map), or NULL */
-	struct baseline_result *bl; /* the last baseline computed, or NULL */
-	char *bl_err;         /* the last baseline failed: why (owned), or NULL */
-	bool *bl_from;        /* nhosts: the hosts the last baseline (or error) is of */
-	bool bl_fresh;        /* scroll the details to the baseline at the next paint */
-
-	/* drift page (v_drift.c; its state is private to it) */
-	struct drift_ui *drift;
-
 	/* UI */
 	struct view views[V__COUNT];
 	enum view_id focus;
 	enum page page;
 	enum popup popup;
-	enum view_id help_for;
-	char **help_lines;
-	size_t nhelp;
 	int tour_step;
+	char **tour_lines;    /* the tour step's text */
+	size_t ntour_lines;
 	enum prompt_kind prompt;
 	struct strbuf input;
 	char *search;         /* last search text */
@@ -192,9 +155,6 @@ struct app {
 	int exit_code;
 	bool need_redraw;
 	bool full_redraw;
-	const char *data_dir;
-	struct upgrade_ui *upg; /* the upgrade pane and the QEMU-versions grid (v_upgrade.c) */
-	struct fleet_ui *flt;   /* the fleet pane (v_fleet.c) */
 };
 
 /* app.c */
@@ -214,19 +174,35 @@ void app_handle_reaction(struct app *a, unsigned re);
 void app_reference_next(struct app *a);
 void app_machine_set(struct app *a, const char *name);
 
-/* v_models.c: the models list's rows and filters */
-void app_build_models(struct app *a);
+/* v_models.c: the models list (its rows, filters and pins are its own) */
+void app_models_build(struct app *a, const char *keep); /* keep: the model to select, or NULL */
 struct model_row *app_selected_model(struct app *a); /* NULL when the list is empty */
-void app_apply_filters(struct app *a);
+size_t app_models_count(const struct app *a);
+const struct model_row *app_model_at(const struct app *a, size_t i); /* by name */
+size_t app_models_usable(const struct app *a);
+void app_models_show_all(struct app *a); /* clear the filters */
 bool app_select_model(struct app *a, const char *name);
+const struct vec *app_pinned(const struct app *a); /* char *: the pinned models */
+void app_toggle_pin(struct app *a);
 
-/* v_grid.c, v_explain.c: their view-models */
-void app_rebuild_grid(struct app *a);
-void app_rebuild_explain(struct app *a);
-void app_apply_fix(struct app *a, size_t i); /* a->explain.actions[i] */
+/* v_grid.c: the feature grid of the selected model */
+const struct grid *app_grid(const struct app *a); /* NULL: no grid (the pane says why) */
+void app_grid_show(struct app *a, enum grid_kind k, bool only_diff, bool only_lacks);
+
+/* v_explain.c: the explanation of the selected model, and its fixes */
+const struct explain_doc *app_explain(const struct app *a);
+void app_apply_fix(struct app *a, size_t i); /* app_explain(a)->actions[i] */
+
+/* v_text.c: the help popup about a pane */
+void app_help_open(struct app *a, enum view_id about);
+enum view_id app_help_about(const struct app *a);
+
+/* hosts.c: the hosts pane (see hosts.h) */
+void app_hosts_build(struct app *a); /* once: load data/hosts, verdicts */
+size_t app_hosts_count(const struct app *a);
 
 /* editor.c: the guest CPU */
-void app_rebuild_guest(struct app *a);
+void app_rebuild_guest(struct app *a); /* the output, lints and verdict */
 void app_guest_checkpoint(struct app *a); /* push an undo snapshot */
 bool app_guest_undo(struct app *a);
 /* The guest editor changes the guest CPU only through app_guest_apply():
@@ -261,22 +237,11 @@ void app_probe_fill(struct app *a);
 /* The loop saw the probe finish: take its dataset (or report why not). */
 void app_probe_done(struct app *a);
 
-/* hosts.c: the hosts pane's view-model, all through src/compare.h and
- * src/baseline.h. */
-void app_hosts_build(struct app *a);   /* once: load data/hosts, verdicts */
-void app_hosts_compare(struct app *a); /* the verdicts, after the guest changed */
-void app_hosts_baseline(struct app *a); /* of the chosen hosts, into bl / bl_err */
-bool app_hosts_load_baseline(struct app *a);
-size_t app_hosts_chosen(const struct app *a);
-bool app_hosts_stale(const struct app *a); /* chosen hosts changed since the baseline */
-void app_hosts_fini(struct app *a);
-
 /* layout.c */
 void app_paint(struct app *a);
 enum keymap app_keymap(struct app *a);
 void view_clamp(struct view *v, struct app *a);
 unsigned view_move(struct view *v, struct app *a, enum action act);
-void view_scroll_into(struct view *v, int height);
 void app_focus(struct app *a, enum view_id id);
 void app_mouse(struct app *a);
 
@@ -285,13 +250,9 @@ extern const struct view_ops models_ops, grid_ops, guest_ops, output_ops, explai
 	glossary_ops, hosts_ops, hostinfo_ops, upgrade_ops, fleet_ops, help_ops, drift_ops;
 
 /* v_upgrade.c: the grid's QEMU-versions columns (the bundled snapshots)
- * and their call-outs (char *), and the upgrade pane's state. */
+ * and their call-outs (char *), from the upgrade pane's state. */
 struct grid *app_grid_qemu(struct app *a, const char *model, struct err *e);
 const struct vec *app_grid_notes(struct app *a);
-void app_upgrade_fini(struct app *a);
-void drift_ui_free(struct app *a); /* v_drift.c */
-/* v_fleet.c: the fleet pane's report. */
-void app_fleet_fini(struct app *a);
 
 /* glossary.c */
 size_t glossary_count(void);
@@ -302,6 +263,9 @@ const char *glossary_text(size_t i);
 size_t tour_steps(void);
 /* Set the app up for step i and return its text (owned by the caller). */
 char *tour_enter(struct app *a, size_t i);
+/* Show step (past the last: the tour ends). */
+void app_tour_show(struct app *a, int step);
+void app_tour_fini(struct app *a);
 
 /* text.c: wrapped, styled lines for the text panes. */
 struct tline {
@@ -324,7 +288,6 @@ int text_pane_width(struct app *a, enum view_id id);
 void text_pane_title(const struct rect *r, bool focused, const char *title, const char *right);
 struct rect text_pane_body(const struct rect *r);
 bool str_icontains(const char *hay, const char *needle);
-void app_toggle_pin(struct app *a);
 /* The guest fields' actions (mode, match, ...), also from the output pane. */
 unsigned guest_field_action(struct app *a, enum action act);
 

@@ -202,36 +202,10 @@ void app_cycle_policy(struct app *a, const struct feature *f, bool clear)
 			   np == POLICY_NONE ? "no policy (as the model has it)" : policy_name(np));
 }
 
+/* The guest CPU's output, lints and verdict (the editor's rows are the
+ * guest view's, v_guest.c). */
 void app_rebuild_guest(struct app *a)
 {
-	struct model_view mv;
-
-	/* the editor's rows: the model's features and the host's, and any
-	 * feature with a policy */
-	grid_free(a->g_rows);
-	a->g_rows = grid_new(GRID_MODELS, a->ft, "guest");
-	struct grid_col *mc = grid_add_col(a->g_rows, "model", NULL);
-	mc->host = a->host;
-	if (a->guest->model && a->guest->mode == MODE_CUSTOM &&
-	    model_lookup(a->ds, a->md, a->guest->model, &mv, NULL) && mv.full) {
-		model_features(&mv, &mc->on); /* s390x: groups as their features */
-		mc->has_data = true;
-	}
-	struct grid_col *hc = grid_add_col(a->g_rows, "host", NULL);
-	if (a->host && a->host->resolved) {
-		fset_copy(&hc->on, &a->host->features);
-		hc->has_data = true;
-	}
-	struct grid_col *pc = grid_add_col(a->g_rows, "policy", NULL);
-	for (size_t i = 0; i < a->guest->features.n; i++) {
-		const struct guest_feature *gf = a->guest->features.v[i];
-		const struct feature *f = ftable_lookup(a->ft, gf->name);
-		if (f)
-			fset_add(&pc->on, f->id);
-	}
-	grid_finish(a->g_rows, false);
-	view_clamp(&a->views[V_GUEST], a);
-
 	/* output and lints: the guest as `cpuscope build` makes it */
 	{
 		struct guest_ctx ctx = app_guest_ctx(a);
@@ -299,8 +273,7 @@ void app_rebuild_guest(struct app *a)
 		cmp_report_fini(&r);
 		guest_cpu_free(rg);
 	}
-	a->views[V_OUTPUT].top = a->views[V_OUTPUT].top; /* keep the scroll position */
-	view_clamp(&a->views[V_OUTPUT], a);
+	view_clamp(&a->views[V_OUTPUT], a); /* keep the scroll position */
 }
 
 void app_guest_fini(struct app *a)

@@ -3,7 +3,7 @@
  * guest CPU of the editor, and the baseline of the hosts the user chose.
  * The verdicts and the baseline come from the core (cpu_compare,
  * baseline_*); this file only decides when to ask and keeps the answers. */
-#include "app.h"
+#include "hosts.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +13,16 @@
 #include "decode.h"
 #include "err.h"
 #include "session.h"
+
+struct hosts_state *hosts_state(const struct app *a)
+{
+	return a->views[V_HOSTS].private;
+}
+
+size_t app_hosts_count(const struct app *a)
+{
+	return hosts_state(a)->n;
+}
 
 /* The libvirt model a host names, or the one libvirt's decode gives its
  * features (QMP and CPUID hosts name none). */
@@ -41,7 +51,8 @@ static char *host_model_name(const struct app *a, const struct host *h, bool *de
 
 static void host_row_add(struct app *a, const struct host *h, const char *file, bool main)
 {
-	struct host_row *r = &a->hosts[a->nhosts++];
+	struct hosts_state *hs = hosts_state(a);
+	struct host_row *r = &hs->rows[hs->n++];
 
 	memset(r, 0, sizeof(*r));
 	r->h = h;
@@ -52,12 +63,14 @@ static void host_row_add(struct app *a, const struct host *h, const char *file, 
 
 void app_hosts_build(struct app *a)
 {
-	if (a->hosts_built)
+	struct hosts_state *hs = hosts_state(a);
+
+	if (hs->built)
 		return;
-	a->hosts_built = true;
+	hs->built = true;
 	app_load_extra_hosts(a);
-	a->hosts = xcalloc(a->extra_hosts.n + 2, sizeof(*a->hosts));
-	a->bl_from = xcalloc(a->extra_hosts.n + 2, sizeof(*a->bl_from));
+	hs->rows = xcalloc(a->extra_hosts.n + 2, sizeof(*hs->rows));
+	hs->bl_from = xcalloc(a->extra_hosts.n + 2, sizeof(*hs->bl_from));
 	if (a->host && a->host->resolved)
 		host_row_add(a, a->host, a->host_label, true);
 	for (size_t i = 0; i < a->extra_hosts.n; i++)
@@ -76,36 +89,37 @@ static void host_row_clear_cmp(struct host_row *r)
 
 void app_hosts_compare(struct app *a)
 {
+	struct hosts_state *hs = hosts_state(a);
 	const struct guest_cpu *g = a->guest;
 
-	free(a->hosts_note);
-	a->hosts_note = NULL;
-	for (size_t i = 0; i < a->nhosts; i++)
-		host_row_clear_cmp(&a->hosts[i]);
+	free(hs->note);
+	hs->note = NULL;
+	for (size_t i = 0; i < hs->n; i++)
+		host_row_clear_cmp(&hs->rows[i]);
 	if (a->ds->arch != ARCH_X86_64) {
-		a->hosts_note = xstrdup("compare and baseline work on x86_64 CPUs (libvirt asks QEMU "
-					"itself on s390x)");
+		hs->note = xstrdup("compare and baseline work on x86_64 CPUs (libvirt asks QEMU "
+				   "itself on s390x)");
 		return;
 	}
 	if (!a->map) {
-		a->hosts_note = xstrdup("no cpu_map: compare and baseline need libvirt's cpu_map "
-					"(--cpu-map DIR)");
+		hs->note = xstrdup("no cpu_map: compare and baseline need libvirt's cpu_map "
+				   "(--cpu-map DIR)");
 		return;
 	}
 	if (g->mode != MODE_CUSTOM) {
-		a->hosts_note = xasprintf("the guest CPU is %s: each host decides the CPU when the "
-					  "guest starts; compare needs a custom model", cpu_mode_name(g->mode));
+		hs->note = xasprintf("the guest CPU is %s: each host decides the CPU when the "
+				     "guest starts; compare needs a custom model", cpu_mode_name(g->mode));
 		return;
 	}
 	if (!g->model) {
-		a->hosts_note = xstrdup("no guest CPU yet: Enter on a model in the list (1), or load a "
-					"baseline here (Space, b, L)");
+		hs->note = xstrdup("no guest CPU yet: Enter on a model in the list (1), or load a "
+				   "baseline here (Space, b, L)");
 		return;
 	}
 	struct guest_ctx gctx = { a->ds, a->md, a->host, a->host_label, a->map };
 	struct guest_cpu *rg = guest_custom_resolve(&gctx, g); /* a custom model's base */
-	for (size_t i = 0; i < a->nhosts; i++) {
-		struct host_row *r = &a->hosts[i];
+	for (size_t i = 0; i < hs->n; i++) {
+		struct host_row *r = &hs->rows[i];
 		struct err e;
 		char buf[1200];
 
@@ -120,36 +134,42 @@ void app_hosts_compare(struct app *a)
 
 size_t app_hosts_chosen(const struct app *a)
 {
+	struct hosts_state *hs = hosts_state(a);
 	size_t n = 0;
 
-	for (size_t i = 0; i < a->nhosts; i++)
-		n += a->hosts[i].chosen;
+	for (size_t i = 0; i < hs->n; i++)
+		n += hs->rows[i].chosen;
 	return n;
 }
 
 bool app_hosts_stale(const struct app *a)
 {
-	if (!a->bl && !a->bl_err)
+	struct hosts_state *hs = hosts_state(a);
+
+	if (!hs->bl && !hs->bl_err)
 		return false;
-	for (size_t i = 0; i < a->nhosts; i++)
-		if (a->hosts[i].chosen != a->bl_from[i])
+	for (size_t i = 0; i < hs->n; i++)
+		if (hs->rows[i].chosen != hs->bl_from[i])
 			return true;
 	return false;
 }
 
 static void baseline_clear(struct app *a)
 {
-	if (a->bl) {
-		baseline_result_fini(a->bl);
-		free(a->bl);
-		a->bl = NULL;
+	struct hosts_state *hs = hosts_state(a);
+
+	if (hs->bl) {
+		baseline_result_fini(hs->bl);
+		free(hs->bl);
+		hs->bl = NULL;
 	}
-	free(a->bl_err);
-	a->bl_err = NULL;
+	free(hs->bl_err);
+	hs->bl_err = NULL;
 }
 
 void app_hosts_baseline(struct app *a)
 {
+	struct hosts_state *hs = hosts_state(a);
 	struct baseline b;
 	struct baseline_opts o = { .expand_features = false, .migratable = false, .qemu_filter = true,
 				   .lv = a->s->libvirt };
@@ -160,37 +180,37 @@ void app_hosts_baseline(struct app *a)
 
 	memset(&b, 0, sizeof(b));
 	baseline_clear(a);
-	for (size_t i = 0; i < a->nhosts; i++)
-		a->bl_from[i] = a->hosts[i].chosen;
+	for (size_t i = 0; i < hs->n; i++)
+		hs->bl_from[i] = hs->rows[i].chosen;
 	if (!n) {
-		a->bl_err = xstrdup("no host chosen");
+		hs->bl_err = xstrdup("no host chosen");
 		goto out;
 	}
 	if (a->ds->arch != ARCH_X86_64) {
-		a->bl_err = xstrdup("baseline works on x86_64 CPUs");
+		hs->bl_err = xstrdup("baseline works on x86_64 CPUs");
 		goto out;
 	}
 	if (!a->map) {
-		a->bl_err = xstrdup("no cpu_map: baseline needs libvirt's cpu_map (--cpu-map DIR)");
+		hs->bl_err = xstrdup("no cpu_map: baseline needs libvirt's cpu_map (--cpu-map DIR)");
 		goto out;
 	}
 	baseline_init(&b, a->map);
 	inited = true;
-	for (size_t i = 0; i < a->nhosts; i++) {
-		const struct host_row *h = &a->hosts[i];
+	for (size_t i = 0; i < hs->n; i++) {
+		const struct host_row *h = &hs->rows[i];
 		err_clear(&e);
 		if (h->chosen && !baseline_add_host(&b, h->h, &e)) {
-			a->bl_err = xasprintf("%s: %s", h->file, e.msg);
+			hs->bl_err = xasprintf("%s: %s", h->file, e.msg);
 			goto out;
 		}
 	}
 	r = xcalloc(1, sizeof(*r));
 	err_clear(&e);
 	if (!baseline_finish(&b, &o, r, &e)) {
-		a->bl_err = xstrdup(e.msg);
+		hs->bl_err = xstrdup(e.msg);
 		goto out;
 	}
-	a->bl = r;
+	hs->bl = r;
 	r = NULL;
 out:
 	if (r) {
@@ -203,24 +223,28 @@ out:
 
 bool app_hosts_load_baseline(struct app *a)
 {
-	if (!a->bl || !a->bl->cpu)
+	struct hosts_state *hs = hosts_state(a);
+
+	if (!hs->bl || !hs->bl->cpu)
 		return false;
-	return app_load_guest(a, a->bl->cpu);
+	return app_load_guest(a, hs->bl->cpu);
 }
 
 void app_hosts_fini(struct app *a)
 {
-	for (size_t i = 0; i < a->nhosts; i++) {
-		host_row_clear_cmp(&a->hosts[i]);
-		free(a->hosts[i].model);
+	struct hosts_state *hs = hosts_state(a);
+
+	for (size_t i = 0; i < hs->n; i++) {
+		host_row_clear_cmp(&hs->rows[i]);
+		free(hs->rows[i].model);
 	}
-	free(a->hosts);
-	a->hosts = NULL;
-	a->nhosts = 0;
-	free(a->hosts_note);
-	a->hosts_note = NULL;
+	free(hs->rows);
+	hs->rows = NULL;
+	hs->n = 0;
+	free(hs->note);
+	hs->note = NULL;
 	baseline_clear(a);
-	free(a->bl_from);
-	a->bl_from = NULL;
-	a->hosts_built = false;
+	free(hs->bl_from);
+	hs->bl_from = NULL;
+	hs->built = false;
 }

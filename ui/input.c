@@ -11,24 +11,10 @@
 
 #include "probe.h"
 
-static void open_help(struct app *a)
-{
-	struct view *v = &a->views[V_HELP];
-
-	for (size_t i = 0; i < a->nhelp; i++)
-		free(a->help_lines[i]);
-	free(a->help_lines);
-	a->help_lines = NULL;
-	a->help_for = a->focus;
-	a->nhelp = keys_help_lines(a->views[a->focus].ops->keymap, &a->help_lines);
-	v->sel = v->top = 0;
-	a->popup = POP_HELP;
-}
-
 static void search_step(struct app *a, bool forward, bool include_current)
 {
 	struct view *v = &a->views[a->popup == POP_HELP ? V_HELP : a->focus];
-	size_t n = v->ops->rows(a);
+	size_t n = v->ops->rows(v, a);
 	const char *needle = a->prompt == PROMPT_SEARCH ? sb_str(&a->input) : a->search;
 
 	if (!v->ops->match) {
@@ -39,7 +25,7 @@ static void search_step(struct app *a, bool forward, bool include_current)
 		return;
 	for (size_t k = include_current ? 0 : 1; k <= n; k++) {
 		size_t i = forward ? (v->sel + k) % n : (v->sel + n - k % n) % n;
-		if (v->ops->match(a, i, needle)) {
+		if (v->ops->match(v, a, i, needle)) {
 			bool wrapped = forward ? i < v->sel : i > v->sel;
 			v->sel = i;
 			if (v->sel < v->top || v->sel >= v->top + (size_t)(v->page_rows > 0 ? v->page_rows : 1))
@@ -115,37 +101,6 @@ static void prompt_key(struct app *a, int key)
 	a->need_redraw = true;
 }
 
-static void tour_show(struct app *a, int step)
-{
-	char *text;
-
-	if (step < 0)
-		step = 0;
-	if ((size_t)step >= tour_steps()) {
-		a->popup = POP_NONE;
-		app_status(a, R_GOOD, "tour finished; T starts it again, ? shows every key");
-		return;
-	}
-	a->tour_step = step;
-	a->popup = POP_TOUR;
-	text = tour_enter(a, (size_t)step);
-	for (size_t i = 0; i < a->nhelp; i++)
-		free(a->help_lines[i]);
-	free(a->help_lines);
-	/* split the text into lines */
-	struct vec v = VEC_INIT;
-	for (char *s = text, *nl; s && *s; s = nl ? nl + 1 : NULL) {
-		nl = strchr(s, '\n');
-		vec_push(&v, xstrndup(s, nl ? (size_t)(nl - s) : strlen(s)));
-		if (!nl)
-			break;
-	}
-	free(text);
-	a->help_lines = (char **)v.v;
-	a->nhelp = v.n;
-	a->need_redraw = true;
-}
-
 void app_action(struct app *a, enum action act)
 {
 	struct view *v = &a->views[a->focus];
@@ -169,10 +124,10 @@ void app_action(struct app *a, enum action act)
 		}
 		break;
 	case ACT_HELP:
-		open_help(a);
+		app_help_open(a, a->focus);
 		break;
 	case ACT_TOUR:
-		tour_show(a, 0);
+		app_tour_show(a, 0);
 		break;
 	case ACT_PANE_MODELS:
 		app_focus(a, V_MODELS);
@@ -379,9 +334,9 @@ void app_key(struct app *a, int key)
 	case POP_TOUR:
 		act = keys_lookup(KM_TOUR, key);
 		if (act == ACT_ACTIVATE || act == ACT_RIGHT || act == ACT_SEARCH_NEXT)
-			tour_show(a, a->tour_step + 1);
+			app_tour_show(a, a->tour_step + 1);
 		else if (act == ACT_TOUR_BACK || act == ACT_LEFT)
-			tour_show(a, a->tour_step - 1);
+			app_tour_show(a, a->tour_step - 1);
 		else if (act == ACT_CANCEL || act == ACT_QUIT || act == ACT_TOUR) {
 			a->popup = POP_NONE;
 			app_status(a, R_DEFAULT, "tour closed; T starts it again");

@@ -17,7 +17,7 @@
 
 void view_clamp(struct view *v, struct app *a)
 {
-	size_t n = v->ops->rows ? v->ops->rows(a) : 0;
+	size_t n = v->ops->rows ? v->ops->rows(v, a) : 0;
 	size_t h = v->page_rows > 0 ? (size_t)v->page_rows : 1;
 
 	if (!n) {
@@ -36,7 +36,7 @@ void view_clamp(struct view *v, struct app *a)
 
 unsigned view_move(struct view *v, struct app *a, enum action act)
 {
-	size_t n = v->ops->rows ? v->ops->rows(a) : 0;
+	size_t n = v->ops->rows ? v->ops->rows(v, a) : 0;
 	size_t page = v->page_rows > 1 ? (size_t)v->page_rows - 1 : 1;
 	size_t old = v->sel;
 
@@ -149,13 +149,10 @@ static void paint_tabs(struct app *a, const struct rect *r)
 static void paint_info(struct app *a, const struct rect *r)
 {
 	char buf[1024];
-	size_t usable = 0;
-
-	for (size_t i = 0; i < a->nmodels; i++)
-		usable += a->models[i].usable == USABLE_YES;
+	size_t usable = app_models_usable(a);
 	snprintf(buf, sizeof(buf), " QEMU %s %s %s %s %s %zu/%zu usable on %s",
 		 a->ds->qemu_version ? a->ds->qemu_version : "?", a->ds->accel ? a->ds->accel : "",
-		 glyph(G_DOT), a->md->machine, glyph(G_DOT), usable, a->nmodels, a->host_label);
+		 glyph(G_DOT), a->md->machine, glyph(G_DOT), usable, app_models_count(a), a->host_label);
 	paint_fill_row(r, r->y, r->x, R_DEFAULT);
 	paint_str(r, r->y, r->x, R_DIM, buf);
 }
@@ -274,7 +271,7 @@ static void paint_help(struct app *a, const struct rect *body)
 		b.x += (b.w - 86) / 2;
 		b.w = 86;
 	}
-	snprintf(title, sizeof(title), "Help: %s (Esc closes)", a->views[a->help_for].ops->title);
+	snprintf(title, sizeof(title), "Help: %s (Esc closes)", a->views[app_help_about(a)].ops->title);
 	paint_box(&b, title);
 	in = (struct rect){ b.y + 1, b.x + 2, b.h - 2, b.w - 4 };
 	if (in.h < 1 || in.w < 1)
@@ -289,8 +286,8 @@ static void paint_tour(struct app *a, const struct rect *body)
 	struct tlines t = { 0 };
 	int bw = body->w > 90 ? 90 : body->w;
 
-	for (size_t i = 0; i < a->nhelp; i++)
-		tlines_add(&t, a->help_lines[i], bw - 4, 2, R_POPUP, i);
+	for (size_t i = 0; i < a->ntour_lines; i++)
+		tlines_add(&t, a->tour_lines[i], bw - 4, 2, R_POPUP, i);
 	int h = (int)t.n + 2;
 
 	if (h > body->h)
@@ -412,7 +409,7 @@ void app_paint(struct app *a)
 		paint_pane(a, V_FLEET, &right);
 		break;
 	case PAGE_HOSTS: {
-		int th = (int)a->nhosts + 2;
+		int th = (int)app_hosts_count(a) + 2;
 		if (right.h < 16) {
 			/* short: one of the two */
 			paint_pane(a, a->focus == V_HOSTINFO ? V_HOSTINFO : V_HOSTS, &right);
@@ -471,7 +468,7 @@ void app_mouse(struct app *a)
 			app_focus(a, (enum view_id)id);
 			if (ev.y >= v->body_y) {
 				size_t row = v->top + (size_t)(ev.y - v->body_y);
-				if (row < (v->ops->rows ? v->ops->rows(a) : 0) && row != v->sel) {
+				if (row < (v->ops->rows ? v->ops->rows(v, a) : 0) && row != v->sel) {
 					v->sel = row;
 					if (v->ops->on_select)
 						app_handle_reaction(a, v->ops->on_select(v, a));

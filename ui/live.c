@@ -161,6 +161,6 @@ void app_probe_done(struct app *a)
 		return;
 	}
 	app_status(a, missing ? R_WARN : R_GOOD, "probed %s: QEMU %s, %zu machine types, %zu models on %s%s",
-		   a->probe_binary, ds->qemu_version ? ds->qemu_version : "?", ds->mdatas.n, a->nmodels,
+		   a->probe_binary, ds->qemu_version ? ds->qemu_version : "?", ds->mdatas.n, app_models_count(a),
 		   a->md->machine, missing ? " (some parts failed; see cpuscope probe)" : "");
 }

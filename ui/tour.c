@@ -18,13 +18,14 @@ static const char *tour_model(struct app *a)
 {
 	const char *blocked = NULL;
 
-	for (size_t i = 0; i < a->nmodels; i++) {
-		if (!strcmp(a->models[i].mv.name, "Haswell"))
+	for (size_t i = 0; i < app_models_count(a); i++) {
+		const struct model_row *r = app_model_at(a, i);
+		if (!strcmp(r->mv.name, "Haswell"))
 			return "Haswell";
-		if (!blocked && a->models[i].usable == USABLE_NO)
-			blocked = a->models[i].mv.name;
+		if (!blocked && r->usable == USABLE_NO)
+			blocked = r->mv.name;
 	}
-	return blocked ? blocked : a->nmodels ? a->models[0].mv.name : NULL;
+	return blocked ? blocked : app_models_count(a) ? app_model_at(a, 0)->mv.name : NULL;
 }
 
 static void list_blockers(struct app *a, const struct model_row *m, struct strbuf *sb)
@@ -50,12 +51,8 @@ char *tour_enter(struct app *a, size_t i)
 
 	if (!name)
 		return xstrdup("There are no models to show.");
-	if (i == 0) {
-		a->f_usable = -1;
-		a->f_vendor = -1;
-		a->f_hide_deprecated = false;
-		app_apply_filters(a);
-	}
+	if (i == 0)
+		app_models_show_all(a);
 	m = app_selected_model(a);
 	if (!m || strcmp(m->mv.name, name))
 		app_select_model(a, name);
@@ -74,20 +71,19 @@ char *tour_enter(struct app *a, size_t i)
 			m->usable == USABLE_NO ? "it is blocked here. Why?" : "no host data to say");
 		break;
 	case 1: {
-		a->grid_kind = GRID_VERSIONS;
-		a->grid_only_diff = false;
-		a->grid_only_lacks = false;
-		app_handle_reaction(a, RE_GRID);
+		const struct grid *g;
+		app_grid_show(a, GRID_VERSIONS, false, false);
 		app_focus(a, V_GRID);
+		g = app_grid(a);
 		sb_addf(&sb, "%s is an alias: here it stands for %s. The grid (2) shows every version of "
 			     "%s side by side, one row per feature. %s marks a feature the host lacks, * "
 			     "what changes from the version to the left",
 			name, m->mv.resolved, m->mv.base, glyph(G_LACKS));
-		if (a->grid && a->grid->ndiffer) {
+		if (g && g->ndiffer) {
 			struct vec names = VEC_INIT;
-			for (size_t r = 0; r < a->grid->nrows; r++)
-				if (a->grid->row_differs[r])
-					vec_push(&names, ftable_get(a->ft, a->grid->rows[r])->name);
+			for (size_t r = 0; r < g->nrows; r++)
+				if (g->row_differs[r])
+					vec_push(&names, ftable_get(a->ft, g->rows[r])->name);
 			sb_add(&sb, " (");
 			sb_add_list(&sb, (const char *const *)names.v, names.n, 6);
 			sb_add(&sb, ")");
@@ -111,26 +107,27 @@ char *tour_enter(struct app *a, size_t i)
 		}
 		break;
 	case 3: {
+		const struct vec *fixes = &app_explain(a)->actions;
 		app_focus(a, V_EXPLAIN);
 		sb_add(&sb, "Your options are the fixes of the explain pane:");
-		for (size_t k = 0; k < a->explain.actions.n && k < 5; k++)
-			sb_addf(&sb, "\n %zu. %s", k + 1,
-				((const struct xd_action *)a->explain.actions.v[k])->label);
+		for (size_t k = 0; k < fixes->n && k < 5; k++)
+			sb_addf(&sb, "\n %zu. %s", k + 1, ((const struct xd_action *)fixes->v[k])->label);
 		break;
 	}
 	case 4: {
 		/* the fix that keeps the model (the pane starts on it), else the
 		 * first other model */
-		size_t pick = a->explain.actions.n, other = a->explain.actions.n;
-		for (size_t k = 0; k < a->explain.actions.n; k++) {
-			const struct xd_action *f = a->explain.actions.v[k];
-			if (f->model && f->disable.n && pick == a->explain.actions.n)
+		const struct vec *fixes = &app_explain(a)->actions;
+		size_t pick = fixes->n, other = fixes->n;
+		for (size_t k = 0; k < fixes->n; k++) {
+			const struct xd_action *f = fixes->v[k];
+			if (f->model && f->disable.n && pick == fixes->n)
 				pick = k;
-			if (f->model && strcmp(f->model, name) && other == a->explain.actions.n)
+			if (f->model && strcmp(f->model, name) && other == fixes->n)
 				other = k;
 		}
-		if (pick == a->explain.actions.n)
-			pick = other < a->explain.actions.n ? other : 0;
+		if (pick == fixes->n)
+			pick = other < fixes->n ? other : 0;
 		app_apply_fix(a, pick);
 		sb_addf(&sb, "Enter on a fix puts it into the guest editor (3). Applied fix %zu. The "
 			     "output pane shows the <cpu> XML for your domain, and below it the verdict "
@@ -153,4 +150,44 @@ char *tour_enter(struct app *a, size_t i)
 		break;
 	}
 	return sb_take(&sb);
+}
+
+/* ---- the popup ------------------------------------------------------------ */
+
+void app_tour_fini(struct app *a)
+{
+	for (size_t i = 0; i < a->ntour_lines; i++)
+		free(a->tour_lines[i]);
+	free(a->tour_lines);
+	a->tour_lines = NULL;
+	a->ntour_lines = 0;
+}
+
+void app_tour_show(struct app *a, int step)
+{
+	char *text;
+
+	if (step < 0)
+		step = 0;
+	if ((size_t)step >= tour_steps()) {
+		a->popup = POP_NONE;
+		app_status(a, R_GOOD, "tour finished; T starts it again, ? shows every key");
+		return;
+	}
+	a->tour_step = step;
+	a->popup = POP_TOUR;
+	text = tour_enter(a, (size_t)step);
+	app_tour_fini(a);
+	/* split the text into lines */
+	struct vec v = VEC_INIT;
+	for (char *s = text, *nl; s && *s; s = nl ? nl + 1 : NULL) {
+		nl = strchr(s, '\n');
+		vec_push(&v, xstrndup(s, nl ? (size_t)(nl - s) : strlen(s)));
+		if (!nl)
+			break;
+	}
+	free(text);
+	a->tour_lines = (char **)v.v;
+	a->ntour_lines = v.n;
+	a->need_redraw = true;
 }

@@ -19,6 +19,7 @@
  * then the bundled ones (c cycles). */
 static const char *const map_specs[] = { NULL, "9.0", "11.3" };
 
+/* The drift pane's own state (v->private). */
 struct drift_ui {
 	struct drift_report *r;
 	int map;                   /* index into map_specs */
@@ -32,22 +33,20 @@ struct drift_ui {
 	char shown[160];           /* the model the pane showed last */
 };
 
-void drift_ui_free(struct app *a)
+static void drift_done(struct view *v, struct app *a)
 {
-	if (!a->drift)
-		return;
-	drift_report_free(a->drift->r);
-	free(a->drift);
-	a->drift = NULL;
+	struct drift_ui *d = v->private;
+
+	(void)a;
+	drift_report_free(d->r);
+	d->r = NULL;
 }
 
 static struct drift_ui *ensure(struct app *a)
 {
-	struct drift_ui *d = a->drift;
+	struct drift_ui *d = a->views[V_DRIFT].private;
 	struct err e;
 
-	if (!d)
-		d = a->drift = xcalloc(1, sizeof(*d));
 	if (d->built && d->built_map == d->map && d->ds == a->ds && d->md == a->md &&
 	    d->host == a->host)
 		return d;
@@ -198,11 +197,12 @@ static void build(struct app *a, struct tlines *t, struct vec *act_of)
 	}
 }
 
-static size_t drift_rows(struct app *a)
+static size_t drift_rows(struct view *v, struct app *a)
 {
 	struct tlines t = { 0 };
 	size_t n;
 
+	(void)v;
 	build(a, &t, NULL);
 	n = t.n;
 	tlines_fini(&t);
@@ -218,7 +218,7 @@ static void drift_draw(struct view *v, struct app *a, const struct rect *r, bool
 	char title[400], right[200];
 
 	build(a, &t, NULL);
-	d = a->drift;
+	d = a->views[V_DRIFT].private;
 	if (strcmp(d->shown, m ? m->mv.name : "")) {
 		/* another model: its block from the top */
 		snprintf(d->shown, sizeof(d->shown), "%s", m ? m->mv.name : "");
@@ -260,7 +260,7 @@ static unsigned drift_action(struct view *v, struct app *a, enum action act)
 		long i = -1;
 
 		build(a, &t, &act_of);
-		d = a->drift;
+		d = a->views[V_DRIFT].private;
 		row = d && d->r ? selected_row(a, d->r) : NULL;
 		if (v->sel < t.n && t.v[v->sel].src < act_of.n)
 			i = (long)(intptr_t)act_of.v[t.v[v->sel].src];
@@ -281,11 +281,12 @@ static unsigned drift_action(struct view *v, struct app *a, enum action act)
 	return re;
 }
 
-static bool drift_match(struct app *a, size_t row, const char *needle)
+static bool drift_match(struct view *v, struct app *a, size_t row, const char *needle)
 {
 	struct tlines t = { 0 };
 	bool m;
 
+	(void)v;
 	build(a, &t, NULL);
 	m = row < t.n && str_icontains(t.v[row].s, needle);
 	tlines_fini(&t);
@@ -304,6 +305,8 @@ const struct view_ops drift_ops = {
 		"message. Then what to do: move to a 'do:' line and press Enter to put that <cpu> "
 		"into the guest editor. c switches the map (the session's, libvirt 9.0's, 11.3's). "
 		"The same as `cpuscope drift MODEL`.",
+	.private_size = sizeof(struct drift_ui),
+	.done = drift_done,
 	.rows = drift_rows,
 	.draw = drift_draw,
 	.on_action = drift_action,

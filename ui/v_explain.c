@@ -12,45 +12,65 @@
 #include "explain.h"
 #include "userdata.h"
 
+/* The explain pane's own state (v->private). */
+struct explain_state {
+	struct explain_doc doc; /* the lines `cpuscope explain` prints; those with an
+				 * action are the fixes Enter applies */
+	char *err;              /* no explanation: why (owned), or NULL */
+	bool fresh;             /* put the cursor on the first fix at the next paint */
+};
+
+static struct explain_state *state(const struct app *a)
+{
+	return a->views[V_EXPLAIN].private;
+}
+
+const struct explain_doc *app_explain(const struct app *a)
+{
+	return &state(a)->doc;
+}
+
 /* ---- explain ------------------------------------------------------------ */
 
 /* The explain pane: the lines `cpuscope explain` prints, from the core's
  * explain_model() and explain_doc_build(). */
-void app_rebuild_explain(struct app *a)
+static void rebuild(struct view *v, struct app *a)
 {
+	struct explain_state *st = v->private;
 	struct model_row *m = app_selected_model(a);
 	struct explanation x;
 	struct err e;
 	char buf[1200];
 
-	explain_doc_fini(&a->explain);
-	free(a->explain_err);
-	a->explain_err = NULL;
-	a->explain_fresh = true;
+	explain_doc_fini(&st->doc);
+	free(st->err);
+	st->err = NULL;
+	st->fresh = true;
 	if (!m) {
-		a->explain_err = xstrdup("no model selected");
+		st->err = xstrdup("no model selected");
 		return;
 	}
 	err_clear(&e);
 	if (!explain_model(a->ds, a->md, a->host, m->mv.name, &x, &e)) {
-		a->explain_err = xstrdup(err_str(&e, buf, sizeof(buf)));
+		st->err = xstrdup(err_str(&e, buf, sizeof(buf)));
 		return;
 	}
 	session_model_notes(a->s, m->mv.name, &x.notes); /* not from the QEMU data: where from */
-	explain_doc_build(&x, a->host_label, a->map, &a->explain);
+	explain_doc_build(&x, a->host_label, a->map, &st->doc);
 	explanation_fini(&x);
 }
 
 void app_apply_fix(struct app *a, size_t i)
 {
+	const struct explain_state *st = state(a);
 	const struct xd_action *f;
 	struct guest_cpu *s;
 	const char *chosen = a->g_chosen;
 	int version = a->g_version;
 
-	if (i >= a->explain.actions.n)
+	if (i >= st->doc.actions.n)
 		return;
-	f = a->explain.actions.v[i];
+	f = st->doc.actions.v[i];
 	s = app_guest_spec(a);
 	if (f->model) {
 		free(s->model);
@@ -86,11 +106,12 @@ void app_apply_fix(struct app *a, size_t i)
  * to the pane and coloured by role; a tline's src is its line's index. */
 static void explain_build(struct app *a, struct tlines *t)
 {
+	const struct explain_state *st = state(a);
 	int w = text_pane_width(a, V_EXPLAIN);
-	const struct explain_doc *d = &a->explain;
+	const struct explain_doc *d = &st->doc;
 
-	if (a->explain_err) {
-		tlines_add(t, a->explain_err, w, 0, R_WARN, 0);
+	if (st->err) {
+		tlines_add(t, st->err, w, 0, R_WARN, 0);
 		return;
 	}
 	for (size_t i = 0; i < d->lines.n; i++) {
@@ -159,16 +180,42 @@ static void explain_build(struct app *a, struct tlines *t)
 /* The action of the line under tline row, or -1. */
 static int explain_action_at(const struct app *a, const struct tlines *t, size_t row)
 {
+	const struct explain_state *st = state(a);
 	const struct xd_line *l;
 
-	if (a->explain_err || row >= t->n || t->v[row].src >= a->explain.lines.n)
+	if (st->err || row >= t->n || t->v[row].src >= st->doc.lines.n)
 		return -1;
-	l = a->explain.lines.v[t->v[row].src];
+	l = st->doc.lines.v[t->v[row].src];
 	return l->action;
 }
 
-static size_t explain_rows(struct app *a)
+static void explain_done(struct view *v, struct app *a)
 {
+	struct explain_state *st = v->private;
+
+	(void)a;
+	explain_doc_fini(&st->doc);
+	free(st->err);
+	st->err = NULL;
+}
+
+static void explain_drop(struct view *v, struct app *a)
+{
+	struct explain_state *st = v->private;
+
+	(void)a;
+	explain_doc_fini(&st->doc);
+}
+
+static void explain_refresh(struct view *v, struct app *a, unsigned re)
+{
+	if (re & RE_MODEL)
+		rebuild(v, a);
+}
+
+static size_t explain_rows(struct view *v, struct app *a)
+{
+	(void)v;
 	struct tlines t = { 0 };
 	size_t n;
 
@@ -180,6 +227,7 @@ static size_t explain_rows(struct app *a)
 
 static void explain_draw(struct view *v, struct app *a, const struct rect *r, bool focused)
 {
+	struct explain_state *st = v->private;
 	struct tlines t = { 0 };
 	struct rect b = text_pane_body(r);
 	struct model_row *m = app_selected_model(a);
@@ -188,7 +236,7 @@ static void explain_draw(struct view *v, struct app *a, const struct rect *r, bo
 	snprintf(title, sizeof(title), "Explain: %s on %s", m ? m->mv.name : "-", a->host_label);
 	text_pane_title(r, focused, title, NULL);
 	explain_build(a, &t);
-	if (a->explain_fresh) {
+	if (st->fresh) {
 		/* start on the fix that keeps the model (disable the blockers),
 		 * else on the first fix: Enter applies it */
 		size_t first = t.n, keep = t.n;
@@ -198,14 +246,14 @@ static void explain_draw(struct view *v, struct app *a, const struct rect *r, bo
 				continue;
 			if (first == t.n)
 				first = i;
-			if (keep == t.n && ((const struct xd_action *)a->explain.actions.v[act])->disable.n)
+			if (keep == t.n && ((const struct xd_action *)st->doc.actions.v[act])->disable.n)
 				keep = i;
 		}
 		if (keep < t.n || first < t.n) {
 			v->sel = keep < t.n ? keep : first;
 			v->top = 0;
 		}
-		a->explain_fresh = false;
+		st->fresh = false;
 	}
 	tlines_draw(v, a, &t, &b, focused, true);
 	tlines_fini(&t);
@@ -231,11 +279,12 @@ static unsigned explain_action(struct view *v, struct app *a, enum action act)
 	return re;
 }
 
-static bool explain_match(struct app *a, size_t row, const char *needle)
+static bool explain_match(struct view *v, struct app *a, size_t row, const char *needle)
 {
 	struct tlines t = { 0 };
 	bool m;
 
+	(void)v;
 	explain_build(a, &t);
 	m = row < t.n && str_icontains(t.v[row].s, needle);
 	tlines_fini(&t);
@@ -252,6 +301,10 @@ const struct view_ops explain_ops = {
 		"(a model to switch to, the disable step, host-model) are highlighted: move to one "
 		"and press Enter to put it into the guest editor; the output pane then shows the XML "
 		"and the verdict of libvirt's compare.",
+	.private_size = sizeof(struct explain_state),
+	.done = explain_done,
+	.drop = explain_drop,
+	.refresh = explain_refresh,
 	.rows = explain_rows,
 	.draw = explain_draw,
 	.on_action = explain_action,

@@ -13,7 +13,7 @@
  * best, a matrix row) puts it into the guest editor.  The report is made
  * again when the data, the hosts, the guest or the pane's width change.
  */
-#include "app.h"
+#include "hosts.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +34,7 @@ struct frow {
 	size_t model;   /* the model the line names (Enter uses it), or FLEET_NONE */
 };
 
+/* The fleet pane's own state (v->private). */
 struct fleet_ui {
 	char *key;          /* what the report was made of */
 	struct fleet *f;
@@ -42,13 +43,12 @@ struct fleet_ui {
 	struct frow *rows;
 	size_t nrows, cap;
 	size_t namew, cellw, runw;
+	size_t left;        /* the first host column shown (Left/Right) */
 };
 
 static struct fleet_ui *ui_of(struct app *a)
 {
-	if (!a->flt)
-		a->flt = xcalloc(1, sizeof(*a->flt));
-	return a->flt;
+	return a->views[V_FLEET].private;
 }
 
 static void rows_reset(struct fleet_ui *u)
@@ -323,7 +323,7 @@ static void rebuild(struct app *a, struct fleet_ui *u)
 	app_hosts_build(a);
 	xml = emit_guest_xml(g, a->ft, 0);
 	key = xasprintf("%p %p %p %zu %d %s", (const void *)a->ds, (const void *)a->md,
-			(const void *)a->host, a->nhosts, w, xml ? xml : "");
+			(const void *)a->host, hosts_state(a)->n, w, xml ? xml : "");
 	free(xml);
 	if (u->key && !strcmp(u->key, key)) {
 		free(key);
@@ -344,17 +344,17 @@ static void rebuild(struct app *a, struct fleet_ui *u)
 		build_rows(a, u, w);
 		return;
 	}
-	if (!a->nhosts) {
+	if (!hosts_state(a)->n) {
 		u->err = xstrdup("no hosts: give --host FILE, or put host files into the data "
 				 "directory's hosts/");
 		build_rows(a, u, w);
 		return;
 	}
-	const struct host **hs = xcalloc(a->nhosts, sizeof(*hs));
-	const char **labels = xcalloc(a->nhosts, sizeof(*labels));
-	for (size_t i = 0; i < a->nhosts; i++) {
-		hs[i] = a->hosts[i].h;
-		labels[i] = a->hosts[i].file;
+	const struct host **hs = xcalloc(hosts_state(a)->n, sizeof(*hs));
+	const char **labels = xcalloc(hosts_state(a)->n, sizeof(*labels));
+	for (size_t i = 0; i < hosts_state(a)->n; i++) {
+		hs[i] = hosts_state(a)->rows[i].h;
+		labels[i] = hosts_state(a)->rows[i].file;
 	}
 	bool use_guest = !(g->mode == MODE_CUSTOM && !g->model);
 	if (!use_guest)
@@ -362,7 +362,7 @@ static void rebuild(struct app *a, struct fleet_ui *u)
 				  "list) puts it there, and this pane says where it starts.");
 	struct fleet_input in = {
 		.ds = a->ds, .md = a->md, .map = a->map, .lv = a->s->libvirt, .hosts = hs,
-		.labels = labels, .nhosts = a->nhosts, .guest = use_guest ? g : NULL,
+		.labels = labels, .nhosts = hosts_state(a)->n, .guest = use_guest ? g : NULL,
 	};
 	err_clear(&e);
 	u->f = fleet_build(&in, &e);
@@ -380,9 +380,9 @@ static void rebuild(struct app *a, struct fleet_ui *u)
 	build_rows(a, u, w);
 }
 
-static size_t fleet_rows(struct app *a)
+static size_t fleet_rows(struct view *v, struct app *a)
 {
-	struct fleet_ui *u = ui_of(a);
+	struct fleet_ui *u = v->private;
 
 	rebuild(a, u);
 	return u->nrows;
@@ -395,6 +395,8 @@ static void paint_matrix_row(struct view *v, struct fleet_ui *u, const struct fr
 	struct strbuf sb = STRBUF_INIT;
 	char buf[64], fit[64];
 	int x = r->x;
+
+	(void)v;
 
 	sb_add(&sb, "  ");
 	if (fr->kind == FR_MATRIX) {
@@ -411,10 +413,10 @@ static void paint_matrix_row(struct view *v, struct fleet_ui *u, const struct fr
 		x += paint_str(r, y, x, base, sb_str(&sb));
 	}
 	sb_fini(&sb);
-	if (v->left >= f->nhosts)
-		v->left = f->nhosts ? f->nhosts - 1 : 0;
-	x += paint_str(r, y, x, R_DIM, v->left > 0 ? glyph(G_MORE_LEFT) : " ");
-	for (size_t i = v->left; i < f->nhosts && x < r->x + r->w; i++) {
+	if (u->left >= f->nhosts)
+		u->left = f->nhosts ? f->nhosts - 1 : 0;
+	x += paint_str(r, y, x, R_DIM, u->left > 0 ? glyph(G_MORE_LEFT) : " ");
+	for (size_t i = u->left; i < f->nhosts && x < r->x + r->w; i++) {
 		enum role role = base;
 		const char *cell;
 		if (fr->kind == FR_MHEAD_VENDOR) {
@@ -495,12 +497,12 @@ static unsigned fleet_action(struct view *v, struct app *a, enum action act)
 	rebuild(a, u);
 	switch (act) {
 	case ACT_LEFT:
-		if (v->left)
-			v->left--;
+		if (u->left)
+			u->left--;
 		return RE_HANDLED | RE_REDRAW;
 	case ACT_RIGHT:
-		if (u->f && v->left + 1 < u->f->nhosts)
-			v->left++;
+		if (u->f && u->left + 1 < u->f->nhosts)
+			u->left++;
 		return RE_HANDLED | RE_REDRAW;
 	case ACT_USE_MODEL: {
 		const struct frow *fr = v->sel < u->nrows ? &u->rows[v->sel] : NULL;
@@ -521,9 +523,9 @@ static unsigned fleet_action(struct view *v, struct app *a, enum action act)
 	}
 }
 
-static bool fleet_match(struct app *a, size_t row, const char *needle)
+static bool fleet_match(struct view *v, struct app *a, size_t row, const char *needle)
 {
-	struct fleet_ui *u = ui_of(a);
+	struct fleet_ui *u = v->private;
 
 	rebuild(a, u);
 	if (row >= u->nrows)
@@ -534,19 +536,16 @@ static bool fleet_match(struct app *a, size_t row, const char *needle)
 	       str_icontains(u->f->models[u->rows[row].model].mv.name, needle);
 }
 
-void app_fleet_fini(struct app *a)
+static void fleet_done(struct view *v, struct app *a)
 {
-	struct fleet_ui *u = a->flt;
+	struct fleet_ui *u = v->private;
 
-	if (!u)
-		return;
+	(void)a;
 	rows_reset(u);
 	fleet_free(u->f);
 	free(u->key);
 	free(u->err);
 	free(u->note);
-	free(u);
-	a->flt = NULL;
 }
 
 const struct view_ops fleet_ops = {
@@ -564,6 +563,8 @@ const struct view_ops fleet_ops = {
 		"the matrix (a column per host: usable, or the number of blocking features). "
 		"Left/Right scroll the columns; Enter on a group's best model or a matrix row puts "
 		"that model into the editor.",
+	.private_size = sizeof(struct fleet_ui),
+	.done = fleet_done,
 	.rows = fleet_rows,
 	.draw = fleet_draw,
 	.on_action = fleet_action,

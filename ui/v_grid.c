@@ -12,21 +12,42 @@
 
 #define COL_MAX 12
 
-void app_rebuild_grid(struct app *a)
+/* The grid's own state (v->private). */
+struct grid_state {
+	enum grid_kind kind;
+	bool only_diff, only_lacks;
+	struct grid *grid; /* NULL: err says why */
+	char err[512];
+	size_t left;       /* the first column shown */
+	size_t col;        /* the selected column */
+};
+
+static struct grid_state *state(const struct app *a)
 {
+	return a->views[V_GRID].private;
+}
+
+const struct grid *app_grid(const struct app *a)
+{
+	return state(a)->grid;
+}
+
+static void rebuild(struct view *v, struct app *a)
+{
+	struct grid_state *st = v->private;
 	struct model_row *m = app_selected_model(a);
 	struct err e;
 	struct grid *g = NULL;
 
-	grid_free(a->grid);
-	a->grid = NULL;
-	a->grid_err[0] = '\0';
+	grid_free(st->grid);
+	st->grid = NULL;
+	st->err[0] = '\0';
 	if (!m) {
-		snprintf(a->grid_err, sizeof(a->grid_err), "no model selected (the filters hide them all)");
+		snprintf(st->err, sizeof(st->err), "no model selected (the filters hide them all)");
 		return;
 	}
 	err_clear(&e);
-	switch (a->grid_kind) {
+	switch (st->kind) {
 	case GRID_VERSIONS:
 		g = grid_build_versions(a->ds, a->md, m->mv.name, a->host, &e);
 		break;
@@ -34,12 +55,13 @@ void app_rebuild_grid(struct app *a)
 		g = grid_build_machines(a->ds, NULL, 0, m->mv.name, a->host, &e);
 		break;
 	case GRID_MODELS: {
-		const char **names = xcalloc(a->pinned.n + 2, sizeof(*names));
+		const struct vec *pinned = app_pinned(a);
+		const char **names = xcalloc(pinned->n + 2, sizeof(*names));
 		size_t n = 0;
 		bool have = false;
-		for (size_t i = 0; i < a->pinned.n; i++) {
-			names[n++] = a->pinned.v[i];
-			have |= !strcmp(a->pinned.v[i], m->mv.name);
+		for (size_t i = 0; i < pinned->n; i++) {
+			names[n++] = pinned->v[i];
+			have |= !strcmp(pinned->v[i], m->mv.name);
 		}
 		if (!have)
 			names[n++] = m->mv.name;
@@ -79,37 +101,74 @@ void app_rebuild_grid(struct app *a)
 	}
 	if (!g) {
 		char buf[1200];
-		snprintf(a->grid_err, sizeof(a->grid_err), "%s", err_str(&e, buf, sizeof(buf)));
+		snprintf(st->err, sizeof(st->err), "%s", err_str(&e, buf, sizeof(buf)));
 		return;
 	}
-	grid_finish(g, a->grid_only_diff);
-	if (a->grid_only_lacks)
+	grid_finish(g, st->only_diff);
+	if (st->only_lacks)
 		grid_keep_host_lacks(g);
-	a->grid = g;
-	view_clamp(&a->views[V_GRID], a);
+	st->grid = g;
+	view_clamp(v, a);
 }
 
 /* ---- the view ---------------------------------------------------------- */
 
-static size_t grid_rows(struct app *a)
+static void grid_open(struct view *v, struct app *a)
 {
-	return a->grid ? a->grid->nrows : 0;
+	struct grid_state *st = v->private;
+
+	(void)a;
+	st->kind = GRID_VERSIONS;
+}
+
+static void grid_drop(struct view *v, struct app *a)
+{
+	struct grid_state *st = v->private;
+
+	(void)a;
+	grid_free(st->grid);
+	st->grid = NULL;
+}
+
+static void grid_refresh(struct view *v, struct app *a, unsigned re)
+{
+	if (re & (RE_MODEL | RE_GRID))
+		rebuild(v, a);
+}
+
+/* Show the columns of kind k, with the row filters given (the tour). */
+void app_grid_show(struct app *a, enum grid_kind k, bool only_diff, bool only_lacks)
+{
+	struct grid_state *st = state(a);
+
+	st->kind = k;
+	st->only_diff = only_diff;
+	st->only_lacks = only_lacks;
+	app_handle_reaction(a, RE_GRID);
+}
+
+static size_t grid_rows(struct view *v, struct app *a)
+{
+	const struct grid_state *st = v->private;
+
+	(void)a;
+	return st->grid ? st->grid->nrows : 0;
 }
 
 /* Short column titles: versions as "v4", machine types without "pc-",
  * host files without ".xml"; the footer names the selected column fully. */
-static const char *col_title(const struct app *a, size_t c, char *buf, size_t size)
+static const char *col_title(const struct grid *g, size_t c, char *buf, size_t size)
 {
-	const char *t = a->grid->cols[c].title;
+	const char *t = g->cols[c].title;
 	char tmp[160];
 
-	if (a->grid->kind == GRID_VERSIONS) {
+	if (g->kind == GRID_VERSIONS) {
 		int v = model_version_of(t, NULL, 0);
 		if (v > 0) {
 			snprintf(tmp, sizeof(tmp), "v%d", v);
 			t = tmp;
 		}
-	} else if (a->grid->kind == GRID_MACHINES && str_startswith(t, "pc-")) {
+	} else if (g->kind == GRID_MACHINES && str_startswith(t, "pc-")) {
 		t += 3;
 	} else if (str_endswith(t, ".xml") || str_endswith(t, ".json")) {
 		snprintf(tmp, sizeof(tmp), "%.*s", (int)(strrchr(t, '.') - t), t);
@@ -120,36 +179,36 @@ static const char *col_title(const struct app *a, size_t c, char *buf, size_t si
 
 /* The second header line: QEMU-version columns show their machine type
  * ("q35-10.0"); the footer names the resolved model. */
-static const char *col_sub(const struct app *a, size_t c, char *buf, size_t size)
+static const char *col_sub(const struct grid *g, size_t c, char *buf, size_t size)
 {
-	const char *s = a->grid->cols[c].sub, *colon;
+	const char *s = g->cols[c].sub, *colon;
 	char tmp[160];
 
-	if (s && a->grid->kind == GRID_QEMU && (colon = strchr(s, ':'))) {
+	if (s && g->kind == GRID_QEMU && (colon = strchr(s, ':'))) {
 		snprintf(tmp, sizeof(tmp), "%.*s", (int)(colon - s), s);
 		s = str_startswith(tmp, "pc-") ? tmp + 3 : tmp;
 	}
 	return s ? str_fit(s, COL_MAX, buf, size) : NULL;
 }
 
-static bool show_sub(const struct app *a)
+static bool show_sub(const struct grid *g)
 {
-	if (a->grid->kind == GRID_VERSIONS)
+	if (g->kind == GRID_VERSIONS)
 		return false;
-	for (size_t c = 0; c < a->grid->ncols; c++)
-		if (a->grid->cols[c].sub)
+	for (size_t c = 0; c < g->ncols; c++)
+		if (g->cols[c].sub)
 			return true;
 	return false;
 }
 
-static int col_width(const struct app *a, size_t c)
+static int col_width(const struct grid *g, size_t c)
 {
 	char buf[160];
-	const struct grid_col *col = &a->grid->cols[c];
-	int w = str_width(col_title(a, c, buf, sizeof(buf)));
+	const struct grid_col *col = &g->cols[c];
+	int w = str_width(col_title(g, c, buf, sizeof(buf)));
 
-	if (col->sub && show_sub(a)) {
-		int sw = str_width(col_sub(a, c, buf, sizeof(buf)));
+	if (col->sub && show_sub(g)) {
+		int sw = str_width(col_sub(g, c, buf, sizeof(buf)));
 		if (sw > w)
 			w = sw;
 	}
@@ -169,21 +228,22 @@ static const char *kind_word(enum grid_kind k)
 
 static void grid_draw(struct view *v, struct app *a, const struct rect *r, bool focused)
 {
-	const struct grid *g = a->grid;
+	struct grid_state *st = v->private;
+	const struct grid *g = st->grid;
 	char title[600], buf[256];
 	int namew = 8;
 
-	snprintf(title, sizeof(title), "Grid: %s%s%s", g ? g->title : kind_word(a->grid_kind),
-		 a->grid_only_diff ? " [differences]" : "", a->grid_only_lacks ? " [host lacks]" : "");
+	snprintf(title, sizeof(title), "Grid: %s%s%s", g ? g->title : kind_word(st->kind),
+		 st->only_diff ? " [differences]" : "", st->only_lacks ? " [host lacks]" : "");
 	paint_fill_row(r, r->y, r->x, focused ? R_HEADER : R_DIM);
 	paint_str(r, r->y, r->x, focused ? R_HEADER : R_DIM, title);
 	if (!g) {
 		struct rect b = { r->y + 1, r->x, r->h - 1, r->w };
-		paint_str(&b, b.y, b.x, R_ERROR, a->grid_err[0] ? a->grid_err : "no grid");
+		paint_str(&b, b.y, b.x, R_ERROR, st->err[0] ? st->err : "no grid");
 		v->page_rows = 1;
 		return;
 	}
-	bool has_sub = show_sub(a);
+	bool has_sub = show_sub(g);
 	for (size_t i = 0; i < g->nrows; i++) {
 		int w = str_width(ftable_get(g->ft, g->rows[i])->name);
 		if (w > namew)
@@ -213,24 +273,24 @@ static void grid_draw(struct view *v, struct app *a, const struct rect *r, bool 
 	}
 	v->page_rows = body.h > 0 ? body.h : 1;
 	v->body_y = body.y;
-	if (g->ncols && v->col >= g->ncols)
-		v->col = g->ncols - 1;
-	if (v->left > v->col)
-		v->left = v->col;
+	if (g->ncols && st->col >= g->ncols)
+		st->col = g->ncols - 1;
+	if (st->left > st->col)
+		st->left = st->col;
 	view_clamp(v, a);
 
 	/* which columns fit; scroll so that the selected one does */
 	size_t last;
 	for (;;) {
 		int x = r->x + labelw;
-		last = v->left;
-		while (last < g->ncols && x + col_width(a, last) <= r->x + r->w) {
-			x += col_width(a, last);
+		last = st->left;
+		while (last < g->ncols && x + col_width(g, last) <= r->x + r->w) {
+			x += col_width(g, last);
 			last++;
 		}
-		if (v->col < last || v->left >= v->col)
+		if (st->col < last || st->left >= st->col)
 			break;
-		v->left++;
+		st->left++;
 	}
 	/* header rows (sticky) */
 	{
@@ -241,24 +301,24 @@ static void grid_draw(struct view *v, struct app *a, const struct rect *r, bool 
 		if (has_sub)
 			paint_fill_row(r, r->y + 2, r->x, R_DIM);
 		hx = r->x + labelw;
-		for (size_t c = v->left; c < last; c++) {
+		for (size_t c = st->left; c < last; c++) {
 			char t[128];
-			int cw = col_width(a, c);
-			paint_str(r, r->y + 1, hx, c == v->col && focused ? R_SEL_FOCUS : R_HEADER,
-				  col_title(a, c, t, sizeof(t)));
+			int cw = col_width(g, c);
+			paint_str(r, r->y + 1, hx, c == st->col && focused ? R_SEL_FOCUS : R_HEADER,
+				  col_title(g, c, t, sizeof(t)));
 			if (has_sub && g->cols[c].sub)
-				paint_str(r, r->y + 2, hx, R_DIM, col_sub(a, c, t, sizeof(t)));
+				paint_str(r, r->y + 2, hx, R_DIM, col_sub(g, c, t, sizeof(t)));
 			hx += cw;
 		}
-		if (v->left > 0)
+		if (st->left > 0)
 			paint_str(r, r->y + 1, r->x + labelw - 1, R_DIM, glyph(G_MORE_LEFT));
 		if (last < g->ncols)
 			paint_str(r, r->y + 1, r->x + r->w - 1, R_DIM, glyph(G_MORE_RIGHT));
 	}
 	if (!g->nrows) {
 		paint_str(&body, body.y, body.x, R_DIM,
-			  a->grid_only_lacks ? "(nothing here that the host lacks; x shows all rows)" :
-			  a->grid_only_diff ? "(the columns agree on every feature; d shows all rows)" :
+			  st->only_lacks ? "(nothing here that the host lacks; x shows all rows)" :
+			  st->only_diff ? "(the columns agree on every feature; d shows all rows)" :
 			  "(no features)");
 	}
 	for (int i = 0; i < body.h; i++) {
@@ -278,7 +338,7 @@ static void grid_draw(struct view *v, struct app *a, const struct rect *r, bool 
 		snprintf(buf, sizeof(buf), "%-*s ", namew, str_fit(f->name, namew, fit, sizeof(fit)));
 		paint_str(&body, y, body.x + 2, sel ? lrole : g->row_differs[row] ? R_DEFAULT : R_DIM, buf);
 		int cx = body.x + labelw;
-		for (size_t c = v->left; c < last; c++) {
+		for (size_t c = st->left; c < last; c++) {
 			enum cell cell = grid_cell(g, row, c);
 			enum glyph gl = cell == CELL_PRESENT ? G_PRESENT : cell == CELL_ABSENT ? G_ABSENT :
 					cell == CELL_HOST_LACKS ? G_LACKS : G_NA;
@@ -287,7 +347,7 @@ static void grid_draw(struct view *v, struct app *a, const struct rect *r, bool 
 			paint_str(&body, y, cx + 1, role, glyph(gl));
 			if (grid_cell_changed(g, row, c))
 				paint_str(&body, y, cx + 2, R_CHANGED, glyph(G_CHANGED));
-			cx += col_width(a, c);
+			cx += col_width(g, c);
 		}
 	}
 	if (nnotes > 0) {
@@ -324,8 +384,8 @@ static void grid_draw(struct view *v, struct app *a, const struct rect *r, bool 
 			paint_str(&foot, foot.y, foot.x, R_DIM, buf);
 		}
 		if (g->ncols) {
-			const struct grid_col *col = &g->cols[v->col];
-			snprintf(buf, sizeof(buf), "column %zu/%zu: %s%s%s%s", v->col + 1, g->ncols, col->title,
+			const struct grid_col *col = &g->cols[st->col];
+			snprintf(buf, sizeof(buf), "column %zu/%zu: %s%s%s%s", st->col + 1, g->ncols, col->title,
 				 col->sub ? " (" : "", col->sub ? col->sub : "", col->sub ? ")" : "");
 			paint_str(&foot, foot.y + 1, foot.x, R_DIM, buf);
 		}
@@ -334,33 +394,34 @@ static void grid_draw(struct view *v, struct app *a, const struct rect *r, bool 
 
 static unsigned grid_action(struct view *v, struct app *a, enum action act)
 {
-	const struct grid *g = a->grid;
+	struct grid_state *st = v->private;
+	const struct grid *g = st->grid;
 
 	switch (act) {
 	case ACT_LEFT:
-		if (v->col)
-			v->col--;
+		if (st->col)
+			st->col--;
 		return RE_HANDLED | RE_REDRAW;
 	case ACT_RIGHT:
-		if (g && v->col + 1 < g->ncols)
-			v->col++;
+		if (g && st->col + 1 < g->ncols)
+			st->col++;
 		return RE_HANDLED | RE_REDRAW;
 	case ACT_GRID_MODE:
-		a->grid_kind = a->grid_kind == GRID_VERSIONS ? GRID_MACHINES :
-			       a->grid_kind == GRID_MACHINES ? GRID_MODELS :
-			       a->grid_kind == GRID_MODELS ? GRID_HOSTS :
-			       a->grid_kind == GRID_HOSTS ? GRID_QEMU : GRID_VERSIONS;
-		v->left = v->col = 0;
-		app_status(a, R_DEFAULT, "columns: %s", kind_word(a->grid_kind));
+		st->kind = st->kind == GRID_VERSIONS ? GRID_MACHINES :
+			   st->kind == GRID_MACHINES ? GRID_MODELS :
+			   st->kind == GRID_MODELS ? GRID_HOSTS :
+			   st->kind == GRID_HOSTS ? GRID_QEMU : GRID_VERSIONS;
+		st->left = st->col = 0;
+		app_status(a, R_DEFAULT, "columns: %s", kind_word(st->kind));
 		return RE_HANDLED | RE_GRID;
 	case ACT_ONLY_DIFF:
-		a->grid_only_diff = !a->grid_only_diff;
-		app_status(a, R_DEFAULT, "%s", a->grid_only_diff ? "only rows where the columns differ" :
+		st->only_diff = !st->only_diff;
+		app_status(a, R_DEFAULT, "%s", st->only_diff ? "only rows where the columns differ" :
 			   "all rows");
 		return RE_HANDLED | RE_GRID;
 	case ACT_ONLY_LACKS:
-		a->grid_only_lacks = !a->grid_only_lacks;
-		app_status(a, R_DEFAULT, "%s", a->grid_only_lacks ? "only features the host lacks" :
+		st->only_lacks = !st->only_lacks;
+		app_status(a, R_DEFAULT, "%s", st->only_lacks ? "only features the host lacks" :
 			   "all rows");
 		return RE_HANDLED | RE_GRID;
 	case ACT_POLICY:
@@ -382,9 +443,12 @@ static unsigned grid_action(struct view *v, struct app *a, enum action act)
 	}
 }
 
-static bool grid_match(struct app *a, size_t row, const char *needle)
+static bool grid_match(struct view *v, struct app *a, size_t row, const char *needle)
 {
-	const struct feature *f = ftable_get(a->grid->ft, a->grid->rows[row]);
+	const struct grid *g = ((const struct grid_state *)v->private)->grid;
+	const struct feature *f = ftable_get(g->ft, g->rows[row]);
+
+	(void)a;
 
 	return str_icontains(f->name, needle) || (f->libvirt && str_icontains(f->libvirt, needle)) ||
 	       str_icontains(f->group, needle);
@@ -403,6 +467,11 @@ const struct view_ops grid_ops = {
 		"a change from the column to the left. The P column shows the guest's policy for the "
 		"feature (Space cycles it). d keeps only rows that differ, x only what the host lacks. "
 		"The bottom line describes the selected feature.",
+	.private_size = sizeof(struct grid_state),
+	.open = grid_open,
+	.done = grid_drop,
+	.drop = grid_drop,
+	.refresh = grid_refresh,
 	.rows = grid_rows,
 	.draw = grid_draw,
 	.on_action = grid_action,

@@ -9,9 +9,64 @@
 
 enum { F_MODE, F_MATCH, F_CHECK, F_FALLBACK, F_MODEL, F_VERSION, F__COUNT };
 
-static size_t guest_rows(struct app *a)
+/* The editor's own state (v->private). */
+struct guest_state {
+	struct grid *rows; /* its feature rows: model vs host features, and policies */
+};
+
+static void rebuild_rows(struct view *v, struct app *a)
 {
-	return F__COUNT + (a->g_rows ? a->g_rows->nrows : 0);
+	struct guest_state *st = v->private;
+	struct model_view mv;
+
+	/* the editor's rows: the model's features and the host's, and any
+	 * feature with a policy */
+	grid_free(st->rows);
+	st->rows = grid_new(GRID_MODELS, a->ft, "guest");
+	struct grid_col *mc = grid_add_col(st->rows, "model", NULL);
+	mc->host = a->host;
+	if (a->guest->model && a->guest->mode == MODE_CUSTOM &&
+	    model_lookup(a->ds, a->md, a->guest->model, &mv, NULL) && mv.full) {
+		model_features(&mv, &mc->on); /* s390x: groups as their features */
+		mc->has_data = true;
+	}
+	struct grid_col *hc = grid_add_col(st->rows, "host", NULL);
+	if (a->host && a->host->resolved) {
+		fset_copy(&hc->on, &a->host->features);
+		hc->has_data = true;
+	}
+	struct grid_col *pc = grid_add_col(st->rows, "policy", NULL);
+	for (size_t i = 0; i < a->guest->features.n; i++) {
+		const struct guest_feature *gf = a->guest->features.v[i];
+		const struct feature *f = ftable_lookup(a->ft, gf->name);
+		if (f)
+			fset_add(&pc->on, f->id);
+	}
+	grid_finish(st->rows, false);
+	view_clamp(v, a);
+}
+
+static void guest_drop(struct view *v, struct app *a)
+{
+	struct guest_state *st = v->private;
+
+	(void)a;
+	grid_free(st->rows);
+	st->rows = NULL;
+}
+
+static void guest_refresh(struct view *v, struct app *a, unsigned re)
+{
+	if (re & RE_GUEST)
+		rebuild_rows(v, a);
+}
+
+static size_t guest_rows(struct view *v, struct app *a)
+{
+	const struct guest_state *st = v->private;
+
+	(void)a;
+	return F__COUNT + (st->rows ? st->rows->nrows : 0);
 }
 
 static void field_text(struct app *a, int f, char *name, char *val, size_t size)
@@ -64,7 +119,7 @@ static void field_text(struct app *a, int f, char *name, char *val, size_t size)
 static void guest_draw(struct view *v, struct app *a, const struct rect *r, bool focused)
 {
 	char title[160];
-	const struct grid *g = a->g_rows;
+	const struct grid *g = ((const struct guest_state *)v->private)->rows;
 
 	snprintf(title, sizeof(title), "Guest CPU%s", a->dirty ? " [modified]" : "");
 	paint_fill_row(r, r->y, r->x, focused ? R_HEADER : R_DIM);
@@ -86,7 +141,7 @@ static void guest_draw(struct view *v, struct app *a, const struct rect *r, bool
 		enum role base = sel ? (focused ? R_SEL_FOCUS : R_SEL_UNFOCUS) : R_DEFAULT;
 		char name[16], val[256], buf[512];
 
-		if (row >= guest_rows(a))
+		if (row >= guest_rows(v, a))
 			break;
 		if (sel)
 			paint_fill_row(&body, y, body.x, base);
@@ -121,7 +176,7 @@ static void guest_draw(struct view *v, struct app *a, const struct rect *r, bool
 	}
 	if (v->top > 0)
 		paint_str(&body, body.y, body.x + body.w - 1, R_DIM, glyph(G_MORE_UP));
-	if (v->top + (size_t)body.h < guest_rows(a))
+	if (v->top + (size_t)body.h < guest_rows(v, a))
 		paint_str(&body, body.y + body.h - 1, body.x + body.w - 1, R_DIM, glyph(G_MORE_DOWN));
 }
 
@@ -210,7 +265,7 @@ static unsigned guest_action(struct view *v, struct app *a, enum action act)
 			}
 			return guest_field_action(a, field_act[v->sel]);
 		}
-		const struct grid *g = a->g_rows;
+		const struct grid *g = ((const struct guest_state *)v->private)->rows;
 		if (!g || v->sel - F__COUNT >= g->nrows)
 			return RE_HANDLED;
 		if (a->guest->mode == MODE_CUSTOM && !a->guest->model) {
@@ -223,14 +278,16 @@ static unsigned guest_action(struct view *v, struct app *a, enum action act)
 	return guest_field_action(a, act);
 }
 
-static bool guest_match(struct app *a, size_t row, const char *needle)
+static bool guest_match(struct view *v, struct app *a, size_t row, const char *needle)
 {
+	const struct grid *g = ((const struct guest_state *)v->private)->rows;
+
 	if (row < F__COUNT) {
 		char name[16], val[256];
 		field_text(a, (int)row, name, val, sizeof(val));
 		return str_icontains(name, needle) || str_icontains(val, needle);
 	}
-	const struct feature *f = ftable_get(a->g_rows->ft, a->g_rows->rows[row - F__COUNT]);
+	const struct feature *f = ftable_get(g->ft, g->rows[row - F__COUNT]);
 	return str_icontains(f->name, needle) || (f->libvirt && str_icontains(f->libvirt, needle));
 }
 
@@ -246,6 +303,10 @@ const struct view_ops guest_ops = {
 		"its policy: require (must be there), optional (if the host has it), disable (turn "
 		"off), forbid (refuse hosts that have it), force (on even if the host lacks it). The "
 		"output pane below updates on every key.",
+	.private_size = sizeof(struct guest_state),
+	.done = guest_drop,
+	.drop = guest_drop,
+	.refresh = guest_refresh,
 	.rows = guest_rows,
 	.draw = guest_draw,
 	.on_action = guest_action,

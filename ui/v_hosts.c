@@ -3,7 +3,7 @@
  * and below it the details of the selected host's verdict (libvirt's
  * message, the responsible features) and the baseline of the chosen
  * hosts.  The answers come from hosts.c (the core's compare and baseline). */
-#include "app.h"
+#include "hosts.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -57,13 +57,14 @@ static void file_label(const struct host_row *r, char *buf, size_t size)
 
 static struct host_row *selected_host(struct app *a)
 {
+	struct hosts_state *hs = hosts_state(a);
 	struct view *v = &a->views[V_HOSTS];
 
-	if (!a->nhosts)
+	if (!hs->n)
 		return NULL;
-	if (v->sel >= a->nhosts)
-		v->sel = a->nhosts - 1;
-	return &a->hosts[v->sel];
+	if (v->sel >= hs->n)
+		v->sel = hs->n - 1;
+	return &hs->rows[v->sel];
 }
 
 static void pane_title(const struct rect *r, bool focused, const char *title, const char *right)
@@ -79,21 +80,39 @@ static void pane_title(const struct rect *r, bool focused, const char *title, co
 
 /* ---- the list ------------------------------------------------------------ */
 
-static size_t hosts_rows(struct app *a)
+static void hosts_done(struct view *v, struct app *a)
 {
-	return a->nhosts;
+	(void)v;
+	app_hosts_fini(a);
+}
+
+static void hosts_refresh(struct view *v, struct app *a, unsigned re)
+{
+	(void)v;
+	if ((re & RE_GUEST) && hosts_state(a)->built) {
+		app_hosts_compare(a);
+		/* the details show the new verdict from their top */
+		a->views[V_HOSTINFO].sel = a->views[V_HOSTINFO].top = 0;
+	}
+}
+
+static size_t hosts_rows(struct view *v, struct app *a)
+{
+	(void)v;
+	return hosts_state(a)->n;
 }
 
 static void hosts_draw(struct view *v, struct app *a, const struct rect *r, bool focused)
 {
+	struct hosts_state *hs = hosts_state(a);
 	char title[256], right[64], buf[512], fit[256];
 	int avail = r->w - 4 - VERDICT_W;
 	bool show_vendor = avail >= 30, show_model = avail >= 50;
 	int mw = 0, vw = 0;
 
 	/* as wide as the longest model and vendor (within limits) */
-	for (size_t i = 0; i < a->nhosts; i++) {
-		const struct host_row *h = &a->hosts[i];
+	for (size_t i = 0; i < hs->n; i++) {
+		const struct host_row *h = &hs->rows[i];
 		int m = str_width(h->model ? h->model : "-") + 1;
 		int vn = str_width(h->h->vendor ? h->h->vendor : "-") + 1;
 		mw = m > mw ? m : mw;
@@ -106,7 +125,7 @@ static void hosts_draw(struct view *v, struct app *a, const struct rect *r, bool
 		snprintf(title, sizeof(title), "Hosts: can they run the guest CPU %s?", a->guest->model);
 	else
 		snprintf(title, sizeof(title), "Hosts: compare and baseline");
-	snprintf(right, sizeof(right), " %zu/%zu chosen ", app_hosts_chosen(a), a->nhosts);
+	snprintf(right, sizeof(right), " %zu/%zu chosen ", app_hosts_chosen(a), hs->n);
 	pane_title(r, focused, title, right);
 
 	/* column header */
@@ -130,16 +149,16 @@ static void hosts_draw(struct view *v, struct app *a, const struct rect *r, bool
 	v->page_rows = body.h > 0 ? body.h : 1;
 	v->body_y = body.y;
 	view_clamp(v, a);
-	if (!a->nhosts) {
+	if (!hs->n) {
 		paint_str(&body, body.y, body.x, R_DIM, "  (no hosts: give --host FILE, or put host XML "
 			  "files into the data directory's hosts/)");
 		return;
 	}
 	for (int i = 0; i < body.h; i++) {
 		size_t row = v->top + (size_t)i;
-		if (row >= a->nhosts)
+		if (row >= hs->n)
 			break;
-		const struct host_row *h = &a->hosts[row];
+		const struct host_row *h = &hs->rows[row];
 		struct verdict_look look = verdict_of(h);
 		bool sel = row == v->sel;
 		enum role base = sel ? (focused ? R_SEL_FOCUS : R_SEL_UNFOCUS) : R_DEFAULT;
@@ -168,12 +187,13 @@ static void hosts_draw(struct view *v, struct app *a, const struct rect *r, bool
 	}
 	if (v->top > 0)
 		paint_str(&body, body.y, body.x + body.w - 1, R_DIM, glyph(G_MORE_UP));
-	if (v->top + (size_t)body.h < a->nhosts)
+	if (v->top + (size_t)body.h < hs->n)
 		paint_str(&body, body.y + body.h - 1, body.x + body.w - 1, R_DIM, glyph(G_MORE_DOWN));
 }
 
 static unsigned hosts_action(struct view *v, struct app *a, enum action act)
 {
+	struct hosts_state *hs = hosts_state(a);
 	struct view *lv = &a->views[V_HOSTS];
 	struct host_row *h = NULL;
 	size_t n;
@@ -191,15 +211,15 @@ static unsigned hosts_action(struct view *v, struct app *a, enum action act)
 		app_status(a, R_DEFAULT, "%s %s (%zu chosen; b computes their baseline)",
 			   h->chosen ? "chose" : "unchose", h->file, n);
 		/* on to the next host, as file managers mark */
-		if (v == lv && lv->sel + 1 < a->nhosts) {
+		if (v == lv && lv->sel + 1 < hs->n) {
 			lv->sel++;
 			view_clamp(lv, a);
 		}
 		return RE_HANDLED | RE_REDRAW;
 	case ACT_CHOOSE_ALL: {
-		bool all = a->nhosts && app_hosts_chosen(a) == a->nhosts;
-		for (size_t i = 0; i < a->nhosts; i++)
-			a->hosts[i].chosen = !all;
+		bool all = hs->n && app_hosts_chosen(a) == hs->n;
+		for (size_t i = 0; i < hs->n; i++)
+			hs->rows[i].chosen = !all;
 		app_status(a, R_DEFAULT, "%s (%zu chosen)", all ? "chose none" : "chose every host",
 			   app_hosts_chosen(a));
 		return RE_HANDLED | RE_REDRAW;
@@ -212,22 +232,22 @@ static unsigned hosts_action(struct view *v, struct app *a, enum action act)
 			return RE_HANDLED;
 		}
 		app_hosts_baseline(a);
-		a->bl_fresh = true;
-		if (a->bl)
+		hs->bl_fresh = true;
+		if (hs->bl)
 			app_status(a, R_GOOD, "baseline of %zu host%s: %s%s%s; L loads it into the guest "
-				   "editor", n, n == 1 ? "" : "s", a->bl->cpu->model ? a->bl->cpu->model : "-",
-				   a->bl->cpu->vendor ? ", " : "", a->bl->cpu->vendor ? a->bl->cpu->vendor : "");
+				   "editor", n, n == 1 ? "" : "s", hs->bl->cpu->model ? hs->bl->cpu->model : "-",
+				   hs->bl->cpu->vendor ? ", " : "", hs->bl->cpu->vendor ? hs->bl->cpu->vendor : "");
 		else
-			app_status(a, R_ERROR, "baseline: %s", a->bl_err ? a->bl_err : "failed");
+			app_status(a, R_ERROR, "baseline: %s", hs->bl_err ? hs->bl_err : "failed");
 		return RE_HANDLED | RE_REDRAW;
 	case ACT_LOAD_BASELINE:
-		if (!a->bl || !a->bl->cpu) {
+		if (!hs->bl || !hs->bl->cpu) {
 			app_status(a, R_WARN, "no baseline yet: choose hosts (Space, a) and press b");
 			return RE_HANDLED;
 		}
 		if (!app_hosts_load_baseline(a))
 			return RE_HANDLED; /* the status says why */
-		a->bl_fresh = true;
+		hs->bl_fresh = true;
 		app_status(a, R_GOOD, "the guest editor (3) now holds the baseline, %s; u undoes",
 			   a->guest->model ? a->guest->model : "-");
 		return RE_HANDLED | RE_GUEST;
@@ -236,10 +256,11 @@ static unsigned hosts_action(struct view *v, struct app *a, enum action act)
 	}
 }
 
-static bool hosts_match(struct app *a, size_t row, const char *needle)
+static bool hosts_match(struct view *v, struct app *a, size_t row, const char *needle)
 {
-	const struct host_row *h = &a->hosts[row];
+	const struct host_row *h = &hosts_state(a)->rows[row];
 
+	(void)v;
 	return str_icontains(h->file, needle) || (h->model && str_icontains(h->model, needle)) ||
 	       (h->h->vendor && str_icontains(h->h->vendor, needle));
 }
@@ -266,6 +287,9 @@ const struct view_ops hosts_ops = {
 		"baseline - the CPU every chosen host can run, as virsh cpu-baseline gives it - and "
 		"L loads it into the guest editor (u undoes). Verdict marks: = IDENTICAL, + SUPERSET, "
 		"! INCOMPATIBLE (\u2261, \u2287 and \u2717 on UTF-8 terminals).",
+	.private_size = sizeof(struct hosts_state),
+	.done = hosts_done,
+	.refresh = hosts_refresh,
 	.rows = hosts_rows,
 	.draw = hosts_draw,
 	.on_action = hosts_action,
@@ -293,13 +317,14 @@ static char *feature_names(const struct guest_cpu *g, enum policy p, size_t *cou
 /* "a.xml, b.xml" of the hosts in which[] */
 static char *host_list(const struct app *a, const bool *which, size_t *count)
 {
+	struct hosts_state *hs = hosts_state(a);
 	struct strbuf sb = STRBUF_INIT;
 
 	*count = 0;
-	for (size_t i = 0; i < a->nhosts; i++) {
+	for (size_t i = 0; i < hs->n; i++) {
 		if (!which[i])
 			continue;
-		sb_addf(&sb, "%s%s", sb.len ? ", " : "", a->hosts[i].file);
+		sb_addf(&sb, "%s%s", sb.len ? ", " : "", hs->rows[i].file);
 		(*count)++;
 	}
 	return sb.s ? sb_take(&sb) : xstrdup("");
@@ -322,6 +347,7 @@ static void add(struct tlines *t, int w, int indent, enum role role, size_t *src
 
 static void verdict_lines(struct app *a, struct tlines *t, int w, size_t *src)
 {
+	struct hosts_state *hs = hosts_state(a);
 	const struct host_row *h = selected_host(a);
 	const char *gm = a->guest->model ? a->guest->model : "-";
 
@@ -335,8 +361,8 @@ static void verdict_lines(struct app *a, struct tlines *t, int w, size_t *src)
 	    h->main ? " (this host)" : "", h->model ? h->model : "-",
 	    h->decoded ? " (libvirt's decode of its features)" : "",
 	    h->h->vendor ? h->h->vendor : "-");
-	if (a->hosts_note) {
-		add(t, w, 2, R_DIM, src, "- no verdict: %s", a->hosts_note);
+	if (hs->note) {
+		add(t, w, 2, R_DIM, src, "- no verdict: %s", hs->note);
 		return;
 	}
 	if (h->cmp_err) {
@@ -385,14 +411,15 @@ static void verdict_lines(struct app *a, struct tlines *t, int w, size_t *src)
 
 static size_t baseline_lines(struct app *a, struct tlines *t, int w, size_t *src)
 {
+	struct hosts_state *hs = hosts_state(a);
 	size_t first = t->n, n = 0, nreq = 0, ndis = 0;
 	char *hosts = NULL;
 
 	add(t, w, 0, R_HEADER, src, "Baseline of the chosen hosts (virsh cpu-baseline)");
-	if (!a->bl && !a->bl_err) {
-		bool *chosen = xcalloc(a->nhosts + 1, sizeof(*chosen));
-		for (size_t i = 0; i < a->nhosts; i++)
-			chosen[i] = a->hosts[i].chosen;
+	if (!hs->bl && !hs->bl_err) {
+		bool *chosen = xcalloc(hs->n + 1, sizeof(*chosen));
+		for (size_t i = 0; i < hs->n; i++)
+			chosen[i] = hs->rows[i].chosen;
 		hosts = host_list(a, chosen, &n);
 		free(chosen);
 		if (n)
@@ -402,18 +429,18 @@ static size_t baseline_lines(struct app *a, struct tlines *t, int w, size_t *src
 		free(hosts);
 		return first;
 	}
-	hosts = host_list(a, a->bl_from, &n);
-	if (a->bl_err) {
-		add(t, w, 2, R_BLOCKED, src, "%s no baseline: %s", glyph(G_BLOCKED), a->bl_err);
+	hosts = host_list(a, hs->bl_from, &n);
+	if (hs->bl_err) {
+		add(t, w, 2, R_BLOCKED, src, "%s no baseline: %s", glyph(G_BLOCKED), hs->bl_err);
 		add(t, w, 2, R_DEFAULT, src, "of the chosen hosts (%zu): %s", n, hosts);
 	} else {
-		const struct guest_cpu *g = a->bl->cpu;
+		const struct guest_cpu *g = hs->bl->cpu;
 		char *req = feature_names(g, POLICY_REQUIRE, &nreq);
 		char *dis = feature_names(g, POLICY_DISABLE, &ndis);
 		char *xml = emit_guest_xml(g, a->ft, 0);
 		add(t, w, 2, R_GOOD, src, "%s model %s, vendor %s, fallback %s (%zu features)",
 		    glyph(G_USABLE), g->model ? g->model : "-", g->vendor ? g->vendor : "-",
-		    g->fallback ? cpu_fallback_name(g->fallback) : "-", fset_count(&a->bl->features));
+		    g->fallback ? cpu_fallback_name(g->fallback) : "-", fset_count(&hs->bl->features));
 		add(t, w, 2, R_DEFAULT, src, "runs on every chosen host (%zu): %s", n, hosts);
 		add(t, w, 2, R_DEFAULT, src, "require (%zu): %s", nreq, nreq ? req : "-");
 		add(t, w, 2, R_DEFAULT, src, "disable (%zu): %s", ndis, ndis ? dis : "-");
@@ -446,8 +473,9 @@ static size_t hostinfo_build(struct app *a, struct tlines *t)
 	return baseline_lines(a, t, w, &src);
 }
 
-static size_t hostinfo_rows(struct app *a)
+static size_t hostinfo_rows(struct view *v, struct app *a)
 {
+	(void)v;
 	struct tlines t = { 0 };
 	size_t n;
 
@@ -459,14 +487,15 @@ static size_t hostinfo_rows(struct app *a)
 
 static void hostinfo_draw(struct view *v, struct app *a, const struct rect *r, bool focused)
 {
+	struct hosts_state *hs = hosts_state(a);
 	struct tlines t = { 0 };
 	struct rect b = { r->y + 1, r->x, r->h - 1, r->w };
 	size_t bl_line;
 
-	pane_title(r, focused, "Compare and baseline", a->bl_fresh || a->bl || a->bl_err ? NULL :
+	pane_title(r, focused, "Compare and baseline", hs->bl_fresh || hs->bl || hs->bl_err ? NULL :
 		   "b: baseline ");
 	bl_line = hostinfo_build(a, &t);
-	if (a->bl_fresh) {
+	if (hs->bl_fresh) {
 		/* just computed: show the baseline from its heading */
 		v->sel = bl_line;
 		v->top = bl_line;
@@ -474,7 +503,7 @@ static void hostinfo_draw(struct view *v, struct app *a, const struct rect *r, b
 			v->top = t.n > (size_t)b.h ? t.n - (size_t)b.h : 0;
 		if (v->top > bl_line)
 			v->top = bl_line;
-		a->bl_fresh = false;
+		hs->bl_fresh = false;
 	}
 	/* no empty rows below the end (after a resize made the lines fewer) */
 	if (b.h > 0 && v->top + (size_t)b.h > t.n)
@@ -483,11 +512,12 @@ static void hostinfo_draw(struct view *v, struct app *a, const struct rect *r, b
 	tlines_fini(&t);
 }
 
-static bool hostinfo_match(struct app *a, size_t row, const char *needle)
+static bool hostinfo_match(struct view *v, struct app *a, size_t row, const char *needle)
 {
 	struct tlines t = { 0 };
 	bool m;
 
+	(void)v;
 	hostinfo_build(a, &t);
 	m = row < t.n && str_icontains(t.v[row].s, needle);
 	tlines_fini(&t);

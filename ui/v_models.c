@@ -10,15 +10,58 @@
 #include "custom_def.h"
 #include "vendor.h"
 
+/* The models list's own state (v->private). */
+struct models_state {
+	struct model_row *rows; /* every model of the machine type, by name */
+	size_t n;
+	size_t *shown; /* indices into rows after the filters */
+	size_t nshown;
+	int f_usable;  /* -1 all, 1 usable, 0 not usable */
+	int f_vendor;  /* -1 all, 0 Intel, 1 AMD, 2 other */
+	bool f_hide_deprecated;
+	struct vec pinned; /* char *: model names */
+};
+
+static struct models_state *state(const struct app *a)
+{
+	return a->views[V_MODELS].private;
+}
+
 struct model_row *app_selected_model(struct app *a)
 {
+	struct models_state *st = state(a);
 	struct view *v = &a->views[V_MODELS];
 
-	if (!a->nshown)
+	if (!st->nshown)
 		return NULL;
-	if (v->sel >= a->nshown)
-		v->sel = a->nshown - 1;
-	return &a->models[a->shown[v->sel]];
+	if (v->sel >= st->nshown)
+		v->sel = st->nshown - 1;
+	return &st->rows[st->shown[v->sel]];
+}
+
+size_t app_models_count(const struct app *a)
+{
+	return state(a)->n;
+}
+
+const struct model_row *app_model_at(const struct app *a, size_t i)
+{
+	return i < state(a)->n ? &state(a)->rows[i] : NULL;
+}
+
+size_t app_models_usable(const struct app *a)
+{
+	const struct models_state *st = state(a);
+	size_t n = 0;
+
+	for (size_t i = 0; i < st->n; i++)
+		n += st->rows[i].usable == USABLE_YES;
+	return n;
+}
+
+const struct vec *app_pinned(const struct app *a)
+{
+	return &state(a)->pinned;
 }
 
 /* ---- models ------------------------------------------------------------ */
@@ -30,15 +73,47 @@ static int model_row_cmp(const void *pa, const void *pb)
 	return model_name_cmp(ra->mv.name, rb->mv.name);
 }
 
-void app_build_models(struct app *a)
+static void apply_filters(struct app *a)
 {
+	struct models_state *st = state(a);
+	const char *keep = NULL;
+	struct model_row *cur = app_selected_model(a);
+	struct view *v = &a->views[V_MODELS];
+
+	if (cur)
+		keep = cur->mv.name;
+	st->nshown = 0;
+	for (size_t i = 0; i < st->n; i++) {
+		const struct model_row *r = &st->rows[i];
+		if (st->f_usable == 1 && r->usable != USABLE_YES)
+			continue;
+		if (st->f_usable == 0 && r->usable != USABLE_NO)
+			continue;
+		if (st->f_vendor >= 0 && r->vendor != st->f_vendor)
+			continue;
+		if (st->f_hide_deprecated && r->def->deprecated)
+			continue;
+		st->shown[st->nshown++] = i;
+	}
+	v->sel = 0;
+	for (size_t i = 0; keep && i < st->nshown; i++)
+		if (!strcmp(st->rows[st->shown[i]].mv.name, keep))
+			v->sel = i;
+	v->top = 0;
+}
+
+void app_models_build(struct app *a, const char *keep)
+{
+	struct models_state *st = state(a);
 	struct fset blockers = FSET_INIT;
 	const struct mdata *md = a->md;
+	struct view *v = &a->views[V_MODELS];
 
-	a->models = xcalloc(md->defs.n + 1, sizeof(*a->models));
-	a->nmodels = 0;
+	v->sel = v->top = 0;
+	st->rows = xcalloc(md->defs.n + 1, sizeof(*st->rows));
+	st->n = st->nshown = 0;
 	for (size_t i = 0; i < md->defs.n; i++) {
-		struct model_row *r = &a->models[a->nmodels++];
+		struct model_row *r = &st->rows[st->n++];
 		r->def = vec_get(&md->defs, i);
 		model_view_init(a->ds, md, r->def, &r->mv);
 		r->usable = model_usable(&r->mv, a->host, &blockers);
@@ -49,72 +124,97 @@ void app_build_models(struct app *a)
 		r->vendor = !strcmp(vendor_name(r->mv.vendor), "Intel") ? 0 :
 			    !strcmp(vendor_name(r->mv.vendor), "AMD") ? 1 : 2;
 	}
-	qsort(a->models, a->nmodels, sizeof(*a->models), model_row_cmp);
+	qsort(st->rows, st->n, sizeof(*st->rows), model_row_cmp);
 	/* model_view points into itself (base_buf): re-init after moving */
-	for (size_t i = 0; i < a->nmodels; i++)
-		model_view_init(a->ds, md, a->models[i].def, &a->models[i].mv);
-	a->shown = xcalloc(a->nmodels + 1, sizeof(*a->shown));
+	for (size_t i = 0; i < st->n; i++)
+		model_view_init(a->ds, md, st->rows[i].def, &st->rows[i].mv);
+	st->shown = xcalloc(st->n + 1, sizeof(*st->shown));
 	fset_fini(&blockers);
+	apply_filters(a);
+	if (keep && keep[0])
+		for (size_t i = 0; i < st->nshown; i++)
+			if (!strcmp(st->rows[st->shown[i]].mv.name, keep))
+				v->sel = i;
 }
 
-void app_apply_filters(struct app *a)
+void app_models_show_all(struct app *a)
 {
-	const char *keep = NULL;
-	struct model_row *cur = app_selected_model(a);
-	struct view *v = &a->views[V_MODELS];
+	struct models_state *st = state(a);
 
-	if (cur)
-		keep = cur->mv.name;
-	a->nshown = 0;
-	for (size_t i = 0; i < a->nmodels; i++) {
-		const struct model_row *r = &a->models[i];
-		if (a->f_usable == 1 && r->usable != USABLE_YES)
-			continue;
-		if (a->f_usable == 0 && r->usable != USABLE_NO)
-			continue;
-		if (a->f_vendor >= 0 && r->vendor != a->f_vendor)
-			continue;
-		if (a->f_hide_deprecated && r->def->deprecated)
-			continue;
-		a->shown[a->nshown++] = i;
-	}
-	v->sel = 0;
-	for (size_t i = 0; keep && i < a->nshown; i++)
-		if (!strcmp(a->models[a->shown[i]].mv.name, keep))
-			v->sel = i;
-	v->top = 0;
+	st->f_usable = -1;
+	st->f_vendor = -1;
+	st->f_hide_deprecated = false;
+	apply_filters(a);
 }
 
 bool app_select_model(struct app *a, const char *name)
 {
+	struct models_state *st = state(a);
+
 	for (int pass = 0; pass < 2; pass++) {
-		for (size_t i = 0; i < a->nshown; i++) {
-			if (!strcmp(a->models[a->shown[i]].mv.name, name)) {
+		for (size_t i = 0; i < st->nshown; i++) {
+			if (!strcmp(st->rows[st->shown[i]].mv.name, name)) {
 				a->views[V_MODELS].sel = i;
 				app_handle_reaction(a, RE_MODEL);
 				return true;
 			}
 		}
 		/* not shown: clear the filters and try again */
-		a->f_usable = -1;
-		a->f_vendor = -1;
-		a->f_hide_deprecated = false;
-		app_apply_filters(a);
+		app_models_show_all(a);
 	}
 	return false;
 }
 
 /* ---- the view ---------------------------------------------------------- */
 
-static size_t models_rows(struct app *a)
+static void models_open(struct view *v, struct app *a)
 {
-	return a->nshown;
+	struct models_state *st = v->private;
+
+	(void)a;
+	st->f_usable = -1;
+	st->f_vendor = -1;
+}
+
+static void models_drop(struct view *v, struct app *a)
+{
+	struct models_state *st = v->private;
+
+	(void)a;
+	free(st->rows);
+	free(st->shown);
+	st->rows = NULL;
+	st->shown = NULL;
+	st->n = st->nshown = 0;
+}
+
+static void models_done(struct view *v, struct app *a)
+{
+	struct models_state *st = v->private;
+
+	models_drop(v, a);
+	vec_fini(&st->pinned, free);
+}
+
+static void models_refresh(struct view *v, struct app *a, unsigned re)
+{
+	(void)v;
+	if (re & RE_FILTER)
+		apply_filters(a);
+}
+
+static size_t models_rows(struct view *v, struct app *a)
+{
+	(void)a;
+	return ((const struct models_state *)v->private)->nshown;
 }
 
 static bool is_pinned(const struct app *a, const char *name)
 {
-	for (size_t i = 0; i < a->pinned.n; i++)
-		if (!strcmp(a->pinned.v[i], name))
+	const struct vec *pinned = app_pinned(a);
+
+	for (size_t i = 0; i < pinned->n; i++)
+		if (!strcmp(pinned->v[i], name))
 			return true;
 	return false;
 }
@@ -122,22 +222,23 @@ static bool is_pinned(const struct app *a, const char *name)
 void app_toggle_pin(struct app *a)
 {
 	struct model_row *m = app_selected_model(a);
+	struct vec *pinned = &state(a)->pinned;
 
 	if (!m)
 		return;
-	for (size_t i = 0; i < a->pinned.n; i++) {
-		if (!strcmp(a->pinned.v[i], m->mv.name)) {
-			free(a->pinned.v[i]);
-			memmove(&a->pinned.v[i], &a->pinned.v[i + 1], (a->pinned.n - i - 1) * sizeof(void *));
-			a->pinned.n--;
-			app_status(a, R_DEFAULT, "unpinned %s (%zu pinned)", m->mv.name, a->pinned.n);
+	for (size_t i = 0; i < pinned->n; i++) {
+		if (!strcmp(pinned->v[i], m->mv.name)) {
+			free(pinned->v[i]);
+			memmove(&pinned->v[i], &pinned->v[i + 1], (pinned->n - i - 1) * sizeof(void *));
+			pinned->n--;
+			app_status(a, R_DEFAULT, "unpinned %s (%zu pinned)", m->mv.name, pinned->n);
 			app_handle_reaction(a, RE_GRID);
 			return;
 		}
 	}
-	vec_push(&a->pinned, xstrdup(m->mv.name));
+	vec_push(pinned, xstrdup(m->mv.name));
 	app_status(a, R_DEFAULT, "pinned %s (%zu pinned; in the grid, m until \"pinned models\" shows "
-		   "them side by side)", m->mv.name, a->pinned.n);
+		   "them side by side)", m->mv.name, pinned->n);
 	app_handle_reaction(a, RE_GRID);
 }
 
@@ -153,6 +254,7 @@ static const char *vendor_word(int v)
 
 static void models_draw(struct view *v, struct app *a, const struct rect *r, bool focused)
 {
+	const struct models_state *st = v->private;
 	char title[160], filt[96] = "";
 	int w = r->w;
 	bool show_lvl = w >= 40, show_alias = w >= 48, show_vendor = w >= 58;
@@ -165,19 +267,19 @@ static void models_draw(struct view *v, struct app *a, const struct rect *r, boo
 	}
 	if (namew < 4)
 		namew = 4;
-	if (a->f_usable >= 0 || a->f_vendor >= 0 || a->f_hide_deprecated)
+	if (st->f_usable >= 0 || st->f_vendor >= 0 || st->f_hide_deprecated)
 		snprintf(filt, sizeof(filt), " [%s%s%s%s%s]",
-			 a->f_usable == 1 ? "usable" : a->f_usable == 0 ? "not usable" : "",
-			 a->f_usable >= 0 && a->f_vendor >= 0 ? ", " : "",
-			 a->f_vendor >= 0 ? vendor_word(a->f_vendor) : "",
-			 a->f_hide_deprecated && (a->f_usable >= 0 || a->f_vendor >= 0) ? ", " : "",
-			 a->f_hide_deprecated ? "no deprecated" : "");
+			 st->f_usable == 1 ? "usable" : st->f_usable == 0 ? "not usable" : "",
+			 st->f_usable >= 0 && st->f_vendor >= 0 ? ", " : "",
+			 st->f_vendor >= 0 ? vendor_word(st->f_vendor) : "",
+			 st->f_hide_deprecated && (st->f_usable >= 0 || st->f_vendor >= 0) ? ", " : "",
+			 st->f_hide_deprecated ? "no deprecated" : "");
 	snprintf(title, sizeof(title), "Models%s", filt);
 	paint_fill_row(r, r->y, r->x, focused ? R_HEADER : R_DIM);
 	paint_str(r, r->y, r->x, focused ? R_HEADER : R_DIM, title);
-	if (a->nshown) {
+	if (st->nshown) {
 		char pos[48];
-		snprintf(pos, sizeof(pos), " %zu/%zu", v->sel + 1, a->nshown);
+		snprintf(pos, sizeof(pos), " %zu/%zu", v->sel + 1, st->nshown);
 		if (str_width(title) + str_width(pos) < w)
 			paint_str(r, r->y, r->x + w - str_width(pos), focused ? R_HEADER : R_DIM, pos);
 	}
@@ -204,15 +306,15 @@ static void models_draw(struct view *v, struct app *a, const struct rect *r, boo
 	v->page_rows = body.h > 0 ? body.h : 1;
 	v->body_y = body.y;
 	view_clamp(v, a);
-	if (!a->nshown) {
+	if (!st->nshown) {
 		paint_str(&body, body.y, body.x, R_DIM, "  (no model passes the filters; f, V, D)");
 		return;
 	}
 	for (int i = 0; i < body.h; i++) {
 		size_t row = v->top + (size_t)i;
-		if (row >= a->nshown)
+		if (row >= st->nshown)
 			break;
-		const struct model_row *m = &a->models[a->shown[row]];
+		const struct model_row *m = &st->rows[st->shown[row]];
 		bool sel = row == v->sel;
 		enum role base = sel ? (focused ? R_SEL_FOCUS : R_SEL_UNFOCUS) : R_DEFAULT;
 		int y = body.y + i, x = body.x;
@@ -263,9 +365,9 @@ static void models_draw(struct view *v, struct app *a, const struct rect *r, boo
 
 static unsigned models_action(struct view *v, struct app *a, enum action act)
 {
+	struct models_state *st = v->private;
 	struct model_row *m = app_selected_model(a);
 
-	(void)v;
 	switch (act) {
 	case ACT_USE_MODEL:
 		if (!m)
@@ -276,17 +378,17 @@ static unsigned models_action(struct view *v, struct app *a, enum action act)
 			   "policy", m->mv.name);
 		return RE_HANDLED | RE_GUEST;
 	case ACT_FILTER_USABLE:
-		a->f_usable = a->f_usable < 0 ? 1 : a->f_usable == 1 ? 0 : -1;
-		app_status(a, R_DEFAULT, "showing %s models", a->f_usable < 0 ? "all" :
-			   a->f_usable ? "usable" : "not usable");
+		st->f_usable = st->f_usable < 0 ? 1 : st->f_usable == 1 ? 0 : -1;
+		app_status(a, R_DEFAULT, "showing %s models", st->f_usable < 0 ? "all" :
+			   st->f_usable ? "usable" : "not usable");
 		return RE_HANDLED | RE_FILTER;
 	case ACT_FILTER_VENDOR:
-		a->f_vendor = a->f_vendor < 2 ? a->f_vendor + 1 : -1;
-		app_status(a, R_DEFAULT, "vendor: %s", a->f_vendor < 0 ? "all" : vendor_word(a->f_vendor));
+		st->f_vendor = st->f_vendor < 2 ? st->f_vendor + 1 : -1;
+		app_status(a, R_DEFAULT, "vendor: %s", st->f_vendor < 0 ? "all" : vendor_word(st->f_vendor));
 		return RE_HANDLED | RE_FILTER;
 	case ACT_FILTER_DEPRECATED:
-		a->f_hide_deprecated = !a->f_hide_deprecated;
-		app_status(a, R_DEFAULT, "deprecated models %s", a->f_hide_deprecated ? "hidden" : "shown");
+		st->f_hide_deprecated = !st->f_hide_deprecated;
+		app_status(a, R_DEFAULT, "deprecated models %s", st->f_hide_deprecated ? "hidden" : "shown");
 		return RE_HANDLED | RE_FILTER;
 	case ACT_PIN:
 		app_toggle_pin(a);
@@ -296,10 +398,12 @@ static unsigned models_action(struct view *v, struct app *a, enum action act)
 	}
 }
 
-static bool models_match(struct app *a, size_t row, const char *needle)
+static bool models_match(struct view *v, struct app *a, size_t row, const char *needle)
 {
-	const struct model_row *m = &a->models[a->shown[row]];
+	const struct models_state *st = v->private;
+	const struct model_row *m = &st->rows[st->shown[row]];
 
+	(void)a;
 	return str_icontains(m->mv.name, needle);
 }
 
@@ -319,6 +423,11 @@ const struct view_ops models_ops = {
 		"psABI level its features reach (v1..v4); IS names the versioned model an alias stands for "
 		"(Haswell is Haswell-v1 here). The selected model drives the grid and the explain "
 		"pane; Enter puts it into the guest editor; + pins it for the side-by-side grid.",
+	.private_size = sizeof(struct models_state),
+	.open = models_open,
+	.done = models_done,
+	.drop = models_drop,
+	.refresh = models_refresh,
 	.rows = models_rows,
 	.draw = models_draw,
 	.on_action = models_action,

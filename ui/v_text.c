@@ -1,5 +1,5 @@
-/* v_text.c - the text panes: glossary, help (a popup) and the output pane (the guest's XML or -cpu value, the compare verdict and the
- * lints). */
+/* v_text.c - the text panes: glossary, help (a popup) and the output pane
+ * (the guest's XML or -cpu value, the compare verdict and the lints). */
 #include "app.h"
 
 #include <stdio.h>
@@ -20,8 +20,9 @@ static void glossary_build(struct app *a, struct tlines *t)
 	}
 }
 
-static size_t glossary_rows(struct app *a)
+static size_t glossary_rows(struct view *v, struct app *a)
 {
+	(void)v;
 	struct tlines t = { 0 };
 	size_t n;
 
@@ -44,11 +45,12 @@ static void glossary_draw(struct view *v, struct app *a, const struct rect *r, b
 	tlines_fini(&t);
 }
 
-static bool glossary_match(struct app *a, size_t row, const char *needle)
+static bool glossary_match(struct view *v, struct app *a, size_t row, const char *needle)
 {
 	struct tlines t = { 0 };
 	bool m;
 
+	(void)v;
 	glossary_build(a, &t);
 	m = row < t.n && t.v[row].role == R_HEADER && str_icontains(t.v[row].s, needle);
 	if (!m && row < t.n && t.v[row].role != R_HEADER)
@@ -71,10 +73,47 @@ const struct view_ops glossary_ops = {
 
 /* ---- help (popup) ------------------------------------------------------------ */
 
+/* The help popup's own state (v->private). */
+struct help_state {
+	enum view_id about; /* the pane it explains */
+	char **lines;       /* its keys (keys_help_lines) */
+	size_t n;
+};
+
+static void help_done(struct view *v, struct app *a)
+{
+	struct help_state *st = v->private;
+
+	(void)a;
+	for (size_t i = 0; i < st->n; i++)
+		free(st->lines[i]);
+	free(st->lines);
+	st->lines = NULL;
+	st->n = 0;
+}
+
+void app_help_open(struct app *a, enum view_id about)
+{
+	struct view *v = &a->views[V_HELP];
+	struct help_state *st = v->private;
+
+	help_done(v, a);
+	st->about = about;
+	st->n = keys_help_lines(a->views[about].ops->keymap, &st->lines);
+	v->sel = v->top = 0;
+	a->popup = POP_HELP;
+}
+
+enum view_id app_help_about(const struct app *a)
+{
+	return ((const struct help_state *)a->views[V_HELP].private)->about;
+}
+
 static void help_build(struct app *a, struct tlines *t)
 {
+	const struct help_state *st = a->views[V_HELP].private;
 	int w = a->views[V_HELP].last.w > 0 ? a->views[V_HELP].last.w - 1 : 78;
-	const struct view_ops *ops = a->views[a->help_for].ops;
+	const struct view_ops *ops = a->views[st->about].ops;
 
 	tlines_add(t, ops->title, w, 0, R_POPUP_TITLE, 0);
 	tlines_add(t, ops->help, w, 0, R_POPUP, 0);
@@ -87,8 +126,8 @@ static void help_build(struct app *a, struct tlines *t)
 		tlines_add(t, "(This terminal shows \u25cf for +, \u00b7 for -, \u2717 for !, "
 			      "\u2713 for a usable model.)", w, 2, R_POPUP, 0);
 	tlines_add(t, "", w, 0, R_POPUP, 0);
-	for (size_t i = 0; i < a->nhelp; i++) {
-		const char *s = a->help_lines[i];
+	for (size_t i = 0; i < st->n; i++) {
+		const char *s = st->lines[i];
 		if (s[0] == '#')
 			tlines_add(t, s + 1, w, 0, R_POPUP_TITLE, i + 1);
 		else
@@ -96,8 +135,9 @@ static void help_build(struct app *a, struct tlines *t)
 	}
 }
 
-static size_t help_rows(struct app *a)
+static size_t help_rows(struct view *v, struct app *a)
 {
+	(void)v;
 	struct tlines t = { 0 };
 	size_t n;
 
@@ -117,11 +157,12 @@ static void help_draw(struct view *v, struct app *a, const struct rect *r, bool 
 	tlines_fini(&t);
 }
 
-static bool help_match(struct app *a, size_t row, const char *needle)
+static bool help_match(struct view *v, struct app *a, size_t row, const char *needle)
 {
 	struct tlines t = { 0 };
 	bool m;
 
+	(void)v;
 	help_build(a, &t);
 	m = row < t.n && str_icontains(t.v[row].s, needle);
 	tlines_fini(&t);
@@ -133,6 +174,8 @@ const struct view_ops help_ops = {
 	.title = "Help",
 	.keymap = KM_GLOBAL,
 	.help = "",
+	.private_size = sizeof(struct help_state),
+	.done = help_done,
 	.rows = help_rows,
 	.draw = help_draw,
 	.match = help_match,
@@ -174,8 +217,9 @@ static void output_build(struct app *a, struct tlines *t)
 	}
 }
 
-static size_t output_rows(struct app *a)
+static size_t output_rows(struct view *v, struct app *a)
 {
+	(void)v;
 	struct tlines t = { 0 };
 	size_t n;
 
@@ -258,11 +302,12 @@ static void output_draw(struct view *v, struct app *a, const struct rect *r, boo
 	tlines_fini(&t);
 }
 
-static bool output_match(struct app *a, size_t row, const char *needle)
+static bool output_match(struct view *v, struct app *a, size_t row, const char *needle)
 {
 	struct tlines t = { 0 };
 	bool m;
 
+	(void)v;
 	output_build(a, &t);
 	m = row < t.n && str_icontains(t.v[row].s, needle);
 	tlines_fini(&t);

@@ -25,6 +25,8 @@
 #include "session.h"
 #include "upgrade.h"
 
+/* The upgrade pane's own state (v->private), which the grid's
+ * QEMU-versions columns use too (app_grid_qemu). */
 struct upgrade_ui {
 	bool loaded;
 	struct session **snaps;  /* the bundled snapshots of the arch, oldest first */
@@ -45,9 +47,7 @@ struct upgrade_ui {
 
 static struct upgrade_ui *ui_of(struct app *a)
 {
-	if (!a->upg)
-		a->upg = xcalloc(1, sizeof(*a->upg));
-	return a->upg;
+	return a->views[V_UPGRADE].private;
 }
 
 static int cmp_ver(const void *x, const void *y)
@@ -358,11 +358,12 @@ static void build(struct app *a, struct tlines *t)
 	}
 }
 
-static size_t upgrade_rows(struct app *a)
+static size_t upgrade_rows(struct view *v, struct app *a)
 {
 	struct tlines t = { 0 };
 	size_t n;
 
+	(void)v;
 	build(a, &t);
 	n = t.n;
 	tlines_fini(&t);
@@ -398,30 +399,28 @@ static unsigned upgrade_action(struct view *v, struct app *a, enum action act)
 	return RE_HANDLED | RE_REDRAW;
 }
 
-static bool upgrade_match(struct app *a, size_t row, const char *needle)
+static bool upgrade_match(struct view *v, struct app *a, size_t row, const char *needle)
 {
 	struct tlines t = { 0 };
 	bool m;
 
+	(void)v;
 	build(a, &t);
 	m = row < t.n && str_icontains(t.v[row].s, needle);
 	tlines_fini(&t);
 	return m;
 }
 
-void app_upgrade_fini(struct app *a)
+static void upgrade_done(struct view *v, struct app *a)
 {
-	struct upgrade_ui *u = a->upg;
+	struct upgrade_ui *u = v->private;
 
-	if (!u)
-		return;
+	(void)a;
 	lines_reset(u);
 	free(u->key);
 	free(u->to_label);
 	vec_fini(&u->notes, free);
 	snaps_free(u);
-	free(u);
-	a->upg = NULL;
 }
 
 const struct view_ops upgrade_ops = {
@@ -437,6 +436,8 @@ const struct view_ops upgrade_ops = {
 		"and why (machine type gone or deprecated, another version, what the accelerator or "
 		"host provides, properties), the other models that stop or start, and what to pin "
 		"to keep the guest identical.",
+	.private_size = sizeof(struct upgrade_ui),
+	.done = upgrade_done,
 	.rows = upgrade_rows,
 	.draw = upgrade_draw,
 	.on_action = upgrade_action,
