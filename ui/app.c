@@ -167,7 +167,7 @@ void app_init(struct app *a, struct session *s)
 	a->host = s->host;
 	a->map = s->map;
 	app_label_reference(a);
-	a->guest = guest_cpu_new();
+	app_guest_init(a);
 	a->focus = V_MODELS;
 	a->page = PAGE_GRID;
 	for (int i = 0; i < V__COUNT; i++) {

@@ -122,8 +122,10 @@ struct app {
 	char *g_base;     /* model family ("Haswell") */
 	char *g_chosen;   /* the model name as chosen in the list */
 	int g_version;    /* GUEST_VERSION_BEST, _AS_GIVEN, or N: -vN */
-	struct vec undo;  /* struct guest_cpu * snapshots */
-	bool dirty;       /* changed since start or the last save */
+	struct vec undo;  /* the guests before, newest last (editor.c's undo records) */
+	struct vec redo;  /* the guests undone, newest last */
+	char *saved_xml;  /* the guest at the start or the last save, as XML */
+	bool dirty;       /* differs from saved_xml ([modified]) */
 	int out_form;     /* the output shown: GUEST_FORM_* (guest_build.h); o cycles */
 	char *out_text;
 	struct vec lints; /* char * */
@@ -203,8 +205,10 @@ size_t app_hosts_count(const struct app *a);
 
 /* editor.c: the guest CPU */
 void app_rebuild_guest(struct app *a); /* the output, lints and verdict */
+void app_guest_init(struct app *a);       /* the empty guest the explorer starts with */
 void app_guest_checkpoint(struct app *a); /* push an undo snapshot */
 bool app_guest_undo(struct app *a);
+bool app_guest_redo(struct app *a);
 /* The guest editor changes the guest CPU only through app_guest_apply():
  * spec (taken) is the CPU as asked for (the model as chosen), built with
  * guest_build() and model version 'version', as `cpuscope build` builds

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "compare.h"
+#include "emit.h"
 #include "err.h"
 #include "guest_build.h"
 #include "logic.h"
@@ -33,7 +34,8 @@ static void undo_rec_free(void *p)
 	free(u);
 }
 
-void app_guest_checkpoint(struct app *a)
+/* The guest as it is now, for the undo or the redo stack. */
+static struct undo_rec *undo_rec_now(const struct app *a)
 {
 	struct undo_rec *u = xcalloc(1, sizeof(*u));
 
@@ -41,22 +43,12 @@ void app_guest_checkpoint(struct app *a)
 	u->base = a->g_base ? xstrdup(a->g_base) : NULL;
 	u->chosen = a->g_chosen ? xstrdup(a->g_chosen) : NULL;
 	u->version = a->g_version;
-	vec_push(&a->undo, u);
-	if (a->undo.n > 200) {
-		undo_rec_free(a->undo.v[0]);
-		memmove(a->undo.v, a->undo.v + 1, (a->undo.n - 1) * sizeof(*a->undo.v));
-		a->undo.n--;
-	}
-	a->dirty = true;
+	return u;
 }
 
-bool app_guest_undo(struct app *a)
+/* Make u the guest (taking it). */
+static void undo_rec_restore(struct app *a, struct undo_rec *u)
 {
-	struct undo_rec *u;
-
-	if (!a->undo.n)
-		return false;
-	u = a->undo.v[--a->undo.n];
 	guest_cpu_free(a->guest);
 	free(a->g_base);
 	free(a->g_chosen);
@@ -65,7 +57,62 @@ bool app_guest_undo(struct app *a)
 	a->g_chosen = u->chosen;
 	a->g_version = u->version;
 	free(u);
-	a->dirty = a->undo.n > 0;
+}
+
+/* [modified]: the guest differs from the one saved last (or the one the
+ * explorer started with), however it got there: undoing back to the saved
+ * guest is not a modification. */
+static void update_dirty(struct app *a)
+{
+	char *xml = emit_guest_xml(a->guest, a->ft, 0);
+
+	a->dirty = !a->saved_xml || strcmp(xml, a->saved_xml) != 0;
+	free(xml);
+}
+
+/* The guest as it is now is the saved one. */
+static void mark_saved(struct app *a)
+{
+	free(a->saved_xml);
+	a->saved_xml = emit_guest_xml(a->guest, a->ft, 0);
+	a->dirty = false;
+}
+
+void app_guest_init(struct app *a)
+{
+	a->guest = guest_cpu_new();
+	mark_saved(a);
+}
+
+void app_guest_checkpoint(struct app *a)
+{
+	vec_push(&a->undo, undo_rec_now(a));
+	if (a->undo.n > 200) {
+		undo_rec_free(a->undo.v[0]);
+		memmove(a->undo.v, a->undo.v + 1, (a->undo.n - 1) * sizeof(*a->undo.v));
+		a->undo.n--;
+	}
+	/* a new change: what was undone cannot be redone any more */
+	vec_fini(&a->redo, undo_rec_free);
+}
+
+bool app_guest_undo(struct app *a)
+{
+	if (!a->undo.n)
+		return false;
+	vec_push(&a->redo, undo_rec_now(a));
+	undo_rec_restore(a, a->undo.v[--a->undo.n]);
+	update_dirty(a);
+	return true;
+}
+
+bool app_guest_redo(struct app *a)
+{
+	if (!a->redo.n)
+		return false;
+	vec_push(&a->undo, undo_rec_now(a));
+	undo_rec_restore(a, a->redo.v[--a->redo.n]);
+	update_dirty(a);
 	return true;
 }
 
@@ -130,6 +177,7 @@ bool app_guest_apply(struct app *a, struct guest_cpu *spec, const char *chosen, 
 	a->g_version = keep ? version : GUEST_VERSION_AS_GIVEN;
 	guest_build_fini(&b);
 	guest_cpu_free(spec);
+	update_dirty(a);
 	return true;
 }
 
@@ -282,6 +330,8 @@ void app_guest_fini(struct app *a)
 	free(a->g_base);
 	free(a->g_chosen);
 	vec_fini(&a->undo, undo_rec_free);
+	vec_fini(&a->redo, undo_rec_free);
+	free(a->saved_xml);
 	free(a->out_text);
 	vec_fini(&a->lints, free);
 	free(a->verdict);
@@ -323,7 +373,7 @@ bool app_save(struct app *a, const char *path, bool overwrite)
 		free(a->save_path);
 		a->save_path = xstrdup(path);
 	}
-	a->dirty = false;
+	mark_saved(a);
 	app_status(a, R_GOOD, "saved %s to %s", a->out_form == GUEST_FORM_QEMU ? "the -cpu value" :
 		   a->out_form == GUEST_FORM_XML ? "the <cpu> XML" : guest_form_title(a->out_form),
 		   a->save_path);

@@ -238,6 +238,14 @@ void app_action(struct app *a, enum action act)
 			app_status(a, R_WARN, "nothing to undo");
 		}
 		break;
+	case ACT_REDO:
+		if (app_guest_redo(a)) {
+			app_status(a, R_DEFAULT, "redone (%zu more to redo)", a->redo.n);
+			app_handle_reaction(a, RE_GUEST);
+		} else {
+			app_status(a, R_WARN, "nothing to redo");
+		}
+		break;
 	case ACT_OUTPUT_TOGGLE:
 		a->out_form = (a->out_form + 1) % GUEST_FORMS;
 		app_status(a, R_DEFAULT, "output: %s", guest_form_title(a->out_form));

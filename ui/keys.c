@@ -54,6 +54,7 @@
 	_(GLOBAL, 's', SAVE) \
 	_(GLOBAL, KEY_F(2), SAVE) \
 	_(GLOBAL, 'u', UNDO) \
+	_(GLOBAL, CTRL('r'), REDO) \
 	_(GLOBAL, 'o', OUTPUT_TOGGLE) \
 	_(GLOBAL, 'y', COPY) \
 	_(GLOBAL, 'e', EXPLAIN) \

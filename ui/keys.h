@@ -48,6 +48,7 @@
 	_(SEARCH_PREV, "previous match") \
 	_(SAVE, "save the guest CPU (the output shown) to a file") \
 	_(UNDO, "undo the last change to the guest CPU") \
+	_(REDO, "redo what u undid") \
 	_(OUTPUT_TOGGLE, "output: libvirt <cpu> XML, QEMU -cpu value, Proxmox, KubeVirt, Nova, QMP") \
 	_(COPY, "copy the output to the clipboard (OSC 52)") \
 	_(PROBE, "probe a QEMU binary in the background") \
