@@ -190,6 +190,7 @@ void app_init(struct app *a, struct session *s)
 
 void app_fini(struct app *a)
 {
+	app_tour_fini(a);
 	for (int i = 0; i < V__COUNT; i++) {
 		struct view *v = &a->views[i];
 		if (v->ops && v->ops->done)
@@ -204,7 +205,6 @@ void app_fini(struct app *a)
 	app_guest_fini(a);
 	probe_free(a->probe);
 	free(a->probe_binary);
-	app_tour_fini(a);
 	sb_fini(&a->input);
 	free(a->search);
 }

@@ -95,6 +95,17 @@ struct model_row {
 	int vendor; /* 0 Intel, 1 AMD, 2 other */
 };
 
+/* The guest CPU with its history, kept aside while the tour works on a
+ * scratch guest of its own (editor.c). */
+struct guest_stash {
+	struct guest_cpu *guest;
+	char *g_base, *g_chosen;
+	int g_version;
+	struct vec undo, redo;
+	char *saved_xml;
+	bool dirty;
+};
+
 enum popup { POP_NONE, POP_HELP, POP_CONFIRM_QUIT, POP_CONFIRM_OVERWRITE, POP_TOUR };
 enum prompt_kind { PROMPT_NONE, PROMPT_SEARCH, PROMPT_SAVE, PROMPT_PROBE, PROMPT_MACHINE };
 
@@ -141,6 +152,7 @@ struct app {
 	int tour_step;
 	char **tour_lines;    /* the tour step's text */
 	size_t ntour_lines;
+	struct guest_stash *tour_stash; /* the user's guest CPU while the tour runs */
 	enum prompt_kind prompt;
 	struct strbuf input;
 	char *search;         /* last search text */
@@ -226,6 +238,12 @@ bool app_save(struct app *a, const char *path, bool overwrite);
  * app_guest_apply(): false (and the status says why) when it is refused. */
 bool app_load_guest(struct app *a, const struct guest_cpu *g);
 void app_guest_fini(struct app *a); /* free the guest CPU and its undo */
+/* Take the guest CPU and its history out (the app gets an empty guest);
+ * put them back (the guest in the app then is dropped). */
+struct guest_stash *app_guest_stash(struct app *a);
+void app_guest_unstash(struct app *a, struct guest_stash *st);
+/* Unsaved work: the user's guest, also while the tour has it aside. */
+bool app_dirty(const struct app *a);
 
 /* input.c */
 /* Dispatch one key (from the terminal or a script). */
@@ -267,8 +285,10 @@ const char *glossary_text(size_t i);
 size_t tour_steps(void);
 /* Set the app up for step i and return its text (owned by the caller). */
 char *tour_enter(struct app *a, size_t i);
-/* Show step (past the last: the tour ends). */
+/* Show step (past the last: the tour ends).  The tour works on a scratch
+ * guest CPU: the user's is put aside when it starts and back when it ends. */
 void app_tour_show(struct app *a, int step);
+void app_tour_close(struct app *a);
 void app_tour_fini(struct app *a);
 
 /* text.c: wrapped, styled lines for the text panes. */

@@ -324,7 +324,27 @@ void app_rebuild_guest(struct app *a)
 	view_clamp(&a->views[V_OUTPUT], a); /* keep the scroll position */
 }
 
-void app_guest_fini(struct app *a)
+struct guest_stash *app_guest_stash(struct app *a)
+{
+	struct guest_stash *st = xcalloc(1, sizeof(*st));
+
+	st->guest = a->guest;
+	st->g_base = a->g_base;
+	st->g_chosen = a->g_chosen;
+	st->g_version = a->g_version;
+	st->undo = a->undo;
+	st->redo = a->redo;
+	st->saved_xml = a->saved_xml;
+	st->dirty = a->dirty;
+	a->g_base = a->g_chosen = a->saved_xml = NULL;
+	a->g_version = GUEST_VERSION_AS_GIVEN;
+	memset(&a->undo, 0, sizeof(a->undo));
+	memset(&a->redo, 0, sizeof(a->redo));
+	app_guest_init(a);
+	return st;
+}
+
+static void guest_drop(struct app *a)
 {
 	guest_cpu_free(a->guest);
 	free(a->g_base);
@@ -332,6 +352,30 @@ void app_guest_fini(struct app *a)
 	vec_fini(&a->undo, undo_rec_free);
 	vec_fini(&a->redo, undo_rec_free);
 	free(a->saved_xml);
+}
+
+void app_guest_unstash(struct app *a, struct guest_stash *st)
+{
+	guest_drop(a);
+	a->guest = st->guest;
+	a->g_base = st->g_base;
+	a->g_chosen = st->g_chosen;
+	a->g_version = st->g_version;
+	a->undo = st->undo;
+	a->redo = st->redo;
+	a->saved_xml = st->saved_xml;
+	a->dirty = st->dirty;
+	free(st);
+}
+
+bool app_dirty(const struct app *a)
+{
+	return a->tour_stash ? a->tour_stash->dirty : a->dirty;
+}
+
+void app_guest_fini(struct app *a)
+{
+	guest_drop(a);
 	free(a->out_text);
 	vec_fini(&a->lints, free);
 	free(a->verdict);

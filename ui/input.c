@@ -117,7 +117,7 @@ void app_action(struct app *a, enum action act)
 	}
 	switch (act) {
 	case ACT_QUIT:
-		if (a->dirty) {
+		if (app_dirty(a)) {
 			a->popup = POP_CONFIRM_QUIT;
 		} else {
 			a->quit = true;
@@ -345,10 +345,8 @@ void app_key(struct app *a, int key)
 			app_tour_show(a, a->tour_step + 1);
 		else if (act == ACT_TOUR_BACK || act == ACT_LEFT)
 			app_tour_show(a, a->tour_step - 1);
-		else if (act == ACT_CANCEL || act == ACT_QUIT || act == ACT_TOUR) {
-			a->popup = POP_NONE;
-			app_status(a, R_DEFAULT, "tour closed; T starts it again");
-		}
+		else if (act == ACT_CANCEL || act == ACT_QUIT || act == ACT_TOUR)
+			app_tour_close(a);
 		a->need_redraw = true;
 		return;
 	default:

@@ -137,11 +137,12 @@ static void paint_tabs(struct app *a, const struct rect *r)
 		{ "[modified]  ? help  q quit ", "[modified]  ? help ", "[modified] " },
 	};
 	for (int i = 0; i < 3; i++) {
-		const char *right = rights[a->dirty][i];
+		bool dirty = app_dirty(a);
+		const char *right = rights[dirty][i];
 		int rw = str_width(right);
 		if (!rw || r->x + r->w - rw <= x + 1)
 			continue;
-		paint_str(r, r->y, r->x + r->w - rw, a->dirty ? R_WARN : R_TITLE, right);
+		paint_str(r, r->y, r->x + r->w - rw, dirty ? R_WARN : R_TITLE, right);
 		break;
 	}
 }

@@ -36,8 +36,9 @@ static void list_blockers(struct app *a, const struct model_row *m, struct strbu
 
 	model_usable(&m->mv, a->host, &blk);
 	names = xcalloc(fset_count(&blk) + 1, sizeof(*names));
+	/* QEMU's names, as the explain pane and the grid spell them */
 	for (int id = fset_next(&blk, 0); id >= 0; id = fset_next(&blk, (unsigned)id + 1))
-		names[n++] = feature_libvirt_name(ftable_get(a->ft, (unsigned)id));
+		names[n++] = ftable_get(a->ft, (unsigned)id)->name;
 	sb_add_list(sb, names, n, 8);
 	free(names);
 	fset_fini(&blk);
@@ -66,9 +67,9 @@ char *tour_enter(struct app *a, size_t i)
 			     "the number of features that block it (BLK).\n",
 			a->ds->qemu_version ? a->ds->qemu_version : "?", a->md->machine,
 			glyph(G_USABLE), a->host_label, glyph(G_BLOCKED));
-		sb_addf(&sb, "The cursor is on %s: %s.", name,
-			m->usable == USABLE_YES ? "this host can run it" :
-			m->usable == USABLE_NO ? "it is blocked here. Why?" : "no host data to say");
+		sb_addf(&sb, "The cursor is on %s: %s", name,
+			m->usable == USABLE_YES ? "this host can run it." :
+			m->usable == USABLE_NO ? "it is blocked here. Why?" : "no host data to say.");
 		break;
 	case 1: {
 		const struct grid *g;
@@ -81,12 +82,19 @@ char *tour_enter(struct app *a, size_t i)
 			name, m->mv.resolved, m->mv.base, glyph(G_LACKS));
 		if (g && g->ndiffer) {
 			struct vec names = VEC_INIT;
+			struct view *gv = app_view(a, V_GRID);
 			for (size_t r = 0; r < g->nrows; r++)
 				if (g->row_differs[r])
 					vec_push(&names, ftable_get(a->ft, g->rows[r])->name);
 			sb_add(&sb, " (");
 			sb_add_list(&sb, (const char *const *)names.v, names.n, 6);
-			sb_add(&sb, ")");
+			sb_addf(&sb, "; the cursor is on %s)", (const char *)names.v[0]);
+			/* those rows are far down: put the first at the top */
+			for (size_t r = 0; r < g->nrows; r++)
+				if (g->row_differs[r]) {
+					gv->sel = gv->top = r;
+					break;
+				}
 			vec_fini(&names, NULL);
 		}
 		sb_add(&sb, ". m shows other columns: machine types, pinned models, hosts.");
@@ -129,9 +137,10 @@ char *tour_enter(struct app *a, size_t i)
 		if (pick == fixes->n)
 			pick = other < fixes->n ? other : 0;
 		app_apply_fix(a, pick);
-		sb_addf(&sb, "Enter on a fix puts it into the guest editor (3). Applied fix %zu. The "
-			     "output pane shows the <cpu> XML for your domain, and below it the verdict "
-			     "of libvirt's CPU compare against this host: %s",
+		sb_addf(&sb, "Enter on a fix puts it into the guest editor (3). The tour applied fix "
+			     "%zu to a scratch guest CPU of its own (yours comes back as it was when the "
+			     "tour ends). The output pane shows the <cpu> XML for your domain, and below "
+			     "it the verdict of libvirt's CPU compare against this host: %s",
 			pick + 1, a->verdict ? a->verdict : "-");
 		break;
 	}
@@ -154,13 +163,39 @@ char *tour_enter(struct app *a, size_t i)
 
 /* ---- the popup ------------------------------------------------------------ */
 
-void app_tour_fini(struct app *a)
+static void free_lines(struct app *a)
 {
 	for (size_t i = 0; i < a->ntour_lines; i++)
 		free(a->tour_lines[i]);
 	free(a->tour_lines);
 	a->tour_lines = NULL;
 	a->ntour_lines = 0;
+}
+
+/* The tour is over: the user's guest CPU comes back as it was. */
+static void tour_end(struct app *a)
+{
+	a->popup = POP_NONE;
+	if (a->tour_stash) {
+		app_guest_unstash(a, a->tour_stash);
+		a->tour_stash = NULL;
+		app_handle_reaction(a, RE_GUEST);
+	}
+}
+
+void app_tour_close(struct app *a)
+{
+	tour_end(a);
+	app_status(a, R_DEFAULT, "tour closed; your guest CPU is back as it was; T starts it again");
+}
+
+/* At the end of the explorer (first in app_fini: nothing is rebuilt). */
+void app_tour_fini(struct app *a)
+{
+	free_lines(a);
+	if (a->tour_stash)
+		app_guest_unstash(a, a->tour_stash);
+	a->tour_stash = NULL;
 }
 
 void app_tour_show(struct app *a, int step)
@@ -170,14 +205,20 @@ void app_tour_show(struct app *a, int step)
 	if (step < 0)
 		step = 0;
 	if ((size_t)step >= tour_steps()) {
-		a->popup = POP_NONE;
-		app_status(a, R_GOOD, "tour finished; T starts it again, ? shows every key");
+		tour_end(a);
+		app_status(a, R_GOOD, "tour finished; your guest CPU is back as it was; T starts it "
+			   "again");
 		return;
+	}
+	if (!a->tour_stash) {
+		/* the tour applies a fix: to a scratch guest, never the user's */
+		a->tour_stash = app_guest_stash(a);
+		app_handle_reaction(a, RE_GUEST);
 	}
 	a->tour_step = step;
 	a->popup = POP_TOUR;
 	text = tour_enter(a, (size_t)step);
-	app_tour_fini(a);
+	free_lines(a);
 	/* split the text into lines */
 	struct vec v = VEC_INIT;
 	for (char *s = text, *nl; s && *s; s = nl ? nl + 1 : NULL) {

@@ -121,7 +121,8 @@ static void guest_draw(struct view *v, struct app *a, const struct rect *r, bool
 	char title[160];
 	const struct grid *g = ((const struct guest_state *)v->private)->rows;
 
-	snprintf(title, sizeof(title), "Guest CPU%s", a->dirty ? " [modified]" : "");
+	snprintf(title, sizeof(title), "Guest CPU%s", a->tour_stash ? " [the tour's scratch]" :
+		 a->dirty ? " [modified]" : "");
 	paint_fill_row(r, r->y, r->x, focused ? R_HEADER : R_DIM);
 	paint_str(r, r->y, r->x, focused ? R_HEADER : R_DIM, title);
 	{
