@@ -215,6 +215,10 @@ static const struct {
 
 const char *keys_name(int key, char *buf, size_t size)
 {
+	/* a terminal's Enter is '\r' (curses runs with nonl), the keypad's
+	 * KEY_ENTER: both are the <Enter> of the key table, never <C-m> */
+	if (key == '\r' || key == KEY_ENTER)
+		key = '\n';
 	for (size_t i = 0; i < ARRAY_LEN(named_keys); i++)
 		if (named_keys[i].key == key && key != '<') {
 			snprintf(buf, size, "<%s>", named_keys[i].name);
