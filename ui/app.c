@@ -27,6 +27,7 @@ void app_status(struct app *a, enum role role, const char *fmt, ...)
 	vsnprintf(a->status, sizeof(a->status), fmt, ap);
 	va_end(ap);
 	a->status_role = role;
+	a->status_seq++;
 	a->need_redraw = true;
 }
 
@@ -186,6 +187,7 @@ void app_init(struct app *a, struct session *s)
 	else
 		app_status(a, R_DEFAULT, "%zu models on %s; ? help, T tour, q quit", app_models_count(a),
 			   a->md->machine);
+	a->status_page = a->page;
 }
 
 void app_fini(struct app *a)

@@ -159,6 +159,8 @@ struct app {
 	size_t search_origin; /* selection when the search started */
 	char status[512];
 	enum role status_role;
+	unsigned status_seq;   /* counts app_status() calls */
+	enum page status_page; /* the page the status message was given on */
 	/* live probe (src/probe.h), serviced by the event loop */
 	struct probe *probe;
 	char *probe_binary;

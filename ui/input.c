@@ -288,7 +288,25 @@ void app_action(struct app *a, enum action act)
 	a->need_redraw = true;
 }
 
+static void key_dispatch(struct app *a, int key);
+
+/* A status message belongs to the page it was given on: a key that moves
+ * to another page without saying anything new clears it ("only rows where
+ * the columns differ" has nothing to say over the explain pane). */
 void app_key(struct app *a, int key)
+{
+	unsigned seq = a->status_seq;
+
+	key_dispatch(a, key);
+	if (a->status_seq != seq) {
+		a->status_page = a->page;
+	} else if (a->status[0] && a->page != a->status_page) {
+		a->status[0] = '\0';
+		a->need_redraw = true;
+	}
+}
+
+static void key_dispatch(struct app *a, int key)
 {
 	enum action act;
 
