@@ -155,6 +155,7 @@ struct app {
 	struct guest_stash *tour_stash; /* the user's guest CPU while the tour runs */
 	enum prompt_kind prompt;
 	struct strbuf input;
+	size_t input_cur;     /* the cursor in input (a byte offset) */
 	char *search;         /* last search text */
 	size_t search_origin; /* selection when the search started */
 	char status[512];
@@ -252,6 +253,11 @@ bool app_dirty(const struct app *a);
 void app_key(struct app *a, int key);
 /* Handle one action (after popups and prompts). */
 void app_action(struct app *a, enum action act);
+
+/* line.c: the prompts' line editing */
+void line_insert(struct strbuf *sb, size_t *cur, char c);
+/* Do a LINE_* action on sb at *cur: false if act is none of them. */
+bool line_edit(struct strbuf *sb, size_t *cur, enum action act);
 
 /* live.c */
 /* Start probing "BINARY [MACHINE,...]"; the loop services it. */

@@ -48,13 +48,16 @@ static void start_prompt(struct app *a, enum prompt_kind k, const char *initial)
 	sb_reset(&a->input);
 	if (initial)
 		sb_add(&a->input, initial);
+	a->input_cur = a->input.len;
 	a->search_origin = a->views[a->popup == POP_HELP ? V_HELP : a->focus].sel;
 	a->need_redraw = true;
 }
 
 static void prompt_key(struct app *a, int key)
 {
-	if (key == 27) {
+	enum action act = keys_lookup(KM_LINE, key);
+
+	if (act == ACT_LINE_CANCEL) {
 		if (a->prompt == PROMPT_SEARCH)
 			a->views[a->popup == POP_HELP ? V_HELP : a->focus].sel = a->search_origin;
 		a->prompt = PROMPT_NONE;
@@ -62,7 +65,7 @@ static void prompt_key(struct app *a, int key)
 		app_handle_reaction(a, a->focus == V_MODELS ? RE_MODEL : RE_REDRAW);
 		return;
 	}
-	if (key == '\n' || key == '\r' || key == KEY_ENTER) {
+	if (act == ACT_LINE_OK) {
 		enum prompt_kind k = a->prompt;
 		a->prompt = PROMPT_NONE;
 		if (k == PROMPT_SEARCH) {
@@ -79,18 +82,10 @@ static void prompt_key(struct app *a, int key)
 		a->need_redraw = true;
 		return;
 	}
-	if (key == 21) { /* C-u clears the line */
-		sb_reset(&a->input);
-	} else if (key == KEY_BACKSPACE || key == 127 || key == 8) {
-		if (a->input.len) {
-			/* drop one UTF-8 character */
-			do
-				a->input.len--;
-			while (a->input.len && ((unsigned char)a->input.s[a->input.len] & 0xc0) == 0x80);
-			a->input.s[a->input.len] = '\0';
-		}
+	if (line_edit(&a->input, &a->input_cur, act)) {
+		; /* edited, or the cursor moved */
 	} else if (key >= 32 && key < 256 && key != 127) {
-		sb_addc(&a->input, (char)key);
+		line_insert(&a->input, &a->input_cur, (char)key); /* a byte of UTF-8 text */
 	} else {
 		return;
 	}

@@ -96,6 +96,20 @@
 	_(TOUR, KEY_BACKSPACE, TOUR_BACK) \
 	_(TOUR, 'b', TOUR_BACK) \
 	_(TOUR, KEY_ESC, CANCEL) \
+	_(LINE, '\n', LINE_OK) \
+	_(LINE, KEY_ESC, LINE_CANCEL) \
+	_(LINE, KEY_LEFT, LINE_LEFT) \
+	_(LINE, KEY_RIGHT, LINE_RIGHT) \
+	_(LINE, KEY_HOME, LINE_HOME) \
+	_(LINE, CTRL('a'), LINE_HOME) \
+	_(LINE, KEY_END, LINE_END) \
+	_(LINE, CTRL('e'), LINE_END) \
+	_(LINE, KEY_BACKSPACE, LINE_BS) \
+	_(LINE, KEY_DC, LINE_DEL) \
+	_(LINE, CTRL('d'), LINE_DEL) \
+	_(LINE, CTRL('w'), LINE_WORD) \
+	_(LINE, CTRL('u'), LINE_KILL) \
+	_(LINE, CTRL('k'), LINE_KILL_END) \
 	_(PROMPT, 'y', YES) \
 	_(PROMPT, 'n', NO) \
 	_(PROMPT, KEY_ESC, NO)
@@ -182,7 +196,7 @@ const char *keymap_name(enum keymap m)
 
 static bool map_falls_back(enum keymap map)
 {
-	return map != KM_PROMPT && map != KM_GLOBAL;
+	return map != KM_PROMPT && map != KM_LINE && map != KM_GLOBAL;
 }
 
 enum action keys_lookup(enum keymap map, int key)

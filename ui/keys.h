@@ -78,6 +78,17 @@
 	_(UPGRADE_TARGET, "upgrade to the next target: each bundled QEMU, each host file") \
 	_(DRIFT_MAP, "hold another cpu_map against QEMU: the session's, libvirt 9.0's, 11.3's") \
 	_(TOUR_BACK, "previous step of the tour") \
+	_(LINE_OK, "take what is typed (a search stays on its match)") \
+	_(LINE_CANCEL, "cancel (a search goes back to where it started)") \
+	_(LINE_LEFT, "cursor one character left") \
+	_(LINE_RIGHT, "cursor one character right") \
+	_(LINE_HOME, "cursor to the start") \
+	_(LINE_END, "cursor to the end") \
+	_(LINE_BS, "delete the character before the cursor") \
+	_(LINE_DEL, "delete the character under the cursor") \
+	_(LINE_WORD, "delete the word before the cursor") \
+	_(LINE_KILL, "delete to the start (all of what a prompt offers)") \
+	_(LINE_KILL_END, "delete to the end") \
 	_(YES, "answer yes") \
 	_(NO, "answer no")
 
@@ -101,6 +112,7 @@ enum action {
 	_(DRIFT, "drift pane") \
 	_(FLEET, "fleet pane") \
 	_(TOUR, "guided tour") \
+	_(LINE, "prompts (/ search, s save to, p probe, M machine type)") \
 	_(PROMPT, "y/n questions")
 
 enum keymap {

@@ -168,8 +168,20 @@ static void paint_status(struct app *a, const struct rect *r)
 		x += paint_str(r, r->y, x, R_KEY_HINT, a->prompt == PROMPT_SEARCH ? "/" :
 			       a->prompt == PROMPT_SAVE ? "save to: " :
 			       a->prompt == PROMPT_MACHINE ? "machine type: " : "probe (BINARY [MACHINE,...]): ");
-		x += paint_str(r, r->y, x, R_STATUS, sb_str(&a->input));
-		paint_str(r, r->y, x, R_KEY_HINT, " ");
+		/* the text, with the cursor on the character it is before */
+		{
+			const char *s = sb_str(&a->input);
+			size_t cur = a->input_cur < a->input.len ? a->input_cur : a->input.len, next = cur;
+			char *head = xstrndup(s, cur), *at;
+			while (next < a->input.len && (next == cur || ((unsigned char)s[next] & 0xc0) == 0x80))
+				next++;
+			at = xstrndup(s + cur, next - cur);
+			x += paint_str(r, r->y, x, R_STATUS, head);
+			x += paint_str(r, r->y, x, R_KEY_HINT, at[0] ? at : " ");
+			paint_str(r, r->y, x, R_STATUS, s + next);
+			free(head);
+			free(at);
+		}
 		paint_str(r, r->y, r->x + r->w - 24, R_STATUS,
 			  r->w > 60 ? "  Enter: ok  Esc: cancel " : "");
 		return;
