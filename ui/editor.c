@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <pwd.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -384,24 +385,52 @@ void app_guest_fini(struct app *a)
 
 /* ---- saving ------------------------------------------------------------- */
 
+/* ~/x.xml and ~user/x.xml as a shell reads them (the prompt is no shell;
+ * the path stays as typed for the status and the next prompt). */
+static char *expand_home(const char *path)
+{
+	const char *home = NULL, *rest = path;
+	char user[256];
+
+	if (path[0] != '~')
+		return xstrdup(path);
+	rest = strchr(path, '/');
+	if (!rest)
+		rest = path + strlen(path);
+	if (rest == path + 1) {
+		home = getenv("HOME");
+	} else if ((size_t)(rest - path - 1) < sizeof(user)) {
+		struct passwd *pw;
+		memcpy(user, path + 1, (size_t)(rest - path - 1));
+		user[rest - path - 1] = '\0';
+		pw = getpwnam(user);
+		home = pw ? pw->pw_dir : NULL;
+	}
+	if (!home || !*home)
+		return xstrdup(path); /* no such user: the name as it is */
+	return xasprintf("%s%s", home, rest);
+}
+
 bool app_save(struct app *a, const char *path, bool overwrite)
 {
 	struct stat st;
 	struct err e;
 	char buf[1200];
+	char *file = expand_home(path);
+	bool ok = false;
 
-	if (!overwrite && stat(path, &st) == 0) {
+	if (!overwrite && stat(file, &st) == 0) {
 		char *p = xstrdup(path);
 		free(a->save_path);
 		a->save_path = p;
 		a->popup = POP_CONFIRM_OVERWRITE;
 		a->need_redraw = true;
-		return false;
+		goto out;
 	}
 	err_clear(&e);
 	if (!a->out_text || a->out_text[0] == '(') {
 		app_status(a, R_ERROR, "nothing to save: %s", a->out_text ? a->out_text : "no output");
-		return false;
+		goto out;
 	}
 	const char *text = a->out_text;
 	size_t len = strlen(text);
@@ -409,9 +438,9 @@ bool app_save(struct app *a, const char *path, bool overwrite)
 		text += 5; /* the value only, as `cpuscope build --format qemu` prints it */
 		len -= 5;
 	}
-	if (!write_file_atomic(path, text, len, &e)) {
+	if (!write_file_atomic(file, text, len, &e)) {
 		app_status(a, R_ERROR, "save failed: %s", err_str(&e, buf, sizeof(buf)));
-		return false;
+		goto out;
 	}
 	if (path != a->save_path) {
 		free(a->save_path);
@@ -421,5 +450,8 @@ bool app_save(struct app *a, const char *path, bool overwrite)
 	app_status(a, R_GOOD, "saved %s to %s", a->out_form == GUEST_FORM_QEMU ? "the -cpu value" :
 		   a->out_form == GUEST_FORM_XML ? "the <cpu> XML" : guest_form_title(a->out_form),
 		   a->save_path);
-	return true;
+	ok = true;
+out:
+	free(file);
+	return ok;
 }
