@@ -169,6 +169,7 @@ struct app {
 	char probe_status[256];
 	unsigned probe_spin;
 	bool quit;
+	bool quit_after_save; /* the quit question's s: quit once the save succeeds */
 	int exit_code;
 	bool need_redraw;
 	bool full_redraw;

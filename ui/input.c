@@ -1,4 +1,4 @@
-/* input.c - keys to actions: the popups (help, tour, y/n questions), the
+/* input.c - keys to actions: the popups (help, tour, the questions), the
  * prompts (search, save, probe, machine type) and their line editing, and
  * the actions every pane shares (see app.h). */
 #include "app.h"
@@ -53,6 +53,32 @@ static void start_prompt(struct app *a, enum prompt_kind k, const char *initial)
 	a->need_redraw = true;
 }
 
+/* The save prompt (false: nothing to save, the status says so). */
+static bool save_prompt(struct app *a)
+{
+	if (!a->out_text || a->out_text[0] == '(' ||
+	    (a->guest->mode == MODE_CUSTOM && !a->guest->model)) {
+		app_status(a, R_WARN, "nothing to save yet: press Enter on a model first");
+		return false;
+	}
+	start_prompt(a, PROMPT_SAVE, a->save_path ? a->save_path :
+		     a->out_form == GUEST_FORM_XML ? "guest-cpu.xml" : "guest-cpu.txt");
+	return true;
+}
+
+/* Save to path; with quit_after_save, quit once it is saved (the quit
+ * question's s), give up quitting when it is not (the overwrite question
+ * keeps it pending). */
+static void save_then(struct app *a, const char *path, bool overwrite)
+{
+	bool ok = app_save(a, path, overwrite);
+
+	if (ok && a->quit_after_save)
+		a->quit = true;
+	else if (!ok && a->popup != POP_CONFIRM_OVERWRITE)
+		a->quit_after_save = false;
+}
+
 static void prompt_key(struct app *a, int key)
 {
 	enum action act = keys_lookup(KM_LINE, key);
@@ -61,7 +87,8 @@ static void prompt_key(struct app *a, int key)
 		if (a->prompt == PROMPT_SEARCH)
 			a->views[a->popup == POP_HELP ? V_HELP : a->focus].sel = a->search_origin;
 		a->prompt = PROMPT_NONE;
-		app_status(a, R_DEFAULT, "cancelled");
+		app_status(a, R_DEFAULT, "%s", a->quit_after_save ? "cancelled; not quitting" : "cancelled");
+		a->quit_after_save = false;
 		app_handle_reaction(a, a->focus == V_MODELS ? RE_MODEL : RE_REDRAW);
 		return;
 	}
@@ -73,7 +100,9 @@ static void prompt_key(struct app *a, int key)
 			a->search = xstrdup(sb_str(&a->input));
 			search_step(a, true, true);
 		} else if (k == PROMPT_SAVE && a->input.len) {
-			app_save(a, sb_str(&a->input), false);
+			save_then(a, sb_str(&a->input), false);
+		} else if (k == PROMPT_SAVE) {
+			a->quit_after_save = false;
 		} else if (k == PROMPT_PROBE && a->input.len) {
 			app_probe_start(a, sb_str(&a->input));
 		} else if (k == PROMPT_MACHINE && a->input.len) {
@@ -217,13 +246,7 @@ void app_action(struct app *a, enum action act)
 			search_step(a, act == ACT_SEARCH_NEXT, false);
 		break;
 	case ACT_SAVE:
-		if (!a->out_text || a->out_text[0] == '(' ||
-		    (a->guest->mode == MODE_CUSTOM && !a->guest->model)) {
-			app_status(a, R_WARN, "nothing to save yet: press Enter on a model first");
-			break;
-		}
-		start_prompt(a, PROMPT_SAVE, a->save_path ? a->save_path :
-			     a->out_form == GUEST_FORM_XML ? "guest-cpu.xml" : "guest-cpu.txt");
+		save_prompt(a);
 		break;
 	case ACT_UNDO:
 		if (app_guest_undo(a)) {
@@ -328,11 +351,17 @@ static void key_dispatch(struct app *a, int key)
 			if (p == POP_CONFIRM_QUIT)
 				a->quit = true;
 			else
-				app_save(a, a->save_path, true);
+				save_then(a, a->save_path, true);
+		} else if (act == ACT_SAVE_QUIT && a->popup == POP_CONFIRM_QUIT) {
+			/* the save prompt, then quit once it is saved */
+			a->popup = POP_NONE;
+			a->quit_after_save = save_prompt(a);
 		} else if (act == ACT_NO) {
 			bool q = a->popup == POP_CONFIRM_QUIT;
 			a->popup = POP_NONE;
-			app_status(a, R_DEFAULT, "%s", q ? "not quitting" : "not saved");
+			app_status(a, R_DEFAULT, "%s", q ? "not quitting" : a->quit_after_save ?
+				   "not saved; not quitting" : "not saved");
+			a->quit_after_save = false;
 		}
 		a->need_redraw = true;
 		return;

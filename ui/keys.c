@@ -110,6 +110,7 @@
 	_(LINE, CTRL('w'), LINE_WORD) \
 	_(LINE, CTRL('u'), LINE_KILL) \
 	_(LINE, CTRL('k'), LINE_KILL_END) \
+	_(PROMPT, 's', SAVE_QUIT) \
 	_(PROMPT, 'y', YES) \
 	_(PROMPT, 'n', NO) \
 	_(PROMPT, KEY_ESC, NO)

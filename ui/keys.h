@@ -19,7 +19,7 @@
 /* _(ACTION, help) */
 #define ACTION_INFO(_) \
 	_(NONE, "") \
-	_(QUIT, "quit (asks y/n first when there is unsaved work)") \
+	_(QUIT, "quit (asks first with unsaved work: save, quit or stay)") \
 	_(HELP, "help: what the focused pane shows, and every key") \
 	_(TOUR, "guided tour: why does Haswell fail here, and what are my options") \
 	_(PANE_MODELS, "focus the models list") \
@@ -89,6 +89,7 @@
 	_(LINE_WORD, "delete the word before the cursor") \
 	_(LINE_KILL, "delete to the start (all of what a prompt offers)") \
 	_(LINE_KILL_END, "delete to the end") \
+	_(SAVE_QUIT, "save first, then quit (the quit question)") \
 	_(YES, "answer yes") \
 	_(NO, "answer no")
 
@@ -113,7 +114,7 @@ enum action {
 	_(FLEET, "fleet pane") \
 	_(TOUR, "guided tour") \
 	_(LINE, "prompts (/ search, s save to, p probe, M machine type)") \
-	_(PROMPT, "y/n questions")
+	_(PROMPT, "questions (quit with unsaved work, overwrite a file)")
 
 enum keymap {
 #define KEYMAP_ENUM(k, t) KM_##k,

@@ -189,7 +189,9 @@ static void paint_status(struct app *a, const struct rect *r)
 	if (a->popup == POP_CONFIRM_QUIT || a->popup == POP_CONFIRM_OVERWRITE) {
 		char q[600];
 		if (a->popup == POP_CONFIRM_QUIT)
-			snprintf(q, sizeof(q), "The guest CPU has unsaved changes. Quit anyway? (y/n)");
+			snprintf(q, sizeof(q), "The guest CPU has unsaved changes. %s save and quit, %s quit "
+				 "anyway, %s stay", keys_first(KM_PROMPT, ACT_SAVE_QUIT),
+				 keys_first(KM_PROMPT, ACT_YES), keys_first(KM_PROMPT, ACT_NO));
 		else
 			snprintf(q, sizeof(q), "%s exists. Overwrite it? (y/n)", a->save_path);
 		paint_str(r, r->y, x, R_WARN, q);
