@@ -309,6 +309,7 @@ struct tline {
 struct tlines {
 	struct tline *v;
 	size_t n, cap;
+	bool whole; /* the cursor is on a source line: every row it wraps to */
 };
 /* Wrap s to width columns (continuation lines indented by indent). */
 void tlines_add(struct tlines *t, const char *s, int width, int indent, enum role role, size_t src);

@@ -124,7 +124,8 @@ void tlines_draw(struct view *v, struct app *a, const struct tlines *t, const st
 		if (row >= t->n)
 			break;
 		const struct tline *l = &t->v[row];
-		bool sel = cursor && row == v->sel;
+		bool sel = cursor && (row == v->sel || (t->whole && v->sel < t->n &&
+							l->src == t->v[v->sel].src));
 		enum role role = sel ? (focused ? R_SEL_FOCUS : R_SEL_UNFOCUS) : l->role;
 		if (sel)
 			paint_fill_row(r, r->y + i, r->x, role);

@@ -228,7 +228,7 @@ static size_t explain_rows(struct view *v, struct app *a)
 static void explain_draw(struct view *v, struct app *a, const struct rect *r, bool focused)
 {
 	struct explain_state *st = v->private;
-	struct tlines t = { 0 };
+	struct tlines t = { .whole = true };
 	struct rect b = text_pane_body(r);
 	struct model_row *m = app_selected_model(a);
 	char title[600];
@@ -255,8 +255,43 @@ static void explain_draw(struct view *v, struct app *a, const struct rect *r, bo
 		}
 		st->fresh = false;
 	}
+	if (v->sel < t.n && b.h > 0) {
+		/* all of the line under the cursor in view, not only its first row */
+		size_t last = v->sel;
+		while (last + 1 < t.n && t.v[last + 1].src == t.v[v->sel].src)
+			last++;
+		if (last >= v->top + (size_t)b.h)
+			v->top = last - (size_t)b.h + 1;
+		if (v->top > v->sel)
+			v->top = v->sel;
+	}
 	tlines_draw(v, a, &t, &b, focused, true);
 	tlines_fini(&t);
+}
+
+/* Up and Down go by the core's lines, not the rows they wrap to: a fix of
+ * three rows is one step (and the cursor marks all of it). */
+static void move_by_line(struct view *v, const struct tlines *t, bool down)
+{
+	size_t i = v->sel < t->n ? v->sel : 0, src;
+
+	if (!t->n)
+		return;
+	src = t->v[i].src;
+	while (i > 0 && t->v[i - 1].src == src)
+		i--; /* the line's first row */
+	if (down) {
+		size_t j = i;
+		while (j < t->n && t->v[j].src == src)
+			j++;
+		if (j < t->n)
+			i = j;
+	} else if (i > 0) {
+		src = t->v[--i].src;
+		while (i > 0 && t->v[i - 1].src == src)
+			i--;
+	}
+	v->sel = i;
 }
 
 static unsigned explain_action(struct view *v, struct app *a, enum action act)
@@ -264,6 +299,13 @@ static unsigned explain_action(struct view *v, struct app *a, enum action act)
 	struct tlines t = { 0 };
 	unsigned re = 0;
 
+	if (act == ACT_UP || act == ACT_DOWN) {
+		explain_build(a, &t);
+		move_by_line(v, &t, act == ACT_DOWN);
+		tlines_fini(&t);
+		view_clamp(v, a);
+		return RE_HANDLED | RE_REDRAW;
+	}
 	if (act != ACT_ACTIVATE)
 		return 0;
 	explain_build(a, &t);
