@@ -274,7 +274,11 @@ enum keymap app_keymap(struct app *a);
 void view_clamp(struct view *v, struct app *a);
 unsigned view_move(struct view *v, struct app *a, enum action act);
 void app_focus(struct app *a, enum view_id id);
-void app_mouse(struct app *a);
+void app_mouse(struct app *a); /* KEY_MOUSE: the event curses has */
+enum mouse_kind { MOUSE_CLICK, MOUSE_WHEEL_UP, MOUSE_WHEEL_DOWN };
+/* A click (or wheel) at screen row y, column x: the tab bar's tabs do what
+ * their keys do; a pane takes the focus and the row under the pointer. */
+void app_click(struct app *a, int y, int x, enum mouse_kind kind);
 
 /* The views (one file each). */
 extern const struct view_ops models_ops, grid_ops, guest_ops, output_ops, explain_ops,

@@ -103,30 +103,61 @@ enum keymap app_keymap(struct app *a)
 
 /* ---- bars ------------------------------------------------------------------ */
 
+/* The tab bar: each tab is the key of its pane; a click on it does what
+ * the key does. */
+static const struct {
+	const char *label;
+	int page; /* -1: the models list (on every page) */
+	enum action act;
+} tabs[] = {
+	{ "1 Models", -1, ACT_PANE_MODELS }, { "2 Grid", PAGE_GRID, ACT_PANE_GRID },
+	{ "3 Guest", PAGE_GUEST, ACT_PANE_GUEST }, { "4 Explain", PAGE_EXPLAIN, ACT_PANE_EXPLAIN },
+	{ "5 Glossary", PAGE_GLOSSARY, ACT_PANE_GLOSSARY }, { "6 Hosts", PAGE_HOSTS, ACT_PANE_HOSTS },
+	{ "7 Upgrade", PAGE_UPGRADE, ACT_PANE_UPGRADE }, { "8 Drift", PAGE_DRIFT, ACT_PANE_DRIFT },
+	{ "9 Fleet", PAGE_FLEET, ACT_PANE_FLEET },
+};
+#define TABS_FIRST " cpuscope "
+
+static bool tab_active(const struct app *a, size_t i)
+{
+	return tabs[i].page < 0 ? a->focus == V_MODELS : (int)a->page == tabs[i].page;
+}
+
+/* 7 Upgrade, 8 Drift and 9 Fleet show while they are open: the 80-column
+ * bar holds six */
+static bool tab_shown(const struct app *a, size_t i)
+{
+	int p = tabs[i].page;
+
+	return (p != PAGE_UPGRADE && p != PAGE_DRIFT && p != PAGE_FLEET) || tab_active(a, i);
+}
+
+/* The tab at column x of the tab bar, or -1. */
+static int tab_at(const struct app *a, int x)
+{
+	int tx = str_width(TABS_FIRST);
+
+	for (size_t i = 0; i < ARRAY_LEN(tabs); i++) {
+		if (!tab_shown(a, i))
+			continue;
+		int w = str_width(tabs[i].label);
+		tx += 1; /* the space before it */
+		if (x >= tx && x < tx + w)
+			return (int)i;
+		tx += w;
+	}
+	return -1;
+}
+
 static void paint_tabs(struct app *a, const struct rect *r)
 {
-	static const struct {
-		const char *label;
-		enum view_id view;
-		int page;
-	} tabs[] = {
-		{ "1 Models", V_MODELS, -1 }, { "2 Grid", V_GRID, PAGE_GRID },
-		{ "3 Guest", V_GUEST, PAGE_GUEST }, { "4 Explain", V_EXPLAIN, PAGE_EXPLAIN },
-		{ "5 Glossary", V_GLOSSARY, PAGE_GLOSSARY }, { "6 Hosts", V_HOSTS, PAGE_HOSTS },
-		{ "7 Upgrade", V_UPGRADE, PAGE_UPGRADE },
-		{ "8 Drift", V_DRIFT, PAGE_DRIFT },
-		{ "9 Fleet", V_FLEET, PAGE_FLEET },
-	};
 	int x = r->x;
 
 	paint_fill_row(r, r->y, r->x, R_TITLE);
-	x += paint_str(r, r->y, x, R_TITLE, " cpuscope ");
+	x += paint_str(r, r->y, x, R_TITLE, TABS_FIRST);
 	for (size_t i = 0; i < ARRAY_LEN(tabs); i++) {
-		bool active = tabs[i].page < 0 ? a->focus == V_MODELS : (int)a->page == tabs[i].page;
-		/* 7 Upgrade, 8 Drift and 9 Fleet show while they are open: the
-		 * 80-column bar holds six */
-		if ((tabs[i].page == PAGE_UPGRADE || tabs[i].page == PAGE_DRIFT ||
-		     tabs[i].page == PAGE_FLEET) && !active)
+		bool active = tab_active(a, i);
+		if (!tab_shown(a, i))
 			continue;
 		x += paint_str(r, r->y, x, R_TITLE, " ");
 		x += paint_str(r, r->y, x, active ? R_TAB_ACTIVE : R_TITLE, tabs[i].label);
@@ -380,9 +411,9 @@ void app_paint(struct app *a)
 		paint_too_small(&scr);
 		goto out;
 	}
-	struct rect tabs = { 0, 0, 1, COLS }, info = { 1, 0, 1, COLS }, status = { LINES - 1, 0, 1, COLS };
+	struct rect bar = { 0, 0, 1, COLS }, info = { 1, 0, 1, COLS }, status = { LINES - 1, 0, 1, COLS };
 	struct rect body = { 2, 0, LINES - 3, COLS };
-	paint_tabs(a, &tabs);
+	paint_tabs(a, &bar);
 	paint_info(a, &info);
 
 	bool split = COLS >= 70;
@@ -465,24 +496,36 @@ void app_mouse(struct app *a)
 
 	if (getmouse(&ev) != OK)
 		return;
+	app_click(a, ev.y, ev.x, ev.bstate & BUTTON4_PRESSED ? MOUSE_WHEEL_UP :
+		  ev.bstate & BUTTON5_PRESSED ? MOUSE_WHEEL_DOWN : MOUSE_CLICK);
+}
+
+void app_click(struct app *a, int y, int x, enum mouse_kind kind)
+{
+	if (a->popup != POP_NONE || a->prompt != PROMPT_NONE)
+		return;
+	if (y == 0 && kind == MOUSE_CLICK && COLS >= MIN_COLS && LINES >= MIN_LINES) {
+		int t = tab_at(a, x);
+		if (t >= 0)
+			app_action(a, tabs[t].act);
+		return;
+	}
 	for (int id = 0; id < V__COUNT; id++) {
 		struct view *v = &a->views[id];
 		const struct rect *r = &v->last;
-		if (id == V_HELP || r->w <= 0 || ev.y < r->y || ev.y >= r->y + r->h || ev.x < r->x ||
-		    ev.x >= r->x + r->w)
+		if (id == V_HELP || r->w <= 0 || y < r->y || y >= r->y + r->h || x < r->x ||
+		    x >= r->x + r->w)
 			continue;
-		if (a->popup != POP_NONE)
-			return;
-		if (ev.bstate & BUTTON4_PRESSED) {
+		if (kind == MOUSE_WHEEL_UP) {
 			for (int i = 0; i < 3; i++)
 				app_handle_reaction(a, view_move(v, a, ACT_UP));
-		} else if (ev.bstate & BUTTON5_PRESSED) {
+		} else if (kind == MOUSE_WHEEL_DOWN) {
 			for (int i = 0; i < 3; i++)
 				app_handle_reaction(a, view_move(v, a, ACT_DOWN));
 		} else {
 			app_focus(a, (enum view_id)id);
-			if (ev.y >= v->body_y) {
-				size_t row = v->top + (size_t)(ev.y - v->body_y);
+			if (y >= v->body_y) {
+				size_t row = v->top + (size_t)(y - v->body_y);
 				if (row < (v->ops->rows ? v->ops->rows(v, a) : 0) && row != v->sel) {
 					v->sel = row;
 					if (v->ops->on_select)

@@ -12,6 +12,8 @@
  *   :resize WxH   resize the (virtual) terminal
  *   :type TEXT    type TEXT literally (for '<' and spaces)
  *   :wait-idle    wait until background work is done
+ *   :click X Y    a mouse click at column X, row Y (0-based), as curses
+ *                 reports one (also :wheel-up X Y, :wheel-down X Y)
  * CPUSCOPE_TIMING=FILE appends timings (first frame, each key to frame,
  * peak RSS) for the benchmark.
  */
@@ -167,6 +169,18 @@ static int run_script(struct app *a, const char *file, struct timing *t, char *m
 			} else if (!strcmp(line, ":type")) {
 				for (const char *p = arg ? arg : ""; *p; p++)
 					app_key(a, (unsigned char)*p);
+				paint(a, t, 0, NULL);
+			} else if (!strcmp(line, ":click") || !strcmp(line, ":wheel-up") ||
+				   !strcmp(line, ":wheel-down")) {
+				int x = -1, y = -1;
+				if (!arg || sscanf(arg, "%d %d", &x, &y) != 2 || x < 0 || y < 0) {
+					snprintf(msg, size, "%s:%d: %s X Y (0-based column and row)", file,
+						 lineno, line);
+					rc = 2;
+					break;
+				}
+				app_click(a, y, x, line[1] == 'c' ? MOUSE_CLICK : line[7] == 'u' ?
+					  MOUSE_WHEEL_UP : MOUSE_WHEEL_DOWN);
 				paint(a, t, 0, NULL);
 			} else if (!strcmp(line, ":wait-idle")) {
 				/* run the probe (if any) to its end, painting progress */
