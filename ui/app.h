@@ -157,6 +157,7 @@ struct app {
 	struct strbuf input;
 	size_t input_cur;     /* the cursor in input (a byte offset) */
 	char *search;         /* last search text */
+	enum view_id search_view; /* the view it was typed in (its matches are highlighted) */
 	size_t search_origin; /* selection when the search started */
 	char status[512];
 	enum role status_role;

@@ -49,6 +49,8 @@ static void start_prompt(struct app *a, enum prompt_kind k, const char *initial)
 	if (initial)
 		sb_add(&a->input, initial);
 	a->input_cur = a->input.len;
+	if (k == PROMPT_SEARCH)
+		a->search_view = a->popup == POP_HELP ? V_HELP : a->focus;
 	a->search_origin = a->views[a->popup == POP_HELP ? V_HELP : a->focus].sel;
 	a->need_redraw = true;
 }

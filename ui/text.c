@@ -6,21 +6,53 @@
 #include <stdlib.h>
 #include <string.h>
 
-bool str_icontains(const char *hay, const char *needle)
+/* The first place needle is in hay, case ignored (ASCII), or NULL. */
+static const char *str_ifind(const char *hay, const char *needle)
 {
 	size_t n = strlen(needle);
 
 	if (!n)
-		return true;
+		return hay;
 	for (; *hay; hay++) {
 		size_t i = 0;
 		while (i < n && hay[i] &&
 		       tolower((unsigned char)hay[i]) == tolower((unsigned char)needle[i]))
 			i++;
 		if (i == n)
-			return true;
+			return hay;
 	}
-	return false;
+	return NULL;
+}
+
+bool str_icontains(const char *hay, const char *needle)
+{
+	return str_ifind(hay, needle) != NULL;
+}
+
+/* What a search of view v highlights: the text being typed, else the last
+ * search (until Esc), in the view it was typed in while that has the
+ * focus; NULL otherwise. */
+static const char *search_needle(const struct app *a, const struct view *v)
+{
+	const char *n;
+
+	if (v != &a->views[a->popup == POP_HELP ? V_HELP : a->focus] || v != &a->views[a->search_view])
+		return NULL;
+	n = a->prompt == PROMPT_SEARCH ? sb_str(&a->input) : a->prompt == PROMPT_NONE ? a->search : NULL;
+	return n && *n ? n : NULL;
+}
+
+/* Paint the matches of needle in s (painted at row y from column x0). */
+static void paint_matches(const struct rect *r, int y, int x0, const char *s, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (const char *p = str_ifind(s, needle); p; p = str_ifind(p + n, needle)) {
+		char *head = xstrndup(s, (size_t)(p - s)), *hit = xstrndup(p, n);
+		paint_str(r, y, x0 + str_width(head), R_MATCH, hit);
+		free(head);
+		free(hit);
+	}
 }
 
 static void tlines_push(struct tlines *t, char *s, enum role role, size_t src)
@@ -110,7 +142,8 @@ void tlines_fini(struct tlines *t)
 void tlines_draw(struct view *v, struct app *a, const struct tlines *t, const struct rect *r,
 		 bool focused, bool cursor)
 {
-	(void)a;
+	const char *needle = search_needle(a, v);
+
 	v->page_rows = r->h;
 	v->body_y = r->y;
 	if (v->sel >= t->n)
@@ -130,6 +163,8 @@ void tlines_draw(struct view *v, struct app *a, const struct tlines *t, const st
 		if (sel)
 			paint_fill_row(r, r->y + i, r->x, role);
 		paint_str(r, r->y + i, r->x, role, l->s);
+		if (needle)
+			paint_matches(r, r->y + i, r->x, l->s, needle);
 	}
 	if (v->top > 0)
 		paint_str(r, r->y, r->x + r->w - 1, R_DIM, glyph(G_MORE_UP));
