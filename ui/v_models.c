@@ -257,13 +257,13 @@ static void models_draw(struct view *v, struct app *a, const struct rect *r, boo
 	const struct models_state *st = v->private;
 	char title[160], filt[96] = "";
 	int w = r->w;
-	bool show_lvl = w >= 40, show_alias = w >= 48, show_vendor = w >= 58;
-	int namew = w - 2 - 4 - (show_lvl ? 3 : 0);
+	bool show_lvl = w >= 42, show_alias = w >= 50, show_vendor = w >= 60;
+	int namew = w - 2 - 4 - (show_lvl ? 5 : 0);
 	int alias_w = 0;
 
 	if (show_alias) {
 		namew = 26;
-		alias_w = w - 2 - namew - 4 - 3 - (show_vendor ? 8 : 0) - 1;
+		alias_w = w - 2 - namew - 4 - 5 - (show_vendor ? 8 : 0) - 1;
 	}
 	if (namew < 4)
 		namew = 4;
@@ -293,7 +293,7 @@ static void models_draw(struct view *v, struct app *a, const struct rect *r, boo
 		snprintf(hdr, sizeof(hdr), "%-*s", namew, "MODEL");
 		x += paint_str(r, r->y + 1, x, R_DIM, hdr);
 		if (show_lvl)
-			x += paint_str(r, r->y + 1, x, R_DIM, "ABI");
+			x += paint_str(r, r->y + 1, x, R_DIM, "PSABI"); /* as `cpuscope models` */
 		x += paint_str(r, r->y + 1, x, R_DIM, " BLK");
 		if (show_alias) {
 			snprintf(hdr, sizeof(hdr), " %-*s", alias_w, "IS");
@@ -333,7 +333,7 @@ static void models_draw(struct view *v, struct app *a, const struct rect *r, boo
 		paint_str(&body, y, x, sel ? base : m->def->deprecated ? R_DIM : R_DEFAULT, buf);
 		x += namew;
 		if (show_lvl) {
-			snprintf(buf, sizeof(buf), "%-3s", level_str(m->psabi));
+			snprintf(buf, sizeof(buf), "%-5s", level_str(m->psabi));
 			x += paint_str(&body, y, x, base, buf);
 		}
 		if (m->usable == USABLE_NO && m->nblockers)
@@ -419,7 +419,7 @@ const struct view_ops models_ops = {
 	.title = "Models",
 	.keymap = KM_MODELS,
 	.help = "Every CPU model this QEMU defines on the machine type. The mark says whether the "
-		"host can run it (with the number of features it lacks in BLK); ABI is the x86-64 "
+		"host can run it (with the number of features it lacks in BLK); PSABI is the x86-64 "
 		"psABI level its features reach (v1..v4); IS names the versioned model an alias stands for "
 		"(Haswell is Haswell-v1 here). The selected model drives the grid and the explain "
 		"pane; Enter puts it into the guest editor; + pins it for the side-by-side grid.",
