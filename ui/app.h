@@ -292,8 +292,9 @@ const struct vec *app_grid_notes(struct app *a);
 
 /* glossary.c */
 size_t glossary_count(void);
-const char *glossary_term(size_t i);
-const char *glossary_text(size_t i);
+/* The term and its text, with this terminal's glyphs (caller frees). */
+char *glossary_term(size_t i);
+char *glossary_text(size_t i);
 
 /* tour.c */
 size_t tour_steps(void);

@@ -1,5 +1,9 @@
-/* glossary.c - every term the screen shows, in a sentence or two. */
+/* glossary.c - every term the screen shows, in a sentence or two.  @NAME@
+ * in a term or text is the glyph G_NAME as this terminal shows it (so the
+ * glossary names the marks the screen has, UTF-8 or ASCII). */
 #include "app.h"
+
+#include <string.h>
 
 #include "util.h"
 
@@ -19,9 +23,26 @@ static const struct {
 	{ "machine type", "The virtual board (pc-i440fx-7.2, pc-q35-7.2; pc and q35 are aliases of "
 	  "the newest). Old machine types keep old defaults so a guest sees the same hardware after "
 	  "a QEMU upgrade; that includes some CPU properties, so a model can differ between them." },
-	{ "usable / blocked, blockers", "A model is usable when the host (or its hypervisor) can "
-	  "provide every feature it has. The features it cannot are the blockers; QEMU calls them "
-	  "unavailable-features, libvirt <blockers>." },
+	{ "usable @USABLE@ / blocked @BLOCKED@, blockers", "A model is usable (@USABLE@) when the host "
+	  "(or its hypervisor) can provide every feature it has, blocked (@BLOCKED@) when it cannot; "
+	  "@UNKNOWN@ when there is no host data to say. The features it cannot are the blockers; "
+	  "QEMU calls them unavailable-features, libvirt <blockers>." },
+	{ "BLK", "The models list's count of the CPU features that block the model on the host in "
+	  "use (its blockers). 'acc' when no CPU feature is missing but the accelerator is: the "
+	  "model needs KVM (QEMU's kvm property) or does not start here (start-failure)." },
+	{ "IS", "The models list's column for the versioned model an alias stands for on this "
+	  "machine type (Haswell IS Haswell-v1); 'deprecated' for a deprecated model; '-' for a "
+	  "model without versions (base, host, max)." },
+	{ "@PIN@ pin, pinned models", "+ pins the selected model (@PIN@ in the list, + again unpins "
+	  "it); in the grid, m until 'pinned models' shows the pinned models side by side, with "
+	  "the selected one." },
+	{ "kvm (needs the KVM accelerator)", "Not a CPU feature: QEMU's property 'kvm' among a "
+	  "model's unavailable features means the model needs the KVM accelerator (such as host "
+	  "under TCG). cpuscope never lists it as a blocking feature; BLK shows 'acc'." },
+	{ "start-failure", "QEMU calls the model usable but it does not start here: under KVM "
+	  "cpuscope starts host and max once (paused, never run), and one that QEMU refuses "
+	  "(this machine's nested KVM aborts them on MSR 0x10a) is blocked by start-failure, with "
+	  "QEMU's message in the explain pane. Not a CPU feature." },
 	{ "unavailable features", "query-cpu-definitions lists for each model the features the "
 	  "accelerator (KVM or TCG) cannot provide on this host: why that model would not start with "
 	  "enforce, or would silently lose features without it." },
@@ -59,9 +80,13 @@ static const struct {
 	  "QEMU version with the same machine type, so guests using it can migrate." },
 	{ "deprecated", "QEMU plans to remove the model or machine type; it still works, with a "
 	  "warning." },
-	{ "compare (IDENTICAL, SUPERSET, INCOMPATIBLE)", "libvirt's check whether a host can run a "
-	  "guest CPU: IDENTICAL - exactly that CPU, SUPERSET - it and more, INCOMPATIBLE - it lacks "
-	  "something required (or has something forbidden, or strict match fails)." },
+	{ "compare (IDENTICAL @IDENTICAL@, SUPERSET @SUPERSET@, INCOMPATIBLE @BLOCKED@)", "libvirt's "
+	  "check whether a host can run a guest CPU: IDENTICAL - exactly that CPU, SUPERSET - it and "
+	  "more, INCOMPATIBLE - it lacks something required (or has something forbidden, or strict "
+	  "match fails)." },
+	{ "libvirt 11 semantics", "libvirt 10.10 changed how it compares a guest CPU with a "
+	  "hypervisor (domcapabilities) host; a verdict that the newer rules decided says so. "
+	  "--libvirt-version picks 9.0's or 11's rules (the default: the installed libvirt's)." },
 	{ "responsible features", "The features behind a compare verdict: for INCOMPATIBLE what "
 	  "the host lacks of the guest CPU (or has although the guest forbids it, or has beyond a "
 	  "strict match), for SUPERSET what the host has beyond the guest CPU." },
@@ -71,10 +96,11 @@ static const struct {
 	  "nothing in common (CPUs are incompatible)." },
 	{ "chosen hosts", "In the hosts pane (6), the hosts marked [x] with Space: the ones the "
 	  "baseline is computed of." },
-	{ "x86-64 psABI levels (v1, v2, v3, v4)", "Feature levels of the x86-64 psABI that Linux "
-	  "distributions build for: v2 adds SSE4.2, POPCNT, CX16; v3 AVX2, BMI, FMA, MOVBE; v4 "
-	  "AVX-512. A guest needs a model at least at the level its OS was built for. (Not QEMU's "
-	  "level and xlevel properties: those are the highest CPUID leaves a model reports.)" },
+	{ "PSABI, x86-64 psABI levels (v1, v2, v3, v4)", "Feature levels of the x86-64 psABI that "
+	  "Linux distributions build for: v2 adds SSE4.2, POPCNT, CX16; v3 AVX2, BMI, FMA, MOVBE; "
+	  "v4 AVX-512; '-' below v1. A guest needs a model at least at the level its OS was built "
+	  "for. (Not QEMU's level and xlevel properties: those are the highest CPUID leaves a "
+	  "model reports.)" },
 	{ "s390x base / default / max", "On s390x a model has a base set (the hardware generation), "
 	  "a default set (what QEMU enables by default) and max (everything the machine can give)." },
 	{ "-cpu value", "The string after QEMU's -cpu option: the model name followed by feature=on "
@@ -89,31 +115,88 @@ static const struct {
 	  "including the host-model CPU and which custom models are usable (with blockers)." },
 	{ "host", "The machine the guest runs on, or what its hypervisor can provide (domcapabilities "
 	  "host-model, a QMP 'host' expansion, or this CPU via CPUID)." },
+	{ "usable on ... (whose verdict, R)", "The header names who decides whether a model is "
+	  "usable: a host file (its libvirt verdict), this machine's QEMU, the bundled snapshot, a "
+	  "QEMU snapshot or probe you gave ('QEMU 10.0.0 (kvm) of FILE'), or this CPU's CPUID. R "
+	  "steps through them." },
+	{ "this machine's QEMU", "The qemu-system binary installed here, asked live (and cached) "
+	  "for the machine type in use, with the accelerator it would use (KVM when /dev/kvm "
+	  "works, else TCG): its own verdict, as a guest start would see it." },
+	{ "the bundled snapshot", "A QEMU's replies shipped with cpuscope (7.2 from Debian 12; 10.0 "
+	  "with --snapshot 10.0). 'usable on the bundled snapshot' is that QEMU's own verdict under "
+	  "its accelerator; with no QEMU installed the explorer takes 7.2 with this CPU's CPUID." },
+	{ "this CPU's CPUID", "This machine's CPU as its CPUID instruction reports it (--local, or R): "
+	  "what the silicon has, not what KVM would give a guest (KVM adds some features and masks "
+	  "others)." },
 	{ "accelerator (KVM, TCG)", "KVM runs the guest on the real CPU, so only features the host "
 	  "has work; TCG emulates the CPU in software and supports a fixed set." },
-	{ "feature grid marks", "+ present, - absent, ! present but the host lacks it, * changed from "
-	  "the column to the left. P column letters: F force, R require, O optional, D disable, X "
-	  "forbid." },
+	{ "grid marks @PRESENT@ @ABSENT@ @LACKS@ @CHANGED@, P", "@PRESENT@ present, @ABSENT@ absent, "
+	  "@LACKS@ present but the host lacks it, @CHANGED@ changed from the column to the left; "
+	  "@MORE_LEFT@ @MORE_RIGHT@ @MORE_UP@ @MORE_DOWN@ more columns or rows that way. P column "
+	  "letters (the guest's policy): F force, R require, O optional, D disable, X forbid." },
+	{ "M, H (guest editor)", "The editor's feature rows: M whether the model has the feature, "
+	  "H whether the host has it (@PRESENT@ / @ABSENT@, @LACKS@ the model has it but the host "
+	  "lacks it), then the policy you gave it." },
+	{ "[modified]", "The guest CPU differs from the one saved last (or the empty one the explorer "
+	  "starts with). q then asks first: s saves and quits. While the tour runs the editor "
+	  "shows the tour's scratch guest; yours comes back when it ends." },
+	{ "feature names: QEMU's, libvirt's, Linux's", "A feature has up to three spellings: QEMU's "
+	  "(lahf-lm; the grid, the explain pane and the -cpu value use them), libvirt's (lahf_lm; "
+	  "the guest editor, the <cpu> XML and the hosts pane use them) and the Linux "
+	  "/proc/cpuinfo flag (lahf_lm). Where a pane shows one, it names the other when they "
+	  "differ; the explain pane lists all three." },
 	{ "feature groups", "Features are grouped by what they are for: base, SSE, AVX, AVX-512, "
 	  "AMX, crypto, TSX (transactional memory, often disabled by microcode), speculation "
 	  "controls (Spectre/Meltdown mitigations), VMX capabilities (nested virtualization), ..." },
 	{ "expansion", "QEMU's answer to query-cpu-model-expansion: the full list of properties a "
 	  "model has on a machine type (full) or its machine-independent form (static)." },
 	{ "snapshot", "What cpuscope captured from one QEMU binary (machine types, models, "
-	  "expansions); the bundled one is QEMU 7.2 from Debian 12." },
+	  "expansions); bundled are QEMU 7.2 (Debian 12) and 10.0 (its bookworm backport)." },
 };
+
+static const struct {
+	const char *name;
+	enum glyph g;
+} glyph_names[] = {
+#define GLYPH_NAME(g, a, u) { #g, G_##g },
+	GLYPHS(GLYPH_NAME)
+#undef GLYPH_NAME
+};
+
+/* s with each @NAME@ replaced by glyph G_NAME. */
+static char *expand(const char *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	while (*s) {
+		const char *end = s[0] == '@' ? strchr(s + 1, '@') : NULL;
+		bool done = false;
+		for (size_t i = 0; end && i < ARRAY_LEN(glyph_names); i++) {
+			size_t n = strlen(glyph_names[i].name);
+			if ((size_t)(end - s - 1) == n && !strncmp(s + 1, glyph_names[i].name, n)) {
+				sb_add(&sb, glyph(glyph_names[i].g));
+				s = end + 1;
+				done = true;
+				break;
+			}
+		}
+		if (!done)
+			sb_addc(&sb, *s++);
+	}
+	return sb_take(&sb);
+}
 
 size_t glossary_count(void)
 {
 	return ARRAY_LEN(terms);
 }
 
-const char *glossary_term(size_t i)
+char *glossary_term(size_t i)
 {
-	return i < ARRAY_LEN(terms) ? terms[i].term : "";
+	return expand(i < ARRAY_LEN(terms) ? terms[i].term : "");
 }
 
-const char *glossary_text(size_t i)
+char *glossary_text(size_t i)
 {
-	return i < ARRAY_LEN(terms) ? terms[i].text : "";
+	return expand(i < ARRAY_LEN(terms) ? terms[i].text : "");
 }

@@ -13,10 +13,13 @@ static void glossary_build(struct app *a, struct tlines *t)
 	int w = text_pane_width(a, V_GLOSSARY);
 
 	for (size_t i = 0; i < glossary_count(); i++) {
-		tlines_add(t, glossary_term(i), w, 0, R_HEADER, i);
-		char *d = xasprintf("  %s", glossary_text(i));
+		char *term = glossary_term(i), *text = glossary_text(i);
+		char *d = xasprintf("  %s", text);
+		tlines_add(t, term, w, 0, R_HEADER, i);
 		tlines_add(t, d, w, 2, R_DEFAULT, i);
 		free(d);
+		free(term);
+		free(text);
 	}
 }
 
