@@ -246,9 +246,18 @@ void app_cycle_policy(struct app *a, const struct feature *f, bool clear)
 		return;
 	s = app_guest_spec(a);
 	guest_cpu_set_feature_policy(s, a->ft, f, feature_libvirt_name(f), np);
-	if (app_guest_apply(a, s, a->g_chosen, a->g_version))
-		app_status(a, R_DEFAULT, "%s: %s", feature_libvirt_name(f),
+	if (app_guest_apply(a, s, a->g_chosen, a->g_version)) {
+		/* named as the pane shows it: the grid by QEMU's name, the editor
+		 * by libvirt's; the other spelling where it differs */
+		bool grid = a->focus == V_GRID;
+		const char *shown = grid ? f->name : feature_libvirt_name(f);
+		const char *other = grid ? feature_libvirt_name(f) : f->name;
+		char also[96] = "";
+		if (strcmp(shown, other))
+			snprintf(also, sizeof(also), " (%s %s)", grid ? "libvirt" : "QEMU", other);
+		app_status(a, R_DEFAULT, "%s%s: %s", shown, also,
 			   np == POLICY_NONE ? "no policy (as the model has it)" : policy_name(np));
+	}
 }
 
 /* The guest CPU's output, lints and verdict (the editor's rows are the

@@ -374,7 +374,13 @@ static void grid_draw(struct view *v, struct app *a, const struct rect *r, bool 
 			const struct feature *f = ftable_get(g->ft, g->rows[v->sel]);
 			char loc[64];
 			enum policy p = app_policy_of(a, f);
-			snprintf(buf, sizeof(buf), "%s [%s] %s %s%s%s%s", feature_libvirt_name(f), f->group,
+			/* the row's QEMU name, and libvirt's when it differs */
+			char lv[96] = "";
+			if (!f->libvirt)
+				snprintf(lv, sizeof(lv), " (not in libvirt)");
+			else if (strcmp(f->libvirt, f->name))
+				snprintf(lv, sizeof(lv), " (libvirt %s)", f->libvirt);
+			snprintf(buf, sizeof(buf), "%s%s [%s] %s %s%s%s%s", f->name, lv, f->group,
 				 feature_location(f, loc, sizeof(loc)), f->desc ? f->desc : "",
 				 p != POLICY_NONE ? " (policy " : "", p != POLICY_NONE ? policy_name(p) : "",
 				 p != POLICY_NONE ? ")" : "");
@@ -464,7 +470,8 @@ const struct view_ops grid_ops = {
 		"on the family of the machine type in use, with what each version changes listed "
 		"under the grid; m switches). A cell shows whether the "
 		"column has the feature: + present, - absent, ! present but the host lacks it; * marks "
-		"a change from the column to the left. The P column shows the guest's policy for the "
+		"a change from the column to the left. Rows use QEMU's feature names; the bottom line "
+		"gives libvirt's where it differs. The P column shows the guest's policy for the "
 		"feature (Space cycles it). d keeps only rows that differ, x only what the host lacks. "
 		"The bottom line describes the selected feature.",
 	.private_size = sizeof(struct grid_state),

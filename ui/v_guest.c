@@ -173,6 +173,11 @@ static void guest_draw(struct view *v, struct app *a, const struct rect *r, bool
 		snprintf(buf, sizeof(buf), "  %s%s", p != POLICY_NONE ? policy_name(p) : "",
 			 p != POLICY_NONE ? " " : "");
 		x += paint_str(&body, y, x, sel ? base : R_POLICY, buf);
+		/* the row is libvirt's name (the XML's): QEMU's too where it differs */
+		if (strcmp(feature_libvirt_name(f), f->name)) {
+			snprintf(buf, sizeof(buf), "(QEMU %s) ", f->name);
+			x += paint_str(&body, y, x, sel ? base : R_DIM, buf);
+		}
 		paint_str(&body, y, x, sel ? base : R_DIM, f->desc ? f->desc : "");
 	}
 	if (v->top > 0)
@@ -300,7 +305,8 @@ const struct view_ops guest_ops = {
 		"(custom: a named model; host-model: the host's model; host-passthrough: the host CPU "
 		"as it is; maximum: all QEMU can give), match, check, fallback, the model and its "
 		"version (best: the newest version this host can run). Enter or the letter keys cycle "
-		"them. Then one row per feature of the model (M) and of the host (H): Space cycles "
+		"them. Then one row per feature of the model (M) and of the host (H), by libvirt's name "
+		"(the XML's; QEMU's follows where it differs): Space cycles "
 		"its policy: require (must be there), optional (if the host has it), disable (turn "
 		"off), forbid (refuse hosts that have it), force (on even if the host lacks it). The "
 		"output pane below updates on every key.",
