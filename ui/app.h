@@ -106,6 +106,9 @@ struct guest_stash {
 	bool dirty;
 };
 
+/* How much of the screen the models list takes beside the panes (w). */
+enum list_width { LIST_WIDE, LIST_NARROW, LIST_HIDDEN };
+
 enum popup { POP_NONE, POP_HELP, POP_CONFIRM_QUIT, POP_CONFIRM_OVERWRITE, POP_TOUR };
 enum prompt_kind { PROMPT_NONE, PROMPT_SEARCH, PROMPT_SAVE, PROMPT_PROBE, PROMPT_MACHINE };
 
@@ -148,6 +151,7 @@ struct app {
 	struct view views[V__COUNT];
 	enum view_id focus;
 	enum page page;
+	enum list_width list_width;
 	enum popup popup;
 	int tour_step;
 	char **tour_lines;    /* the tour step's text */

@@ -287,6 +287,16 @@ void app_action(struct app *a, enum action act)
 		start_prompt(a, PROMPT_PROBE, a->probe_binary ? a->probe_binary :
 			     a->ds->arch == ARCH_S390X ? "qemu-system-s390x" : "qemu-system-x86_64");
 		break;
+	case ACT_LIST_WIDTH:
+		a->list_width = (enum list_width)((a->list_width + 1) % 3);
+		if (a->list_width == LIST_HIDDEN && a->focus == V_MODELS)
+			app_action(a, a->page == PAGE_GUEST ? ACT_PANE_GUEST : a->page == PAGE_EXPLAIN ?
+				   ACT_PANE_EXPLAIN : a->page == PAGE_GLOSSARY ? ACT_PANE_GLOSSARY :
+				   a->page == PAGE_HOSTS ? ACT_PANE_HOSTS : ACT_PANE_GRID);
+		app_status(a, R_DEFAULT, "%s", a->list_width == LIST_WIDE ? "models list: wide" :
+			   a->list_width == LIST_NARROW ? "models list: narrow (w hides it)" :
+			   "models list: hidden (1 shows it over the panes, w brings it back)");
+		break;
 	case ACT_REFERENCE:
 		app_reference_next(a);
 		break;

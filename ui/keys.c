@@ -59,6 +59,7 @@
 	_(GLOBAL, 'y', COPY) \
 	_(GLOBAL, 'e', EXPLAIN) \
 	_(GLOBAL, 'p', PROBE) \
+	_(GLOBAL, 'w', LIST_WIDTH) \
 	_(GLOBAL, 'R', REFERENCE) \
 	_(GLOBAL, 'M', MACHINE) \
 	_(GLOBAL, KEY_ESC, CANCEL) \

@@ -52,6 +52,7 @@
 	_(OUTPUT_TOGGLE, "output: libvirt <cpu> XML, QEMU -cpu value, Proxmox, KubeVirt, Nova, QMP") \
 	_(COPY, "copy the output to the clipboard (OSC 52)") \
 	_(PROBE, "probe a QEMU binary in the background") \
+	_(LIST_WIDTH, "the models list: wide, narrow or hidden (the panes get the room)") \
 	_(REFERENCE, "whose verdict: QEMU (each accelerator), each host, this CPU's CPUID") \
 	_(MACHINE, "switch the machine type (names and aliases such as q35)") \
 	_(USE_MODEL, "use the selected model in the guest editor") \

@@ -416,8 +416,8 @@ void app_paint(struct app *a)
 	paint_tabs(a, &bar);
 	paint_info(a, &info);
 
-	bool split = COLS >= 70;
-	int lw = COLS >= 120 ? 60 : 32;
+	bool split = COLS >= 70 && a->list_width != LIST_HIDDEN;
+	int lw = a->list_width == LIST_NARROW ? 24 : COLS >= 120 ? 60 : 32;
 	struct rect left = body, right = body;
 	/* the hosts table needs the width: the hosts page takes the whole
 	 * body while it has the focus (1 or Tab brings the models list back) */

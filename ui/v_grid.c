@@ -156,25 +156,20 @@ static size_t grid_rows(struct view *v, struct app *a)
 }
 
 /* Short column titles: versions as "v4", machine types without "pc-",
- * host files without ".xml"; the footer names the selected column fully. */
-static const char *col_title(const struct grid *g, size_t c, char *buf, size_t size)
+ * host files without ".xml" (uncut: col_head() makes it fit). */
+static void col_title(const struct grid *g, size_t c, char *buf, size_t size)
 {
 	const char *t = g->cols[c].title;
-	char tmp[160];
 
-	if (g->kind == GRID_VERSIONS) {
-		int v = model_version_of(t, NULL, 0);
-		if (v > 0) {
-			snprintf(tmp, sizeof(tmp), "v%d", v);
-			t = tmp;
-		}
+	if (g->kind == GRID_VERSIONS && model_version_of(t, NULL, 0) > 0) {
+		snprintf(buf, size, "v%d", model_version_of(t, NULL, 0));
 	} else if (g->kind == GRID_MACHINES && str_startswith(t, "pc-")) {
-		t += 3;
+		snprintf(buf, size, "%s", t + 3);
 	} else if (str_endswith(t, ".xml") || str_endswith(t, ".json")) {
-		snprintf(tmp, sizeof(tmp), "%.*s", (int)(strrchr(t, '.') - t), t);
-		t = tmp;
+		snprintf(buf, size, "%.*s", (int)(strrchr(t, '.') - t), t);
+	} else {
+		snprintf(buf, size, "%s", t);
 	}
-	return str_fit(t, COL_MAX, buf, size);
 }
 
 /* The second header line: QEMU-version columns show their machine type
@@ -201,18 +196,88 @@ static bool show_sub(const struct grid *g)
 	return false;
 }
 
+/* A column's header: its title on one line, or on two split at a '-'
+ * (kept at the end of the first) or a space, whichever makes the longer
+ * line shortest; below it the versioned name it stands for, as "v4" when
+ * that is the column's model (or, across machine types, the grid's) with
+ * a version.  Each line fits COL_MAX; the bottom line names the selected
+ * column in full. */
+struct col_head {
+	char l1[128], l2[128], sub[128];
+	int w; /* the column's width, with the gap after it */
+};
+
+static void col_head(const struct grid *g, size_t c, struct col_head *h)
+{
+	const struct grid_col *col = &g->cols[c];
+	char t[160], fit[128];
+	size_t n, best = 0;
+	int bestw = 0;
+
+	col_title(g, c, t, sizeof(t));
+	n = strlen(t);
+	h->l2[0] = h->sub[0] = '\0';
+	if (str_width(t) > 7) {
+		bestw = str_width(t);
+		for (size_t i = 1; i + 1 < n; i++) {
+			if (t[i] != '-' && t[i] != ' ')
+				continue;
+			char first[160];
+			size_t k = t[i] == '-' ? i + 1 : i;
+			snprintf(first, sizeof(first), "%.*s", (int)k, t);
+			int w1 = str_width(first), w2 = str_width(t + i + 1);
+			int w = w1 > w2 ? w1 : w2;
+			if (w < bestw) {
+				bestw = w;
+				best = i;
+			}
+		}
+	}
+	if (best) {
+		size_t k = t[best] == '-' ? best + 1 : best;
+		snprintf(h->l2, sizeof(h->l2), "%s", str_fit(t + best + 1, COL_MAX, fit, sizeof(fit)));
+		t[k] = '\0';
+	}
+	snprintf(h->l1, sizeof(h->l1), "%s", str_fit(t, COL_MAX, fit, sizeof(fit)));
+	if (col->sub && show_sub(g)) {
+		const char *s = col->sub, *dv = strrchr(s, '-');
+		int ver = model_version_of(s, NULL, 0);
+		bool same = dv && (g->kind == GRID_MACHINES || (strlen(col->title) == (size_t)(dv - s) &&
+								  !strncmp(col->title, s, (size_t)(dv - s))));
+		if (g->kind == GRID_QEMU)
+			snprintf(h->sub, sizeof(h->sub), "%s", col_sub(g, c, fit, sizeof(fit)));
+		else if (ver > 0 && same)
+			snprintf(h->sub, sizeof(h->sub), "v%d", ver);
+		else
+			snprintf(h->sub, sizeof(h->sub), "%s", str_fit(s, COL_MAX, fit, sizeof(fit)));
+	}
+	h->w = str_width(h->l1);
+	if (str_width(h->l2) > h->w)
+		h->w = str_width(h->l2);
+	if (str_width(h->sub) > h->w)
+		h->w = str_width(h->sub);
+	h->w = (h->w < 3 ? 3 : h->w) + 1;
+}
+
 static int col_width(const struct grid *g, size_t c)
 {
-	char buf[160];
-	const struct grid_col *col = &g->cols[c];
-	int w = str_width(col_title(g, c, buf, sizeof(buf)));
+	struct col_head h;
 
-	if (col->sub && show_sub(g)) {
-		int sw = str_width(col_sub(g, c, buf, sizeof(buf)));
-		if (sw > w)
-			w = sw;
+	col_head(g, c, &h);
+	return h.w;
+}
+
+/* Any title on two lines (the header then has a row more for all). */
+static bool two_lines(const struct grid *g)
+{
+	struct col_head h;
+
+	for (size_t c = 0; c < g->ncols; c++) {
+		col_head(g, c, &h);
+		if (h.l2[0])
+			return true;
 	}
-	return (w < 3 ? 3 : w) + 1;
+	return false;
 }
 
 static const char *kind_word(enum grid_kind k)
@@ -243,7 +308,7 @@ static void grid_draw(struct view *v, struct app *a, const struct rect *r, bool 
 		v->page_rows = 1;
 		return;
 	}
-	bool has_sub = show_sub(g);
+	bool has_sub = show_sub(g), two = two_lines(g);
 	for (size_t i = 0; i < g->nrows; i++) {
 		int w = str_width(ftable_get(g->ft, g->rows[i])->name);
 		if (w > namew)
@@ -254,7 +319,7 @@ static void grid_draw(struct view *v, struct app *a, const struct rect *r, bool 
 	if (namew > r->w / 2)
 		namew = r->w / 2;
 	int labelw = 2 + namew + 1;
-	int hdr_rows = has_sub ? 2 : 1;
+	int hdr_rows = 1 + two + has_sub;
 	struct rect body = { r->y + 1 + hdr_rows, r->x, r->h - 3 - hdr_rows, r->w };
 	/* QEMU versions: what each version changes, under the table (a third
 	 * of it at most; `cpuscope grid MODEL --qemu` prints them all) */
@@ -292,23 +357,32 @@ static void grid_draw(struct view *v, struct app *a, const struct rect *r, bool 
 			break;
 		st->left++;
 	}
+	/* where the columns shown are, when they are not all */
+	if (last - st->left < g->ncols) {
+		char where[96];
+		snprintf(where, sizeof(where), " columns %zu-%zu of %zu ", st->left + 1, last, g->ncols);
+		if (str_width(title) + str_width(where) < r->w)
+			paint_str(r, r->y, r->x + r->w - str_width(where), focused ? R_HEADER : R_DIM,
+				  where);
+	}
 	/* header rows (sticky) */
 	{
 		int hx = r->x;
-		paint_fill_row(r, r->y + 1, r->x, R_DIM);
+		for (int i = 1; i <= hdr_rows; i++)
+			paint_fill_row(r, r->y + i, r->x, R_DIM);
 		snprintf(buf, sizeof(buf), "P %-*s", namew, "FEATURE");
 		paint_str(r, r->y + 1, hx, R_DIM, buf);
-		if (has_sub)
-			paint_fill_row(r, r->y + 2, r->x, R_DIM);
 		hx = r->x + labelw;
 		for (size_t c = st->left; c < last; c++) {
-			char t[128];
-			int cw = col_width(g, c);
-			paint_str(r, r->y + 1, hx, c == st->col && focused ? R_SEL_FOCUS : R_HEADER,
-				  col_title(g, c, t, sizeof(t)));
-			if (has_sub && g->cols[c].sub)
-				paint_str(r, r->y + 2, hx, R_DIM, col_sub(g, c, t, sizeof(t)));
-			hx += cw;
+			struct col_head h;
+			enum role role = c == st->col && focused ? R_SEL_FOCUS : R_HEADER;
+			col_head(g, c, &h);
+			paint_str(r, r->y + 1, hx, role, h.l1);
+			if (h.l2[0])
+				paint_str(r, r->y + 2, hx, role, h.l2);
+			if (h.sub[0])
+				paint_str(r, r->y + 1 + hdr_rows - 1, hx, R_DIM, h.sub);
+			hx += h.w;
 		}
 		if (st->left > 0)
 			paint_str(r, r->y + 1, r->x + labelw - 1, R_DIM, glyph(G_MORE_LEFT));
@@ -391,8 +465,13 @@ static void grid_draw(struct view *v, struct app *a, const struct rect *r, bool 
 		}
 		if (g->ncols) {
 			const struct grid_col *col = &g->cols[st->col];
-			snprintf(buf, sizeof(buf), "column %zu/%zu: %s%s%s%s", st->col + 1, g->ncols, col->title,
-				 col->sub ? " (" : "", col->sub ? col->sub : "", col->sub ? ")" : "");
+			/* its full name first, where the pane is narrow */
+			char view[64] = "";
+			if (last - st->left < g->ncols)
+				snprintf(view, sizeof(view), "; %zu-%zu in view", st->left + 1, last);
+			snprintf(buf, sizeof(buf), "column %zu/%zu: %s%s%s%s%s", st->col + 1, g->ncols,
+				 col->title, col->sub ? " (" : "", col->sub ? col->sub : "",
+				 col->sub ? ")" : "", view);
 			paint_str(&foot, foot.y + 1, foot.x, R_DIM, buf);
 		}
 	}
@@ -473,7 +552,10 @@ const struct view_ops grid_ops = {
 		"a change from the column to the left. Rows use QEMU's feature names; the bottom line "
 		"gives libvirt's where it differs. The P column shows the guest's policy for the "
 		"feature (Space cycles it). d keeps only rows that differ, x only what the host lacks. "
-		"The bottom line describes the selected feature.",
+		"The bottom line describes the selected feature and names the selected column in full "
+		"(long titles are split onto two lines, a version shown as v4); h/l move between the "
+		"columns, the title row and the bottom line say which are in view, and w narrows or "
+		"hides the models list to make room for more.",
 	.private_size = sizeof(struct grid_state),
 	.open = grid_open,
 	.done = grid_drop,
