@@ -235,8 +235,8 @@ bool term_init(char *msg, size_t size)
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
 	curs_set(0);
-	if (!g_headless)
-		mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+	/* headless too: the scripts' :click queues events for getmouse() */
+	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
 	theme_init();
 	install_signals();
 	block_signals();

@@ -12,8 +12,8 @@
  *   :resize WxH   resize the (virtual) terminal
  *   :type TEXT    type TEXT literally (for '<' and spaces)
  *   :wait-idle    wait until background work is done
- *   :click X Y    a mouse click at column X, row Y (0-based), as curses
- *                 reports one (also :wheel-up X Y, :wheel-down X Y)
+ *   :click X Y    a mouse click at column X, row Y (0-based), queued for
+ *                 curses as a terminal's (also :wheel-up X Y, :wheel-down X Y)
  * CPUSCOPE_TIMING=FILE appends timings (first frame, each key to frame,
  * peak RSS) for the benchmark.
  */
@@ -179,8 +179,13 @@ static int run_script(struct app *a, const char *file, struct timing *t, char *m
 					rc = 2;
 					break;
 				}
-				app_click(a, y, x, line[1] == 'c' ? MOUSE_CLICK : line[7] == 'u' ?
-					  MOUSE_WHEEL_UP : MOUSE_WHEEL_DOWN);
+				/* into curses' queue: the explorer takes it as a terminal's
+				 * KEY_MOUSE, through getmouse() */
+				MEVENT ev = { 0, x, y, 0, line[1] == 'c' ? BUTTON1_CLICKED : line[7] == 'u' ?
+					      BUTTON4_PRESSED : BUTTON5_PRESSED };
+				ungetmouse(&ev);
+				if (getch() == KEY_MOUSE) /* the KEY_MOUSE ungetmouse() queued */
+					app_key(a, KEY_MOUSE);
 				paint(a, t, 0, NULL);
 			} else if (!strcmp(line, ":wait-idle")) {
 				/* run the probe (if any) to its end, painting progress */
