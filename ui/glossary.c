@@ -145,6 +145,28 @@ static const struct {
 	  "the guest editor, the <cpu> XML and the hosts pane use them) and the Linux "
 	  "/proc/cpuinfo flag (lahf_lm). Where a pane shows one, it names the other when they "
 	  "differ; the explain pane lists all three." },
+	{ "output forms (o)", "The guest CPU as libvirt <cpu> XML, QEMU's -cpu value, a Proxmox VE "
+	  "cpu: line or cpu-models.conf entry, a KubeVirt domain spec, Nova's [libvirt] options or "
+	  "a QMP command; o cycles them, and the lints under the output say what a form cannot "
+	  "express (Nova has no forbid, for example)." },
+	{ "custom model", "A model of a Proxmox VE cpu-models.conf or a [cpudef] file (--custom): a "
+	  "QEMU base model plus and minus features. The models list's IS says 'custom: BASE'; "
+	  "grids show it beside its base; compare and the verdicts judge the CPU it makes." },
+	{ "upgrade (7)", "What moving the guest CPU to another QEMU (a bundled snapshot) or host "
+	  "does to it, as `cpuscope upgrade` says: per side the machine type, the versioned "
+	  "model, the features, what QEMU drops, whether it starts under enforce and under "
+	  "libvirt's check; then what changes and why, and what to pin. t picks the target." },
+	{ "drift (8)", "libvirt keeps its own copy of each CPU model (the cpu_map) and the copies "
+	  "drift from QEMU's: features only libvirt's copy requires or only QEMU's has, and what "
+	  "libvirt's check='partial' or 'full' makes of a guest of the model (refusing a guest "
+	  "QEMU runs, or starting one QEMU refuses with enforce). c switches the map." },
+	{ "fleet (9)", "The hosts of the hosts pane against every model: per vendor group the best "
+	  "common model (the newest of libvirt's map that QEMU runs on every host and libvirt's "
+	  "compare accepts), what it gives up, the host that holds a group back, the baseline, "
+	  "where the guest in the editor starts and migrates; then the host x model matrix." },
+	{ "QEMU versions (grid columns)", "The grid's m mode that puts the selected model of each "
+	  "bundled QEMU side by side (on the family of the machine type in use), with what each "
+	  "version changes listed under the grid." },
 	{ "feature groups", "Features are grouped by what they are for: base, SSE, AVX, AVX-512, "
 	  "AMX, crypto, TSX (transactional memory, often disabled by microcode), speculation "
 	  "controls (Spectre/Meltdown mitigations), VMX capabilities (nested virtualization), ..." },

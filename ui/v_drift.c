@@ -267,7 +267,6 @@ static unsigned drift_action(struct view *v, struct app *a, enum action act)
 		if (row && i >= 0 && (size_t)i < row->actions.n &&
 		    ((const struct drift_action *)row->actions.v[i])->guest) {
 			app_load_guest(a, ((const struct drift_action *)row->actions.v[i])->guest);
-			a->dirty = true;
 			app_status(a, R_GOOD, "the fix is in the guest editor (u undoes)");
 			a->page = PAGE_GUEST;
 			app_focus(a, V_OUTPUT);
