@@ -79,6 +79,17 @@ shot() { # NAME TITLE
 	echo "screenshots: $out/$name.png"
 }
 
+# 0. what `make run` shows: no --host, no --snapshot: this machine's QEMU,
+#    asked live (KVM when usable, else TCG), named in the header
+new_server
+tm new-session -d -s s -x "$cols" -y "$rows" \
+	"env TERM=xterm-256color LC_ALL=C.UTF-8 XDG_CACHE_HOME='$work/cache' '$bin' tui; sleep 600"
+wait_for "Models"
+wait_for "this machine's QEMU"
+keys / && text Haswell && keys Enter 4
+wait_for "Explain: Haswell"
+shot 0-default-start "cpuscope: the default start (this machine's QEMU)"
+
 # 1. the models list and Haswell's versions on a host without TSX
 start amd-zen5-vm-capabilities.xml
 keys / && text Haswell && keys Enter

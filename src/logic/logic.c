@@ -53,6 +53,12 @@ static bool model_needs_host_cpuid(const struct model_view *mv)
 	       (mv->def && mv->def->type_name && str_startswith(mv->def->type_name, "host-"));
 }
 
+static bool model_is_max(const struct model_view *mv)
+{
+	return !strcmp(mv->name, "max") ||
+	       (mv->def && mv->def->type_name && str_startswith(mv->def->type_name, "max-"));
+}
+
 static bool host_runs_host_model(const struct host *h)
 {
 	if (h->kind == HOST_DOMCAPS)
@@ -150,6 +156,13 @@ enum usable model_usable(const struct model_view *mv, const struct host *h, stru
 		fset_add(blockers, ftable_intern(h->ft, "kvm"));
 		return USABLE_NO;
 	}
+	/* 'host' and 'max' on a bare CPU (capabilities, a host <cpu>, CPUID,
+	 * where KVM is assumed): they are that CPU as KVM passes it through, so
+	 * they run by definition; comparing them with the CPU would only
+	 * compare it with what the data's accelerator made of them */
+	if (h && h->arch == ARCH_X86_64 && (model_needs_host_cpuid(mv) || model_is_max(mv)) &&
+	    (h->kind == HOST_CAPS || h->kind == HOST_CPU_XML || h->kind == HOST_CPUID))
+		return USABLE_YES;
 	if (!h) {
 		if (!mv->def || !mv->def->unavail_known)
 			return USABLE_UNKNOWN;
