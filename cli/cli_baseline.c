@@ -2,6 +2,7 @@
 #include "cli_internal.h"
 #include "host_sniff.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,10 +49,12 @@ static int fail_at(struct cli *c, const char *file, const char *text, size_t k,
 		   const struct err *e)
 {
 	int line = text ? cpu_line(text, k) : 0;
+	char hint[PATH_MAX + 128];
 
+	session_map_hint(c->s, e->msg, hint, sizeof(hint));
 	if (line > 0)
-		return cli_fail(c, "%s:%d: %s", file, line, e->msg);
-	return cli_fail(c, "%s: %s", file, e->msg);
+		return cli_fail(c, "%s:%d: %s%s", file, line, e->msg, hint);
+	return cli_fail(c, "%s: %s%s", file, e->msg, hint);
 }
 
 /* libvirt knows features only by its map's spelling ("sse4.1", never
@@ -132,7 +135,10 @@ static int add_file(struct cli *c, struct baseline *b, const char *file)
 			char name[256];
 			int line = unknown_spelling(c->s->map, text, name, sizeof(name));
 			if (line) {
-				rc = cli_fail(c, "%s:%d: Unknown CPU feature %s", file, line, name);
+				char msg[300], hint[PATH_MAX + 128];
+				snprintf(msg, sizeof(msg), "Unknown CPU feature %s", name);
+				rc = cli_fail(c, "%s:%d: %s%s", file, line, msg,
+					      session_map_hint(c->s, msg, hint, sizeof(hint)));
 				goto out;
 			}
 		}

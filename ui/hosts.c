@@ -200,7 +200,9 @@ void app_hosts_baseline(struct app *a)
 		const struct host_row *h = &hs->rows[i];
 		err_clear(&e);
 		if (h->chosen && !baseline_add_host(&b, h->h, &e)) {
-			hs->bl_err = xasprintf("%s: %s", h->file, e.msg);
+			char hint[PATH_MAX + 128];
+			hs->bl_err = xasprintf("%s: %s%s", h->file, e.msg,
+					       session_map_hint(a->s, e.msg, hint, sizeof(hint)));
 			goto out;
 		}
 	}

@@ -841,3 +841,27 @@ void session_replace_data(struct session *s, struct dataset *ds, const char *bin
 	if (s->ref == REF_QEMU && s->ref_label)
 		label_reference(s);
 }
+
+/* libvirt's "Unknown CPU feature X", and which bundled map knows X when
+ * the map in use does not (a QEMU 10.0 host under libvirt 9.0's map):
+ * " (libvirt 11.3's map knows it: ...)" into buf, or "". */
+const char *session_map_hint(const struct session *s, const char *msg, char *buf, size_t size)
+{
+	static const char prefix[] = "Unknown CPU feature ";
+	char dir[PATH_MAX + 32];
+	struct cpu_map *m;
+	struct err e;
+
+	buf[0] = '\0';
+	if (strncmp(msg, prefix, sizeof(prefix) - 1) || !s->map)
+		return buf;
+	snprintf(dir, sizeof(dir), "%s/cpu_map-11.3", s->datadir);
+	if (s->map->dir && strstr(s->map->dir, "cpu_map-11.3"))
+		return buf;
+	err_clear(&e);
+	m = cpu_map_load(dir, s->arch, s->ft, &e);
+	if (m && cpu_map_feature(m, msg + sizeof(prefix) - 1))
+		snprintf(buf, size, " (libvirt 11.3's map knows it: give --libvirt-version 11)");
+	cpu_map_free(m);
+	return buf;
+}

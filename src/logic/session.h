@@ -125,6 +125,10 @@ bool session_use_accel(struct session *s, const char *accel, struct err *e);
 /* What a running libvirtd at uri offers (its domcapabilities, the virttype
  * following --accel), as a host of this session's arch; caller frees. */
 struct host *session_libvirt_host(struct session *s, const char *uri, struct err *e);
+/* After libvirt's "Unknown CPU feature X" (baseline, compare): when the map
+ * in use lacks X and the bundled 11.3 map knows it, " (libvirt 11.3's map
+ * knows it: give --libvirt-version 11)" into buf; else "".  Returns buf. */
+const char *session_map_hint(const struct session *s, const char *msg, char *buf, size_t size);
 /* Switch the machine type (names and aliases). */
 bool session_set_machine(struct session *s, const char *name, struct err *e);
 /* Put a new dataset in place (a probe of binary from the TUI): takes ds,
