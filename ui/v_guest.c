@@ -83,7 +83,7 @@ static void field_text(struct app *a, int f, char *name, char *val, size_t size)
 		if (g->mode != MODE_CUSTOM)
 			snprintf(val, size, "(custom mode only)");
 		else
-			snprintf(val, size, "%s", g->match ? cpu_match_name(g->match) : "(unset: exact)");
+			snprintf(val, size, "%s", g->match ? cpu_match_name(g->match) : "exact (libvirt's default)");
 		break;
 	case F_CHECK:
 		snprintf(name, 16, "check");
@@ -91,7 +91,7 @@ static void field_text(struct app *a, int f, char *name, char *val, size_t size)
 		break;
 	case F_FALLBACK:
 		snprintf(name, 16, "fallback");
-		snprintf(val, size, "%s", g->fallback ? cpu_fallback_name(g->fallback) : "(unset: allow)");
+		snprintf(val, size, "%s", g->fallback ? cpu_fallback_name(g->fallback) : "allow (libvirt's default)");
 		break;
 	case F_MODEL:
 		snprintf(name, 16, "model");
