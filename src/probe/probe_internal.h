@@ -139,6 +139,8 @@ bool probe_loop(struct probe *pr);
 /* probe_proc.c: one QEMU process */
 double probe_now(void); /* CLOCK_MONOTONIC seconds */
 void probe_close_fd(int *fd);
+/* QEMU's stderr as one line: lines joined with "; ", blanks trimmed (qmp_call.c). */
+char *probe_stderr_line(const char *s);
 /* Start QEMU for p->machine; on failure e is set and nothing runs. */
 bool proc_spawn(struct proc *p, struct err *e);
 /* Kill (unless already) and wait. */

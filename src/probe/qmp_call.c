@@ -47,7 +47,7 @@ struct qmp_conn {
 };
 
 /* QEMU's stderr as one line: lines joined with "; ", blanks trimmed. */
-static char *stderr_line(const char *s)
+char *probe_stderr_line(const char *s)
 {
 	struct strbuf sb = STRBUF_INIT;
 
@@ -191,7 +191,7 @@ static char *why_gone(struct qmp_conn *x, bool timed_out, double timeout, int st
 	if (timed_out)
 		return xasprintf("no answer within %.0f s", timeout);
 	if (x->err.len)
-		return stderr_line(sb_str(&x->err));
+		return probe_stderr_line(sb_str(&x->err));
 	if (WIFSIGNALED(status))
 		return xasprintf("killed by signal %d", WTERMSIG(status));
 	return xasprintf("exit status %d", WIFEXITED(status) ? WEXITSTATUS(status) : -1);

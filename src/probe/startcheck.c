@@ -17,43 +17,6 @@
 #include "probe_internal.h"
 #include "util.h"
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void close_fd(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-	*fd = -1;
-}
-
-/* QEMU's stderr as one line: lines joined with "; ", blanks trimmed. */
-static char *one_line(const char *s)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	while (*s) {
-		const char *nl = strchr(s, '\n');
-		size_t n = nl ? (size_t)(nl - s) : strlen(s);
-		while (n && (s[n - 1] == ' ' || s[n - 1] == '\r'))
-			n--;
-		if (n) {
-			if (sb.len)
-				sb_add(&sb, "; ");
-			sb_addn(&sb, s, n);
-		}
-		if (!nl)
-			break;
-		s = nl + 1;
-	}
-	return sb_take(&sb);
-}
-
 bool probe_start_check(const char *binary, const char *accel, const char *machine,
 		       const char *cpu, double timeout, char **failure, struct err *e)
 {
@@ -94,7 +57,7 @@ bool probe_start_check(const char *binary, const char *accel, const char *machin
 		probe_child_guard(parent, argv, in[0], devnull >= 0 ? devnull : er[1], er[1], st[1]);
 		_exit(127);
 	}
-	close_fd(&st[1]);
+	probe_close_fd(&st[1]);
 	{
 		int child_errno = 0;
 		ssize_t r;
@@ -108,17 +71,17 @@ bool probe_start_check(const char *binary, const char *accel, const char *machin
 			goto out;
 		}
 	}
-	close_fd(&in[0]);
-	close_fd(&er[1]);
+	probe_close_fd(&in[0]);
+	probe_close_fd(&er[1]);
 	/* Both commands fit in the pipe: write them, then EOF. */
 	if (write(in[1], qmp, sizeof(qmp) - 1) < 0) {
 		/* QEMU already gone: its stderr says why */
 	}
-	close_fd(&in[1]);
-	deadline = now_s() + timeout;
+	probe_close_fd(&in[1]);
+	deadline = probe_now() + timeout;
 	for (;;) {
 		struct pollfd pfd = { er[0], POLLIN, 0 };
-		double left = deadline - now_s();
+		double left = deadline - probe_now();
 		char buf[4096];
 		ssize_t r;
 
@@ -151,7 +114,7 @@ bool probe_start_check(const char *binary, const char *accel, const char *machin
 	else if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		*failure = NULL;
 	else if (text.len)
-		*failure = one_line(sb_str(&text));
+		*failure = probe_stderr_line(sb_str(&text));
 	else if (WIFSIGNALED(status))
 		*failure = xasprintf("killed by signal %d", WTERMSIG(status));
 	else
@@ -160,12 +123,12 @@ bool probe_start_check(const char *binary, const char *accel, const char *machin
 out:
 	if (!ok && !err_isset(e))
 		err_set(e, binary, 0, "cannot run %s", binary);
-	close_fd(&in[0]);
-	close_fd(&in[1]);
-	close_fd(&er[0]);
-	close_fd(&er[1]);
-	close_fd(&st[0]);
-	close_fd(&st[1]);
+	probe_close_fd(&in[0]);
+	probe_close_fd(&in[1]);
+	probe_close_fd(&er[0]);
+	probe_close_fd(&er[1]);
+	probe_close_fd(&st[0]);
+	probe_close_fd(&st[1]);
 	sb_fini(&text);
 	free(cpuopt);
 	free(mach);
