@@ -5,8 +5,10 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli.h"
+#include "cpu_arg.h"
 #include "explain.h"
 #include "explain_doc.h"
 #include "logic.h"
@@ -98,7 +100,7 @@ static json_object *level_json(int l)
 }
 
 static void print_json_x(struct cli *c, const struct explanation *x, const char *hostl,
-			 const struct qemu_warnings *w)
+			 const struct qemu_warnings *w, const char *cpu)
 {
 	json_object *o = json_object_new_object(), *sug = json_object_new_array();
 	json_object *bl = json_object_new_array(), *lv = json_object_new_object();
@@ -163,6 +165,7 @@ static void print_json_x(struct cli *c, const struct explanation *x, const char 
 		}
 		json_object_object_add(o, "warnings", wa);
 		json_object_object_add(o, "enforce", json_object_new_boolean(w->enforce));
+		json_object_object_add(o, "cpu", json_str_or_null(cpu));
 	}
 	print_json(c, o);
 	json_object_put(o);
@@ -172,9 +175,10 @@ static void print_json_x(struct cli *c, const struct explanation *x, const char 
 
 int cmd_explain(struct cli *c, int argc, char **argv)
 {
-	const char *model = NULL, *wfile = NULL;
+	const char *model = NULL, *wfile = NULL, *cpu = NULL;
 	struct explanation x;
 	struct qemu_warnings w;
+	struct cpu_arg ca;
 	struct err e;
 	char *text = NULL;
 	size_t len = 0;
@@ -183,6 +187,7 @@ int cmd_explain(struct cli *c, int argc, char **argv)
 
 	memset(&x, 0, sizeof(x));
 	memset(&w, 0, sizeof(w));
+	memset(&ca, 0, sizeof(ca));
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "--qemu-warning") || !strcmp(a, "--qemu-warnings")) {
@@ -193,6 +198,15 @@ int cmd_explain(struct cli *c, int argc, char **argv)
 			wfile = argv[++i];
 		} else if (!strncmp(a, "--qemu-warning=", 15)) {
 			wfile = a + 15;
+		} else if (!strcmp(a, "--cpu") || !strcmp(a, "-cpu")) {
+			if (i + 1 >= argc)
+				return cli_fail(c, "explain: %s needs a value (the -cpu value QEMU warned "
+						   "about, e.g. Haswell-noTSX,hle=off,rtm=off)", a);
+			if (cpu)
+				return cli_fail(c, "explain: one --cpu value at a time");
+			cpu = argv[++i];
+		} else if (!strncmp(a, "--cpu=", 6)) {
+			cpu = a + 6;
 		} else if (a[0] == '-' && a[1]) {
 			return cli_fail(c, "explain: unknown option '%s' (see cpuscope explain --help)", a);
 		} else if (model) {
@@ -201,6 +215,9 @@ int cmd_explain(struct cli *c, int argc, char **argv)
 			model = a;
 		}
 	}
+	if (cpu && !wfile)
+		return cli_fail(c, "explain: --cpu names the -cpu value QEMU warned about; give the "
+				   "warnings with --qemu-warning FILE (or explain MODEL without --cpu)");
 	if (!model && !wfile)
 		return cli_fail(c, "explain: which model? (usage: cpuscope explain MODEL, or "
 				   "cpuscope explain --qemu-warning FILE)");
@@ -228,7 +245,12 @@ int cmd_explain(struct cli *c, int argc, char **argv)
 			goto out;
 		}
 		have_w = true;
-		if (!explain_warnings(c->s->ds, c->s->md, c->s->host, model, &w, &x, &e)) {
+		if (cpu && !cpu_arg_parse(cpu, &ca, &e)) {
+			rc = cli_fail_err(c, &e);
+			goto out;
+		}
+		if (!explain_warnings(c->s->ds, c->s->md, c->s->host, model, &w, cpu ? &ca : NULL,
+				      &x, &e)) {
 			rc = cli_fail_err(c, &e);
 			goto out;
 		}
@@ -236,12 +258,16 @@ int cmd_explain(struct cli *c, int argc, char **argv)
 		rc = cli_fail_err(c, &e);
 		goto out;
 	}
-	session_model_notes(c->s, model, &x.notes); /* not from the QEMU data: where from */
+	session_model_notes(c->s, model ? model : x.model, &x.notes); /* not from the QEMU data: where from */
 	have_x = true;
+	/* QEMU says "host doesn't support" under every hardware accelerator */
 	const char *hostl = c->s->host ? host_label(c) :
-			    wfile ? (w.accel ? w.accel : "the QEMU that warned") : host_label(c);
+			    !wfile ? host_label(c) :
+			    !w.accel ? "the QEMU that warned" :
+			    !strcasecmp(w.accel, "host") ? "the host's hardware accelerator (KVM, HVF)" :
+			    w.accel;
 	if (c->format == FMT_JSON) {
-		print_json_x(c, &x, hostl, have_w ? &w : NULL);
+		print_json_x(c, &x, hostl, have_w ? &w : NULL, cpu);
 	} else {
 		print_text(c, &x, hostl, have_w ? &w : NULL);
 	}
@@ -251,6 +277,7 @@ out:
 		explanation_fini(&x);
 	if (have_w)
 		qemu_warnings_fini(&w);
+	cpu_arg_fini(&ca);
 	free(text);
 	return rc;
 }

@@ -126,11 +126,16 @@ static const struct cli_opt grid_opts[] = {
 	{ NULL, NULL, NULL, CLI_VAL_NONE, NULL, false, NULL },
 };
 
-static const char *const explain_syn[] = { "MODEL", "--qemu-warning FILE|- [MODEL]", NULL };
+static const char *const explain_syn[] = {
+	"MODEL", "--qemu-warning FILE|- [MODEL]", "--qemu-warning FILE|- --cpu VALUE", NULL
+};
 static const struct cli_opt explain_opts[] = {
 	{ "--qemu-warning", "--qemu-warnings", "FILE|-", CLI_VAL_FILE, NULL, false,
 	  "read QEMU's \"doesn't support requested feature\" warnings from FILE (- for "
 	  "standard input)" },
+	{ "--cpu", "-cpu", "VALUE", CLI_VAL_WORD, NULL, false,
+	  "with --qemu-warning: the -cpu value QEMU warned about (Haswell-noTSX,hle=off,"
+	  "rtm=off); the fix keeps what it sets and adds the disables" },
 	{ NULL, NULL, NULL, CLI_VAL_NONE, NULL, false, NULL },
 };
 
@@ -369,7 +374,11 @@ const struct cli_cmd cli_commands[] = {
 			"vmx-posted-intr [bit 7]\", the CPUID[eax=..,ecx=..] form of newer QEMU) "
 			"from FILE or standard input, names the features (by location and by "
 			"name, cross-checked) and explains them as blockers of MODEL (or, "
-			"without MODEL, gives the disable policies).",
+			"without MODEL, gives the disable policies).  With --cpu VALUE (the "
+			"-cpu value that warned) the model is VALUE's, the explanation starts "
+			"from VALUE's features, and the fix is VALUE with the warned features "
+			"switched off: the features it already disabled, its other properties, "
+			"vendor= and enforce stay.",
 		.opts = explain_opts,
 		.operand = CLI_VAL_MODEL,
 		.notes =

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "cpu_arg.h"
 #include "emit.h"
 #include "err.h"
 #include "guest_build.h"
@@ -194,7 +195,27 @@ struct ectx {
 	const struct host *h;
 	const struct fset *avoid;
 	bool qemu_verdict; /* also QEMU's own verdict (the data's accelerator is the warned one) */
+	const struct cpu_arg *given; /* the -cpu value that was warned about, or NULL */
 };
+
+/* The features of the requested CPU: req's, with the given -cpu value's
+ * =on/=off applied (features the table does not know change nothing). */
+static void req_features(const struct ectx *c, const struct model_view *req, struct fset *out)
+{
+	model_features(req, out);
+	if (!c->given)
+		return;
+	for (size_t i = 0; i < c->given->g->features.n; i++) {
+		const struct guest_feature *gf = c->given->g->features.v[i];
+		const struct feature *f = ftable_lookup(c->ds->ft, gf->name);
+		if (!f || (f->flags & FEAT_UNKNOWN))
+			continue;
+		if (gf->policy == POLICY_REQUIRE || gf->policy == POLICY_FORCE)
+			fset_add(out, f->id);
+		else if (gf->policy == POLICY_DISABLE || gf->policy == POLICY_FORBID)
+			fset_del(out, f->id);
+	}
+}
 
 static enum usable ctx_usable(const struct ectx *c, const struct model_view *mv, struct fset *blk)
 {
@@ -258,10 +279,10 @@ static struct explain_alt *alt_new(const struct ectx *c, const struct model_view
 	if (req->full && mv->full) {
 		struct fset have = FSET_INIT;
 		model_features(mv, &have);
-		model_features(req, &a->lost);
+		req_features(c, req, &a->lost);
 		fset_andnot(&a->lost, &have);
 		fset_copy(&a->gained, &have);
-		model_features(req, &have);
+		req_features(c, req, &have);
 		fset_andnot(&a->gained, &have);
 		fset_fini(&have);
 	}
@@ -402,6 +423,116 @@ static void unknown_off(const struct ftable *ft, const struct fset *disable, cha
 	}
 }
 
+/* What a -cpu value holds besides the model and its features (cpu_arg.h
+ * keeps them as written): appended to the fix, and said, with the
+ * features the value already switched off, in one note. */
+static void given_extras(const struct cpu_arg *a, char **qemu, struct vec *notes)
+{
+	struct strbuf sb = STRBUF_INIT, kept = STRBUF_INIT;
+
+	for (size_t i = 0; i < a->g->features.n; i++) {
+		const struct guest_feature *gf = a->g->features.v[i];
+		if (gf->policy == POLICY_DISABLE || gf->policy == POLICY_FORBID)
+			sb_addf(&kept, "%s%s=off", kept.len ? ", " : "", gf->name);
+	}
+	if (*qemu) {
+		sb_add(&sb, *qemu);
+		for (size_t i = 0; i < a->props.n; i++)
+			sb_addf(&sb, ",%s", (const char *)a->props.v[i]);
+		if (a->check >= 0)
+			sb_add(&sb, a->check ? ",check=on" : ",check=off");
+		if (a->enforce)
+			sb_add(&sb, ",enforce");
+		free(*qemu);
+		*qemu = sb_take(&sb);
+	}
+	for (size_t i = 0; i < a->props.n; i++)
+		sb_addf(&kept, "%s%s", kept.len ? ", " : "", (const char *)a->props.v[i]);
+	if (a->g->vendor_id)
+		sb_addf(&kept, "%svendor=%s", kept.len ? ", " : "", a->g->vendor_id);
+	if (a->check >= 0)
+		sb_addf(&kept, "%scheck=%s", kept.len ? ", " : "", a->check ? "on" : "off");
+	if (a->enforce)
+		sb_addf(&kept, "%senforce", kept.len ? ", " : "");
+	if (kept.len)
+		vec_push(notes, xasprintf("kept from the given -cpu value: %s", sb_str(&kept)));
+	if (a->props.n)
+		vec_push(notes, xasprintf("libvirt's <cpu> has no place for %s%s (the XML leaves %s "
+					  "out)", (const char *)a->props.v[0], a->props.n > 1 ? " and the other properties" : "",
+					  a->props.n > 1 ? "them" : "it"));
+	sb_fini(&sb);
+	sb_fini(&kept);
+}
+
+/* The MSR of "failed to set MSR 0x10a to 0x29" (QEMU's KVM code aborts
+ * so when the accelerator refuses an MSR write), or -1. */
+static long failed_msr(const char *why)
+{
+	const char *p = why ? strstr(why, "failed to set MSR 0x") : NULL;
+	char *end;
+	unsigned long v;
+
+	if (!p)
+		return -1;
+	p += strlen("failed to set MSR 0x");
+	v = strtoul(p, &end, 16);
+	return end != p && v <= 0xffffffffUL ? (long)v : -1;
+}
+
+/* This machine's QEMU did not start host or max because the accelerator
+ * refused an MSR (the start checks of session.c, recorded in the data as
+ * the definitions' start_failure).  Any CPU that keeps the feature which
+ * exposes that MSR (arch-capabilities for 0x10a) makes QEMU write it and
+ * fail the same way, although QEMU's unavailable-features do not say so:
+ * the fix switches that feature off too, and says why.  Only for QEMU's
+ * own verdict (no host file, or warnings of the data's accelerator). */
+static void fix_refused_msrs(const struct ectx *c, struct explanation *x)
+{
+	const struct ftable *ft = c->ds->ft;
+	struct explain_fix *fx = &x->fix;
+	struct fset left = FSET_INIT, dep = FSET_INIT;
+
+	if (!c->md || !x->features_known || (c->h && !c->qemu_verdict) ||
+	    (c->avoid && !c->qemu_verdict))
+		return;
+	for (size_t i = 0; i < c->md->defs.n; i++) {
+		const struct cpu_def *d = vec_get(&c->md->defs, i);
+		long msr = failed_msr(d->start_failure);
+		if (msr < 0)
+			continue;
+		/* what the fixed CPU still has */
+		fset_copy(&left, &x->features);
+		for (int id = fset_next(&fx->disable, 0); id >= 0; id = fset_next(&fx->disable, (unsigned)id + 1)) {
+			fset_del(&left, (unsigned)id);
+			explain_dependents(ft, (unsigned)id, &dep);
+			fset_andnot(&left, &dep);
+		}
+		for (size_t r = 0; r < ARRAY_LEN(dep_rules); r++) {
+			const struct dep_rule *rule = &dep_rules[r];
+			const struct feature *f;
+			if (rule->kind != DEP_MSR || rule->index != (uint32_t)msr)
+				continue;
+			f = ftable_lookup(ft, rule->parent);
+			if (!f || !fset_has(&left, f->id))
+				continue;
+			fset_add(&fx->disable, f->id);
+			explain_dependents(ft, f->id, &dep);
+			fset_and(&dep, &x->features);
+			fset_or(&fx->implied, &dep);
+			fset_del(&left, f->id);
+			/* QEMU's first line ("...: error: failed to set MSR ...") */
+			const char *why = strstr(d->start_failure, "failed to set MSR");
+			size_t wl = strcspn(why, ";\n");
+			vec_push(&fx->notes, xasprintf("%s: switched off too: QEMU does not start %s here "
+						       "(%.*s), and a CPU with %s makes it write MSR "
+						       "0x%lx as well", f->name, d->name, (int)wl, why,
+						       f->name, (unsigned long)msr));
+		}
+	}
+	fset_fini(&left);
+	fset_fini(&dep);
+}
+
 static void make_fix(const struct ectx *c, const char *model, struct explanation *x)
 {
 	struct explain_fix *fx = &x->fix;
@@ -417,24 +548,42 @@ static void make_fix(const struct ectx *c, const char *model, struct explanation
 			fset_add(&removable, (unsigned)id);
 	}
 	explain_min_disable(ft, &removable, &fx->disable, &fx->implied);
+	if (c->ds)
+		fix_refused_msrs(c, x);
 	if (x->features_known)
 		fset_and(&fx->implied, &x->features);
 	fset_andnot(&fx->implied, &x->blockers);
 	fx->possible = fset_empty(&fx->impossible);
 	if (!fx->possible)
 		goto out;
-	g = guest_cpu_new();
-	g->mode = MODE_CUSTOM;
-	g->match = MATCH_EXACT;
-	/* fallback as build and the editor write it (libvirt's default, allow):
-	 * one guest CPU reads the same wherever cpuscope prints it */
-	g->fallback = FALLBACK_UNSET;
-	if (model)
-		g->model = xstrdup(model);
+	if (model && c->given) {
+		/* the value QEMU warned about, with the warned features off */
+		g = guest_cpu_clone(c->given->g);
+		for (size_t i = 0; i < g->features.n; i++) {
+			const struct guest_feature *gf = g->features.v[i];
+			fx->kept_off += gf->policy == POLICY_DISABLE || gf->policy == POLICY_FORBID;
+		}
+	} else {
+		g = guest_cpu_new();
+		g->mode = MODE_CUSTOM;
+		g->match = MATCH_EXACT;
+		/* fallback as build and the editor write it (libvirt's default, allow):
+		 * one guest CPU reads the same wherever cpuscope prints it */
+		g->fallback = FALLBACK_UNSET;
+		if (model)
+			g->model = xstrdup(model);
+	}
 	struct vec order = VEC_INIT;
 	explain_sorted(ft, &fx->disable, &order);
-	for (size_t i = 0; i < order.n; i++)
-		guest_cpu_set_policy(g, ((const struct feature *)order.v[i])->name, POLICY_DISABLE);
+	for (size_t i = 0; i < order.n; i++) {
+		const struct feature *f = order.v[i];
+		const struct guest_feature *was = guest_cpu_feature_of(g, ft, f);
+		if (was && (was->policy == POLICY_REQUIRE || was->policy == POLICY_FORCE))
+			vec_push(&fx->notes, xasprintf("%s: the given -cpu value asks for it (%s=on) and "
+						       "QEMU cannot give it: the fix switches it off",
+						       f->name, was->name));
+		guest_cpu_set_feature_policy(g, ft, f, was ? was->name : f->name, POLICY_DISABLE);
+	}
 	vec_fini(&order, NULL);
 	if (model && c->ds && c->md) { /* a custom model: its base with its features */
 		struct guest_ctx gc = { c->ds, c->md, c->h, NULL, NULL };
@@ -448,6 +597,8 @@ static void make_fix(const struct ectx *c, const char *model, struct explanation
 		fx->xml = emit_guest_xml(g, ft, 0);
 		fx->qemu = emit_qemu_cpu(g, ft, c->h, &fx->notes, &why);
 		unknown_off(ft, &fx->disable, &fx->qemu, &fx->notes);
+		if (c->given)
+			given_extras(c->given, &fx->qemu, &fx->notes);
 	} else {
 		/* no model: the -cpu suffix and the <feature> lines only */
 		struct strbuf sb = STRBUF_INIT;
@@ -546,7 +697,7 @@ static void explain_fill(const struct ectx *c, const struct model_view *mv, stru
 	x->machine = c->md->machine;
 	snprintf(x->vendor, sizeof(x->vendor), "%s", mv->vendor);
 	if (mv->full) {
-		model_features(mv, &x->features);
+		req_features(c, mv, &x->features);
 		x->features_known = true;
 	}
 	explain_levels(c, x);
@@ -584,7 +735,7 @@ bool explain_model(const struct dataset *ds, const struct mdata *md, const struc
 		   const char *name, struct explanation *x, struct err *e)
 {
 	struct model_view mv;
-	struct ectx c = { ds, md, h, NULL, false };
+	struct ectx c = { ds, md, h, NULL, false, NULL };
 
 	memset(x, 0, sizeof(*x));
 	x->ft = ds->ft;
@@ -598,10 +749,10 @@ bool explain_model(const struct dataset *ds, const struct mdata *md, const struc
 }
 
 bool explain_warnings(const struct dataset *ds, const struct mdata *md, const struct host *h,
-		      const char *name, const struct qemu_warnings *w, struct explanation *x,
-		      struct err *e)
+		      const char *name, const struct qemu_warnings *w, const struct cpu_arg *given,
+		      struct explanation *x, struct err *e)
 {
-	struct ectx c = { ds, md, h, &w->features, false };
+	struct ectx c = { ds, md, h, &w->features, false, given };
 
 	/* without a host, the data's own verdict counts when it is the warned
 	 * accelerator's ("TCG doesn't support ..." and TCG data): alternatives
@@ -611,6 +762,32 @@ bool explain_warnings(const struct dataset *ds, const struct mdata *md, const st
 			  (!strcasecmp(w->accel, "host") && !strcasecmp(ds->accel, "kvm")));
 
 	memset(x, 0, sizeof(*x));
+	if (given) {
+		const char *gm = given->g->model;
+		if (given->g->mode == MODE_HOST_PASSTHROUGH)
+			gm = "host";
+		else if (given->g->mode == MODE_MAXIMUM)
+			gm = "max";
+		if (!gm)
+			return err_set(e, "-cpu", 0, "the value names no model");
+		if (name && strcmp(name, gm))
+			return err_set(e, "-cpu", 0, "MODEL '%s' and the -cpu value's model '%s' differ: give "
+				       "one of them", name, gm);
+		name = gm;
+		if (given->g->mode == MODE_CUSTOM) {
+			/* checked as `build` checks a CPU: unknown features with
+			 * their close spellings, one policy per feature */
+			struct guest_ctx gc = { ds, md, h, NULL, NULL };
+			struct guest_built b;
+			memset(&b, 0, sizeof(b));
+			if (!guest_build(&gc, given->g, GUEST_VERSION_AS_GIVEN, &b, e)) {
+				if (!e->file[0]) /* as cpu_arg_parse() names the value */
+					snprintf(e->file, sizeof(e->file), "-cpu");
+				return false;
+			}
+			guest_build_fini(&b);
+		}
+	}
 	x->ft = ds->ft;
 	x->model_psabi = x->host_psabi = -1;
 	x->source = EXPLAIN_SRC_WARNINGS;
@@ -630,12 +807,14 @@ bool explain_warnings(const struct dataset *ds, const struct mdata *md, const st
 					"warned features"));
 		if (mv.full) {
 			struct fset have = FSET_INIT;
-			model_features(&mv, &have);
+			req_features(&c, &mv, &have);
 			fset_copy(&missing, &w->features);
 			fset_andnot(&missing, &have);
 			fset_fini(&have);
 			if (!fset_empty(&missing))
-				note(x, xasprintf("%zu of the warned features are not in %s at all: the "
+				note(x, xasprintf(given ? "%zu of the warned features are not in %s with "
+						  "the given -cpu value: the warnings came from another one" :
+						  "%zu of the warned features are not in %s at all: the "
 						  "warnings came from another -cpu value", fset_count(&missing),
 						  mv.name));
 		}

@@ -32,6 +32,7 @@
 #include "util.h"
 #include "qemu_warnings.h"
 
+struct cpu_arg;
 struct err;
 
 /* How many other models explain_model() suggests. */
@@ -67,6 +68,7 @@ struct explain_fix {
 	char *qemu;               /* -cpu value (model,f=off,...), NULL when !possible */
 	char *xml;                /* libvirt <cpu> with disable policies, NULL when !possible */
 	struct vec notes;         /* char *: what emit left out (owned) */
+	size_t kept_off;          /* features the given -cpu value already switched off */
 };
 
 enum explain_hm {
@@ -127,9 +129,19 @@ void explain_sorted(const struct ftable *ft, const struct fset *s, struct vec *o
  * With a model (name not NULL), the same as explain_model() with those
  * blockers, and alternatives must avoid all of them (and be usable on h
  * when h is given).  Without, only the blockers and the disable fix (the
- * -cpu suffix ",f=off,..." and the <feature> lines). */
+ * -cpu suffix ",f=off,..." and the <feature> lines).
+ *
+ * given (NULL: none) is the -cpu value QEMU warned about (cpu_arg.h); its
+ * model is the model explained (name, when also given, must be the same
+ * word).  It is checked as `build` checks a CPU (unknown features with
+ * "did you mean"), and the explanation starts from it: the model's
+ * features with the value's =on/=off applied, and the fix is that value
+ * with the warned features switched off -- what the user disabled, the
+ * other properties, vendor=, enforce and check stay as given (a notes
+ * line says what was kept; a warned feature the value asked on is
+ * switched off and said so). */
 bool explain_warnings(const struct dataset *ds, const struct mdata *md, const struct host *h,
-		      const char *name, const struct qemu_warnings *w, struct explanation *x,
-		      struct err *e);
+		      const char *name, const struct qemu_warnings *w, const struct cpu_arg *given,
+		      struct explanation *x, struct err *e);
 
 #endif

@@ -276,8 +276,13 @@ static void disable_fix(struct explain_doc *d, const struct explanation *x, int 
 		vec_fini(&order, NULL);
 		sb_reset(&sb);
 	}
-	add(d, XD_STEP, 2, act, "%d. Disable %zu feature%s (libvirt policy='disable'):", (*step)++, nd,
-	    plural(nd));
+	if (fx->kept_off)
+		add(d, XD_STEP, 2, act, "%d. Disable %zu more feature%s (libvirt policy='disable'; %zu "
+		    "already off in the given -cpu value stay off):", (*step)++, nd, plural(nd),
+		    fx->kept_off);
+	else
+		add(d, XD_STEP, 2, act, "%d. Disable %zu feature%s (libvirt policy='disable'):", (*step)++,
+		    nd, plural(nd));
 	if (x->model)
 		add(d, XD_CODE, 4, -1, "-cpu %s", fx->qemu ? fx->qemu : "?");
 	else

@@ -22,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct dataset *ds = dataset_new(ARCH_X86_64, ft);
 		struct explanation x;
 		FUZZ_ASSERT(w.items.n > 0);
-		if (explain_warnings(ds, NULL, NULL, NULL, &w, &x, &e))
+		if (explain_warnings(ds, NULL, NULL, NULL, &w, NULL, &x, &e))
 			explanation_fini(&x);
 		dataset_free(ds);
 		qemu_warnings_fini(&w);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cpu_arg.h"
 #include "cpu_map.h"
 #include "err.h"
 #include "explain.h"
@@ -538,7 +539,7 @@ static void test_warnings_enforce_and_explain(void **state)
 	assert_int_equal(w.items.n, 14);
 	err_clear(&e);
 	/* with the model: the same blockers, alternatives avoid them all */
-	assert_true(explain_warnings(f->ds, f->md, NULL, "Skylake-Server", &w, &x, &e));
+	assert_true(explain_warnings(f->ds, f->md, NULL, "Skylake-Server", &w, NULL, &x, &e));
 	assert_int_equal(x.source, EXPLAIN_SRC_WARNINGS);
 	assert_int_equal(x.usable, USABLE_NO);
 	assert_true(fset_equal(&x.blockers, &w.features));
@@ -557,7 +558,7 @@ static void test_warnings_enforce_and_explain(void **state)
 	}
 	explanation_fini(&x);
 	/* without: the blockers and the -cpu suffix */
-	assert_true(explain_warnings(f->ds, f->md, NULL, NULL, &w, &x, &e));
+	assert_true(explain_warnings(f->ds, f->md, NULL, NULL, &w, NULL, &x, &e));
 	assert_null(x.model);
 	assert_non_null(x.fix.qemu);
 	assert_int_equal(x.fix.qemu[0], ',');
@@ -565,7 +566,7 @@ static void test_warnings_enforce_and_explain(void **state)
 	assert_true(str_startswith(x.fix.xml, "<feature policy='disable' name="));
 	assert_int_equal(x.family.n + x.nearest.n, 0);
 	explanation_fini(&x);
-	assert_false(explain_warnings(f->ds, f->md, NULL, "Nope", &w, &x, &e));
+	assert_false(explain_warnings(f->ds, f->md, NULL, "Nope", &w, NULL, &x, &e));
 	qemu_warnings_fini(&w);
 }
 
@@ -670,7 +671,7 @@ static void test_warnings_injection(void **state)
 	assert_true(it->by_location);
 	assert_false(it->by_name);
 	assert_null(ftable_lookup(f->ft, "x,kvm=off"));
-	assert_true(explain_warnings(f->ds, f->md, NULL, NULL, &w, &x, &e));
+	assert_true(explain_warnings(f->ds, f->md, NULL, NULL, &w, NULL, &x, &e));
 	assert_string_equal(x.fix.qemu, ",hle=off,rtm=off");
 	explanation_fini(&x);
 	qemu_warnings_fini(&w);
@@ -717,6 +718,115 @@ static void test_warnings_hostile(void **state)
  * line, thousands of names the table does not know, every one in the
  * -cpu suffix and in a note (the fuzz harness found this input shape
  * slow: the suffix was rebuilt and the notes rescanned per name). */
+/* explain --qemu-warning FILE --cpu VALUE: the fix is the value QEMU
+ * warned about with the warned features off; what the value already
+ * disabled, its properties and enforce stay; a warned feature it asked on
+ * is switched off (and said); the model is the value's. */
+static void test_warnings_given_cpu(void **state)
+{
+	struct fix *f = *state;
+	struct qemu_warnings w;
+	struct explanation x;
+	struct cpu_arg ca;
+	struct err e;
+	bool said_on = false, said_kept = false;
+
+	parse_warnings(f, DIR "enforce-Skylake-Server.txt", &w);
+	err_clear(&e);
+	assert_true(cpu_arg_parse("Skylake-Server,hle=off,+rtm,family=6,enforce", &ca, &e));
+	assert_true(explain_warnings(f->ds, f->md, NULL, NULL, &w, &ca, &x, &e));
+	assert_string_equal(x.model, "Skylake-Server");
+	assert_non_null(x.fix.qemu);
+	assert_true(str_startswith(x.fix.qemu, "Skylake-Server,hle=off,"));
+	assert_non_null(strstr(x.fix.qemu, ",rtm=off"));
+	assert_null(strstr(x.fix.qemu, "rtm=on"));
+	assert_true(str_endswith(x.fix.qemu, ",family=6,enforce"));
+	/* hle is disabled once (the user's), not a second time */
+	assert_null(strstr(strstr(x.fix.qemu, "hle=off") + 1, "hle=off"));
+	assert_non_null(strstr(x.fix.xml, "<feature policy='disable' name='hle'/>"));
+	for (size_t i = 0; i < x.fix.notes.n; i++) {
+		const char *n = x.fix.notes.v[i];
+		said_on |= str_startswith(n, "rtm: the given -cpu value asks for it");
+		said_kept |= strstr(n, "kept from the given -cpu value: hle=off, family=6, enforce") != NULL;
+	}
+	assert_true(said_on);
+	assert_true(said_kept);
+	/* the explained CPU is the value's: hle is not one of its features */
+	const struct feature *hle = ftable_lookup(f->ds->ft, "hle");
+	assert_non_null(hle);
+	assert_true(x.features_known);
+	assert_false(fset_has(&x.features, hle->id));
+	explanation_fini(&x);
+	/* the model named twice must be the same word */
+	assert_false(explain_warnings(f->ds, f->md, NULL, "Haswell", &w, &ca, &x, &e));
+	assert_non_null(strstr(e.msg, "differ"));
+	cpu_arg_fini(&ca);
+	/* a misspelled feature is refused as build refuses it */
+	err_clear(&e);
+	assert_true(cpu_arg_parse("Skylake-Server,rtn=off", &ca, &e));
+	assert_false(explain_warnings(f->ds, f->md, NULL, NULL, &w, &ca, &x, &e));
+	assert_non_null(strstr(e.msg, "did you mean rtm"));
+	assert_string_equal(e.file, "-cpu");
+	cpu_arg_fini(&ca);
+	qemu_warnings_fini(&w);
+}
+
+/* When this machine's QEMU could not start max because the accelerator
+ * refused MSR 0x10a (the start checks' start_failure), a fix that keeps
+ * arch-capabilities would fail the same way: it switches that off too and
+ * says why; without the failure it does not. */
+static void test_fix_refused_msr(void **state)
+{
+	struct fix *f = *state;
+	struct mdata *md = dataset_mdata(f->ds, MACHINE);
+	struct cpu_def *max = NULL;
+	struct qemu_warnings w;
+	struct explanation x;
+	struct err e;
+	char *accel = f->ds->accel;
+	/* QEMU warned about one feature only: arch-capabilities is no blocker */
+	static const char warn[] = "qemu-system-x86_64: warning: TCG doesn't support requested "
+				   "feature: CPUID.07H:EBX.avx512f [bit 16]\n";
+	static const char said[] = "arch-capabilities: switched off too: QEMU does not start max "
+				   "here (failed to set MSR 0x10a to 0x29)";
+
+	for (size_t i = 0; i < md->defs.n; i++) {
+		struct cpu_def *d = vec_get(&md->defs, i);
+		if (!strcmp(d->name, "max"))
+			max = d;
+	}
+	assert_non_null(max);
+	f->ds->accel = strdup("tcg"); /* the warned accelerator is the data's */
+	err_clear(&e);
+	assert_true(qemu_warnings_parse("warn", warn, strlen(warn), f->ft, &w, &e));
+	assert_true(explain_warnings(f->ds, f->md, NULL, "Cascadelake-Server-v2", &w, NULL, &x, &e));
+	assert_non_null(x.fix.qemu);
+	assert_string_equal(x.fix.qemu, "Cascadelake-Server-v2,avx512f=off");
+	explanation_fini(&x);
+	max->start_failure = strdup("qemu-system-x86_64: error: failed to set MSR 0x10a to 0x29; "
+				    "qemu-system-x86_64: kvm.c:3183: kvm_buf_set_msrs: Assertion failed.");
+	assert_true(explain_warnings(f->ds, f->md, NULL, "Cascadelake-Server-v2", &w, NULL, &x, &e));
+	assert_string_equal(x.fix.qemu, "Cascadelake-Server-v2,arch-capabilities=off,avx512f=off");
+	bool found = false;
+	for (size_t i = 0; i < x.fix.notes.n; i++)
+		found |= strstr(x.fix.notes.v[i], said) != NULL;
+	assert_true(found);
+	/* what arch-capabilities carries is then dropped by QEMU, and said */
+	const struct feature *mds = ftable_lookup(f->ft, "mds-no");
+	assert_non_null(mds);
+	assert_true(fset_has(&x.fix.implied, mds->id));
+	explanation_fini(&x);
+	/* a model without arch-capabilities is left alone */
+	assert_true(explain_warnings(f->ds, f->md, NULL, "Skylake-Server", &w, NULL, &x, &e));
+	assert_string_equal(x.fix.qemu, "Skylake-Server,avx512f=off");
+	explanation_fini(&x);
+	qemu_warnings_fini(&w);
+	free(max->start_failure);
+	max->start_failure = NULL;
+	free(f->ds->accel);
+	f->ds->accel = accel;
+}
+
 static void test_warnings_long(void **state)
 {
 	struct fix *f = *state;
@@ -737,7 +847,7 @@ static void test_warnings_long(void **state)
 	assert_string_equal(((const struct qemu_warning *)w.items.v[N])->text,
 			    "MSR(48DH).vmx-posted-intr [bit 7]");
 	assert_string_equal(((const struct qemu_warning *)w.items.v[N])->accel, "TCG");
-	assert_true(explain_warnings(f->ds, f->md, NULL, NULL, &w, &x, &e));
+	assert_true(explain_warnings(f->ds, f->md, NULL, NULL, &w, NULL, &x, &e));
 	sb_add(&want, ",vmx-posted-intr=off");
 	for (int i = 0; i < N; i++)
 		sb_addf(&want, ",zz-%d=off", i);
@@ -775,6 +885,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_warnings_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_warnings_injection, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_warnings_long, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_warnings_given_cpu, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fix_refused_msr, setup, teardown),
 	};
 	return TEST_RUN("explain", tests, argc, argv);
 }
