@@ -81,3 +81,52 @@ work_dir() {
 	[ "${KEEP:-}" = 1 ] && echo "work dir: $work" || trap 'rm -rf "$work"' EXIT
 	private_binary "$work"
 }
+
+# libvirt11_stack [starts]: bring up the libvirt 11.3 + QEMU 10.0 chroot
+# (libvirt11-up.sh) in $CPUSCOPE_LIBVIRT11_DIR (default
+# /var/tmp/cpuscope-libvirt11, built on first use in about 2 minutes; keep it
+# out of trees cleaned with rm -rf) and set $l11_root and $l11_ver.  With
+# "starts", the chroot's libvirtd may start guests: a libvirtd in a chroot
+# cannot set up QEMU's private mount namespace, so its qemu.conf gets
+# `namespaces = [ ]` (and a libvirtd running without it is restarted).  A
+# libvirtd started here is stopped at exit (libvirt11-up.sh --down); one
+# already running is left.  Skips (saying why) when not root or when the
+# chroot cannot be built.
+libvirt11_stack() {
+	local up=$(dirname "${BASH_SOURCE[0]}")/libvirt11-up.sh out t0=$SECONDS conf
+	l11_root=$(realpath -m "${CPUSCOPE_LIBVIRT11_DIR:-/var/tmp/cpuscope-libvirt11}")
+	[ "$(id -u)" = 0 ] || skip "needs root (debootstrap, chroot, the chroot's libvirtd)"
+	l11_answers() { timeout 20 chroot "$l11_root" virsh -c qemu:///system version >/dev/null 2>&1; }
+	local was_up=0
+	[ -x "$l11_root/usr/bin/virsh" ] && mountpoint -q "$l11_root/proc" && l11_answers && was_up=1
+	conf=$l11_root/etc/libvirt/qemu.conf
+	if [ "${1:-}" = starts ] && [ -f "$conf" ] && ! grep -q '^namespaces *= *\[ *\]' "$conf"; then
+		printf 'namespaces = [ ]\n' >>"$conf"
+		if [ $was_up = 1 ]; then
+			"$up" "$l11_root" --down >/dev/null 2>&1
+			was_up=0
+		fi
+	fi
+	if [ $was_up = 0 ]; then
+		[ -x "$l11_root/usr/sbin/libvirtd" ] ||
+			echo "building the libvirt 11.3 chroot in $l11_root (first time: about 2 minutes)"
+		if ! out=$("$up" "$l11_root" 2>&1); then
+			printf '%s\n' "$out" | tail -5
+			skip "libvirt 11.3 did not come up in $l11_root ($(printf '%s\n' "$out" | tail -1))"
+		fi
+		# shellcheck disable=SC2064
+		trap "\"$up\" \"$l11_root\" --down >/dev/null 2>&1" EXIT
+		if [ "${1:-}" = starts ] && ! grep -q '^namespaces *= *\[ *\]' "$conf"; then
+			# built just now: the setting needs a libvirtd that reads it
+			printf 'namespaces = [ ]\n' >>"$conf"
+			"$up" "$l11_root" --down >/dev/null 2>&1
+			out=$("$up" "$l11_root" 2>&1) || skip "libvirt 11.3 did not come back up in $l11_root"
+		fi
+		echo "$(tail -1 <<<"$out") ($((SECONDS - t0)) s)"
+	fi
+	l11_ver=$(chroot "$l11_root" virsh --version 2>/dev/null)
+	case $l11_ver in
+	11.*) ;;
+	*) skip "the chroot's virsh is '$l11_ver', not 11.x" ;;
+	esac
+}

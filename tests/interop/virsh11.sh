@@ -24,31 +24,13 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 bin=${CPUSCOPE_BIN:-$top/cpuscope}
-root=$(realpath -m "${CPUSCOPE_LIBVIRT11_DIR:-/var/tmp/cpuscope-libvirt11}")
 
 . "$here/lib.sh"
 need_bin
-[ "$(id -u)" = 0 ] || skip "needs root (debootstrap, chroot, the chroot's libvirtd)"
 [ -d "$top/data/cpu_map-11.3" ] || skip "no data/cpu_map-11.3"
 
-answers() { chroot "$root" virsh -c qemu:///system version >/dev/null 2>&1; }
-was_up=0
-[ -x "$root/usr/bin/virsh" ] && mountpoint -q "$root/proc" && answers && was_up=1
-if [ $was_up = 0 ]; then
-	t0=$SECONDS
-	[ -x "$root/usr/sbin/libvirtd" ] || echo "building the libvirt 11.3 chroot in $root (first time: about 2 minutes)"
-	if ! out=$("$here/libvirt11-up.sh" "$root" 2>&1); then
-		printf '%s\n' "$out" | tail -5
-		skip "libvirt 11.3 did not come up in $root ($(printf '%s\n' "$out" | tail -1))"
-	fi
-	trap '"$here/libvirt11-up.sh" "$root" --down >/dev/null 2>&1' EXIT
-	echo "$(tail -1 <<<"$out") ($((SECONDS - t0)) s)"
-fi
-ver=$(chroot "$root" virsh --version 2>/dev/null)
-case $ver in
-11.*) ;;
-*) skip "the chroot's virsh is '$ver', not 11.x" ;;
-esac
+libvirt11_stack
+root=$l11_root ver=$l11_ver
 
 export INTEROP_VIRSH="chroot $root virsh"
 export INTEROP_ROOT=$root
