@@ -56,6 +56,8 @@ int cli_load_ft(struct cli *c);
 int cli_load_data(struct cli *c);
 int cli_load_host(struct cli *c);
 int cli_load_map(struct cli *c);
+/* cli_load_data(), then the host when need_host (models, show, grid). */
+int cli_load(struct cli *c, bool need_host);
 struct host *cli_load_one_host(struct cli *c, const char *file, int *rc);
 /* Expand a model-based host into its features (x86: the cpu_map, then
  * the bundled 11.3 map; s390x: QEMU's expansion of the model). */
@@ -67,6 +69,9 @@ json_object *fset_names_json(const struct ftable *ft, const struct fset *s);
 /* The names of s (QEMU's spelling) as sb_add_list() lists them, at most max. */
 struct strbuf;
 void fset_names_text(struct strbuf *sb, const struct ftable *ft, const struct fset *s, size_t max);
+/* A custom model (--custom) in JSON: {"base", "file", "line", "format"}. */
+struct custom_model;
+json_object *custom_json(const struct custom_model *cm);
 /* Probe progress on err: a bar on a terminal, else a line every few seconds;
  * failures always.  cli_progress_end() clears the bar. */
 struct cli_progress {
