@@ -112,6 +112,22 @@ int cli_grid_qemu(struct cli *c, const char *model, const struct vec *qemus,
 void cli_qemu_cols_fini(struct cli_qemu_cols *qc);
 int cmd_drift(struct cli *c, int argc, char **argv);    /* cli/cli_drift.c */
 int cmd_fleet(struct cli *c, int argc, char **argv);    /* cli/cli_fleet.c */
+/* fleet: cli/cli_fleet.c gathers the hosts and builds the report, which
+ * cli/cli_fleet_text.c prints as text, cli/cli_fleet_json.c as JSON or CSV.
+ * skipped: struct fleet_skipped *, the files of the directories that are not
+ * hosts; guest_file: --guest's file, or NULL. */
+struct fleet;
+struct fleet_group;
+struct fleet_skipped {
+	char *file;
+	char *why;
+};
+const char *cli_fleet_group_name(const struct fleet_group *g); /* its vendor, or "no vendor" */
+void cli_fleet_text(struct cli *c, const struct vec *skipped, const struct fleet *f,
+		    const char *guest_file);
+void cli_fleet_json(struct cli *c, const struct vec *skipped, const struct fleet *f,
+		    const char *guest_file);
+void cli_fleet_csv(struct cli *c, const struct vec *skipped, const struct fleet *f);
 /* s390x: compare and baseline are QEMU's answers (cli/cli_s390x.c) */
 int cli_compare_s390x(struct cli *c, const char *file);
 int cli_baseline_s390x(struct cli *c, const struct vec *files, bool features, bool migratable);
