@@ -181,6 +181,25 @@ void fset_names_text(struct strbuf *sb, const struct ftable *ft, const struct fs
 	vec_fini(&names, NULL);
 }
 
+size_t lv_feature_names(const struct cpu_map *map, const struct fset *s, const char **names)
+{
+	struct fset left = FSET_INIT;
+	size_t n = 0;
+
+	fset_copy(&left, s);
+	for (size_t i = 0; i < map->features.n; i++) {
+		const struct feature *f = map->features.v[i];
+		if (fset_has(&left, f->id)) {
+			names[n++] = feature_libvirt_name(f);
+			fset_del(&left, f->id);
+		}
+	}
+	for (int id = fset_next(&left, 0); id >= 0; id = fset_next(&left, (unsigned)id + 1))
+		names[n++] = feature_libvirt_name(ftable_get(map->ft, (unsigned)id));
+	fset_fini(&left);
+	return n;
+}
+
 /* A custom model (--custom) in JSON: {"base", "file", "line", "format"}. */
 json_object *custom_json(const struct custom_model *cm)
 {

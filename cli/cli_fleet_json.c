@@ -24,20 +24,12 @@ static json_object *idx_array(const size_t *v, size_t n)
 static json_object *lv_names_json(const struct cpu_map *map, const struct fset *s)
 {
 	json_object *a = json_object_new_array();
-	struct fset left = FSET_INIT;
+	const char **names = xcalloc(fset_count(s) + 1, sizeof(*names));
+	size_t n = lv_feature_names(map, s, names);
 
-	fset_copy(&left, s);
-	for (size_t i = 0; i < map->features.n; i++) {
-		const struct feature *f = map->features.v[i];
-		if (fset_has(&left, f->id)) {
-			json_object_array_add(a, json_object_new_string(feature_libvirt_name(f)));
-			fset_del(&left, f->id);
-		}
-	}
-	for (int id = fset_next(&left, 0); id >= 0; id = fset_next(&left, (unsigned)id + 1))
-		json_object_array_add(a, json_object_new_string(
-			feature_libvirt_name(ftable_get(map->ft, (unsigned)id))));
-	fset_fini(&left);
+	for (size_t i = 0; i < n; i++)
+		json_object_array_add(a, json_object_new_string(names[i]));
+	free(names);
 	return a;
 }
 

@@ -34,22 +34,10 @@ static void lv_names(struct strbuf *sb, const struct cpu_map *map, const struct 
 		     size_t max)
 {
 	const char **names = xcalloc(fset_count(s) + 1, sizeof(*names));
-	struct fset left = FSET_INIT;
-	size_t n = 0;
+	size_t n = lv_feature_names(map, s, names);
 
-	fset_copy(&left, s);
-	for (size_t i = 0; i < map->features.n; i++) {
-		const struct feature *f = map->features.v[i];
-		if (fset_has(&left, f->id)) {
-			names[n++] = feature_libvirt_name(f);
-			fset_del(&left, f->id);
-		}
-	}
-	for (int id = fset_next(&left, 0); id >= 0; id = fset_next(&left, (unsigned)id + 1))
-		names[n++] = feature_libvirt_name(ftable_get(map->ft, (unsigned)id));
 	sb_add_list(sb, names, n, max);
 	free(names);
-	fset_fini(&left);
 }
 
 const char *cli_fleet_group_name(const struct fleet_group *g)

@@ -69,6 +69,9 @@ json_object *fset_names_json(const struct ftable *ft, const struct fset *s);
 /* The names of s (QEMU's spelling) as sb_add_list() lists them, at most max. */
 struct strbuf;
 void fset_names_text(struct strbuf *sb, const struct ftable *ft, const struct fset *s, size_t max);
+/* The names of s in libvirt's spelling into names (room for fset_count(s);
+ * lent): those of the map in its order, then the rest.  Returns how many. */
+size_t lv_feature_names(const struct cpu_map *map, const struct fset *s, const char **names);
 /* A custom model (--custom) in JSON: {"base", "file", "line", "format"}. */
 struct custom_model;
 json_object *custom_json(const struct custom_model *cm);
