@@ -68,11 +68,25 @@ static const char *start_word(enum fleet_start s)
 
 /* ---- text ---------------------------------------------------------------------------------- */
 
+/* What each host of g gives up against its host-model: with the group's
+ * best model (fh->loss) or with its baseline (fh->bl_loss). */
+static void print_losses(struct cli *c, const struct fleet *f, const struct fleet_group *g,
+			 bool baseline, struct strbuf *sb)
+{
+	for (size_t k = 0; k < g->nhosts; k++) {
+		const struct fleet_host *fh = &f->hosts[g->hosts[k]];
+		const struct fset *loss = baseline ? &fh->bl_loss : &fh->loss;
+		size_t n = fset_count(loss);
+		sb_reset(sb);
+		lv_names(sb, f->map, loss, 8);
+		fprintf(c->out, "    %4zu  %3zu%s%s\n", g->hosts[k] + 1, n, n ? ": " : "",
+			sb_str(sb));
+	}
+}
+
 static void print_group_text(struct cli *c, const struct fleet *f, const struct fleet_group *g,
 			     struct strbuf *sb)
 {
-	const struct cpu_map *map = f->map;
-
 	sb_reset(sb);
 	host_ranges(sb, g->hosts, g->nhosts);
 	fprintf(c->out, "\n%s: %zu host%s (%s)\n", cli_fleet_group_name(g), g->nhosts,
@@ -99,14 +113,7 @@ static void print_group_text(struct cli *c, const struct fleet *f, const struct 
 	if (g->best != FLEET_NONE) {
 		fprintf(c->out, "  %s gives up against each host's host-model:\n",
 			model_name(f, g->best));
-		for (size_t k = 0; k < g->nhosts; k++) {
-			const struct fleet_host *fh = &f->hosts[g->hosts[k]];
-			size_t n = fset_count(&fh->loss);
-			sb_reset(sb);
-			lv_names(sb, map, &fh->loss, 8);
-			fprintf(c->out, "    %4zu  %3zu%s%s\n", g->hosts[k] + 1, n, n ? ": " : "",
-				sb_str(sb));
-		}
+		print_losses(c, f, g, false, sb);
 	}
 	bool any_without = false;
 	for (size_t k = 0; k < g->nhosts; k++)
@@ -139,14 +146,7 @@ static void print_group_text(struct cli *c, const struct fleet *f, const struct 
 		fputs(xml, c->out);
 		free(xml);
 		fprintf(c->out, "  the baseline gives up against each host's host-model:\n");
-		for (size_t k = 0; k < g->nhosts; k++) {
-			const struct fleet_host *fh = &f->hosts[g->hosts[k]];
-			size_t n = fset_count(&fh->bl_loss);
-			sb_reset(sb);
-			lv_names(sb, map, &fh->bl_loss, 8);
-			fprintf(c->out, "    %4zu  %3zu%s%s\n", g->hosts[k] + 1, n, n ? ": " : "",
-				sb_str(sb));
-		}
+		print_losses(c, f, g, true, sb);
 	}
 	/* what holds the group back: newer models some of its hosts run */
 	bool head = false;
