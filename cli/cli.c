@@ -18,9 +18,11 @@
 
 #include <json.h>
 
+#include "cpu_map.h"
 #include "custom_def.h"
 #include "err.h"
 #include "feature.h"
+#include "host.h"
 #include "platform.h"
 #include "text.h"
 #include "util.h"
@@ -148,6 +150,11 @@ const char *host_label(const struct cli *c)
 }
 
 /* ---- helpers ------------------------------------------------------------ */
+
+void host_free_item(void *p)
+{
+	host_free(p);
+}
 
 void print_json(struct cli *c, json_object *o)
 {

@@ -33,11 +33,6 @@ static void skipped_free(void *p)
 	free(s);
 }
 
-static void host_free_item(void *p)
-{
-	host_free(p);
-}
-
 static void skip(struct fleet_cli *fc, const char *file, const char *why)
 {
 	struct fleet_skipped *s = xcalloc(1, sizeof(*s));

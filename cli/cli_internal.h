@@ -63,6 +63,7 @@ struct host *cli_load_one_host(struct cli *c, const char *file, int *rc);
  * the bundled 11.3 map; s390x: QEMU's expansion of the model). */
 int cli_resolve_host(struct cli *c, struct host *h);
 const char *host_label(const struct cli *c);
+void host_free_item(void *p); /* host_free() for vec_fini() */
 void print_json(struct cli *c, json_object *o);
 json_object *json_str_or_null(const char *s);
 json_object *fset_names_json(const struct ftable *ft, const struct fset *s);
