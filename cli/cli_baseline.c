@@ -89,11 +89,6 @@ static int unknown_spelling(const struct cpu_map *map, const char *text, char *n
 	return 0;
 }
 
-static void host_free_item(void *p)
-{
-	host_free(p);
-}
-
 /* Fold every CPU of one file into the baseline. */
 static int add_file(struct cli *c, struct baseline *b, const char *file)
 {

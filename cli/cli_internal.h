@@ -56,17 +56,26 @@ int cli_load_ft(struct cli *c);
 int cli_load_data(struct cli *c);
 int cli_load_host(struct cli *c);
 int cli_load_map(struct cli *c);
+/* cli_load_data(), then the host when need_host (models, show, grid). */
+int cli_load(struct cli *c, bool need_host);
 struct host *cli_load_one_host(struct cli *c, const char *file, int *rc);
 /* Expand a model-based host into its features (x86: the cpu_map, then
  * the bundled 11.3 map; s390x: QEMU's expansion of the model). */
 int cli_resolve_host(struct cli *c, struct host *h);
 const char *host_label(const struct cli *c);
+void host_free_item(void *p); /* host_free() for vec_fini() */
 void print_json(struct cli *c, json_object *o);
 json_object *json_str_or_null(const char *s);
 json_object *fset_names_json(const struct ftable *ft, const struct fset *s);
 /* The names of s (QEMU's spelling) as sb_add_list() lists them, at most max. */
 struct strbuf;
 void fset_names_text(struct strbuf *sb, const struct ftable *ft, const struct fset *s, size_t max);
+/* The names of s in libvirt's spelling into names (room for fset_count(s);
+ * lent): those of the map in its order, then the rest.  Returns how many. */
+size_t lv_feature_names(const struct cpu_map *map, const struct fset *s, const char **names);
+/* A custom model (--custom) in JSON: {"base", "file", "line", "format"}. */
+struct custom_model;
+json_object *custom_json(const struct custom_model *cm);
 /* Probe progress on err: a bar on a terminal, else a line every few seconds;
  * failures always.  cli_progress_end() clears the bar. */
 struct cli_progress {
@@ -107,6 +116,22 @@ int cli_grid_qemu(struct cli *c, const char *model, const struct vec *qemus,
 void cli_qemu_cols_fini(struct cli_qemu_cols *qc);
 int cmd_drift(struct cli *c, int argc, char **argv);    /* cli/cli_drift.c */
 int cmd_fleet(struct cli *c, int argc, char **argv);    /* cli/cli_fleet.c */
+/* fleet: cli/cli_fleet.c gathers the hosts and builds the report, which
+ * cli/cli_fleet_text.c prints as text, cli/cli_fleet_json.c as JSON or CSV.
+ * skipped: struct fleet_skipped *, the files of the directories that are not
+ * hosts; guest_file: --guest's file, or NULL. */
+struct fleet;
+struct fleet_group;
+struct fleet_skipped {
+	char *file;
+	char *why;
+};
+const char *cli_fleet_group_name(const struct fleet_group *g); /* its vendor, or "no vendor" */
+void cli_fleet_text(struct cli *c, const struct vec *skipped, const struct fleet *f,
+		    const char *guest_file);
+void cli_fleet_json(struct cli *c, const struct vec *skipped, const struct fleet *f,
+		    const char *guest_file);
+void cli_fleet_csv(struct cli *c, const struct vec *skipped, const struct fleet *f);
 /* s390x: compare and baseline are QEMU's answers (cli/cli_s390x.c) */
 int cli_compare_s390x(struct cli *c, const char *file);
 int cli_baseline_s390x(struct cli *c, const struct vec *files, bool features, bool migratable);

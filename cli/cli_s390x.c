@@ -153,11 +153,6 @@ out:
 	return rc;
 }
 
-static void host_free_item(void *p)
-{
-	host_free(p);
-}
-
 /* Where the next <cpu> element starts (not <cpus>, <cputune>, ...). */
 static const char *next_cpu(const char *p)
 {
