@@ -6,8 +6,8 @@
  *                   plan order, the poll() loop, start/finish
  *   probe_binary.c  finding the binary, its arch, the accelerator
  *   probe_proc.c    a QEMU child under its guard: fork/exec, pipes, the poll
- *                   step, reaping, killing (struct qemu_child); one probe
- *                   process's queue
+ *                   step, reaping, killing (struct qemu_child, also used by
+ *                   qmp_call.c and startcheck.c); one probe process's queue
  *   probe_send.c    writing QMP commands; command ids and positions
  *   probe_reply.c   reading QMP replies: the per-process state machine
  *
@@ -158,7 +158,7 @@ double probe_now(void); /* CLOCK_MONOTONIC seconds */
 void probe_close_fd(int *fd);
 /* The revents poll() set for fd among fds (0 for fd < 0 or not there). */
 short probe_revents(const struct pollfd *fds, size_t n, int fd);
-/* QEMU's stderr as one line: lines joined with "; ", blanks trimmed (qmp_call.c). */
+/* QEMU's stderr as one line: lines joined with "; ", blanks trimmed. */
 char *probe_stderr_line(const char *s);
 
 /* No child yet: pid -1, every fd -1 (qemu_child_fini is then a no-op). */

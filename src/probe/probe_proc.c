@@ -1,6 +1,7 @@
 /* probe_proc.c - a QEMU child (struct qemu_child, probe_internal.h):
  * fork/exec with pipes, one poll step that writes its stdin and keeps its
- * stderr, reading its stdout, reaping and killing.  Then the probe's own
+ * stderr, reading its stdout, reaping and killing; the probe's, qmp_call.c's
+ * and startcheck.c's QEMUs all run through it.  Then the probe's own
  * process (struct proc) on top: its argv, its write queue, its failure.
  *
  * cpuscope -> guard -> QEMU: cpuscope forks a guard (see probe_child_guard),
@@ -218,6 +219,28 @@ short probe_revents(const struct pollfd *fds, size_t n, int fd)
 		if (fds[i].fd == fd)
 			return fds[i].revents;
 	return 0;
+}
+
+/* QEMU's stderr as one line: lines joined with "; ", blanks trimmed. */
+char *probe_stderr_line(const char *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	while (*s) {
+		const char *nl = strchr(s, '\n');
+		size_t n = nl ? (size_t)(nl - s) : strlen(s);
+		while (n && (s[n - 1] == ' ' || s[n - 1] == '\r'))
+			n--;
+		if (n) {
+			if (sb.len)
+				sb_add(&sb, "; ");
+			sb_addn(&sb, s, n);
+		}
+		if (!nl)
+			break;
+		s = nl + 1;
+	}
+	return sb_take(&sb);
 }
 
 void qemu_child_init(struct qemu_child *c)
