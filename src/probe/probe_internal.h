@@ -229,12 +229,4 @@ char *proc_file(const struct proc *p);
 /* Read QEMU's QMP output and handle every complete line. */
 void proc_read_stdout(struct proc *p);
 
-/* In a child just forked by cpuscope (pid parent): become the guard of
- * argv[0] (see probe_proc.c): start it in its own process group with fd_in,
- * fd_out, fd_err as its standard streams, kill that group when cpuscope dies
- * or sends SIGTERM, and exit as it exited.  An exec failure's errno is
- * written to fd_status.  Async-signal-safe; never returns. */
-void probe_child_guard(pid_t parent, char **argv, int fd_in, int fd_out, int fd_err,
-		       int fd_status);
-
 #endif

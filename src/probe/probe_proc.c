@@ -4,7 +4,7 @@
  * and startcheck.c's QEMUs all run through it.  Then the probe's own
  * process (struct proc) on top: its argv, its write queue, its failure.
  *
- * cpuscope -> guard -> QEMU: cpuscope forks a guard (see probe_child_guard),
+ * cpuscope -> guard -> QEMU: cpuscope forks a guard (see child_guard),
  * which forks and execs QEMU in a process group of its own and outlives
  * it; qemu_child.pid is the guard's.  Killing goes through the guard
  * (SIGTERM), so QEMU's children die with it, also when cpuscope itself is
@@ -124,7 +124,13 @@ static void guard_exit_as(int status)
 	_exit(128 + sig);
 }
 
-/* The guard: the process cpuscope starts for each QEMU, and QEMU's parent.
+/* In a child just forked by cpuscope (pid parent): become the guard of
+ * argv[0]: start it in its own process group with fd_in, fd_out, fd_err as
+ * its standard streams, kill that group when cpuscope dies or sends
+ * SIGTERM, and exit as it exited.  An exec failure's errno is written to
+ * fd_status.  Async-signal-safe; never returns.
+ *
+ * The guard: the process cpuscope starts for each QEMU, and QEMU's parent.
  * It exists because a QEMU binary may be a wrapper script whose children
  * would otherwise outlive cpuscope: when cpuscope dies, even by SIGKILL,
  * the guard gets SIGTERM (parent-death signal) and kills QEMU's whole
@@ -133,8 +139,8 @@ static void guard_exit_as(int status)
  * rest of its group is killed too, and the guard ends with QEMU's status,
  * so cpuscope sees what QEMU did.  The guard keeps no descriptor open.
  * Never returns. */
-void probe_child_guard(pid_t parent, char **argv, int fd_in, int fd_out, int fd_err,
-		       int fd_status)
+static void child_guard(pid_t parent, char **argv, int fd_in, int fd_out, int fd_err,
+			int fd_status)
 {
 	sigset_t waitset, chld;
 	pid_t self = getpid(), q;
@@ -275,7 +281,7 @@ bool qemu_child_start(struct qemu_child *c, char **argv, const char *label, unsi
 	}
 	if (pid == 0) {
 		/* Child: async-signal-safe calls only. */
-		probe_child_guard(parent, argv, in[0], out[1] >= 0 ? out[1] : er[1], er[1], st[1]);
+		child_guard(parent, argv, in[0], out[1] >= 0 ? out[1] : er[1], er[1], st[1]);
 		_exit(127);
 	}
 	probe_close_fd(&in[0]);
