@@ -54,8 +54,8 @@ static void proc_done(struct proc *p, const char *msg)
 {
 	struct probe *pr = p->pr;
 
-	proc_reap_blocking(p);
-	proc_close(p);
+	qemu_child_reap(&p->c, true);
+	qemu_child_close(&p->c);
 	p->finished = true;
 	pr->running--;
 	if (p->want_cpu)
@@ -87,8 +87,8 @@ void proc_fail(struct proc *p, const char *fmt, ...)
 	p->failure = xasprintf("%s: %s", p->machine, msg);
 	free(msg);
 	msg = NULL;
-	proc_reap_blocking(p);
-	proc_close(p);
+	qemu_child_reap(&p->c, true);
+	qemu_child_close(&p->c);
 	proc_free_staged(p);
 	p->finished = true;
 	pr->running--;
@@ -192,8 +192,7 @@ static struct proc *proc_new(struct probe *pr, size_t slot)
 	p->machine = xstrdup(vec_get(&pr->plan, slot));
 	p->first = slot == 0;
 	p->want_cpu = slot == 0 ? pr->none_wanted && !pr->target_only : true;
-	p->pid = -1;
-	p->fd_in = p->fd_out = p->fd_err = -1;
+	qemu_child_init(&p->c);
 	p->tok = json_tokener_new();
 	return p;
 }
@@ -294,12 +293,12 @@ static void probe_commit(struct probe *pr)
 /* Process exit: after EOF on stdout, reap; decide success or failure. */
 static void proc_check_exit(struct proc *p)
 {
-	if (p->finished || !p->out_eof)
+	if (p->finished || !p->c.out_eof)
 		return;
-	if (!proc_try_reap(p))
+	if (!qemu_child_try_reap(&p->c))
 		return;
 	/* Dead: whatever is left on stderr is in the pipe now. */
-	proc_read_stderr(p);
+	qemu_child_read_err(&p->c);
 	if (!p->data_done) {
 		proc_fail_exited(p);
 		return;
@@ -331,8 +330,8 @@ static void probe_kill_all(struct probe *pr)
 		struct proc *p = pr->procs.v[i];
 
 		if (p && !p->finished) {
-			proc_reap_blocking(p);
-			proc_close(p);
+			qemu_child_reap(&p->c, true);
+			qemu_child_close(&p->c);
 			p->finished = true;
 			pr->running--;
 		}
@@ -372,26 +371,9 @@ size_t probe_pollfds(struct probe *pr, struct pollfd *fds, size_t max, int *time
 			continue;
 		if (p->deadline < next)
 			next = p->deadline;
-		if (p->out_eof)
+		if (p->c.out_eof)
 			next = now + 0.01 < next ? now + 0.01 : next; /* waiting to reap */
-		if (p->fd_out >= 0 && n < max) {
-			fds[n].fd = p->fd_out;
-			fds[n].events = POLLIN;
-			fds[n].revents = 0;
-			n++;
-		}
-		if (p->fd_err >= 0 && n < max) {
-			fds[n].fd = p->fd_err;
-			fds[n].events = POLLIN;
-			fds[n].revents = 0;
-			n++;
-		}
-		if (p->fd_in >= 0 && p->woff < p->wq.len && n < max) {
-			fds[n].fd = p->fd_in;
-			fds[n].events = POLLOUT;
-			fds[n].revents = 0;
-			n++;
-		}
+		n += qemu_child_pollfds(&p->c, p->woff < p->wq.len, fds + n, max - n);
 	}
 	if (timeout_ms) {
 		double d = (next - now) * 1000.0;
@@ -399,16 +381,6 @@ size_t probe_pollfds(struct probe *pr, struct pollfd *fds, size_t max, int *time
 		*timeout_ms = d <= 0 ? 0 : d >= PROBE_TICK_MS ? PROBE_TICK_MS : (int)d + 1;
 	}
 	return n;
-}
-
-static short revents_of(const struct pollfd *fds, size_t n, int fd)
-{
-	if (fd < 0)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (fds[i].fd == fd)
-			return fds[i].revents;
-	return 0;
 }
 
 void probe_cancel(struct probe *pr)
@@ -424,7 +396,7 @@ bool probe_step(struct probe *pr, const struct pollfd *fds, size_t n)
 	double now;
 
 	if ((pr->o.cancel && *pr->o.cancel) ||
-	    (pr->o.cancel_fd > 0 && revents_of(fds, n, pr->o.cancel_fd)))
+	    (pr->o.cancel_fd > 0 && probe_revents(fds, n, pr->o.cancel_fd)))
 		probe_cancel(pr);
 	if (probe_is_over(pr))
 		goto over;
@@ -433,11 +405,11 @@ bool probe_step(struct probe *pr, const struct pollfd *fds, size_t n)
 
 		if (!p || p->finished)
 			continue;
-		if (revents_of(fds, n, p->fd_in) & (POLLOUT | POLLERR | POLLHUP))
+		if (probe_revents(fds, n, p->c.fd_in) & (POLLOUT | POLLERR | POLLHUP))
 			proc_flush(p);
-		if (revents_of(fds, n, p->fd_err))
-			proc_read_stderr(p);
-		if (revents_of(fds, n, p->fd_out))
+		if (probe_revents(fds, n, p->c.fd_err))
+			qemu_child_read_err(&p->c);
+		if (probe_revents(fds, n, p->c.fd_out))
 			proc_read_stdout(p);
 		proc_check_exit(p);
 	}
@@ -457,8 +429,8 @@ bool probe_step(struct probe *pr, const struct pollfd *fds, size_t n)
 			free(msg);
 			continue;
 		}
-		if (p->out_eof) {
-			proc_read_stderr(p);
+		if (p->c.out_eof) {
+			qemu_child_read_err(&p->c);
 			proc_step_name(p, &step);
 			proc_fail(p, "QEMU closed its QMP output and did not exit within %g s "
 				  "(while waiting for %s)", pr->timeout, sb_str(&step));

@@ -5,7 +5,9 @@
  *                   many processes at once, deadlines, committing results in
  *                   plan order, the poll() loop, start/finish
  *   probe_binary.c  finding the binary, its arch, the accelerator
- *   probe_proc.c    one QEMU process: fork/exec, pipes, reaping, killing
+ *   probe_proc.c    a QEMU child under its guard: fork/exec, pipes, the poll
+ *                   step, reaping, killing (struct qemu_child, also used by
+ *                   qmp_call.c and startcheck.c); one probe process's queue
  *   probe_send.c    writing QMP commands; command ids and positions
  *   probe_reply.c   reading QMP replies: the per-process state machine
  *
@@ -20,6 +22,7 @@
 #ifndef CPUSCOPE_SRC_PROBE_INTERNAL_H
 #define CPUSCOPE_SRC_PROBE_INTERNAL_H
 
+#include <poll.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -36,7 +39,28 @@ struct err;
 #define PROBE_READ_CHUNK 65536u
 #define PROBE_READ_BUDGET (1u << 20) /* bytes per process per step, for fairness */
 #define PROBE_STDERR_KEEP 4096u
+#define PROBE_STDERR_HEAD (64u * 1024u) /* QEMU_CHILD_STDERR_HEAD */
 #define PROBE_TICK_MS 200
+
+/* One QEMU started by cpuscope under a guard process of its own (see
+ * probe_proc.c): the probe's processes, qmp_call.c's connection and
+ * startcheck.c's start all start, feed, read and end QEMU through this. */
+struct qemu_child {
+	pid_t pid;                 /* the guard's (QEMU's parent), or -1 */
+	int fd_in, fd_out, fd_err; /* our ends, non-blocking; -1 once closed */
+	unsigned flags;            /* QEMU_CHILD_* */
+	bool out_eof, err_eof;
+	bool killed, reaped;
+	int wstatus;               /* how the guard, so QEMU, ended (once reaped) */
+	struct strbuf err;         /* QEMU's stderr: its tail (or head) */
+};
+
+enum {
+	QEMU_CHILD_STDOUT_NULL = 1u << 0,  /* QEMU's stdout is /dev/null: no fd_out */
+	QEMU_CHILD_BIG_PIPE = 1u << 1,     /* a 1 MiB stdout pipe (room to run ahead) */
+	QEMU_CHILD_STDERR_HEAD = 1u << 2,  /* keep the first 64 KiB of stderr, not
+					    * the last 4-8 KiB */
+};
 
 
 /* A distinct expansion reply.  QEMU's replies for one model are byte for
@@ -55,15 +79,12 @@ struct proc {
 	char *machine;
 	bool first;         /* -machine none: asks query-machines and query-target */
 	bool want_cpu;      /* asks the CPU queries */
-	pid_t pid;
-	int fd_in, fd_out, fd_err;
+	struct qemu_child c; /* QEMU, its pipes, its stderr, how it ended */
 	struct strbuf wq;   /* bytes to write to QEMU's stdin */
 	size_t woff;
 	char *rbuf;         /* QMP output bytes not yet split into lines */
 	size_t rlen, rcap, rscan;
 	int lineno;
-	char ebuf[2 * PROBE_STDERR_KEEP];
-	size_t elen;
 	json_tokener *tok;
 	bool greeted;
 	/* Commands by position: caps, [machines, target], [defs, f0, s0, f1, s1, ...], quit. */
@@ -82,10 +103,6 @@ struct proc {
 	double deadline;
 	bool data_done;     /* every query answered: ready to commit */
 	bool quit_answered;
-	bool out_eof, err_eof;
-	bool reaped;
-	bool killed;
-	int wstatus;
 	bool finished;      /* reaped (or killed) and closed */
 	bool committed;
 	char *failure;      /* why the machine type failed, or NULL */
@@ -136,23 +153,62 @@ struct probe *probe_start_mode(const struct probe_opts *o, struct ftable *ft, bo
 /* Run the poll() loop until the probe is over; false when poll fails. */
 bool probe_loop(struct probe *pr);
 
-/* probe_proc.c: one QEMU process */
+/* probe_proc.c: a QEMU child under its guard */
 double probe_now(void); /* CLOCK_MONOTONIC seconds */
 void probe_close_fd(int *fd);
-/* QEMU's stderr as one line: lines joined with "; ", blanks trimmed (qmp_call.c). */
+/* The revents poll() set for fd among fds (0 for fd < 0 or not there). */
+short probe_revents(const struct pollfd *fds, size_t n, int fd);
+/* QEMU's stderr as one line: lines joined with "; ", blanks trimmed. */
 char *probe_stderr_line(const char *s);
+
+/* No child yet: pid -1, every fd -1 (qemu_child_fini is then a no-op). */
+void qemu_child_init(struct qemu_child *c);
+/* Fork the guard, which runs argv[0] (argv: NULL-terminated) with pipes
+ * as its stdin, stdout and stderr.  On failure e is set (label: the file
+ * name of the message: "cannot create pipes: ...", "cannot start a
+ * process: ...", "cannot run ARGV0: ...") and nothing runs. */
+bool qemu_child_start(struct qemu_child *c, char **argv, const char *label, unsigned flags,
+		      struct err *e);
+/* Add the pipes to poll (stdout, stderr, and stdin when want_write), at
+ * most max; returns how many. */
+size_t qemu_child_pollfds(const struct qemu_child *c, bool want_write, struct pollfd *fds,
+			  size_t max);
+/* Write what the pipe takes of buf[*off, len), SIGPIPE held off; false
+ * once fd_in is closed (QEMU closed its stdin, so it is exiting: its
+ * output says why). */
+bool qemu_child_write(struct qemu_child *c, const char *buf, size_t len, size_t *off);
+/* Read what stderr has now into c->err (EOF closes fd_err: err_eof). */
+void qemu_child_read_err(struct qemu_child *c);
+/* One read() of stdout: the bytes read; 0 when nothing is there now or at
+ * EOF; -1 on an error (errno kept).  EOF and errors close fd_out and set
+ * out_eof. */
+ssize_t qemu_child_read_out(struct qemu_child *c, char *buf, size_t len);
+/* One child alone, one poll step: wait until a pipe is ready or the
+ * deadline, write what stdin takes of buf[*off, len) (buf NULL: nothing
+ * to write), keep stderr.  1 when stdout is ready (qemu_child_read_out),
+ * 0 when not (deadline, signal, another pipe), -1 when poll failed. */
+int qemu_child_step(struct qemu_child *c, const char *buf, size_t len, size_t *off,
+		    double deadline);
+/* Reap without waiting; true once reaped. */
+bool qemu_child_try_reap(struct qemu_child *c);
+/* Wait until reaped; kill_it first asks the guard to kill QEMU's group
+ * (SIGTERM; a guard not gone within 5 s gets SIGKILL). */
+void qemu_child_reap(struct qemu_child *c, bool kill_it);
+void qemu_child_close(struct qemu_child *c);
+/* Kill (unless reaped), reap, close, free. */
+void qemu_child_fini(struct qemu_child *c);
+/* The last non-empty stderr line (at most 300 bytes), or NULL. */
+char *qemu_child_last_stderr(const struct qemu_child *c);
+/* Why QEMU ended, once reaped: "no answer within T s" (timed_out), its
+ * stderr as one line, "killed by signal N" or "exit status N". */
+char *qemu_child_why(const struct qemu_child *c, bool timed_out, double timeout);
+
+/* The probe's processes */
 /* Start QEMU for p->machine; on failure e is set and nothing runs. */
 bool proc_spawn(struct proc *p, struct err *e);
-/* Kill (unless already) and wait. */
-void proc_reap_blocking(struct proc *p);
-/* Reap without waiting; true once reaped. */
-bool proc_try_reap(struct proc *p);
-void proc_close(struct proc *p);
 void proc_free(struct proc *p);
 /* Write as much of p->wq as the pipe takes (EPIPE closes our end). */
 void proc_flush(struct proc *p);
-/* Keep the tail of QEMU's stderr for messages. */
-void proc_read_stderr(struct proc *p);
 /* The process ended on its own before answering everything. */
 void proc_fail_exited(struct proc *p);
 
@@ -172,13 +228,5 @@ void proc_free_staged(struct proc *p);
 char *proc_file(const struct proc *p);
 /* Read QEMU's QMP output and handle every complete line. */
 void proc_read_stdout(struct proc *p);
-
-/* In a child just forked by cpuscope (pid parent): become the guard of
- * argv[0] (see probe_proc.c): start it in its own process group with fd_in,
- * fd_out, fd_err as its standard streams, kill that group when cpuscope dies
- * or sends SIGTERM, and exit as it exited.  An exec failure's errno is
- * written to fd_status.  Async-signal-safe; never returns. */
-void probe_child_guard(pid_t parent, char **argv, int fd_in, int fd_out, int fd_err,
-		       int fd_status);
 
 #endif

@@ -1,16 +1,21 @@
-/* probe_proc.c - one QEMU process: fork/exec with pipes, writing its
- * stdin, keeping its stderr, reaping and killing (see probe_internal.h).
+/* probe_proc.c - a QEMU child (struct qemu_child, probe_internal.h):
+ * fork/exec with pipes, one poll step that writes its stdin and keeps its
+ * stderr, reading its stdout, reaping and killing; the probe's, qmp_call.c's
+ * and startcheck.c's QEMUs all run through it.  Then the probe's own
+ * process (struct proc) on top: its argv, its write queue, its failure.
  *
  * cpuscope -> guard -> QEMU: cpuscope forks a guard (see child_guard),
  * which forks and execs QEMU in a process group of its own and outlives
- * it; proc->pid is the guard's.  Killing goes through the guard (SIGTERM),
- * so QEMU's children die with it, also when cpuscope itself is killed.
+ * it; qemu_child.pid is the guard's.  Killing goes through the guard
+ * (SIGTERM), so QEMU's children die with it, also when cpuscope itself is
+ * killed.
  */
 #define _GNU_SOURCE 1 /* pipe2, close_range */
 #include "probe_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,7 +124,13 @@ static void guard_exit_as(int status)
 	_exit(128 + sig);
 }
 
-/* The guard: the process cpuscope starts for each QEMU, and QEMU's parent.
+/* In a child just forked by cpuscope (pid parent): become the guard of
+ * argv[0]: start it in its own process group with fd_in, fd_out, fd_err as
+ * its standard streams, kill that group when cpuscope dies or sends
+ * SIGTERM, and exit as it exited.  An exec failure's errno is written to
+ * fd_status.  Async-signal-safe; never returns.
+ *
+ * The guard: the process cpuscope starts for each QEMU, and QEMU's parent.
  * It exists because a QEMU binary may be a wrapper script whose children
  * would otherwise outlive cpuscope: when cpuscope dies, even by SIGKILL,
  * the guard gets SIGTERM (parent-death signal) and kills QEMU's whole
@@ -128,8 +139,8 @@ static void guard_exit_as(int status)
  * rest of its group is killed too, and the guard ends with QEMU's status,
  * so cpuscope sees what QEMU did.  The guard keeps no descriptor open.
  * Never returns. */
-void probe_child_guard(pid_t parent, char **argv, int fd_in, int fd_out, int fd_err,
-		       int fd_status)
+static void child_guard(pid_t parent, char **argv, int fd_in, int fd_out, int fd_err,
+			int fd_status)
 {
 	sigset_t waitset, chld;
 	pid_t self = getpid(), q;
@@ -206,21 +217,356 @@ reaped:
 	guard_exit_as(status);
 }
 
+short probe_revents(const struct pollfd *fds, size_t n, int fd)
+{
+	if (fd < 0)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (fds[i].fd == fd)
+			return fds[i].revents;
+	return 0;
+}
+
+/* QEMU's stderr as one line: lines joined with "; ", blanks trimmed. */
+char *probe_stderr_line(const char *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	while (*s) {
+		const char *nl = strchr(s, '\n');
+		size_t n = nl ? (size_t)(nl - s) : strlen(s);
+		while (n && (s[n - 1] == ' ' || s[n - 1] == '\r'))
+			n--;
+		if (n) {
+			if (sb.len)
+				sb_add(&sb, "; ");
+			sb_addn(&sb, s, n);
+		}
+		if (!nl)
+			break;
+		s = nl + 1;
+	}
+	return sb_take(&sb);
+}
+
+void qemu_child_init(struct qemu_child *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->pid = -1;
+	c->fd_in = c->fd_out = c->fd_err = -1;
+}
+
+bool qemu_child_start(struct qemu_child *c, char **argv, const char *label, unsigned flags,
+		      struct err *e)
+{
+	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, er[2] = { -1, -1 }, st[2] = { -1, -1 };
+	pid_t parent = getpid();
+	pid_t pid = -1;
+	int child_errno = 0;
+	bool ok = false;
+
+	c->flags = flags;
+	if (pipe2(in, O_CLOEXEC) != 0 ||
+	    (!(flags & QEMU_CHILD_STDOUT_NULL) && pipe2(out, O_CLOEXEC) != 0) ||
+	    pipe2(er, O_CLOEXEC) != 0 || pipe2(st, O_CLOEXEC) != 0) {
+		err_set(e, label, 0, "cannot create pipes: %s", strerror(errno));
+		goto out;
+	}
+	if (flags & QEMU_CHILD_STDOUT_NULL)
+		out[1] = open("/dev/null", O_WRONLY | O_CLOEXEC); /* else fd 1 joins fd 2 */
+	pid = fork();
+	if (pid < 0) {
+		err_set(e, label, 0, "cannot start a process: %s", strerror(errno));
+		goto out;
+	}
+	if (pid == 0) {
+		/* Child: async-signal-safe calls only. */
+		child_guard(parent, argv, in[0], out[1] >= 0 ? out[1] : er[1], er[1], st[1]);
+		_exit(127);
+	}
+	probe_close_fd(&in[0]);
+	probe_close_fd(&out[1]);
+	probe_close_fd(&er[1]);
+	probe_close_fd(&st[1]);
+	for (;;) {
+		ssize_t r = read(st[0], &child_errno, sizeof(child_errno));
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r == (ssize_t)sizeof(child_errno)) {
+			int status;
+
+			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+				;
+			pid = -1;
+			err_set(e, label, 0, "cannot run %s: %s", argv[0], strerror(child_errno));
+			goto out;
+		}
+		break;
+	}
+#ifdef F_SETPIPE_SZ
+	/* Room for QEMU to run ahead of us: 2 MB of replies per machine type. */
+	if ((flags & QEMU_CHILD_BIG_PIPE) && out[0] >= 0)
+		fcntl(out[0], F_SETPIPE_SZ, 1 << 20);
+#endif
+	set_nonblock(in[1]);
+	if (out[0] >= 0)
+		set_nonblock(out[0]);
+	set_nonblock(er[0]);
+	c->pid = pid;
+	c->fd_in = in[1];
+	c->fd_out = out[0];
+	c->fd_err = er[0];
+	in[1] = out[0] = er[0] = -1;
+	ok = true;
+out:
+	probe_close_fd(&in[0]);
+	probe_close_fd(&in[1]);
+	probe_close_fd(&out[0]);
+	probe_close_fd(&out[1]);
+	probe_close_fd(&er[0]);
+	probe_close_fd(&er[1]);
+	probe_close_fd(&st[0]);
+	probe_close_fd(&st[1]);
+	return ok;
+}
+
+static size_t add_pollfd(struct pollfd *fds, size_t n, size_t max, int fd, short events)
+{
+	if (fd < 0 || n >= max)
+		return n;
+	fds[n].fd = fd;
+	fds[n].events = events;
+	fds[n].revents = 0;
+	return n + 1;
+}
+
+size_t qemu_child_pollfds(const struct qemu_child *c, bool want_write, struct pollfd *fds,
+			  size_t max)
+{
+	size_t n = 0;
+
+	n = add_pollfd(fds, n, max, c->fd_out, POLLIN);
+	n = add_pollfd(fds, n, max, c->fd_err, POLLIN);
+	if (want_write)
+		n = add_pollfd(fds, n, max, c->fd_in, POLLOUT);
+	return n;
+}
+
+bool qemu_child_write(struct qemu_child *c, const char *buf, size_t len, size_t *off)
+{
+	sigset_t block, old;
+	bool gone = false;
+
+	if (c->fd_in < 0)
+		return false;
+	if (*off >= len)
+		return true;
+	/* A write to a dead QEMU must fail with EPIPE, not kill cpuscope. */
+	sigemptyset(&block);
+	sigaddset(&block, SIGPIPE);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	while (*off < len) {
+		ssize_t w = write(c->fd_in, buf + *off, len - *off);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			gone = errno != EAGAIN && errno != EWOULDBLOCK;
+			break;
+		}
+		*off += (size_t)w;
+	}
+	if (gone && !sigismember(&old, SIGPIPE)) {
+		sigset_t pend;
+		struct timespec zero = { 0, 0 };
+
+		sigpending(&pend);
+		if (sigismember(&pend, SIGPIPE))
+			sigtimedwait(&block, NULL, &zero);
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (gone)
+		probe_close_fd(&c->fd_in); /* QEMU closed its stdin: it is exiting */
+	return !gone;
+}
+
+/* Keep what QEMU wrote on stderr: its first 64 KiB (QEMU_CHILD_STDERR_HEAD)
+ * or its last 4 to 8 KiB. */
+static void keep_stderr(struct qemu_child *c, const char *buf, size_t n)
+{
+	struct strbuf *sb = &c->err;
+
+	if (c->flags & QEMU_CHILD_STDERR_HEAD) {
+		if (sb->len < PROBE_STDERR_HEAD)
+			sb_addn(sb, buf, n);
+		return;
+	}
+	sb_addn(sb, buf, n);
+	if (sb->len > 2 * PROBE_STDERR_KEEP) {
+		memmove(sb->s, sb->s + sb->len - PROBE_STDERR_KEEP, PROBE_STDERR_KEEP);
+		sb->len = PROBE_STDERR_KEEP;
+		sb->s[sb->len] = '\0';
+	}
+}
+
+void qemu_child_read_err(struct qemu_child *c)
+{
+	char buf[4096];
+
+	while (c->fd_err >= 0) {
+		ssize_t r = read(c->fd_err, buf, sizeof(buf));
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			break;
+		if (r <= 0) {
+			probe_close_fd(&c->fd_err);
+			c->err_eof = true;
+			break;
+		}
+		keep_stderr(c, buf, (size_t)r);
+	}
+}
+
+ssize_t qemu_child_read_out(struct qemu_child *c, char *buf, size_t len)
+{
+	for (;;) {
+		ssize_t r = read(c->fd_out, buf, len);
+		int saved = errno;
+
+		if (r < 0 && saved == EINTR)
+			continue;
+		if (r < 0 && (saved == EAGAIN || saved == EWOULDBLOCK))
+			return 0;
+		if (r <= 0) {
+			probe_close_fd(&c->fd_out);
+			c->out_eof = true;
+			errno = saved;
+		}
+		return r;
+	}
+}
+
+int qemu_child_step(struct qemu_child *c, const char *buf, size_t len, size_t *off,
+		    double deadline)
+{
+	struct pollfd fds[3];
+	double left = deadline - probe_now();
+	size_t n = qemu_child_pollfds(c, buf && *off < len, fds, 3);
+	short rin, rerr, rout;
+
+	if (left < 0)
+		left = 0;
+	if (poll(fds, n, (int)(left * 1000) + 1) < 0)
+		return errno == EINTR ? 0 : -1;
+	rin = probe_revents(fds, n, c->fd_in);
+	rerr = probe_revents(fds, n, c->fd_err);
+	rout = probe_revents(fds, n, c->fd_out);
+	if (rin & (POLLOUT | POLLERR | POLLHUP))
+		qemu_child_write(c, buf, len, off);
+	if (rerr & (POLLIN | POLLHUP | POLLERR))
+		qemu_child_read_err(c);
+	return (rout & (POLLIN | POLLHUP | POLLERR)) ? 1 : 0;
+}
+
+bool qemu_child_try_reap(struct qemu_child *c)
+{
+	pid_t r;
+
+	if (c->reaped || c->pid <= 0)
+		return true;
+	r = waitpid(c->pid, &c->wstatus, WNOHANG);
+	if (r == c->pid || (r < 0 && errno == ECHILD)) {
+		c->reaped = true;
+		return true;
+	}
+	return false;
+}
+
+void qemu_child_reap(struct qemu_child *c, bool kill_it)
+{
+	if (c->pid <= 0 || c->reaped)
+		return;
+	if (kill_it && !c->killed) {
+		/* The guard kills QEMU's process group, reaps it and exits; a
+		 * guard that does not within 5 s is killed (QEMU then gets its
+		 * parent-death SIGKILL). */
+		kill(c->pid, SIGTERM);
+		c->killed = true;
+		for (int i = 0; i < 5000; i++) {
+			struct timespec ms = { 0, 1000000 };
+			pid_t r = waitpid(c->pid, &c->wstatus, WNOHANG);
+
+			if (r == c->pid || (r < 0 && errno != EINTR)) {
+				c->reaped = true;
+				return;
+			}
+			nanosleep(&ms, NULL);
+		}
+		kill(c->pid, SIGKILL);
+	}
+	while (waitpid(c->pid, &c->wstatus, 0) < 0) {
+		if (errno != EINTR)
+			break;
+	}
+	c->reaped = true;
+}
+
+void qemu_child_close(struct qemu_child *c)
+{
+	probe_close_fd(&c->fd_in);
+	probe_close_fd(&c->fd_out);
+	probe_close_fd(&c->fd_err);
+}
+
+void qemu_child_fini(struct qemu_child *c)
+{
+	qemu_child_reap(c, true);
+	qemu_child_close(c);
+	sb_fini(&c->err);
+}
+
+char *qemu_child_last_stderr(const struct qemu_child *c)
+{
+	const char *s = c->err.s;
+	size_t end = c->err.len, start;
+
+	while (end > 0 && (s[end - 1] == '\n' || s[end - 1] == '\r' || s[end - 1] == ' '))
+		end--;
+	if (end == 0)
+		return NULL;
+	start = end;
+	while (start > 0 && s[start - 1] != '\n')
+		start--;
+	if (end - start > 300)
+		end = start + 300;
+	return xstrndup(s + start, end - start);
+}
+
+char *qemu_child_why(const struct qemu_child *c, bool timed_out, double timeout)
+{
+	if (timed_out)
+		return xasprintf("no answer within %.0f s", timeout);
+	if (c->err.len)
+		return probe_stderr_line(sb_str(&c->err));
+	if (WIFSIGNALED(c->wstatus))
+		return xasprintf("killed by signal %d", WTERMSIG(c->wstatus));
+	return xasprintf("exit status %d", WIFEXITED(c->wstatus) ? WEXITSTATUS(c->wstatus) : -1);
+}
+
 /* Start QEMU for p->machine.  On failure e is set and nothing is left
  * running. */
 bool proc_spawn(struct proc *p, struct err *e)
 {
 	struct probe *pr = p->pr;
-	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, er[2] = { -1, -1 }, st[2] = { -1, -1 };
 	char a_machine[] = "-machine", a_s[] = "-S", a_nodef[] = "-nodefaults",
 	     a_nouser[] = "-no-user-config", a_nographic[] = "-nographic", a_qmp[] = "-qmp",
 	     a_stdio[] = "stdio", a_accel[] = "-accel", a_datadir[] = "-L";
 	char *argv[14] = { NULL };
 	char *mach = NULL, *accel = NULL, *datadir = NULL;
-	pid_t parent = getpid();
-	pid_t pid = -1;
-	int child_errno = 0;
-	bool ok = false;
+	bool ok;
 
 	mach = xstrdup(p->machine);
 	accel = xstrdup(pr->accel);
@@ -242,126 +588,18 @@ bool proc_spawn(struct proc *p, struct err *e)
 		argv[12] = datadir;
 		argv[13] = NULL;
 	}
-
-	if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0 || pipe2(er, O_CLOEXEC) != 0 ||
-	    pipe2(st, O_CLOEXEC) != 0) {
-		err_set(e, pr->label, 0, "cannot create pipes: %s", strerror(errno));
-		goto out;
-	}
-	pid = fork();
-	if (pid < 0) {
-		err_set(e, pr->label, 0, "cannot start a process: %s", strerror(errno));
-		goto out;
-	}
-	if (pid == 0) {
-		/* Child: async-signal-safe calls only. */
-		probe_child_guard(parent, argv, in[0], out[1], er[1], st[1]);
-		_exit(127);
-	}
-	probe_close_fd(&in[0]);
-	probe_close_fd(&out[1]);
-	probe_close_fd(&er[1]);
-	probe_close_fd(&st[1]);
-	for (;;) {
-		ssize_t r = read(st[0], &child_errno, sizeof(child_errno));
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r == (ssize_t)sizeof(child_errno)) {
-			int status;
-
-			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-				;
-			pid = -1;
-			err_set(e, pr->label, 0, "cannot run %s: %s", pr->path, strerror(child_errno));
-			goto out;
-		}
-		break;
-	}
-#ifdef F_SETPIPE_SZ
-	/* Room for QEMU to run ahead of us: 2 MB of replies per machine type. */
-	fcntl(out[0], F_SETPIPE_SZ, 1 << 20);
-#endif
-	set_nonblock(in[1]);
-	set_nonblock(out[0]);
-	set_nonblock(er[0]);
-	p->pid = pid;
-	p->fd_in = in[1];
-	p->fd_out = out[0];
-	p->fd_err = er[0];
-	in[1] = out[0] = er[0] = -1;
-	ok = true;
-out:
-	probe_close_fd(&in[0]);
-	probe_close_fd(&in[1]);
-	probe_close_fd(&out[0]);
-	probe_close_fd(&out[1]);
-	probe_close_fd(&er[0]);
-	probe_close_fd(&er[1]);
-	probe_close_fd(&st[0]);
-	probe_close_fd(&st[1]);
+	ok = qemu_child_start(&p->c, argv, pr->label, QEMU_CHILD_BIG_PIPE, e);
 	free(mach);
 	free(accel);
 	free(datadir);
 	return ok;
 }
 
-void proc_reap_blocking(struct proc *p)
-{
-	if (p->pid <= 0 || p->reaped)
-		return;
-	if (!p->killed) {
-		/* The guard kills QEMU's process group, reaps it and exits; a
-		 * guard that does not within 5 s is killed (QEMU then gets its
-		 * parent-death SIGKILL). */
-		kill(p->pid, SIGTERM);
-		p->killed = true;
-		for (int i = 0; i < 5000; i++) {
-			struct timespec ms = { 0, 1000000 };
-			pid_t r = waitpid(p->pid, &p->wstatus, WNOHANG);
-
-			if (r == p->pid || (r < 0 && errno != EINTR)) {
-				p->reaped = true;
-				return;
-			}
-			nanosleep(&ms, NULL);
-		}
-		kill(p->pid, SIGKILL);
-	}
-	while (waitpid(p->pid, &p->wstatus, 0) < 0) {
-		if (errno != EINTR)
-			break;
-	}
-	p->reaped = true;
-}
-
-bool proc_try_reap(struct proc *p)
-{
-	pid_t r;
-
-	if (p->reaped || p->pid <= 0)
-		return true;
-	r = waitpid(p->pid, &p->wstatus, WNOHANG);
-	if (r == p->pid || (r < 0 && errno == ECHILD)) {
-		p->reaped = true;
-		return true;
-	}
-	return false;
-}
-
-void proc_close(struct proc *p)
-{
-	probe_close_fd(&p->fd_in);
-	probe_close_fd(&p->fd_out);
-	probe_close_fd(&p->fd_err);
-}
-
 void proc_free(struct proc *p)
 {
 	if (!p)
 		return;
-	proc_reap_blocking(p);
-	proc_close(p);
+	qemu_child_fini(&p->c);
 	proc_free_staged(p);
 	sb_fini(&p->wq);
 	free(p->rbuf);
@@ -375,114 +613,30 @@ void proc_free(struct proc *p)
 
 void proc_flush(struct proc *p)
 {
-	sigset_t block, old;
-	bool epipe = false;
-
-	if (p->fd_in < 0 || p->woff >= p->wq.len)
+	if (p->c.fd_in < 0 || p->woff >= p->wq.len)
 		return;
-	/* A write to a dead QEMU must fail with EPIPE, not kill cpuscope. */
-	sigemptyset(&block);
-	sigaddset(&block, SIGPIPE);
-	sigprocmask(SIG_BLOCK, &block, &old);
-	while (p->woff < p->wq.len) {
-		ssize_t w = write(p->fd_in, p->wq.s + p->woff, p->wq.len - p->woff);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EPIPE)
-				epipe = true;
-			break;
-		}
-		p->woff += (size_t)w;
-	}
-	if (epipe && !sigismember(&old, SIGPIPE)) {
-		sigset_t pend;
-		struct timespec zero = { 0, 0 };
-
-		sigpending(&pend);
-		if (sigismember(&pend, SIGPIPE))
-			sigtimedwait(&block, NULL, &zero);
-	}
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	if (epipe) {
-		/* QEMU closed its stdin: it is exiting; EOF on stdout follows. */
-		probe_close_fd(&p->fd_in);
-		sb_reset(&p->wq);
-		p->woff = 0;
-		return;
-	}
-	if (p->woff >= p->wq.len) {
+	/* false: QEMU closed its stdin: it is exiting; EOF on stdout follows. */
+	if (!qemu_child_write(&p->c, p->wq.s, p->wq.len, &p->woff) || p->woff >= p->wq.len) {
 		sb_reset(&p->wq);
 		p->woff = 0;
 	}
-}
-
-void proc_read_stderr(struct proc *p)
-{
-	char buf[4096];
-
-	while (p->fd_err >= 0) {
-		ssize_t r = read(p->fd_err, buf, sizeof(buf));
-
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno != EAGAIN && errno != EWOULDBLOCK) {
-				probe_close_fd(&p->fd_err);
-				p->err_eof = true;
-			}
-			break;
-		}
-		if (r == 0) {
-			probe_close_fd(&p->fd_err);
-			p->err_eof = true;
-			break;
-		}
-		for (ssize_t i = 0; i < r; i++) {
-			if (p->elen == sizeof(p->ebuf)) {
-				memmove(p->ebuf, p->ebuf + PROBE_STDERR_KEEP,
-					sizeof(p->ebuf) - PROBE_STDERR_KEEP);
-				p->elen -= PROBE_STDERR_KEEP;
-			}
-			p->ebuf[p->elen++] = buf[i];
-		}
-	}
-}
-
-/* The last non-empty line QEMU wrote on stderr, or NULL. */
-static char *proc_last_stderr(const struct proc *p)
-{
-	size_t end = p->elen, start;
-
-	while (end > 0 && (p->ebuf[end - 1] == '\n' || p->ebuf[end - 1] == '\r' ||
-			   p->ebuf[end - 1] == ' '))
-		end--;
-	if (end == 0)
-		return NULL;
-	start = end;
-	while (start > 0 && p->ebuf[start - 1] != '\n')
-		start--;
-	if (end - start > 300)
-		end = start + 300;
-	return xstrndup(p->ebuf + start, end - start);
 }
 
 /* The process ended on its own before answering everything. */
 void proc_fail_exited(struct proc *p)
 {
 	struct strbuf step = STRBUF_INIT, how = STRBUF_INIT;
+	int ws = p->c.wstatus;
 	char *last = NULL;
 
 	proc_step_name(p, &step);
-	if (WIFSIGNALED(p->wstatus))
-		sb_addf(&how, "QEMU was killed by signal %d (%s)", WTERMSIG(p->wstatus),
-			strsignal(WTERMSIG(p->wstatus)));
-	else if (WIFEXITED(p->wstatus))
-		sb_addf(&how, "QEMU exited with status %d", WEXITSTATUS(p->wstatus));
+	if (WIFSIGNALED(ws))
+		sb_addf(&how, "QEMU was killed by signal %d (%s)", WTERMSIG(ws), strsignal(WTERMSIG(ws)));
+	else if (WIFEXITED(ws))
+		sb_addf(&how, "QEMU exited with status %d", WEXITSTATUS(ws));
 	else
 		sb_add(&how, "QEMU ended");
-	last = proc_last_stderr(p);
+	last = qemu_child_last_stderr(&p->c);
 	if (last)
 		proc_fail(p, "%s while waiting for %s: %s", sb_str(&how), sb_str(&step), last);
 	else

@@ -431,7 +431,7 @@ void proc_read_stdout(struct proc *p)
 	struct probe *pr = p->pr;
 	size_t budget = PROBE_READ_BUDGET;
 
-	while (!p->finished && p->fd_out >= 0 && budget > 0) {
+	while (!p->finished && p->c.fd_out >= 0 && budget > 0) {
 		ssize_t r;
 
 		if (p->rcap - p->rlen < PROBE_READ_CHUNK) {
@@ -440,20 +440,13 @@ void proc_read_stdout(struct proc *p)
 				p->rcap *= 2;
 			p->rbuf = xrealloc(p->rbuf, p->rcap);
 		}
-		r = read(p->fd_out, p->rbuf + p->rlen, PROBE_READ_CHUNK);
+		r = qemu_child_read_out(&p->c, p->rbuf + p->rlen, PROBE_READ_CHUNK);
 		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				break;
 			proc_fail(p, "cannot read QEMU's output: %s", strerror(errno));
 			return;
 		}
-		if (r == 0) {
-			probe_close_fd(&p->fd_out);
-			p->out_eof = true;
-			break;
-		}
+		if (r == 0)
+			break; /* nothing more now, or EOF */
 		p->rlen += (size_t)r;
 		budget = budget > (size_t)r ? budget - (size_t)r : 0;
 

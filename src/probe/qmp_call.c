@@ -1,17 +1,12 @@
-/* qmp_call.c - ask a QEMU a few QMP commands (qmp_call.h). */
-#define _GNU_SOURCE 1 /* pipe2 */
+/* qmp_call.c - ask a QEMU a few QMP commands (qmp_call.h).  The process,
+ * its pipes and its deadlines go through the probe's struct qemu_child
+ * (probe_proc.c); this file speaks QMP over them. */
 #include "qmp_call.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
 #include <json-c/json.h>
 
@@ -20,7 +15,6 @@
 #include "util.h"
 
 #define QMP_MAX_LINE (16u * 1024u * 1024u)
-#define QMP_STDERR_KEEP 4096u
 
 void qmp_question_fini(struct qmp_question *c)
 {
@@ -32,9 +26,7 @@ void qmp_question_fini(struct qmp_question *c)
 struct qmp_conn {
 	struct qmp_opts o;
 	char *bin, *mach, *acc, *dir;
-	pid_t pid;
-	int fd_in, fd_out, fd_err;
-	bool out_eof, err_eof;
+	struct qemu_child c; /* QEMU under its guard, its pipes, its messages */
 	bool broken;        /* a failed exchange: only closes */
 	/* the exchange in progress */
 	struct qmp_question *cmds;
@@ -42,31 +34,8 @@ struct qmp_conn {
 	bool caps_answered, quit_answered;
 	char **version;
 	struct strbuf out;  /* QEMU's output bytes not yet split into lines */
-	struct strbuf err;  /* the tail of QEMU's error output */
 	char *garbage;      /* the first line that is not QMP */
 };
-
-/* QEMU's stderr as one line: lines joined with "; ", blanks trimmed. */
-char *probe_stderr_line(const char *s)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	while (*s) {
-		const char *nl = strchr(s, '\n');
-		size_t n = nl ? (size_t)(nl - s) : strlen(s);
-		while (n && (s[n - 1] == ' ' || s[n - 1] == '\r'))
-			n--;
-		if (n) {
-			if (sb.len)
-				sb_add(&sb, "; ");
-			sb_addn(&sb, s, n);
-		}
-		if (!nl)
-			break;
-		s = nl + 1;
-	}
-	return sb_take(&sb);
-}
 
 static void greeting(struct qmp_conn *x, json_object *o)
 {
@@ -152,65 +121,29 @@ static void split_lines(struct qmp_conn *x)
 	}
 }
 
-/* write(), but a write to a dead QEMU fails with EPIPE instead of killing
- * cpuscope (as the probe's proc_flush). */
-static ssize_t write_nopipe(int fd, const char *buf, size_t len)
+/* End QEMU (kill_it: through its guard; else it has gone) and reap it. */
+static void conn_end(struct qmp_conn *x, bool kill_it)
 {
-	sigset_t block, old;
-	ssize_t w;
-	int saved;
+	probe_close_fd(&x->c.fd_in);
+	qemu_child_reap(&x->c, kill_it);
+}
 
-	sigemptyset(&block);
-	sigaddset(&block, SIGPIPE);
-	sigprocmask(SIG_BLOCK, &block, &old);
-	w = write(fd, buf, len);
-	saved = errno;
-	if (w < 0 && saved == EPIPE && !sigismember(&old, SIGPIPE)) {
-		sigset_t pend;
-		struct timespec zero = { 0, 0 };
-		sigpending(&pend);
-		if (sigismember(&pend, SIGPIPE))
-			sigtimedwait(&block, NULL, &zero);
+/* What QEMU's stdout has now: lines, and at EOF the last one. */
+static void read_output(struct qmp_conn *x)
+{
+	char buf[65536];
+	ssize_t r = qemu_child_read_out(&x->c, buf, sizeof(buf));
+
+	if (r > 0) {
+		sb_addn(&x->out, buf, (size_t)r);
+		split_lines(x);
+		if (x->out.len > QMP_MAX_LINE && !x->garbage)
+			x->garbage = xstrdup("a line longer than 16 MiB");
+	} else if (x->c.out_eof) {
+		if (x->out.len)
+			line(x, x->out.s, x->out.len);
+		x->out.len = 0;
 	}
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	errno = saved;
-	return w;
-}
-
-static void set_nonblock(int fd)
-{
-	int fl = fcntl(fd, F_GETFL);
-
-	if (fl >= 0)
-		fcntl(fd, F_SETFL, fl | O_NONBLOCK);
-}
-
-/* The reason a QEMU stopped answering, for messages. */
-static char *why_gone(struct qmp_conn *x, bool timed_out, double timeout, int status)
-{
-	if (timed_out)
-		return xasprintf("no answer within %.0f s", timeout);
-	if (x->err.len)
-		return probe_stderr_line(sb_str(&x->err));
-	if (WIFSIGNALED(status))
-		return xasprintf("killed by signal %d", WTERMSIG(status));
-	return xasprintf("exit status %d", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-}
-
-static void reap(struct qmp_conn *x, bool kill_it, int *status)
-{
-	int st = 0;
-
-	if (x->pid <= 0)
-		return;
-	if (kill_it)
-		kill(x->pid, SIGTERM); /* the guard kills QEMU's group and exits */
-	probe_close_fd(&x->fd_in);
-	while (waitpid(x->pid, &st, 0) < 0 && errno == EINTR)
-		;
-	x->pid = -1;
-	if (status)
-		*status = st;
 }
 
 /* Write req and read until want() holds, EOF, garbage or the deadline.
@@ -222,77 +155,25 @@ static int pump(struct qmp_conn *x, const struct strbuf *req, bool (*want)(const
 	size_t woff = 0;
 
 	for (;;) {
-		struct pollfd pfd[3];
-		nfds_t np = 0;
-		int iw = -1, io = -1, ie = -1;
-		double left = deadline - probe_now();
+		int r;
 
+		if (x->c.fd_in < 0)
+			woff = req->len; /* QEMU is gone: its output says why */
 		if (want(x) && woff >= req->len)
 			return 1;
 		if (x->garbage)
 			return -2;
-		if (x->out_eof)
+		if (x->c.out_eof)
 			return 0;
-		if (left <= 0)
+		if (deadline - probe_now() <= 0)
 			return -1;
-		if (x->fd_in >= 0 && woff < req->len) {
-			iw = (int)np;
-			pfd[np++] = (struct pollfd){ x->fd_in, POLLOUT, 0 };
-		}
-		io = (int)np;
-		pfd[np++] = (struct pollfd){ x->fd_out, POLLIN, 0 };
-		if (!x->err_eof) {
-			ie = (int)np;
-			pfd[np++] = (struct pollfd){ x->fd_err, POLLIN, 0 };
-		}
-		int pr = poll(pfd, np, (int)(left * 1000) + 1);
-		if (pr < 0 && errno == EINTR)
-			continue;
-		if (pr < 0) {
+		r = qemu_child_step(&x->c, req->s, req->len, &woff, deadline);
+		if (r < 0) {
 			err_set(e, x->o.binary, 0, "poll: %s", strerror(errno));
 			return -2;
 		}
-		if (iw >= 0 && (pfd[iw].revents & (POLLOUT | POLLERR | POLLHUP))) {
-			ssize_t w = write_nopipe(x->fd_in, req->s + woff, req->len - woff);
-			if (w > 0)
-				woff += (size_t)w;
-			else if (w < 0 && errno != EAGAIN && errno != EINTR) {
-				probe_close_fd(&x->fd_in); /* QEMU is gone: its output says why */
-				woff = req->len;
-			}
-		}
-		if (x->fd_in < 0)
-			woff = req->len;
-		if (pfd[io].revents & (POLLIN | POLLHUP | POLLERR)) {
-			char buf[65536];
-			ssize_t r = read(x->fd_out, buf, sizeof(buf));
-			if (r > 0) {
-				sb_addn(&x->out, buf, (size_t)r);
-				split_lines(x);
-				if (x->out.len > QMP_MAX_LINE && !x->garbage)
-					x->garbage = xstrdup("a line longer than 16 MiB");
-			} else if (r == 0 || (errno != EAGAIN && errno != EINTR)) {
-				if (x->out.len)
-					line(x, x->out.s, x->out.len);
-				x->out.len = 0;
-				x->out_eof = true;
-			}
-		}
-		if (ie >= 0 && (pfd[ie].revents & (POLLIN | POLLHUP | POLLERR))) {
-			char buf[4096];
-			ssize_t r = read(x->fd_err, buf, sizeof(buf));
-			if (r > 0) {
-				sb_addn(&x->err, buf, (size_t)r);
-				if (x->err.len > 2 * QMP_STDERR_KEEP) { /* keep the tail */
-					memmove(x->err.s, x->err.s + x->err.len - QMP_STDERR_KEEP,
-						QMP_STDERR_KEEP);
-					x->err.len = QMP_STDERR_KEEP;
-					x->err.s[x->err.len] = '\0';
-				}
-			} else if (r == 0 || (errno != EAGAIN && errno != EINTR)) {
-				x->err_eof = true;
-			}
-		}
+		if (r > 0)
+			read_output(x);
 	}
 }
 
@@ -319,11 +200,10 @@ static double conn_timeout(const struct qmp_conn *x)
 /* A failed exchange: kill QEMU and say why (what: the command waited for). */
 static bool conn_fail(struct qmp_conn *x, int r, const char *what, struct err *e)
 {
-	int status = 0;
 	char *why;
 
 	x->broken = true;
-	reap(x, true, &status);
+	conn_end(x, true);
 	if (r == -2 && err_isset(e))
 		return false;
 	if (r == -2) {
@@ -331,7 +211,7 @@ static bool conn_fail(struct qmp_conn *x, int r, const char *what, struct err *e
 			x->garbage);
 		return false;
 	}
-	why = why_gone(x, r == -1, conn_timeout(x), status);
+	why = qemu_child_why(&x->c, r == -1, conn_timeout(x));
 	err_set(e, x->o.binary, 0, "%s: %s (-machine %s -accel %s)", what, why, x->mach, x->acc);
 	free(why);
 	return false;
@@ -344,9 +224,7 @@ struct qmp_conn *qmp_open(const struct qmp_opts *o, char **version, struct err *
 	     a_none[] = "none", a_nouser[] = "-no-user-config", a_qmp[] = "-qmp",
 	     a_stdio[] = "stdio", a_datadir[] = "-L";
 	struct qmp_conn *x = xcalloc(1, sizeof(*x));
-	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, er[2] = { -1, -1 }, st[2] = { -1, -1 };
 	struct strbuf req = STRBUF_INIT;
-	pid_t parent = getpid(), pid;
 	int r;
 
 	x->o = *o;
@@ -355,8 +233,7 @@ struct qmp_conn *qmp_open(const struct qmp_opts *o, char **version, struct err *
 	x->acc = xstrdup(o->accel ? o->accel : "tcg");
 	x->dir = o->datadir ? xstrdup(o->datadir) : NULL;
 	x->o.binary = x->bin;
-	x->pid = -1;
-	x->fd_in = x->fd_out = x->fd_err = -1;
+	qemu_child_init(&x->c);
 	x->version = version;
 	if (version)
 		*version = NULL;
@@ -364,45 +241,8 @@ struct qmp_conn *qmp_open(const struct qmp_opts *o, char **version, struct err *
 			 a_nographic, a_display, a_none, a_qmp, a_stdio, x->dir ? a_datadir : NULL,
 			 x->dir, NULL };
 
-	if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0 || pipe2(er, O_CLOEXEC) != 0 ||
-	    pipe2(st, O_CLOEXEC) != 0) {
-		err_set(e, o->binary, 0, "cannot create pipes: %s", strerror(errno));
+	if (!qemu_child_start(&x->c, argv, o->binary, 0, e))
 		goto fail;
-	}
-	pid = fork();
-	if (pid < 0) {
-		err_set(e, o->binary, 0, "cannot start a process: %s", strerror(errno));
-		goto fail;
-	}
-	if (pid == 0) {
-		probe_child_guard(parent, argv, in[0], out[1], er[1], st[1]);
-		_exit(127);
-	}
-	probe_close_fd(&in[0]);
-	probe_close_fd(&out[1]);
-	probe_close_fd(&er[1]);
-	probe_close_fd(&st[1]);
-	{
-		int child_errno = 0, status;
-		ssize_t rd;
-		while ((rd = read(st[0], &child_errno, sizeof(child_errno))) < 0 && errno == EINTR)
-			;
-		probe_close_fd(&st[0]);
-		if (rd == (ssize_t)sizeof(child_errno)) {
-			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-				;
-			err_set(e, o->binary, 0, "cannot run %s: %s", o->binary, strerror(child_errno));
-			goto fail;
-		}
-	}
-	x->pid = pid;
-	x->fd_in = in[1];
-	x->fd_out = out[0];
-	x->fd_err = er[0];
-	in[1] = out[0] = er[0] = -1;
-	set_nonblock(x->fd_in);
-	set_nonblock(x->fd_out);
-	set_nonblock(x->fd_err);
 	sb_add(&req, "{\"execute\":\"qmp_capabilities\",\"id\":\"caps\"}\n");
 	r = pump(x, &req, want_greeting, probe_now() + conn_timeout(x), e);
 	sb_fini(&req);
@@ -413,14 +253,6 @@ struct qmp_conn *qmp_open(const struct qmp_opts *o, char **version, struct err *
 	}
 	return x;
 fail:
-	probe_close_fd(&in[0]);
-	probe_close_fd(&in[1]);
-	probe_close_fd(&out[0]);
-	probe_close_fd(&out[1]);
-	probe_close_fd(&er[0]);
-	probe_close_fd(&er[1]);
-	probe_close_fd(&st[0]);
-	probe_close_fd(&st[1]);
 	if (version) {
 		free(*version);
 		*version = NULL;
@@ -436,7 +268,7 @@ bool qmp_exec(struct qmp_conn *x, struct qmp_question *cmds, size_t n, struct er
 
 	for (size_t i = 0; i < n; i++)
 		cmds[i].ret = cmds[i].error = NULL;
-	if (x->broken || x->pid <= 0)
+	if (x->broken || x->c.pid <= 0 || x->c.reaped)
 		return err_set(e, x->o.binary, 0, "QEMU is no longer running");
 	x->cmds = cmds;
 	x->n = n;
@@ -470,19 +302,17 @@ bool qmp_exec(struct qmp_conn *x, struct qmp_question *cmds, size_t n, struct er
 /* Read QEMU's output until EOF or the deadline: true on EOF. */
 static bool wait_eof(struct qmp_conn *x, double deadline)
 {
-	while (!x->out_eof) {
-		struct pollfd p = { x->fd_out, POLLIN, 0 };
-		double left = deadline - probe_now();
+	while (!x->c.out_eof) {
 		char buf[4096];
-		ssize_t rd;
+		int r;
 
-		if (left <= 0)
+		if (deadline - probe_now() <= 0)
 			return false;
-		if (poll(&p, 1, (int)(left * 1000) + 1) < 0 && errno != EINTR)
+		r = qemu_child_step(&x->c, NULL, 0, NULL, deadline);
+		if (r < 0)
 			return false;
-		rd = read(x->fd_out, buf, sizeof(buf));
-		if (rd == 0 || (rd < 0 && errno != EAGAIN && errno != EINTR))
-			x->out_eof = true;
+		if (r > 0)
+			qemu_child_read_out(&x->c, buf, sizeof(buf));
 	}
 	return true;
 }
@@ -493,24 +323,21 @@ void qmp_close(struct qmp_conn *x)
 
 	if (!x)
 		return;
-	if (x->pid > 0 && !x->broken && x->fd_in >= 0 && !x->out_eof) {
+	if (x->c.pid > 0 && !x->c.reaped && !x->broken && x->c.fd_in >= 0 && !x->c.out_eof) {
 		struct strbuf req = STRBUF_INIT;
 		struct err e;
 		err_clear(&e);
 		sb_add(&req, "{\"execute\":\"quit\",\"id\":\"quit\"}\n");
 		/* QEMU exits on quit; one that does not within a grace is killed */
 		if (pump(x, &req, want_quit, probe_now() + 5, &e) == 1) {
-			probe_close_fd(&x->fd_in);
+			probe_close_fd(&x->c.fd_in);
 			gone = wait_eof(x, probe_now() + 5);
 		}
 		sb_fini(&req);
 	}
-	reap(x, !gone, NULL);
-	probe_close_fd(&x->fd_in);
-	probe_close_fd(&x->fd_out);
-	probe_close_fd(&x->fd_err);
+	conn_end(x, !gone);
+	qemu_child_fini(&x->c);
 	sb_fini(&x->out);
-	sb_fini(&x->err);
 	free(x->garbage);
 	free(x->bin);
 	free(x->mach);

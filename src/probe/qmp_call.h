@@ -3,7 +3,7 @@
  * For questions only QEMU answers (s390x's query-cpu-model-comparison and
  * query-cpu-model-baseline): one QEMU process, `BINARY -machine M -accel A
  * -S -nodefaults -no-user-config -nographic -display none -qmp stdio [-L
- * DIR]`, started with fork+exec under the probe's guard (probe_child_guard:
+ * DIR]`, started with fork+exec under the probe's guard (qemu_child_start:
  * QEMU's process group dies with cpuscope, even after a SIGKILL), no shell.
  * qmp_capabilities, then the commands at once (each with an "id", replies
  * matched by it, events ignored), then quit.  A deadline bounds every
