@@ -37,6 +37,11 @@ struct qmp_conn {
 	bool out_eof, err_eof;
 	bool broken;        /* a failed exchange: only closes */
 	/* the exchange in progress */
+	bool busy;          /* qmp_capabilities or commands await their answers */
+	struct strbuf req;  /* what is sent */
+	size_t woff;        /* how much of req is written */
+	bool (*want)(const struct qmp_conn *); /* the exchange is done */
+	double deadline;
 	struct qmp_question *cmds;
 	size_t n, answered, seq, base; /* ids q<base+i> */
 	bool caps_answered, quit_answered;
@@ -213,87 +218,118 @@ static void reap(struct qmp_conn *x, bool kill_it, int *status)
 		*status = st;
 }
 
-/* Write req and read until want() holds, EOF, garbage or the deadline.
- * Returns 1 when want() held, 0 on EOF, -1 on the deadline, -2 on garbage
- * or a poll failure (e set). */
-static int pump(struct qmp_conn *x, const struct strbuf *req, bool (*want)(const struct qmp_conn *),
-		double deadline, struct err *e)
+/* The state of the exchange in progress. */
+enum { PUMP_EOF = 0, PUMP_DONE = 1, PUMP_WAIT = 2, PUMP_DEADLINE = -1, PUMP_GARBAGE = -2 };
+
+static int pump_state(const struct qmp_conn *x)
 {
-	size_t woff = 0;
+	if (x->want(x) && x->woff >= x->req.len)
+		return PUMP_DONE;
+	if (x->garbage)
+		return PUMP_GARBAGE;
+	if (x->out_eof)
+		return PUMP_EOF;
+	if (x->deadline - probe_now() <= 0)
+		return PUMP_DEADLINE;
+	return PUMP_WAIT;
+}
 
-	for (;;) {
-		struct pollfd pfd[3];
-		nfds_t np = 0;
-		int iw = -1, io = -1, ie = -1;
-		double left = deadline - probe_now();
+/* The fds the exchange waits on (up to 3). */
+static size_t pump_fds(const struct qmp_conn *x, struct pollfd *pfd, size_t max)
+{
+	size_t np = 0;
 
-		if (want(x) && woff >= req->len)
-			return 1;
-		if (x->garbage)
-			return -2;
-		if (x->out_eof)
-			return 0;
-		if (left <= 0)
-			return -1;
-		if (x->fd_in >= 0 && woff < req->len) {
-			iw = (int)np;
-			pfd[np++] = (struct pollfd){ x->fd_in, POLLOUT, 0 };
-		}
-		io = (int)np;
+	if (np < max && x->fd_in >= 0 && x->woff < x->req.len)
+		pfd[np++] = (struct pollfd){ x->fd_in, POLLOUT, 0 };
+	if (np < max && x->fd_out >= 0 && !x->out_eof)
 		pfd[np++] = (struct pollfd){ x->fd_out, POLLIN, 0 };
-		if (!x->err_eof) {
-			ie = (int)np;
-			pfd[np++] = (struct pollfd){ x->fd_err, POLLIN, 0 };
+	if (np < max && x->fd_err >= 0 && !x->err_eof)
+		pfd[np++] = (struct pollfd){ x->fd_err, POLLIN, 0 };
+	return np;
+}
+
+static short revents_of(const struct pollfd *pfd, size_t n, int fd)
+{
+	for (size_t i = 0; fd >= 0 && i < n; i++)
+		if (pfd[i].fd == fd)
+			return pfd[i].revents;
+	return 0;
+}
+
+/* Write and read what poll() found ready. */
+static void pump_io(struct qmp_conn *x, const struct pollfd *pfd, size_t n)
+{
+	if (revents_of(pfd, n, x->fd_in) & (POLLOUT | POLLERR | POLLHUP)) {
+		ssize_t w = write_nopipe(x->fd_in, x->req.s + x->woff, x->req.len - x->woff);
+		if (w > 0)
+			x->woff += (size_t)w;
+		else if (w < 0 && errno != EAGAIN && errno != EINTR) {
+			probe_close_fd(&x->fd_in); /* QEMU is gone: its output says why */
+			x->woff = x->req.len;
 		}
-		int pr = poll(pfd, np, (int)(left * 1000) + 1);
+	}
+	if (x->fd_in < 0)
+		x->woff = x->req.len;
+	if (!x->out_eof && (revents_of(pfd, n, x->fd_out) & (POLLIN | POLLHUP | POLLERR))) {
+		char buf[65536];
+		ssize_t r = read(x->fd_out, buf, sizeof(buf));
+		if (r > 0) {
+			sb_addn(&x->out, buf, (size_t)r);
+			split_lines(x);
+			if (x->out.len > QMP_MAX_LINE && !x->garbage)
+				x->garbage = xstrdup("a line longer than 16 MiB");
+		} else if (r == 0 || (errno != EAGAIN && errno != EINTR)) {
+			if (x->out.len)
+				line(x, x->out.s, x->out.len);
+			x->out.len = 0;
+			x->out_eof = true;
+		}
+	}
+	if (!x->err_eof && (revents_of(pfd, n, x->fd_err) & (POLLIN | POLLHUP | POLLERR))) {
+		char buf[4096];
+		ssize_t r = read(x->fd_err, buf, sizeof(buf));
+		if (r > 0) {
+			sb_addn(&x->err, buf, (size_t)r);
+			if (x->err.len > 2 * QMP_STDERR_KEEP) { /* keep the tail */
+				memmove(x->err.s, x->err.s + x->err.len - QMP_STDERR_KEEP,
+					QMP_STDERR_KEEP);
+				x->err.len = QMP_STDERR_KEEP;
+				x->err.s[x->err.len] = '\0';
+			}
+		} else if (r == 0 || (errno != EAGAIN && errno != EINTR)) {
+			x->err_eof = true;
+		}
+	}
+}
+
+/* Start an exchange: x->req is sent, and it is done when want() holds. */
+static void pump_begin(struct qmp_conn *x, bool (*want)(const struct qmp_conn *), double seconds)
+{
+	x->woff = 0;
+	x->want = want;
+	x->deadline = probe_now() + seconds;
+}
+
+/* Wait for the exchange: PUMP_DONE when want() held, PUMP_EOF, PUMP_DEADLINE,
+ * or PUMP_GARBAGE (garbage, or a poll failure with e set). */
+static int pump_run(struct qmp_conn *x, struct err *e)
+{
+	int r;
+
+	while ((r = pump_state(x)) == PUMP_WAIT) {
+		struct pollfd pfd[3];
+		size_t np = pump_fds(x, pfd, 3);
+		double left = x->deadline - probe_now();
+		int pr = poll(pfd, (nfds_t)np, (int)(left * 1000) + 1);
 		if (pr < 0 && errno == EINTR)
 			continue;
 		if (pr < 0) {
 			err_set(e, x->o.binary, 0, "poll: %s", strerror(errno));
-			return -2;
+			return PUMP_GARBAGE;
 		}
-		if (iw >= 0 && (pfd[iw].revents & (POLLOUT | POLLERR | POLLHUP))) {
-			ssize_t w = write_nopipe(x->fd_in, req->s + woff, req->len - woff);
-			if (w > 0)
-				woff += (size_t)w;
-			else if (w < 0 && errno != EAGAIN && errno != EINTR) {
-				probe_close_fd(&x->fd_in); /* QEMU is gone: its output says why */
-				woff = req->len;
-			}
-		}
-		if (x->fd_in < 0)
-			woff = req->len;
-		if (pfd[io].revents & (POLLIN | POLLHUP | POLLERR)) {
-			char buf[65536];
-			ssize_t r = read(x->fd_out, buf, sizeof(buf));
-			if (r > 0) {
-				sb_addn(&x->out, buf, (size_t)r);
-				split_lines(x);
-				if (x->out.len > QMP_MAX_LINE && !x->garbage)
-					x->garbage = xstrdup("a line longer than 16 MiB");
-			} else if (r == 0 || (errno != EAGAIN && errno != EINTR)) {
-				if (x->out.len)
-					line(x, x->out.s, x->out.len);
-				x->out.len = 0;
-				x->out_eof = true;
-			}
-		}
-		if (ie >= 0 && (pfd[ie].revents & (POLLIN | POLLHUP | POLLERR))) {
-			char buf[4096];
-			ssize_t r = read(x->fd_err, buf, sizeof(buf));
-			if (r > 0) {
-				sb_addn(&x->err, buf, (size_t)r);
-				if (x->err.len > 2 * QMP_STDERR_KEEP) { /* keep the tail */
-					memmove(x->err.s, x->err.s + x->err.len - QMP_STDERR_KEEP,
-						QMP_STDERR_KEEP);
-					x->err.len = QMP_STDERR_KEEP;
-					x->err.s[x->err.len] = '\0';
-				}
-			} else if (r == 0 || (errno != EAGAIN && errno != EINTR)) {
-				x->err_eof = true;
-			}
-		}
+		pump_io(x, pfd, np);
 	}
+	return r;
 }
 
 static bool want_greeting(const struct qmp_conn *x)
@@ -324,20 +360,51 @@ static bool conn_fail(struct qmp_conn *x, int r, const char *what, struct err *e
 
 	x->broken = true;
 	reap(x, true, &status);
-	if (r == -2 && err_isset(e))
+	if (r == PUMP_GARBAGE && err_isset(e))
 		return false;
-	if (r == -2) {
+	if (r == PUMP_GARBAGE) {
 		err_set(e, x->o.binary, 0, "QEMU answered something that is not QMP: %s",
 			x->garbage);
 		return false;
 	}
-	why = why_gone(x, r == -1, conn_timeout(x), status);
+	why = why_gone(x, r == PUMP_DEADLINE, conn_timeout(x), status);
 	err_set(e, x->o.binary, 0, "%s: %s (-machine %s -accel %s)", what, why, x->mach, x->acc);
 	free(why);
 	return false;
 }
 
-struct qmp_conn *qmp_open(const struct qmp_opts *o, char **version, struct err *e)
+/* The command the exchange in progress waits for, for messages. */
+static const char *waiting_for(const struct qmp_conn *x)
+{
+	if (!x->cmds)
+		return "qmp_capabilities";
+	for (size_t i = 0; i < x->n; i++)
+		if (!x->cmds[i].ret && !x->cmds[i].error)
+			return x->cmds[i].execute;
+	return x->n ? x->cmds[0].execute : "QMP";
+}
+
+/* The exchange in progress ended with r (not PUMP_WAIT): true when it was
+ * answered; else QEMU is killed, e says why, and the commands' answers
+ * are dropped. */
+static bool exchange_end(struct qmp_conn *x, int r, struct err *e)
+{
+	bool ok = r == PUMP_DONE;
+
+	x->busy = false;
+	sb_fini(&x->req);
+	if (!ok)
+		conn_fail(x, r, waiting_for(x), e);
+	if (x->cmds && !ok)
+		for (size_t i = 0; i < x->n; i++)
+			qmp_question_fini(&x->cmds[i]);
+	x->cmds = NULL;
+	x->n = 0;
+	x->version = NULL; /* filled from the greeting only */
+	return ok;
+}
+
+struct qmp_conn *qmp_start(const struct qmp_opts *o, char **version, struct err *e)
 {
 	char a_machine[] = "-machine", a_accel[] = "-accel", a_s[] = "-S",
 	     a_nodef[] = "-nodefaults", a_nographic[] = "-nographic", a_display[] = "-display",
@@ -345,9 +412,7 @@ struct qmp_conn *qmp_open(const struct qmp_opts *o, char **version, struct err *
 	     a_stdio[] = "stdio", a_datadir[] = "-L";
 	struct qmp_conn *x = xcalloc(1, sizeof(*x));
 	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, er[2] = { -1, -1 }, st[2] = { -1, -1 };
-	struct strbuf req = STRBUF_INIT;
 	pid_t parent = getpid(), pid;
-	int r;
 
 	x->o = *o;
 	x->bin = xstrdup(o->binary);
@@ -403,14 +468,9 @@ struct qmp_conn *qmp_open(const struct qmp_opts *o, char **version, struct err *
 	set_nonblock(x->fd_in);
 	set_nonblock(x->fd_out);
 	set_nonblock(x->fd_err);
-	sb_add(&req, "{\"execute\":\"qmp_capabilities\",\"id\":\"caps\"}\n");
-	r = pump(x, &req, want_greeting, probe_now() + conn_timeout(x), e);
-	sb_fini(&req);
-	x->version = NULL; /* filled from the greeting only */
-	if (r != 1) {
-		conn_fail(x, r, "qmp_capabilities", e);
-		goto fail;
-	}
+	sb_add(&x->req, "{\"execute\":\"qmp_capabilities\",\"id\":\"caps\"}\n");
+	pump_begin(x, want_greeting, conn_timeout(x));
+	x->busy = true;
 	return x;
 fail:
 	probe_close_fd(&in[0]);
@@ -421,50 +481,92 @@ fail:
 	probe_close_fd(&er[1]);
 	probe_close_fd(&st[0]);
 	probe_close_fd(&st[1]);
-	if (version) {
-		free(*version);
-		*version = NULL;
-	}
+	x->version = NULL;
 	qmp_close(x);
 	return NULL;
 }
 
-bool qmp_exec(struct qmp_conn *x, struct qmp_question *cmds, size_t n, struct err *e)
+bool qmp_send(struct qmp_conn *x, struct qmp_question *cmds, size_t n, struct err *e)
 {
-	struct strbuf req = STRBUF_INIT;
-	int r;
-
 	for (size_t i = 0; i < n; i++)
 		cmds[i].ret = cmds[i].error = NULL;
+	if (x->busy)
+		return err_set(e, x->o.binary, 0, "QEMU is still answering");
 	if (x->broken || x->pid <= 0)
 		return err_set(e, x->o.binary, 0, "QEMU is no longer running");
 	x->cmds = cmds;
 	x->n = n;
 	x->answered = 0;
 	x->base = x->seq;
+	sb_fini(&x->req);
 	for (size_t i = 0; i < n; i++) {
-		sb_addf(&req, "{\"execute\":\"%s\"", cmds[i].execute);
+		sb_addf(&x->req, "{\"execute\":\"%s\"", cmds[i].execute);
 		if (cmds[i].arguments)
-			sb_addf(&req, ",\"arguments\":%s", cmds[i].arguments);
-		sb_addf(&req, ",\"id\":\"q%zu\"}\n", x->seq++);
+			sb_addf(&x->req, ",\"arguments\":%s", cmds[i].arguments);
+		sb_addf(&x->req, ",\"id\":\"q%zu\"}\n", x->seq++);
 	}
-	r = pump(x, &req, want_all, probe_now() + conn_timeout(x), e);
-	sb_fini(&req);
-	x->cmds = NULL;
-	x->n = 0;
-	if (r != 1) {
-		const char *what = n ? cmds[0].execute : "QMP";
-		for (size_t i = 0; i < n; i++)
-			if (!cmds[i].ret && !cmds[i].error) {
-				what = cmds[i].execute;
-				break;
-			}
-		conn_fail(x, r, what, e);
-		for (size_t i = 0; i < n; i++)
-			qmp_question_fini(&cmds[i]);
-		return false;
-	}
+	pump_begin(x, want_all, conn_timeout(x));
+	x->busy = true;
 	return true;
+}
+
+bool qmp_busy(const struct qmp_conn *x)
+{
+	return x && x->busy;
+}
+
+size_t qmp_pollfds(const struct qmp_conn *x, struct pollfd *fds, size_t max, int *timeout_ms)
+{
+	double left;
+	int ms;
+
+	if (!qmp_busy(x))
+		return 0;
+	left = x->deadline - probe_now();
+	ms = left <= 0 ? 0 : (int)(left * 1000) + 1;
+	if (*timeout_ms < 0 || ms < *timeout_ms)
+		*timeout_ms = ms;
+	return pump_fds(x, fds, max);
+}
+
+bool qmp_step(struct qmp_conn *x, const struct pollfd *fds, size_t n, struct err *e)
+{
+	int r;
+
+	if (!qmp_busy(x))
+		return true;
+	pump_io(x, fds, n);
+	r = pump_state(x);
+	if (r == PUMP_WAIT)
+		return true;
+	return exchange_end(x, r, e);
+}
+
+bool qmp_wait(struct qmp_conn *x, struct err *e)
+{
+	if (!qmp_busy(x))
+		return true;
+	return exchange_end(x, pump_run(x, e), e);
+}
+
+struct qmp_conn *qmp_open(const struct qmp_opts *o, char **version, struct err *e)
+{
+	struct qmp_conn *x = qmp_start(o, version, e);
+
+	if (x && !qmp_wait(x, e)) {
+		if (version) {
+			free(*version);
+			*version = NULL;
+		}
+		qmp_close(x);
+		return NULL;
+	}
+	return x;
+}
+
+bool qmp_exec(struct qmp_conn *x, struct qmp_question *cmds, size_t n, struct err *e)
+{
+	return qmp_send(x, cmds, n, e) && qmp_wait(x, e);
 }
 
 /* Read QEMU's output until EOF or the deadline: true on EOF. */
@@ -493,22 +595,24 @@ void qmp_close(struct qmp_conn *x)
 
 	if (!x)
 		return;
-	if (x->pid > 0 && !x->broken && x->fd_in >= 0 && !x->out_eof) {
-		struct strbuf req = STRBUF_INIT;
+	/* QEMU exits on quit; one that does not within a grace is killed, and
+	 * so is one still answering (the caller gave up on it) */
+	if (x->pid > 0 && !x->broken && !x->busy && x->fd_in >= 0 && !x->out_eof) {
 		struct err e;
 		err_clear(&e);
-		sb_add(&req, "{\"execute\":\"quit\",\"id\":\"quit\"}\n");
-		/* QEMU exits on quit; one that does not within a grace is killed */
-		if (pump(x, &req, want_quit, probe_now() + 5, &e) == 1) {
+		sb_fini(&x->req);
+		sb_add(&x->req, "{\"execute\":\"quit\",\"id\":\"quit\"}\n");
+		pump_begin(x, want_quit, 5);
+		if (pump_run(x, &e) == PUMP_DONE) {
 			probe_close_fd(&x->fd_in);
 			gone = wait_eof(x, probe_now() + 5);
 		}
-		sb_fini(&req);
 	}
 	reap(x, !gone, NULL);
 	probe_close_fd(&x->fd_in);
 	probe_close_fd(&x->fd_out);
 	probe_close_fd(&x->fd_err);
+	sb_fini(&x->req);
 	sb_fini(&x->out);
 	sb_fini(&x->err);
 	free(x->garbage);

@@ -6,8 +6,10 @@
  * libvirt's capture of QEMU 10.0 model by model. */
 #include "testutil.h"
 
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "err.h"
 #include "guest.h"
@@ -227,6 +229,82 @@ static void test_qmp_fake(void **state)
 	err_clear(&e);
 	assert_false(qmp_ask(&o, q, 1, NULL, &e));
 	assert_non_null(strstr(e.msg, "cannot run /nonexistent/qemu-system-s390x"));
+}
+
+/* Step by step, as the explorer's poll loop drives it: the greeting, then
+ * a command, each serviced by poll() + qmp_step(); a busy connection
+ * closed is killed at once. */
+static void serve(struct qmp_conn *c, struct err *e)
+{
+	while (qmp_busy(c)) {
+		struct pollfd fds[3];
+		int timeout = -1;
+		size_t n = qmp_pollfds(c, fds, 3, &timeout);
+		assert_true(n > 0 && n <= 3);
+		assert_true(timeout >= 0);
+		assert_true(poll(fds, (nfds_t)n, timeout) >= 0);
+		if (!qmp_step(c, fds, n, e))
+			return;
+	}
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void test_qmp_steps(void **state)
+{
+	struct qmp_opts o = { test_path("tests/bin/fake-qemu"), "tcg", NULL, NULL, 5 };
+	struct qmp_question q = { "query-target", NULL, NULL, NULL };
+	struct qmp_conn *c;
+	char *version = NULL;
+	struct err e;
+
+	(void)state;
+	err_clear(&e);
+	c = qmp_start(&o, &version, &e);
+	assert_non_null(c);
+	assert_true(qmp_busy(c));
+	assert_false(qmp_send(c, &q, 1, &e)); /* not while the greeting is awaited */
+	assert_string_equal(e.msg, "QEMU is still answering");
+	err_clear(&e);
+	serve(c, &e);
+	assert_false(err_isset(&e));
+	assert_string_equal(version, "99.0.0");
+	assert_true(qmp_send(c, &q, 1, &e));
+	serve(c, &e);
+	assert_false(err_isset(&e));
+	assert_string_equal(q.ret, "{\"arch\":\"x86_64\"}");
+	qmp_question_fini(&q);
+	qmp_close(c);
+	free(version);
+	version = NULL;
+
+	/* a QEMU that never answers, given up while busy: killed, not awaited */
+	o.binary = test_path("tests/bin/qemu-hang");
+	o.timeout = 30;
+	c = qmp_start(&o, &version, &e);
+	assert_non_null(c);
+	double t0 = now_s();
+	qmp_close(c);
+	assert_true(now_s() - t0 < 5);
+	free(version);
+	version = NULL;
+
+	/* the deadline, seen by qmp_step */
+	o.timeout = 0.3;
+	c = qmp_start(&o, &version, &e);
+	assert_non_null(c);
+	err_clear(&e);
+	serve(c, &e);
+	assert_false(qmp_busy(c));
+	assert_non_null(strstr(e.msg, "qmp_capabilities: no answer within 0 s"));
+	qmp_close(c);
+	free(version);
 }
 
 /* The real QEMU: one process answers pair after pair. */
@@ -486,6 +564,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_lookup_marketing),
 		cmocka_unit_test(test_cpu_from_guest),
 		cmocka_unit_test(test_qmp_fake),
+		cmocka_unit_test(test_qmp_steps),
 		cmocka_unit_test(test_qmp_real),
 		cmocka_unit_test(test_answers_from_capture),
 		cmocka_unit_test(test_baseline_real),
