@@ -328,6 +328,8 @@ int s390x_qemu_begin(struct s390x_qemu *q, const char *execute, const char *argu
 	q->waiting = true;
 	if (!q->conn) {
 		struct qmp_opts o = { q->binary, q->accel, NULL, q->datadir, 30 };
+		free(q->version); /* a QEMU given up before (s390x_job_free) had one */
+		q->version = NULL;
 		q->conn = qmp_start(&o, &q->version, e);
 		if (!q->conn) {
 			pending_clear(q);
@@ -445,17 +447,25 @@ bool s390x_qemu_record(struct s390x_qemu *q, const char *path, struct err *e)
 	return true;
 }
 
+/* A file as the label names it: whole, or by its base name. */
+static const char *file_name(const struct s390x_qemu *q, const char *path)
+{
+	const char *slash = q->short_names && path ? strrchr(path, '/') : NULL;
+
+	return slash ? slash + 1 : path;
+}
+
 const char *s390x_qemu_label(const struct s390x_qemu *q, char *buf, size_t size)
 {
 	if (q->asked_live && q->local)
 		snprintf(buf, size, "QEMU %s on this machine (%s)", q->version ? q->version : "?",
 			 q->accel);
 	else if (q->asked_live)
-		snprintf(buf, size, "QEMU %s (%s, %s)", q->version ? q->version : "?", q->binary,
-			 q->accel);
+		snprintf(buf, size, "QEMU %s (%s, %s)", q->version ? q->version : "?",
+			 file_name(q, q->binary), q->accel);
 	else if (q->asked_capture)
 		snprintf(buf, size, "QEMU %s (its answers in %s)",
-			 q->data_version ? q->data_version : "?", q->capture_file);
+			 q->data_version ? q->data_version : "?", file_name(q, q->capture_file));
 	else
 		snprintf(buf, size, "QEMU");
 	return buf;

@@ -95,6 +95,7 @@ struct s390x_qemu {
 	struct strbuf transcript;       /* every exchange asked, in .replies form */
 	size_t recorded;                /* how much of it s390x_qemu_record() wrote */
 	bool asked_live, asked_capture;
+	bool short_names;               /* the label names files by their base name (the TUI) */
 	/* the question the live QEMU is asked (s390x_qemu_begin) */
 	struct qmp_question pending;
 	char *pending_execute, *pending_arguments;
