@@ -108,6 +108,8 @@ static void print_json_x(struct cli *c, const struct explanation *x, const char 
 	json_object_object_add(o, "model", json_str_or_null(x->model));
 	json_object_object_add(o, "resolved", json_str_or_null(x->model ? x->resolved : NULL));
 	json_object_object_add(o, "machine", json_str_or_null(x->machine));
+	if (x->asked_as[0])
+		json_object_object_add(o, "asked-as", json_object_new_string(x->asked_as));
 	json_object_object_add(o, "host", json_object_new_string(hostl));
 	json_object_object_add(o, "usable", x->usable == USABLE_UNKNOWN ? NULL :
 			       json_object_new_boolean(x->usable == USABLE_YES));

@@ -9,53 +9,38 @@
 #include "cli.h"
 #include "guest.h"
 #include "s390x.h"
-#include "s390x_names.h"
 #include "xml_cpu.h"
 
 /* $CPUSCOPE_QMP_RECORD=FILE: append every exchange with QEMU to FILE, in
  * the .replies form a capture has (a capture holding them answers the
  * same questions without a QEMU). */
-static void record_exchanges(struct cli *c, const struct s390x_qemu *q)
+static void record_exchanges(struct cli *c, struct s390x_qemu *q)
 {
 	const char *path = getenv("CPUSCOPE_QMP_RECORD");
-	FILE *f;
+	struct err e;
 
-	if (!path || !*path || !q->transcript.len)
-		return;
-	f = fopen(path, "a");
-	if (!f || fputs(sb_str(&q->transcript), f) < 0)
+	err_clear(&e);
+	if (path && *path && !s390x_qemu_record(q, path, &e))
 		cli_warn(c, "cannot record QEMU's answers in %s", path);
-	if (f)
-		fclose(f);
 }
 
-/* The asked QEMU is not the data's (a snapshot's or a capture's): say so. */
+/* The asked QEMU is not the data's: say so. */
 static void warn_other_qemu(struct cli *c, const struct s390x_qemu *q)
 {
-	if (q->asked_live && q->version && q->data_version &&
-	    strcmp(q->version, q->data_version) != 0)
-		cli_warn(c, "the data is QEMU %s's; QEMU %s answered", q->data_version, q->version);
+	char buf[256];
+
+	if (s390x_other_qemu(q, buf, sizeof(buf)))
+		cli_warn(c, "%s", buf);
 }
 
-/* QEMU refused: its words, what a marketing name stands for, and whose
- * QEMU it was when it is not the data's. */
+/* QEMU refused: its words, and what the core adds (s390x_refusal_hint). */
 static int fail_qemu(struct cli *c, const char *what, const struct err *e,
 		     const struct s390x_qemu *q, const struct s390x_cpu *cpu)
 {
-	const struct s390x_name *n = cpu ? s390x_name_lookup(cpu->name) : NULL;
-	char buf[1400], hint[256] = "", label[512];
+	char buf[1400], hint[768];
 
 	err_str(e, buf, sizeof(buf));
-	if (n)
-		snprintf(hint, sizeof(hint), " (%s is IBM's name: QEMU's model is %s)", cpu->name,
-			 n->qemu);
-	else if (q->asked_live && q->version && q->data_version &&
-		 strcmp(q->version, q->data_version) != 0)
-		snprintf(hint, sizeof(hint), " (%s answered; the data is QEMU %s's)",
-			 s390x_qemu_label(q, label, sizeof(label)), q->data_version);
-	else if (q->asked_live && !q->data_version)
-		snprintf(hint, sizeof(hint), " (%s answered)", s390x_qemu_label(q, label, sizeof(label)));
-	return cli_fail(c, "%s: %s%s", what, buf, hint);
+	return cli_fail(c, "%s: %s%s", what, buf, s390x_refusal_hint(q, cpu, hint, sizeof(hint)));
 }
 
 int cli_compare_s390x(struct cli *c, const char *file)
@@ -116,15 +101,12 @@ int cli_compare_s390x(struct cli *c, const char *file)
 		print_json(c, o);
 		json_object_put(o);
 	} else {
-		const char *how =
-			r.result == CMP_IDENTICAL ? "provides exactly" :
-			r.result == CMP_SUPERSET ? "is a superset of" : "cannot run";
+		char *answer = s390x_compare_answer(&r);
 		fprintf(c->out, "%s\n", cmp_result_name(r.result));
-		fprintf(c->out, "%s: %s %s the CPU described in %s\n", label, what, how, file);
-		fprintf(c->out, "QEMU's answer (query-cpu-model-comparison): %s", r.qemu_result);
-		if (!strcmp(r.qemu_result, "subset"))
-			fprintf(c->out, " (the host CPU is a subset of it)");
-		fputc('\n', c->out);
+		fprintf(c->out, "%s: %s %s the CPU described in %s\n", label, what,
+			s390x_compare_how(r.result), file);
+		fprintf(c->out, "%s\n", answer);
+		free(answer);
 		if (r.responsible.n) {
 			size_t shown = r.responsible.n > 24 ? 20 : r.responsible.n;
 			fprintf(c->out, "responsible properties (%zu):", r.responsible.n);
@@ -135,12 +117,8 @@ int cli_compare_s390x(struct cli *c, const char *file)
 					r.responsible.n - shown);
 			fputc('\n', c->out);
 		}
-		for (size_t i = 0; i < r.responsible.n; i++)
-			if (!strcmp(r.responsible.v[i], "type")) {
-				fprintf(c->out, "'type': the CPU generations (or GA levels) differ; no "
-					"feature change makes them identical\n");
-				break;
-			}
+		if (s390x_compare_note(&r))
+			fprintf(c->out, "%s\n", s390x_compare_note(&r));
 	}
 	rc = r.result == CMP_INCOMPATIBLE ? CLI_NEGATIVE : CLI_OK;
 out:

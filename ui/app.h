@@ -15,6 +15,7 @@
 #ifndef CPUSCOPE_UI_APP_H
 #define CPUSCOPE_UI_APP_H
 
+#include <poll.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -223,6 +224,15 @@ enum view_id app_help_about(const struct app *a);
 /* hosts.c: the hosts pane (see hosts.h) */
 void app_hosts_build(struct app *a); /* once: load data/hosts, verdicts */
 size_t app_hosts_count(const struct app *a);
+/* s390x: QEMU asked in the background (compare and baseline), serviced by
+ * the event loop as the probe is: busy while a question waits; the fds to
+ * poll (lowering *timeout_ms to the deadline), then service them; stop
+ * (Esc) gives the questions up; the status bar's text while busy. */
+bool app_hosts_busy(const struct app *a);
+size_t app_hosts_pollfds(const struct app *a, struct pollfd *fds, size_t max, int *timeout_ms);
+void app_hosts_service(struct app *a, const struct pollfd *fds, size_t n);
+void app_hosts_stop(struct app *a);
+const char *app_hosts_status(const struct app *a);
 
 /* editor.c: the guest CPU */
 void app_rebuild_guest(struct app *a); /* the output, lints and verdict */

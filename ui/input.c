@@ -219,6 +219,10 @@ void app_action(struct app *a, enum action act)
 			app_status(a, R_WARN, "probe: cancelling");
 			break;
 		}
+		if (app_hosts_busy(a)) {
+			app_hosts_stop(a); /* the status says so */
+			break;
+		}
 		if (a->search) {
 			free(a->search);
 			a->search = NULL;

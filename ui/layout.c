@@ -232,6 +232,10 @@ static void paint_status(struct app *a, const struct rect *r)
 		paint_str(r, r->y, x, R_STATUS, a->probe_status);
 		return;
 	}
+	if (app_hosts_status(a)) {
+		paint_str(r, r->y, x, R_STATUS, app_hosts_status(a));
+		return;
+	}
 	if (a->status[0]) {
 		x += paint_str(r, r->y, x, a->status_role == R_DEFAULT ? R_STATUS : a->status_role,
 			       a->status);

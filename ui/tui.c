@@ -11,7 +11,8 @@
  *   :dump-attrs NAME   the same, with a line of theme roles under each row
  *   :resize WxH   resize the (virtual) terminal
  *   :type TEXT    type TEXT literally (for '<' and spaces)
- *   :wait-idle    wait until background work is done
+ *   :wait-idle    wait until background work is done (the probe, QEMU's
+ *                 answers to the hosts pane)
  *   :click X Y    a mouse click at column X, row Y (0-based), queued for
  *                 curses as a terminal's (also :wheel-up X Y, :wheel-down X Y)
  * CPUSCOPE_TIMING=FILE appends timings (first frame, each key to frame,
@@ -73,13 +74,14 @@ static void paint(struct app *a, struct timing *t, double since, const char *wha
 
 #define MAX_FDS 65
 
-/* Wait for the keyboard (with_stdin), the probe's pipes and deadlines, or
- * a signal; then let the probe do its part.  Returns false on a fatal
- * poll error. */
+/* Wait for the keyboard (with_stdin), the probe's pipes and deadlines,
+ * the QEMU the hosts pane asks (s390x), or a signal; then let the probe
+ * and the hosts pane do their part.  Returns false on a fatal poll
+ * error. */
 static bool wait_events(struct app *a, bool with_stdin, bool *hup)
 {
 	struct pollfd fds[MAX_FDS];
-	size_t n = 0, first_probe;
+	size_t n = 0, first_probe, first_hosts, nprobe;
 	int timeout = -1;
 	struct timespec ts, *tsp = NULL;
 
@@ -87,7 +89,10 @@ static bool wait_events(struct app *a, bool with_stdin, bool *hup)
 		fds[n++] = (struct pollfd){ STDIN_FILENO, POLLIN, 0 };
 	first_probe = n;
 	if (a->probe)
-		n += probe_pollfds(a->probe, fds + n, MAX_FDS - n, &timeout);
+		n += probe_pollfds(a->probe, fds + n, MAX_FDS - 6 - n, &timeout);
+	nprobe = n - first_probe;
+	first_hosts = n;
+	n += app_hosts_pollfds(a, fds + n, MAX_FDS - n, &timeout);
 	if (timeout >= 0) {
 		ts.tv_sec = timeout / 1000;
 		ts.tv_nsec = (long)(timeout % 1000) * 1000000L;
@@ -99,8 +104,10 @@ static bool wait_events(struct app *a, bool with_stdin, bool *hup)
 		return false;
 	if (with_stdin && hup && (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL)))
 		*hup = true;
-	if (a->probe && !probe_step(a->probe, fds + first_probe, n - first_probe))
+	if (a->probe && !probe_step(a->probe, fds + first_probe, nprobe))
 		app_probe_done(a);
+	if (app_hosts_busy(a))
+		app_hosts_service(a, fds + first_hosts, n - first_hosts);
 	return true;
 }
 
@@ -188,8 +195,9 @@ static int run_script(struct app *a, const char *file, struct timing *t, char *m
 					app_key(a, KEY_MOUSE);
 				paint(a, t, 0, NULL);
 			} else if (!strcmp(line, ":wait-idle")) {
-				/* run the probe (if any) to its end, painting progress */
-				while (a->probe && !term_signal()) {
+				/* run the probe and the hosts pane's QEMU questions (if
+				 * any) to their end, painting progress */
+				while ((a->probe || app_hosts_busy(a)) && !term_signal()) {
 					if (!wait_events(a, false, NULL))
 						break;
 					if (a->need_redraw)

@@ -22,8 +22,8 @@ struct verdict_look {
 
 static struct verdict_look verdict_of(const struct host_row *r)
 {
-	if (r->have_cmp) {
-		switch (r->cmp.result) {
+	if (r->have_cmp || r->have_qcmp) {
+		switch (r->have_qcmp ? r->qcmp.result : r->cmp.result) {
 		case CMP_IDENTICAL:
 			return (struct verdict_look){ "IDENTICAL", G_IDENTICAL, R_GOOD };
 		case CMP_SUPERSET:
@@ -35,6 +35,8 @@ static struct verdict_look verdict_of(const struct host_row *r)
 	}
 	if (r->cmp_err)
 		return (struct verdict_look){ "error", G_UNKNOWN, R_WARN };
+	if (r->asking)
+		return (struct verdict_look){ "asking QEMU", G_ELLIPSIS, R_DIM };
 	return (struct verdict_look){ "-", G_NA, R_DIM };
 }
 
@@ -48,6 +50,11 @@ static const char *kind_words(enum host_kind k)
 	case HOST_CPUID: return "this CPU's CPUID";
 	default: return "?";
 	}
+}
+
+static const char *vendor_of(const struct host_row *r)
+{
+	return r->h && r->h->vendor ? r->h->vendor : "-";
 }
 
 static void file_label(const struct host_row *r, char *buf, size_t size)
@@ -114,7 +121,7 @@ static void hosts_draw(struct view *v, struct app *a, const struct rect *r, bool
 	for (size_t i = 0; i < hs->n; i++) {
 		const struct host_row *h = &hs->rows[i];
 		int m = str_width(h->model ? h->model : "-") + 1;
-		int vn = str_width(h->h->vendor ? h->h->vendor : "-") + 1;
+		int vn = str_width(vendor_of(h)) + 1;
 		mw = m > mw ? m : mw;
 		vw = vn > vw ? vn : vw;
 	}
@@ -177,7 +184,7 @@ static void hosts_draw(struct view *v, struct app *a, const struct rect *r, bool
 			x += mw;
 		}
 		if (show_vendor) {
-			str_fit(h->h->vendor ? h->h->vendor : "-", vw - 1, fit, sizeof(fit));
+			str_fit(vendor_of(h), vw - 1, fit, sizeof(fit));
 			paint_str(&body, y, x, base, fit);
 			x += vw;
 		}
@@ -233,15 +240,15 @@ static unsigned hosts_action(struct view *v, struct app *a, enum action act)
 		}
 		app_hosts_baseline(a);
 		hs->bl_fresh = true;
-		if (hs->bl)
-			app_status(a, R_GOOD, "baseline of %zu host%s: %s%s%s; L loads it into the guest "
-				   "editor", n, n == 1 ? "" : "s", hs->bl->cpu->model ? hs->bl->cpu->model : "-",
-				   hs->bl->cpu->vendor ? ", " : "", hs->bl->cpu->vendor ? hs->bl->cpu->vendor : "");
+		if (app_hosts_busy(a))
+			app_status(a, R_DEFAULT, "%s", ""); /* the status bar shows the question */
+		else if (!hs->bl && !hs->qbl && !hs->bl_err)
+			app_status(a, R_ERROR, "baseline: failed");
 		else
-			app_status(a, R_ERROR, "baseline: %s", hs->bl_err ? hs->bl_err : "failed");
+			app_hosts_baseline_said(a);
 		return RE_HANDLED | RE_REDRAW;
 	case ACT_LOAD_BASELINE:
-		if (!hs->bl || !hs->bl->cpu) {
+		if (!app_hosts_have_baseline(a)) {
 			app_status(a, R_WARN, "no baseline yet: choose hosts (Space, a) and press b");
 			return RE_HANDLED;
 		}
@@ -262,7 +269,7 @@ static bool hosts_match(struct view *v, struct app *a, size_t row, const char *n
 
 	(void)v;
 	return str_icontains(h->file, needle) || (h->model && str_icontains(h->model, needle)) ||
-	       (h->h->vendor && str_icontains(h->h->vendor, needle));
+	       (h->h && h->h->vendor && str_icontains(h->h->vendor, needle));
 }
 
 /* The details follow the selected host: from their top. */
@@ -285,8 +292,11 @@ const struct view_ops hosts_ops = {
 		"The details below show libvirt's message and the features responsible for the "
 		"selected host's verdict. Space chooses hosts (a all or none), b computes their "
 		"baseline - the CPU every chosen host can run, as virsh cpu-baseline gives it - and "
-		"L loads it into the guest editor (u undoes). Verdict marks: = IDENTICAL, + SUPERSET, "
-		"! INCOMPATIBLE (\u2261, \u2287 and \u2717 on UTF-8 terminals).",
+		"L loads it into the guest editor (u undoes). On s390x the verdicts and the baseline "
+		"are QEMU's, asked as cpuscope compare and baseline ask them, and QEMU's own CPU is a "
+		"row too; the status bar shows a question QEMU is answering (Esc gives it up). "
+		"Verdict marks: = IDENTICAL, + SUPERSET, ! INCOMPATIBLE (\u2261, \u2287 and "
+		"\u2717 on UTF-8 terminals).",
 	.private_size = sizeof(struct hosts_state),
 	.done = hosts_done,
 	.refresh = hosts_refresh,
@@ -345,6 +355,33 @@ static void add(struct tlines *t, int w, int indent, enum role role, size_t *src
 	free(s);
 }
 
+/* s390x: QEMU's verdict in the words of `cpuscope compare` (s390x.h). */
+static void qverdict_lines(struct app *a, const struct host_row *h, struct tlines *t, int w,
+			   size_t *src)
+{
+	struct verdict_look look = verdict_of(h);
+	const struct s390x_compare *r = &h->qcmp;
+	char *answer = s390x_compare_answer(r);
+	struct strbuf props = STRBUF_INIT;
+
+	add(t, w, 2, look.role, src, "%s %s: it %s the guest CPU %s", glyph(look.g), look.word,
+	    s390x_compare_how(r->result), a->guest->model ? a->guest->model :
+	    cpu_mode_name(a->guest->mode));
+	add(t, w, 2, R_DEFAULT, src, "verdict from %s", h->qsource);
+	add(t, w, 2, R_DEFAULT, src, "%s", answer);
+	for (size_t i = 0; i < r->responsible.n; i++)
+		sb_addf(&props, "%s%s", i ? ", " : "", (const char *)r->responsible.v[i]);
+	if (r->responsible.n)
+		add(t, w, 2, r->result == CMP_INCOMPATIBLE ? R_LACKS : R_DEFAULT, src,
+		    "responsible properties (%zu): %s", r->responsible.n, sb_str(&props));
+	if (s390x_compare_note(r))
+		add(t, w, 2, R_DIM, src, "%s", s390x_compare_note(r));
+	if (h->qother)
+		add(t, w, 2, R_WARN, src, "! %s", h->qother);
+	sb_fini(&props);
+	free(answer);
+}
+
 static void verdict_lines(struct app *a, struct tlines *t, int w, size_t *src)
 {
 	struct hosts_state *hs = hosts_state(a);
@@ -357,16 +394,28 @@ static void verdict_lines(struct app *a, struct tlines *t, int w, size_t *src)
 		return;
 	}
 	add(t, w, 2, R_HEADER, src, "%s", h->file);
-	add(t, w, 2, R_DEFAULT, src, "%s%s; model %s%s, vendor %s", kind_words(h->h->kind),
-	    h->main ? " (this host)" : "", h->model ? h->model : "-",
-	    h->decoded ? " (libvirt's decode of its features)" : "",
-	    h->h->vendor ? h->h->vendor : "-");
+	if (h->h)
+		add(t, w, 2, R_DEFAULT, src, "%s%s; model %s%s, vendor %s", kind_words(h->h->kind),
+		    h->main ? " (this host)" : "", h->model ? h->model : "-",
+		    h->decoded ? " (libvirt's decode of its features)" : "", vendor_of(h));
+	else
+		add(t, w, 2, R_DEFAULT, src, "QEMU's own CPU, as libvirt's host-model is made: %s",
+		    h->qwhat ? h->qwhat : h->file);
 	if (hs->note) {
 		add(t, w, 2, R_DIM, src, "- no verdict: %s", hs->note);
 		return;
 	}
 	if (h->cmp_err) {
 		add(t, w, 2, R_WARN, src, "%s cannot compare: %s", glyph(G_UNKNOWN), h->cmp_err);
+		return;
+	}
+	if (h->asking) {
+		add(t, w, 2, R_DIM, src, "%s asking QEMU (query-cpu-model-comparison); the status bar "
+		    "says who", glyph(G_ELLIPSIS));
+		return;
+	}
+	if (h->have_qcmp) {
+		qverdict_lines(a, h, t, w, src);
 		return;
 	}
 	if (!h->have_cmp)
@@ -415,8 +464,16 @@ static size_t baseline_lines(struct app *a, struct tlines *t, int w, size_t *src
 	size_t first = t->n, n = 0, nreq = 0, ndis = 0;
 	char *hosts = NULL;
 
-	add(t, w, 0, R_HEADER, src, "Baseline of the chosen hosts (virsh cpu-baseline)");
-	if (!hs->bl && !hs->bl_err) {
+	add(t, w, 0, R_HEADER, src, "Baseline of the chosen hosts (virsh %s)",
+	    a->ds->arch == ARCH_S390X ? "hypervisor-cpu-baseline" : "cpu-baseline");
+	if (hs->bq.job) {
+		hosts = host_list(a, hs->bl_from, &n);
+		add(t, w, 2, R_DIM, src, "%s asking QEMU (%s) for the baseline of the chosen hosts (%zu): "
+		    "%s", glyph(G_ELLIPSIS), s390x_job_asking(hs->bq.job), n, hosts);
+		free(hosts);
+		return first;
+	}
+	if (!hs->bl && !hs->bl_err && !hs->qbl) {
 		bool *chosen = xcalloc(hs->n + 1, sizeof(*chosen));
 		for (size_t i = 0; i < hs->n; i++)
 			chosen[i] = hs->rows[i].chosen;
@@ -433,6 +490,23 @@ static size_t baseline_lines(struct app *a, struct tlines *t, int w, size_t *src
 	if (hs->bl_err) {
 		add(t, w, 2, R_BLOCKED, src, "%s no baseline: %s", glyph(G_BLOCKED), hs->bl_err);
 		add(t, w, 2, R_DEFAULT, src, "of the chosen hosts (%zu): %s", n, hosts);
+	} else if (hs->qbl) {
+		/* s390x: QEMU's baseline, printed as virsh hypervisor-cpu-baseline prints it */
+		add(t, w, 2, R_GOOD, src, "%s model %s (%zu features)", glyph(G_USABLE),
+		    hs->qbl->cpu.name, hs->qbl->cpu.props.n);
+		add(t, w, 2, R_DEFAULT, src, "runs on every chosen host (%zu): %s", n, hosts);
+		add(t, w, 2, R_DEFAULT, src, "from %s", hs->qbl_source);
+		if (hs->qbl_other)
+			add(t, w, 2, R_WARN, src, "! %s", hs->qbl_other);
+		add(t, w, 2, R_DIM, src, "L loads it into the guest editor (u undoes)");
+		for (const char *s = hs->qbl->xml; *s;) {
+			const char *nl = strchr(s, '\n');
+			size_t len = nl ? (size_t)(nl - s) : strlen(s);
+			char *line = xstrndup(s, len);
+			tlines_add(t, line, w, 4, R_XML_TAG, (*src)++);
+			free(line);
+			s += len + (nl ? 1 : 0);
+		}
 	} else {
 		const struct guest_cpu *g = hs->bl->cpu;
 		char *req = feature_names(g, POLICY_REQUIRE, &nreq);
@@ -492,8 +566,8 @@ static void hostinfo_draw(struct view *v, struct app *a, const struct rect *r, b
 	struct rect b = { r->y + 1, r->x, r->h - 1, r->w };
 	size_t bl_line;
 
-	pane_title(r, focused, "Compare and baseline", hs->bl_fresh || hs->bl || hs->bl_err ? NULL :
-		   "b: baseline ");
+	pane_title(r, focused, "Compare and baseline", hs->bl_fresh || hs->bl || hs->bl_err ||
+		   hs->qbl || hs->bq.job ? NULL : "b: baseline ");
 	bl_line = hostinfo_build(a, &t);
 	if (hs->bl_fresh) {
 		/* just computed: show the baseline from its heading */
@@ -533,7 +607,10 @@ const struct view_ops hostinfo_ops = {
 		"forbids, or has beyond a strict match; for SUPERSET what it has beyond the guest "
 		"CPU). Below: the baseline of the chosen hosts as virsh cpu-baseline computes it - "
 		"the model, vendor and features every chosen host can run, or why there is none "
-		"(for example CPU vendors do not match). L loads it into the guest editor.",
+		"(for example CPU vendors do not match). L loads it into the guest editor. On s390x: "
+		"QEMU's answer, its responsible properties and who answered (a capture, a --probe "
+		"QEMU or this machine's), and QEMU's baseline as virsh hypervisor-cpu-baseline "
+		"prints it.",
 	.rows = hostinfo_rows,
 	.draw = hostinfo_draw,
 	.on_action = hosts_action,

@@ -695,6 +695,7 @@ static void explain_fill(const struct ectx *c, const struct model_view *mv, stru
 	x->model = mv->name;
 	x->resolved = mv->resolved;
 	x->machine = c->md->machine;
+	snprintf(x->asked_as, sizeof(x->asked_as), "%s", mv->note);
 	snprintf(x->vendor, sizeof(x->vendor), "%s", mv->vendor);
 	if (mv->full) {
 		req_features(c, mv, &x->features);

@@ -83,6 +83,8 @@ struct explanation {
 	const char *model;         /* as requested; NULL for warnings without a model */
 	const char *resolved;      /* versioned name it stands for */
 	const char *machine;       /* machine type of the data */
+	char asked_as[256];        /* how the name found the model when it is not QEMU's
+				    * ("z15 is QEMU's gen15a", model_view.note), else "" */
 	char vendor[32];           /* CPUID vendor string of the model, "" if unknown */
 	enum usable usable;
 	enum explain_source source;

@@ -124,6 +124,9 @@ static void identity(struct explain_doc *d, const struct explanation *x)
 	if (x->machine)
 		sb_addf(&sb, " on machine %s", x->machine);
 	add(d, XD_TEXT, 0, -1, "%s; verdict from %s", sb_str(&sb), explain_source_text(x->source));
+	/* the name asked for is not QEMU's (IBM's z15 is QEMU's gen15a): as show says it */
+	if (x->asked_as[0])
+		add(d, XD_TEXT, 0, -1, "asked as: %s", x->asked_as);
 	sb_fini(&sb);
 }
 

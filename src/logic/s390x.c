@@ -2,6 +2,7 @@
  * model (s390x.h). */
 #include "s390x.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "probe.h"
 #include "qmp_call.h"
 #include "qmp_json.h"
+#include "s390x_names.h"
 #include "session.h"
 
 /* ---- CPUs as QMP's CpuModelInfo ------------------------------------------ */
@@ -203,9 +205,21 @@ void s390x_qemu_init(struct s390x_qemu *q, struct session *s)
 	}
 }
 
+/* The question awaited is given up (its strings freed). */
+static void pending_clear(struct s390x_qemu *q)
+{
+	qmp_question_fini(&q->pending);
+	free(q->pending_execute);
+	free(q->pending_arguments);
+	q->pending_execute = q->pending_arguments = NULL;
+	memset(&q->pending, 0, sizeof(q->pending));
+	q->pending_open = q->waiting = false;
+}
+
 void s390x_qemu_fini(struct s390x_qemu *q)
 {
-	qmp_close(q->conn);
+	pending_clear(q);
+	qmp_close(q->conn); /* a QEMU still answering is killed */
 	if (q->capture) {
 		qmp_doc_fini(q->capture);
 		free(q->capture);
@@ -263,49 +277,182 @@ static int from_capture(const struct s390x_qemu *q, const char *execute, json_ob
 	return 0;
 }
 
-bool s390x_qemu_ask(struct s390x_qemu *q, const char *execute, const char *arguments, char **ret,
-		    struct err *e)
+/* The end of a question: recorded, and QEMU's refusal (error, taken) in
+ * e.  1: answered (*ret), -1: refused. */
+static int settle(struct s390x_qemu *q, const char *execute, const char *arguments, char **ret,
+		  char *error, struct err *e)
+{
+	json_object *args = arguments ? json_tokener_parse(arguments) : NULL;
+
+	record(q, execute, args, *ret, error);
+	json_object_put(args);
+	if (!error)
+		return 1;
+	err_set(e, NULL, 0, "QEMU: %s", error);
+	free(error);
+	free(*ret);
+	*ret = NULL;
+	return -1;
+}
+
+int s390x_qemu_begin(struct s390x_qemu *q, const char *execute, const char *arguments, char **ret,
+		     struct err *e)
 {
 	json_object *args = arguments ? json_tokener_parse(arguments) : NULL;
 	char *error = NULL;
-	bool ok = false;
+	int found;
 
 	*ret = NULL;
-	if (from_capture(q, execute, args, ret, &error)) {
+	if (q->waiting) {
+		json_object_put(args);
+		err_set(e, NULL, 0, "QEMU is still answering %s", q->pending_execute);
+		return -1;
+	}
+	found = from_capture(q, execute, args, ret, &error);
+	json_object_put(args);
+	if (found) {
 		q->asked_capture = true;
-	} else if (q->binary) {
-		struct qmp_question one = { execute, arguments, NULL, NULL };
-		if (!q->conn) {
-			struct qmp_opts o = { q->binary, q->accel, NULL, q->datadir, 30 };
-			q->conn = qmp_open(&o, &q->version, e);
-			if (!q->conn)
-				goto out;
-		}
-		if (!qmp_exec(q->conn, &one, 1, e))
-			goto out;
-		q->asked_live = true;
-		*ret = one.ret;
-		error = one.error;
-	} else {
+		return settle(q, execute, arguments, ret, error, e);
+	}
+	if (!q->binary) {
 		err_set(e, NULL, 0, "%s is QEMU's to answer, and there is no QEMU to ask: no "
 			"qemu-system-s390x here (or CPUSCOPE_QEMU=none)%s%s; run it where "
 			"qemu-system-s390x is installed, or give --probe BINARY", execute,
 			q->capture_file ? ", and " : "", q->capture_file ? "the capture holds no "
 			"answer to this question" : "");
-		goto out;
+		return -1;
 	}
-	record(q, execute, args, *ret, error);
-	if (error) {
-		err_set(e, NULL, 0, "QEMU: %s", error);
-		free(*ret);
-		*ret = NULL;
-		goto out;
+	q->pending_execute = xstrdup(execute);
+	q->pending_arguments = arguments ? xstrdup(arguments) : NULL;
+	q->pending = (struct qmp_question){ q->pending_execute, q->pending_arguments, NULL, NULL };
+	q->waiting = true;
+	if (!q->conn) {
+		struct qmp_opts o = { q->binary, q->accel, NULL, q->datadir, 30 };
+		free(q->version); /* a QEMU given up before (s390x_job_free) had one */
+		q->version = NULL;
+		q->conn = qmp_start(&o, &q->version, e);
+		if (!q->conn) {
+			pending_clear(q);
+			return -1;
+		}
+		q->pending_open = true; /* the question goes once QEMU greets */
+		return 0;
 	}
-	ok = true;
-out:
-	free(error);
-	json_object_put(args);
-	return ok;
+	if (!qmp_send(q->conn, &q->pending, 1, e)) {
+		pending_clear(q);
+		return -1;
+	}
+	return 0;
+}
+
+/* The live QEMU failed the question (e set): a QEMU that never greeted is
+ * dropped (the next question starts another), one that broke stays
+ * broken (its connection only closes). */
+static int pending_failed(struct s390x_qemu *q)
+{
+	if (q->pending_open) {
+		qmp_close(q->conn);
+		q->conn = NULL;
+	}
+	pending_clear(q);
+	return -1;
+}
+
+/* After the exchange in progress: the question goes (QEMU greeted), or its
+ * answer is taken.  0: still waiting. */
+static int advance(struct s390x_qemu *q, char **ret, struct err *e)
+{
+	char *error;
+	int r;
+
+	if (qmp_busy(q->conn))
+		return 0;
+	if (q->pending_open) {
+		q->pending_open = false;
+		if (!qmp_send(q->conn, &q->pending, 1, e))
+			return pending_failed(q);
+		return 0;
+	}
+	q->asked_live = true;
+	*ret = q->pending.ret;
+	error = q->pending.error;
+	q->pending.ret = q->pending.error = NULL;
+	r = settle(q, q->pending_execute, q->pending_arguments, ret, error, e);
+	pending_clear(q);
+	return r;
+}
+
+bool s390x_qemu_busy(const struct s390x_qemu *q)
+{
+	return q->waiting;
+}
+
+size_t s390x_qemu_pollfds(const struct s390x_qemu *q, struct pollfd *fds, size_t max,
+			  int *timeout_ms)
+{
+	return q->waiting ? qmp_pollfds(q->conn, fds, max, timeout_ms) : 0;
+}
+
+int s390x_qemu_step(struct s390x_qemu *q, const struct pollfd *fds, size_t n, char **ret,
+		    struct err *e)
+{
+	*ret = NULL;
+	if (!q->waiting)
+		return err_set(e, NULL, 0, "no question is waiting for QEMU"), -1;
+	if (!qmp_step(q->conn, fds, n, e))
+		return pending_failed(q);
+	return advance(q, ret, e);
+}
+
+/* Block until the question awaited is over: 1 answered, -1 failed. */
+static int qemu_wait(struct s390x_qemu *q, char **ret, struct err *e)
+{
+	int r = 0;
+
+	*ret = NULL;
+	while (r == 0) {
+		if (!qmp_wait(q->conn, e))
+			r = pending_failed(q);
+		else
+			r = advance(q, ret, e);
+	}
+	return r;
+}
+
+bool s390x_qemu_ask(struct s390x_qemu *q, const char *execute, const char *arguments, char **ret,
+		    struct err *e)
+{
+	int r = s390x_qemu_begin(q, execute, arguments, ret, e);
+
+	if (r == 0)
+		r = qemu_wait(q, ret, e);
+	return r > 0;
+}
+
+bool s390x_qemu_record(struct s390x_qemu *q, const char *path, struct err *e)
+{
+	FILE *f;
+	bool ok;
+
+	if (q->recorded >= q->transcript.len)
+		return true;
+	f = fopen(path, "a");
+	if (!f)
+		return err_set(e, path, 0, "cannot record QEMU's answers: %s", strerror(errno));
+	ok = fputs(sb_str(&q->transcript) + q->recorded, f) >= 0;
+	ok = fclose(f) == 0 && ok;
+	if (!ok)
+		return err_set(e, path, 0, "cannot record QEMU's answers: %s", strerror(errno));
+	q->recorded = q->transcript.len;
+	return true;
+}
+
+/* A file as the label names it: whole, or by its base name. */
+static const char *file_name(const struct s390x_qemu *q, const char *path)
+{
+	const char *slash = q->short_names && path ? strrchr(path, '/') : NULL;
+
+	return slash ? slash + 1 : path;
 }
 
 const char *s390x_qemu_label(const struct s390x_qemu *q, char *buf, size_t size)
@@ -314,11 +461,11 @@ const char *s390x_qemu_label(const struct s390x_qemu *q, char *buf, size_t size)
 		snprintf(buf, size, "QEMU %s on this machine (%s)", q->version ? q->version : "?",
 			 q->accel);
 	else if (q->asked_live)
-		snprintf(buf, size, "QEMU %s (%s, %s)", q->version ? q->version : "?", q->binary,
-			 q->accel);
+		snprintf(buf, size, "QEMU %s (%s, %s)", q->version ? q->version : "?",
+			 file_name(q, q->binary), q->accel);
 	else if (q->asked_capture)
 		snprintf(buf, size, "QEMU %s (its answers in %s)",
-			 q->data_version ? q->data_version : "?", q->capture_file);
+			 q->data_version ? q->data_version : "?", file_name(q, q->capture_file));
 	else
 		snprintf(buf, size, "QEMU");
 	return buf;
@@ -326,66 +473,111 @@ const char *s390x_qemu_label(const struct s390x_qemu *q, char *buf, size_t size)
 
 /* ---- the host CPU --------------------------------------------------------- */
 
-bool s390x_session_host_cpu(struct session *s, struct s390x_cpu *out, char **what, struct err *e)
+const char *s390x_own_cpu_name(const struct dataset *ds)
+{
+	return ds->accel && !strcmp(ds->accel, "kvm") ? "host" : "max";
+}
+
+bool s390x_host_cpu(const struct dataset *ds, const struct mdata *md, const struct host *h,
+		    struct s390x_cpu *out, char **what, struct err *e)
 {
 	const struct expansion *x = NULL;
 	const char *which;
 	char *text;
 
 	*what = NULL;
-	if (s->host) {
-		if (s->host->arch != ARCH_S390X)
-			return err_set(e, s->host->source, 0, "the host is %s, not s390x",
-				       arch_name(s->host->arch));
-		if (!s390x_cpu_from_host(s->host, out, e))
+	if (h) {
+		if (h->arch != ARCH_S390X)
+			return err_set(e, h->source, 0, "the host is %s, not s390x", arch_name(h->arch));
+		if (!s390x_cpu_from_host(h, out, e))
 			return false;
 		text = s390x_cpu_text(out, 6);
-		*what = xasprintf("the CPU of %s (libvirt's host-model: %s)", s->host->source, text);
+		*what = xasprintf("the CPU of %s (libvirt's host-model: %s)", h->source, text);
 		free(text);
 		return true;
 	}
-	which = s->ds->accel && !strcmp(s->ds->accel, "kvm") ? "host" : "max";
-	x = dataset_expansion(s->ds, dataset_find_mdata(s->ds, "none"), which, false);
+	which = s390x_own_cpu_name(ds);
+	x = dataset_expansion(ds, dataset_find_mdata(ds, "none"), which, false);
 	if (!x)
-		x = dataset_expansion(s->ds, s->md, which, false);
+		x = dataset_expansion(ds, md, which, false);
 	if (x) {
-		s390x_cpu_from_expansion(x, s->ds->ft, out);
+		s390x_cpu_from_expansion(x, ds->ft, out);
 	} else {
 		memset(out, 0, sizeof(*out));
 		out->name = xstrdup(which);
 	}
 	text = s390x_cpu_text(out, 6);
-	*what = xasprintf("QEMU's %s for %s (%s)", which, s->ds->accel ? s->ds->accel : "its accelerator",
+	*what = xasprintf("QEMU's %s for %s (%s)", which, ds->accel ? ds->accel : "its accelerator",
 			  x ? text : "as QEMU expands it");
 	free(text);
 	return true;
 }
 
-/* ---- compare -------------------------------------------------------------- */
-
-void s390x_compare_fini(struct s390x_compare *r)
+bool s390x_session_host_cpu(struct session *s, struct s390x_cpu *out, char **what, struct err *e)
 {
-	free(r->qemu_result);
-	vec_fini(&r->responsible, free);
-	memset(r, 0, sizeof(*r));
+	return s390x_host_cpu(s->ds, s->md, s->host, out, what, e);
 }
 
-bool s390x_compare(struct s390x_qemu *q, const struct s390x_cpu *host, const struct s390x_cpu *cpu,
-		   struct s390x_compare *out, struct err *e)
+/* ---- compare and baseline, step by step --------------------------------------- */
+
+enum job_stage { STAGE_COMPARE, STAGE_PAIR, STAGE_EXPAND, STAGE_DONE };
+
+struct s390x_job {
+	struct s390x_qemu *q;   /* lent */
+	enum job_stage stage;
+	struct s390x_cpu *cpus; /* copies: compare: the host, the guest; baseline: all */
+	size_t n, next;         /* baseline: the next CPU to take in */
+	bool expand;            /* baseline: a full expansion (--features) */
+	struct s390x_cpu acc;   /* baseline: the result so far */
+	struct s390x_compare cmp;
+	const char *asking;     /* the command asked last */
+	bool busy, failed;
+	struct err e;
+};
+
+static struct s390x_job *job_new(struct s390x_qemu *q, const struct s390x_cpu *cpus, size_t n)
 {
-	char *a = s390x_cpu_json(host), *b = s390x_cpu_json(cpu);
-	char *args = xasprintf("{\"modela\":%s,\"modelb\":%s}", a, b);
-	char *ret = NULL;
-	json_object *o = NULL, *v = NULL;
+	struct s390x_job *j = xcalloc(1, sizeof(*j));
+
+	j->q = q;
+	j->n = n;
+	j->cpus = xcalloc(n ? n : 1, sizeof(*j->cpus));
+	for (size_t i = 0; i < n; i++)
+		cpu_copy(&j->cpus[i], &cpus[i]);
+	err_clear(&j->e);
+	return j;
+}
+
+/* The stage's question: its command in *execute, its arguments returned. */
+static char *job_question(const struct s390x_job *j, const char **execute)
+{
+	const struct s390x_cpu *a = j->stage == STAGE_COMPARE ? &j->cpus[0] : &j->acc;
+	char *ja = s390x_cpu_json(a), *jb, *args;
+
+	if (j->stage == STAGE_EXPAND) {
+		*execute = "query-cpu-model-expansion";
+		args = xasprintf("{\"type\":\"%s\",\"model\":%s}", j->expand ? "full" : "static", ja);
+		free(ja);
+		return args;
+	}
+	*execute = j->stage == STAGE_COMPARE ? "query-cpu-model-comparison" : "query-cpu-model-baseline";
+	jb = s390x_cpu_json(j->stage == STAGE_COMPARE ? &j->cpus[1] : &j->cpus[j->next]);
+	args = xasprintf("{\"modela\":%s,\"modelb\":%s}", ja, jb);
+	free(ja);
+	free(jb);
+	return args;
+}
+
+/* QEMU's comparison answer read as libvirt reads it. */
+static bool take_comparison(struct s390x_job *j, const char *ret)
+{
+	json_object *o = json_tokener_parse(ret), *v = NULL;
+	struct s390x_compare *out = &j->cmp;
 	bool ok = false;
 
-	memset(out, 0, sizeof(*out));
-	if (!s390x_qemu_ask(q, "query-cpu-model-comparison", args, &ret, e))
-		goto out;
-	o = json_tokener_parse(ret);
 	if (!o || !json_object_object_get_ex(o, "result", &v) ||
 	    !json_object_is_type(v, json_type_string)) {
-		err_set(e, NULL, 0, "query-cpu-model-comparison reply data was missing 'result'");
+		err_set(&j->e, NULL, 0, "query-cpu-model-comparison reply data was missing 'result'");
 		goto out;
 	}
 	out->qemu_result = xstrdup(json_object_get_string(v));
@@ -402,11 +594,213 @@ bool s390x_compare(struct s390x_qemu *q, const struct s390x_cpu *host, const str
 	ok = true;
 out:
 	json_object_put(o);
-	free(ret);
-	free(args);
-	free(a);
-	free(b);
 	return ok;
+}
+
+/* The baseline stages after the pairs: the expansion (for one CPU, or
+ * --features), else done. */
+static enum job_stage after_pairs(const struct s390x_job *j)
+{
+	return j->expand || j->n == 1 ? STAGE_EXPAND : STAGE_DONE;
+}
+
+/* Take the stage's answer and move on. */
+static bool job_take(struct s390x_job *j, const char *ret)
+{
+	switch (j->stage) {
+	case STAGE_COMPARE:
+		j->stage = STAGE_DONE;
+		return take_comparison(j, ret);
+	case STAGE_PAIR:
+		s390x_cpu_fini(&j->acc);
+		if (!cpu_from_answer(ret, "query-cpu-model-baseline", &j->acc, &j->e))
+			return false;
+		if (++j->next >= j->n)
+			j->stage = after_pairs(j);
+		return true;
+	case STAGE_EXPAND:
+		s390x_cpu_fini(&j->acc);
+		j->stage = STAGE_DONE;
+		return cpu_from_answer(ret, "query-cpu-model-expansion", &j->acc, &j->e);
+	default:
+		return true;
+	}
+}
+
+/* r: the last question's end (1 answered with ret, taken; -1 failed, e
+ * set; 0 none yet).  Ask on until a question waits for QEMU or the job is
+ * over. */
+static void job_go(struct s390x_job *j, int r, char *ret)
+{
+	j->busy = false;
+	for (;;) {
+		if (r > 0) {
+			bool ok = job_take(j, ret);
+			free(ret);
+			ret = NULL;
+			if (!ok)
+				r = -1;
+		}
+		if (r < 0) {
+			j->failed = true;
+			j->stage = STAGE_DONE;
+		}
+		if (j->stage == STAGE_DONE)
+			return;
+		char *args = job_question(j, &j->asking);
+		r = s390x_qemu_begin(j->q, j->asking, args, &ret, &j->e);
+		free(args);
+		if (r == 0) {
+			j->busy = true;
+			return;
+		}
+	}
+}
+
+bool s390x_job_busy(const struct s390x_job *j)
+{
+	return j->busy;
+}
+
+const char *s390x_job_asking(const struct s390x_job *j)
+{
+	return j->asking;
+}
+
+size_t s390x_job_pollfds(const struct s390x_job *j, struct pollfd *fds, size_t max,
+			 int *timeout_ms)
+{
+	return j->busy ? s390x_qemu_pollfds(j->q, fds, max, timeout_ms) : 0;
+}
+
+void s390x_job_step(struct s390x_job *j, const struct pollfd *fds, size_t n)
+{
+	char *ret = NULL;
+	int r;
+
+	if (!j->busy)
+		return;
+	r = s390x_qemu_step(j->q, fds, n, &ret, &j->e);
+	if (r != 0)
+		job_go(j, r, ret);
+}
+
+/* Block until the job is over (the CLI). */
+static void job_wait(struct s390x_job *j)
+{
+	while (j->busy) {
+		char *ret = NULL;
+		int r = qemu_wait(j->q, &ret, &j->e);
+		job_go(j, r, ret);
+	}
+}
+
+void s390x_job_free(struct s390x_job *j)
+{
+	if (!j)
+		return;
+	if (j->busy) { /* given up: QEMU's answer would come to no one */
+		pending_clear(j->q);
+		qmp_close(j->q->conn);
+		j->q->conn = NULL;
+	}
+	for (size_t i = 0; i < j->n; i++)
+		s390x_cpu_fini(&j->cpus[i]);
+	free(j->cpus);
+	s390x_cpu_fini(&j->acc);
+	s390x_compare_fini(&j->cmp);
+	free(j);
+}
+
+/* ---- compare -------------------------------------------------------------- */
+
+void s390x_compare_fini(struct s390x_compare *r)
+{
+	free(r->qemu_result);
+	vec_fini(&r->responsible, free);
+	memset(r, 0, sizeof(*r));
+}
+
+struct s390x_job *s390x_compare_start(struct s390x_qemu *q, const struct s390x_cpu *host,
+				      const struct s390x_cpu *cpu)
+{
+	struct s390x_cpu two[2] = { *host, *cpu }; /* lent to job_new, which copies */
+	struct s390x_job *j = job_new(q, two, 2);
+
+	j->stage = STAGE_COMPARE;
+	job_go(j, 0, NULL);
+	return j;
+}
+
+bool s390x_compare_finish(struct s390x_job *j, struct s390x_compare *out, struct err *e)
+{
+	bool ok = !j->busy && !j->failed;
+
+	memset(out, 0, sizeof(*out));
+	if (ok) {
+		*out = j->cmp;
+		memset(&j->cmp, 0, sizeof(j->cmp));
+	} else {
+		*e = j->e;
+	}
+	s390x_job_free(j);
+	return ok;
+}
+
+bool s390x_compare(struct s390x_qemu *q, const struct s390x_cpu *host, const struct s390x_cpu *cpu,
+		   struct s390x_compare *out, struct err *e)
+{
+	struct s390x_job *j = s390x_compare_start(q, host, cpu);
+
+	job_wait(j);
+	return s390x_compare_finish(j, out, e);
+}
+
+const char *s390x_compare_how(enum cmp_result r)
+{
+	return r == CMP_IDENTICAL ? "provides exactly" :
+	       r == CMP_SUPERSET ? "is a superset of" : "cannot run";
+}
+
+char *s390x_compare_answer(const struct s390x_compare *r)
+{
+	return xasprintf("QEMU's answer (query-cpu-model-comparison): %s%s", r->qemu_result,
+			 !strcmp(r->qemu_result, "subset") ? " (the host CPU is a subset of it)" : "");
+}
+
+const char *s390x_compare_note(const struct s390x_compare *r)
+{
+	for (size_t i = 0; i < r->responsible.n; i++)
+		if (!strcmp(r->responsible.v[i], "type"))
+			return "'type': the CPU generations (or GA levels) differ; no feature change "
+			       "makes them identical";
+	return NULL;
+}
+
+const char *s390x_refusal_hint(const struct s390x_qemu *q, const struct s390x_cpu *cpu, char *buf,
+			       size_t size)
+{
+	const struct s390x_name *n = cpu ? s390x_name_lookup(cpu->name) : NULL;
+	char label[512];
+
+	buf[0] = '\0';
+	if (n)
+		snprintf(buf, size, " (%s is IBM's name: QEMU's model is %s)", cpu->name, n->qemu);
+	else if (q->asked_live && q->version && q->data_version &&
+		 strcmp(q->version, q->data_version) != 0)
+		snprintf(buf, size, " (%s answered; the data is QEMU %s's)",
+			 s390x_qemu_label(q, label, sizeof(label)), q->data_version);
+	else if (q->asked_live && !q->data_version)
+		snprintf(buf, size, " (%s answered)", s390x_qemu_label(q, label, sizeof(label)));
+	return buf;
+}
+
+const char *s390x_other_qemu(const struct s390x_qemu *q, char *buf, size_t size)
+{
+	if (!q->asked_live || !q->version || !q->data_version || !strcmp(q->version, q->data_version))
+		return NULL;
+	snprintf(buf, size, "the data is QEMU %s's; QEMU %s answered", q->data_version, q->version);
+	return buf;
 }
 
 /* ---- baseline ------------------------------------------------------------- */
@@ -426,53 +820,48 @@ static int prop_cmp(const void *x, const void *y)
 	return strcmp(a->name, b->name);
 }
 
-bool s390x_baseline(struct s390x_qemu *q, const struct mdata *models, const struct s390x_cpu *cpus,
-		    size_t n, bool expand_features, struct s390x_baseline *out, struct err *e)
+struct s390x_job *s390x_baseline_start(struct s390x_qemu *q, const struct mdata *models,
+				       const struct s390x_cpu *cpus, size_t n, bool expand_features)
+{
+	struct s390x_job *j = job_new(q, cpus, n);
+
+	j->expand = expand_features;
+	j->stage = STAGE_DONE;
+	if (!n) {
+		err_set(&j->e, NULL, 0, "no CPUs to baseline");
+		j->failed = true;
+		return j;
+	}
+	/* libvirt's qemuConnectCPUModelBaseline */
+	for (size_t i = 0; models && i < n; i++)
+		if (!mdata_def(models, cpus[i].name)) {
+			err_set(&j->e, NULL, 0, "CPU model '%s' not supported by hypervisor",
+				cpus[i].name);
+			j->failed = true;
+			return j;
+		}
+	cpu_copy(&j->acc, &cpus[0]);
+	j->next = 1;
+	j->stage = n > 1 ? STAGE_PAIR : after_pairs(j);
+	job_go(j, 0, NULL);
+	return j;
+}
+
+bool s390x_baseline_finish(struct s390x_job *j, struct s390x_baseline *out, struct err *e)
 {
 	struct strbuf sb = STRBUF_INIT;
 
 	memset(out, 0, sizeof(*out));
-	if (!n)
-		return err_set(e, NULL, 0, "no CPUs to baseline");
-	/* libvirt's qemuConnectCPUModelBaseline */
-	for (size_t i = 0; models && i < n; i++)
-		if (!mdata_def(models, cpus[i].name))
-			return err_set(e, NULL, 0, "CPU model '%s' not supported by hypervisor",
-				       cpus[i].name);
-	cpu_copy(&out->cpu, &cpus[0]);
-	for (size_t i = 1; i < n; i++) {
-		char *a = s390x_cpu_json(&out->cpu), *b = s390x_cpu_json(&cpus[i]);
-		char *args = xasprintf("{\"modela\":%s,\"modelb\":%s}", a, b), *ret = NULL;
-		bool ok = s390x_qemu_ask(q, "query-cpu-model-baseline", args, &ret, e);
-		free(a);
-		free(b);
-		free(args);
-		if (ok) {
-			s390x_cpu_fini(&out->cpu);
-			ok = cpu_from_answer(ret, "query-cpu-model-baseline", &out->cpu, e);
-		}
-		free(ret);
-		if (!ok)
-			goto fail;
+	if (j->busy || j->failed) {
+		*e = j->e;
+		s390x_job_free(j);
+		return false;
 	}
-	if (expand_features || n == 1) {
-		char *m = s390x_cpu_json(&out->cpu), *ret = NULL;
-		char *args = xasprintf("{\"type\":\"%s\",\"model\":%s}",
-				       expand_features ? "full" : "static", m);
-		bool ok = s390x_qemu_ask(q, "query-cpu-model-expansion", args, &ret, e);
-		free(m);
-		free(args);
-		if (ok) {
-			s390x_cpu_fini(&out->cpu);
-			ok = cpu_from_answer(ret, "query-cpu-model-expansion", &out->cpu, e);
-		}
-		free(ret);
-		if (!ok)
-			goto fail;
-	}
+	out->cpu = j->acc;
+	memset(&j->acc, 0, sizeof(j->acc));
 	/* virsh prints a host-type <cpu>: no mode, no policies; with
 	 * --features the features in name order */
-	if (expand_features)
+	if (j->expand)
 		qsort(out->cpu.props.v, out->cpu.props.n, sizeof(void *), prop_cmp);
 	sb_add(&sb, "<cpu>\n  <model>");
 	sb_xml_escape(&sb, out->cpu.name);
@@ -485,11 +874,31 @@ bool s390x_baseline(struct s390x_qemu *q, const struct mdata *models, const stru
 	}
 	sb_add(&sb, "</cpu>\n");
 	out->xml = sb_take(&sb);
-	out->ncpus = n;
+	out->ncpus = j->n;
+	s390x_job_free(j);
 	return true;
-fail:
-	s390x_baseline_fini(out);
-	return false;
+}
+
+bool s390x_baseline(struct s390x_qemu *q, const struct mdata *models, const struct s390x_cpu *cpus,
+		    size_t n, bool expand_features, struct s390x_baseline *out, struct err *e)
+{
+	struct s390x_job *j = s390x_baseline_start(q, models, cpus, n, expand_features);
+
+	job_wait(j);
+	return s390x_baseline_finish(j, out, e);
+}
+
+struct guest_cpu *s390x_cpu_guest(const struct s390x_cpu *c)
+{
+	struct guest_cpu *g = guest_cpu_new();
+
+	g->mode = MODE_CUSTOM;
+	g->model = xstrdup(c->name);
+	for (size_t i = 0; i < c->props.n; i++) {
+		const struct s390x_prop *p = c->props.v[i];
+		guest_cpu_set_policy(g, p->name, p->on ? POLICY_REQUIRE : POLICY_DISABLE);
+	}
+	return g;
 }
 
 /* ---- the views of a model ------------------------------------------------- */

@@ -4,6 +4,7 @@
 #include "qmp_call.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,11 @@ struct qmp_conn {
 	struct qemu_child c; /* QEMU under its guard, its pipes, its messages */
 	bool broken;        /* a failed exchange: only closes */
 	/* the exchange in progress */
+	bool busy;          /* qmp_capabilities or commands await their answers */
+	struct strbuf req;  /* what is sent */
+	size_t woff;        /* how much of req is written */
+	bool (*want)(const struct qmp_conn *); /* the exchange is done */
+	double deadline;
 	struct qmp_question *cmds;
 	size_t n, answered, seq, base; /* ids q<base+i> */
 	bool caps_answered, quit_answered;
@@ -146,35 +152,59 @@ static void read_output(struct qmp_conn *x)
 	}
 }
 
-/* Write req and read until want() holds, EOF, garbage or the deadline.
- * Returns 1 when want() held, 0 on EOF, -1 on the deadline, -2 on garbage
- * or a poll failure (e set). */
-static int pump(struct qmp_conn *x, const struct strbuf *req, bool (*want)(const struct qmp_conn *),
-		double deadline, struct err *e)
+/* The state of the exchange in progress. */
+enum { PUMP_EOF = 0, PUMP_DONE = 1, PUMP_WAIT = 2, PUMP_DEADLINE = -1, PUMP_GARBAGE = -2 };
+
+static int pump_state(struct qmp_conn *x)
 {
-	size_t woff = 0;
+	if (x->c.fd_in < 0)
+		x->woff = x->req.len; /* QEMU is gone: its output says why */
+	if (x->want(x) && x->woff >= x->req.len)
+		return PUMP_DONE;
+	if (x->garbage)
+		return PUMP_GARBAGE;
+	if (x->c.out_eof)
+		return PUMP_EOF;
+	if (x->deadline - probe_now() <= 0)
+		return PUMP_DEADLINE;
+	return PUMP_WAIT;
+}
 
-	for (;;) {
-		int r;
+/* Start an exchange: x->req is sent, and it is done when want() holds. */
+static void pump_begin(struct qmp_conn *x, bool (*want)(const struct qmp_conn *), double seconds)
+{
+	x->woff = 0;
+	x->want = want;
+	x->deadline = probe_now() + seconds;
+}
 
-		if (x->c.fd_in < 0)
-			woff = req->len; /* QEMU is gone: its output says why */
-		if (want(x) && woff >= req->len)
-			return 1;
-		if (x->garbage)
-			return -2;
-		if (x->c.out_eof)
-			return 0;
-		if (deadline - probe_now() <= 0)
-			return -1;
-		r = qemu_child_step(&x->c, req->s, req->len, &woff, deadline);
-		if (r < 0) {
+/* Write and read what a caller's poll() found ready. */
+static void pump_io(struct qmp_conn *x, const struct pollfd *fds, size_t n)
+{
+	if (probe_revents(fds, n, x->c.fd_in) & (POLLOUT | POLLERR | POLLHUP))
+		qemu_child_write(&x->c, x->req.s, x->req.len, &x->woff);
+	if (probe_revents(fds, n, x->c.fd_err) & (POLLIN | POLLHUP | POLLERR))
+		qemu_child_read_err(&x->c);
+	if (probe_revents(fds, n, x->c.fd_out) & (POLLIN | POLLHUP | POLLERR))
+		read_output(x);
+}
+
+/* Wait for the exchange: PUMP_DONE when want() held, PUMP_EOF, PUMP_DEADLINE,
+ * or PUMP_GARBAGE (garbage, or a poll failure with e set). */
+static int pump_run(struct qmp_conn *x, struct err *e)
+{
+	int r;
+
+	while ((r = pump_state(x)) == PUMP_WAIT) {
+		int s = qemu_child_step(&x->c, x->req.s, x->req.len, &x->woff, x->deadline);
+		if (s < 0) {
 			err_set(e, x->o.binary, 0, "poll: %s", strerror(errno));
-			return -2;
+			return PUMP_GARBAGE;
 		}
-		if (r > 0)
+		if (s > 0)
 			read_output(x);
 	}
+	return r;
 }
 
 static bool want_greeting(const struct qmp_conn *x)
@@ -204,28 +234,57 @@ static bool conn_fail(struct qmp_conn *x, int r, const char *what, struct err *e
 
 	x->broken = true;
 	conn_end(x, true);
-	if (r == -2 && err_isset(e))
+	if (r == PUMP_GARBAGE && err_isset(e))
 		return false;
-	if (r == -2) {
+	if (r == PUMP_GARBAGE) {
 		err_set(e, x->o.binary, 0, "QEMU answered something that is not QMP: %s",
 			x->garbage);
 		return false;
 	}
-	why = qemu_child_why(&x->c, r == -1, conn_timeout(x));
+	why = qemu_child_why(&x->c, r == PUMP_DEADLINE, conn_timeout(x));
 	err_set(e, x->o.binary, 0, "%s: %s (-machine %s -accel %s)", what, why, x->mach, x->acc);
 	free(why);
 	return false;
 }
 
-struct qmp_conn *qmp_open(const struct qmp_opts *o, char **version, struct err *e)
+/* The command the exchange in progress waits for, for messages. */
+static const char *waiting_for(const struct qmp_conn *x)
+{
+	if (!x->cmds)
+		return "qmp_capabilities";
+	for (size_t i = 0; i < x->n; i++)
+		if (!x->cmds[i].ret && !x->cmds[i].error)
+			return x->cmds[i].execute;
+	return x->n ? x->cmds[0].execute : "QMP";
+}
+
+/* The exchange in progress ended with r (not PUMP_WAIT): true when it was
+ * answered; else QEMU is killed, e says why, and the commands' answers
+ * are dropped. */
+static bool exchange_end(struct qmp_conn *x, int r, struct err *e)
+{
+	bool ok = r == PUMP_DONE;
+
+	x->busy = false;
+	sb_fini(&x->req);
+	if (!ok)
+		conn_fail(x, r, waiting_for(x), e);
+	if (x->cmds && !ok)
+		for (size_t i = 0; i < x->n; i++)
+			qmp_question_fini(&x->cmds[i]);
+	x->cmds = NULL;
+	x->n = 0;
+	x->version = NULL; /* filled from the greeting only */
+	return ok;
+}
+
+struct qmp_conn *qmp_start(const struct qmp_opts *o, char **version, struct err *e)
 {
 	char a_machine[] = "-machine", a_accel[] = "-accel", a_s[] = "-S",
 	     a_nodef[] = "-nodefaults", a_nographic[] = "-nographic", a_display[] = "-display",
 	     a_none[] = "none", a_nouser[] = "-no-user-config", a_qmp[] = "-qmp",
 	     a_stdio[] = "stdio", a_datadir[] = "-L";
 	struct qmp_conn *x = xcalloc(1, sizeof(*x));
-	struct strbuf req = STRBUF_INIT;
-	int r;
 
 	x->o = *o;
 	x->bin = xstrdup(o->binary);
@@ -241,62 +300,98 @@ struct qmp_conn *qmp_open(const struct qmp_opts *o, char **version, struct err *
 			 a_nographic, a_display, a_none, a_qmp, a_stdio, x->dir ? a_datadir : NULL,
 			 x->dir, NULL };
 
-	if (!qemu_child_start(&x->c, argv, o->binary, 0, e))
-		goto fail;
-	sb_add(&req, "{\"execute\":\"qmp_capabilities\",\"id\":\"caps\"}\n");
-	r = pump(x, &req, want_greeting, probe_now() + conn_timeout(x), e);
-	sb_fini(&req);
-	x->version = NULL; /* filled from the greeting only */
-	if (r != 1) {
-		conn_fail(x, r, "qmp_capabilities", e);
-		goto fail;
+	if (!qemu_child_start(&x->c, argv, o->binary, 0, e)) {
+		x->version = NULL;
+		qmp_close(x);
+		return NULL;
 	}
+	sb_add(&x->req, "{\"execute\":\"qmp_capabilities\",\"id\":\"caps\"}\n");
+	pump_begin(x, want_greeting, conn_timeout(x));
+	x->busy = true;
 	return x;
-fail:
-	if (version) {
-		free(*version);
-		*version = NULL;
-	}
-	qmp_close(x);
-	return NULL;
 }
 
-bool qmp_exec(struct qmp_conn *x, struct qmp_question *cmds, size_t n, struct err *e)
+bool qmp_send(struct qmp_conn *x, struct qmp_question *cmds, size_t n, struct err *e)
 {
-	struct strbuf req = STRBUF_INIT;
-	int r;
-
 	for (size_t i = 0; i < n; i++)
 		cmds[i].ret = cmds[i].error = NULL;
+	if (x->busy)
+		return err_set(e, x->o.binary, 0, "QEMU is still answering");
 	if (x->broken || x->c.pid <= 0 || x->c.reaped)
 		return err_set(e, x->o.binary, 0, "QEMU is no longer running");
 	x->cmds = cmds;
 	x->n = n;
 	x->answered = 0;
 	x->base = x->seq;
+	sb_fini(&x->req);
 	for (size_t i = 0; i < n; i++) {
-		sb_addf(&req, "{\"execute\":\"%s\"", cmds[i].execute);
+		sb_addf(&x->req, "{\"execute\":\"%s\"", cmds[i].execute);
 		if (cmds[i].arguments)
-			sb_addf(&req, ",\"arguments\":%s", cmds[i].arguments);
-		sb_addf(&req, ",\"id\":\"q%zu\"}\n", x->seq++);
+			sb_addf(&x->req, ",\"arguments\":%s", cmds[i].arguments);
+		sb_addf(&x->req, ",\"id\":\"q%zu\"}\n", x->seq++);
 	}
-	r = pump(x, &req, want_all, probe_now() + conn_timeout(x), e);
-	sb_fini(&req);
-	x->cmds = NULL;
-	x->n = 0;
-	if (r != 1) {
-		const char *what = n ? cmds[0].execute : "QMP";
-		for (size_t i = 0; i < n; i++)
-			if (!cmds[i].ret && !cmds[i].error) {
-				what = cmds[i].execute;
-				break;
-			}
-		conn_fail(x, r, what, e);
-		for (size_t i = 0; i < n; i++)
-			qmp_question_fini(&cmds[i]);
-		return false;
-	}
+	pump_begin(x, want_all, conn_timeout(x));
+	x->busy = true;
 	return true;
+}
+
+bool qmp_busy(const struct qmp_conn *x)
+{
+	return x && x->busy;
+}
+
+size_t qmp_pollfds(const struct qmp_conn *x, struct pollfd *fds, size_t max, int *timeout_ms)
+{
+	double left;
+	int ms;
+
+	if (!qmp_busy(x))
+		return 0;
+	left = x->deadline - probe_now();
+	ms = left <= 0 ? 0 : (int)(left * 1000) + 1;
+	if (*timeout_ms < 0 || ms < *timeout_ms)
+		*timeout_ms = ms;
+	return qemu_child_pollfds(&x->c, x->c.fd_in >= 0 && x->woff < x->req.len, fds, max);
+}
+
+bool qmp_step(struct qmp_conn *x, const struct pollfd *fds, size_t n, struct err *e)
+{
+	int r;
+
+	if (!qmp_busy(x))
+		return true;
+	pump_io(x, fds, n);
+	r = pump_state(x);
+	if (r == PUMP_WAIT)
+		return true;
+	return exchange_end(x, r, e);
+}
+
+bool qmp_wait(struct qmp_conn *x, struct err *e)
+{
+	if (!qmp_busy(x))
+		return true;
+	return exchange_end(x, pump_run(x, e), e);
+}
+
+struct qmp_conn *qmp_open(const struct qmp_opts *o, char **version, struct err *e)
+{
+	struct qmp_conn *x = qmp_start(o, version, e);
+
+	if (x && !qmp_wait(x, e)) {
+		if (version) {
+			free(*version);
+			*version = NULL;
+		}
+		qmp_close(x);
+		return NULL;
+	}
+	return x;
+}
+
+bool qmp_exec(struct qmp_conn *x, struct qmp_question *cmds, size_t n, struct err *e)
+{
+	return qmp_send(x, cmds, n, e) && qmp_wait(x, e);
 }
 
 /* Read QEMU's output until EOF or the deadline: true on EOF. */
@@ -323,20 +418,23 @@ void qmp_close(struct qmp_conn *x)
 
 	if (!x)
 		return;
-	if (x->c.pid > 0 && !x->c.reaped && !x->broken && x->c.fd_in >= 0 && !x->c.out_eof) {
-		struct strbuf req = STRBUF_INIT;
+	/* QEMU exits on quit; one that does not within a grace is killed, and
+	 * so is one still answering (the caller gave up on it) */
+	if (x->c.pid > 0 && !x->c.reaped && !x->broken && !x->busy && x->c.fd_in >= 0 &&
+	    !x->c.out_eof) {
 		struct err e;
 		err_clear(&e);
-		sb_add(&req, "{\"execute\":\"quit\",\"id\":\"quit\"}\n");
-		/* QEMU exits on quit; one that does not within a grace is killed */
-		if (pump(x, &req, want_quit, probe_now() + 5, &e) == 1) {
+		sb_fini(&x->req);
+		sb_add(&x->req, "{\"execute\":\"quit\",\"id\":\"quit\"}\n");
+		pump_begin(x, want_quit, 5);
+		if (pump_run(x, &e) == PUMP_DONE) {
 			probe_close_fd(&x->c.fd_in);
 			gone = wait_eof(x, probe_now() + 5);
 		}
-		sb_fini(&req);
 	}
 	conn_end(x, !gone);
 	qemu_child_fini(&x->c);
+	sb_fini(&x->req);
 	sb_fini(&x->out);
 	free(x->garbage);
 	free(x->bin);

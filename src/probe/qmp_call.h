@@ -11,12 +11,18 @@
  * reported with its stderr.  The process is reaped before qmp_ask() (or
  * qmp_close()) returns.
  *
+ * Two ways to drive it, as the probe (probe.h): qmp_open()/qmp_exec() block
+ * until QEMU answered (the CLI); or qmp_start()/qmp_send() begin an
+ * exchange and a caller's own poll() loop services it with qmp_pollfds()
+ * and qmp_step() (the TUI keeps its keyboard meanwhile).
+ *
  * Ownership: qmp_ask() fills each command's ret/error (free them with
  * qmp_question_fini) and *version (caller frees).
  */
 #ifndef CPUSCOPE_SRC_QMP_CALL_H
 #define CPUSCOPE_SRC_QMP_CALL_H
 
+#include <poll.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -48,6 +54,24 @@ struct qmp_conn;
 struct qmp_conn *qmp_open(const struct qmp_opts *o, char **version, struct err *e);
 bool qmp_exec(struct qmp_conn *c, struct qmp_question *cmds, size_t n, struct err *e);
 void qmp_close(struct qmp_conn *c);
+
+/* Step by step (qmp_open is qmp_start waited out, qmp_exec qmp_send):
+ * qmp_start() starts QEMU and sends qmp_capabilities, qmp_send() the
+ * commands (cmds stay the caller's and must live until the exchange is
+ * over; it fails while one is in progress).  While qmp_busy() (an exchange
+ * is in progress), poll the fds qmp_pollfds() fills (at most 3; it lowers
+ * *timeout_ms, when negative or later, to the exchange's deadline) and
+ * call qmp_step() with them; qmp_wait() blocks until the exchange is over.
+ * qmp_step()/qmp_wait() return false with e set when it failed (QEMU is
+ * then killed and reaped: the connection only closes), and true otherwise
+ * (also while it is in progress).  qmp_close() of a busy connection kills
+ * QEMU. */
+struct qmp_conn *qmp_start(const struct qmp_opts *o, char **version, struct err *e);
+bool qmp_send(struct qmp_conn *c, struct qmp_question *cmds, size_t n, struct err *e);
+bool qmp_busy(const struct qmp_conn *c);
+size_t qmp_pollfds(const struct qmp_conn *c, struct pollfd *fds, size_t max, int *timeout_ms);
+bool qmp_step(struct qmp_conn *c, const struct pollfd *fds, size_t n, struct err *e);
+bool qmp_wait(struct qmp_conn *c, struct err *e);
 
 /* open, exec, close: false with e set when QEMU could not be asked (cannot
  * run, died, hung, garbage); true when every command was answered, each

@@ -6,8 +6,10 @@
  * libvirt's capture of QEMU 10.0 model by model. */
 #include "testutil.h"
 
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "err.h"
 #include "guest.h"
@@ -229,6 +231,82 @@ static void test_qmp_fake(void **state)
 	assert_non_null(strstr(e.msg, "cannot run /nonexistent/qemu-system-s390x"));
 }
 
+/* Step by step, as the explorer's poll loop drives it: the greeting, then
+ * a command, each serviced by poll() + qmp_step(); a busy connection
+ * closed is killed at once. */
+static void serve(struct qmp_conn *c, struct err *e)
+{
+	while (qmp_busy(c)) {
+		struct pollfd fds[3];
+		int timeout = -1;
+		size_t n = qmp_pollfds(c, fds, 3, &timeout);
+		assert_true(n > 0 && n <= 3);
+		assert_true(timeout >= 0);
+		assert_true(poll(fds, (nfds_t)n, timeout) >= 0);
+		if (!qmp_step(c, fds, n, e))
+			return;
+	}
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void test_qmp_steps(void **state)
+{
+	struct qmp_opts o = { test_path("tests/bin/fake-qemu"), "tcg", NULL, NULL, 5 };
+	struct qmp_question q = { "query-target", NULL, NULL, NULL };
+	struct qmp_conn *c;
+	char *version = NULL;
+	struct err e;
+
+	(void)state;
+	err_clear(&e);
+	c = qmp_start(&o, &version, &e);
+	assert_non_null(c);
+	assert_true(qmp_busy(c));
+	assert_false(qmp_send(c, &q, 1, &e)); /* not while the greeting is awaited */
+	assert_string_equal(e.msg, "QEMU is still answering");
+	err_clear(&e);
+	serve(c, &e);
+	assert_false(err_isset(&e));
+	assert_string_equal(version, "99.0.0");
+	assert_true(qmp_send(c, &q, 1, &e));
+	serve(c, &e);
+	assert_false(err_isset(&e));
+	assert_string_equal(q.ret, "{\"arch\":\"x86_64\"}");
+	qmp_question_fini(&q);
+	qmp_close(c);
+	free(version);
+	version = NULL;
+
+	/* a QEMU that never answers, given up while busy: killed, not awaited */
+	o.binary = test_path("tests/bin/qemu-hang");
+	o.timeout = 30;
+	c = qmp_start(&o, &version, &e);
+	assert_non_null(c);
+	double t0 = now_s();
+	qmp_close(c);
+	assert_true(now_s() - t0 < 5);
+	free(version);
+	version = NULL;
+
+	/* the deadline, seen by qmp_step */
+	o.timeout = 0.3;
+	c = qmp_start(&o, &version, &e);
+	assert_non_null(c);
+	err_clear(&e);
+	serve(c, &e);
+	assert_false(qmp_busy(c));
+	assert_non_null(strstr(e.msg, "qmp_capabilities: no answer within 0 s"));
+	qmp_close(c);
+	free(version);
+}
+
 /* The real QEMU: one process answers pair after pair. */
 static void test_qmp_real(void **state)
 {
@@ -315,6 +393,24 @@ static void test_answers_from_capture(void **state)
 	s390x_baseline_fini(&b);
 	s390x_cpu_fini(&pair[0]);
 	s390x_cpu_fini(&pair[1]);
+	/* step by step: a capture answers at once, the job is never busy */
+	pair[0].name = strdup("z900");
+	pair[1].name = strdup("gen16a");
+	{
+		struct s390x_job *j = s390x_baseline_start(&q, NULL, pair, 2, false);
+		assert_false(s390x_job_busy(j));
+		assert_true(s390x_baseline_finish(j, &b, &e));
+		assert_string_equal(b.cpu.name, "z900-base");
+		s390x_baseline_fini(&b);
+		/* no CPUs: the job fails at once, with the words of s390x_baseline */
+		j = s390x_baseline_start(&q, NULL, pair, 0, false);
+		assert_false(s390x_job_busy(j));
+		err_clear(&e);
+		assert_false(s390x_baseline_finish(j, &b, &e));
+		assert_string_equal(e.msg, "no CPUs to baseline");
+	}
+	s390x_cpu_fini(&pair[0]);
+	s390x_cpu_fini(&pair[1]);
 	assert_true(q.asked_capture);
 	assert_false(q.asked_live);
 	qmp_doc_fini(q.capture);
@@ -367,6 +463,81 @@ static void test_baseline_real(void **state)
 	assert_string_equal(e.msg, "QEMU: The CPU definition 'nosuchcpu' is unknown.");
 	assert_true(q.asked_live);
 	assert_non_null(strstr(q.transcript.s, "\"execute\": \"query-cpu-model-baseline\""));
+	for (int i = 0; i < 3; i++)
+		s390x_cpu_fini(&cpus[i]);
+	s390x_qemu_fini(&q);
+}
+
+/* The explorer's way: jobs serviced by a poll loop, the real QEMU. */
+static void serve_job(struct s390x_job *j, int *rounds)
+{
+	while (s390x_job_busy(j)) {
+		struct pollfd fds[3];
+		int timeout = -1;
+		size_t n = s390x_job_pollfds(j, fds, 3, &timeout);
+		assert_true(n > 0);
+		assert_non_null(s390x_job_asking(j));
+		assert_true(poll(fds, (nfds_t)n, timeout) >= 0);
+		s390x_job_step(j, fds, n);
+		(*rounds)++;
+	}
+}
+
+static void test_jobs_real(void **state)
+{
+	struct s390x_qemu q;
+	struct s390x_cpu cpus[3];
+	struct s390x_compare r;
+	struct s390x_baseline b, sync;
+	struct s390x_job *j;
+	struct err e;
+	char *bin = NULL;
+	int rounds = 0;
+
+	(void)state;
+	if (!have_qemu("qemu-system-s390x", &bin)) {
+		skip();
+		return;
+	}
+	memset(&q, 0, sizeof(q));
+	q.binary = bin;
+	q.accel = strdup("tcg");
+	q.local = true;
+	memset(cpus, 0, sizeof(cpus));
+	cpus[0].name = strdup("z14");
+	cpus[1].name = strdup("z13");
+	s390x_cpu_add(&cpus[1], "vx", false);
+	cpus[2].name = strdup("zEC12");
+	/* compare: QEMU starts, greets, answers */
+	j = s390x_compare_start(&q, &cpus[0], &cpus[1]);
+	assert_true(s390x_job_busy(j));
+	assert_string_equal(s390x_job_asking(j), "query-cpu-model-comparison");
+	serve_job(j, &rounds);
+	err_clear(&e);
+	assert_true(s390x_compare_finish(j, &r, &e));
+	assert_string_equal(r.qemu_result, "superset");
+	assert_non_null(s390x_compare_note(&r));
+	s390x_compare_fini(&r);
+	/* baseline of three: two pairs, on the same QEMU; as s390x_baseline says */
+	j = s390x_baseline_start(&q, NULL, cpus, 3, false);
+	assert_true(s390x_job_busy(j));
+	serve_job(j, &rounds);
+	assert_true(s390x_baseline_finish(j, &b, &e));
+	assert_true(s390x_baseline(&q, NULL, cpus, 3, false, &sync, &e));
+	assert_string_equal(b.xml, sync.xml);
+	s390x_baseline_fini(&b);
+	s390x_baseline_fini(&sync);
+	/* given up while QEMU answers: the next job starts another QEMU */
+	j = s390x_baseline_start(&q, NULL, cpus, 1, false);
+	assert_true(s390x_job_busy(j));
+	s390x_job_free(j);
+	assert_false(s390x_qemu_busy(&q));
+	j = s390x_baseline_start(&q, NULL, cpus, 1, false);
+	serve_job(j, &rounds);
+	assert_true(s390x_baseline_finish(j, &b, &e));
+	assert_string_equal(b.cpu.name, "z14-base");
+	s390x_baseline_fini(&b);
+	assert_true(rounds > 0);
 	for (int i = 0; i < 3; i++)
 		s390x_cpu_fini(&cpus[i]);
 	s390x_qemu_fini(&q);
@@ -486,9 +657,11 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_lookup_marketing),
 		cmocka_unit_test(test_cpu_from_guest),
 		cmocka_unit_test(test_qmp_fake),
+		cmocka_unit_test(test_qmp_steps),
 		cmocka_unit_test(test_qmp_real),
 		cmocka_unit_test(test_answers_from_capture),
 		cmocka_unit_test(test_baseline_real),
+		cmocka_unit_test(test_jobs_real),
 		cmocka_unit_test(test_views),
 		cmocka_unit_test(test_snapshot_agrees_with_capture),
 	};

@@ -2,7 +2,8 @@
 # capture.sh - make qemu-7.2-tcg-answers.replies: a capture of the
 # installed qemu-system-s390x (TCG) in the .replies form of libvirt's
 # captures, followed by QEMU's answers to the compare and baseline
-# questions the CLI goldens ask (tests/cli/cases/*-s390x-capture*).
+# questions the CLI goldens ask (tests/cli/cases/*-s390x-capture*) and the
+# explorer's hosts pane asks (tests/tui/cases/s390x-hosts.keys).
 #
 #   tests/data/s390x/capture.sh [QEMU]      (run from the top of the tree,
 #                                            after make; default qemu-system-s390x)
@@ -13,7 +14,8 @@
 # and its reply after another.  Part 2 is recorded by cpuscope itself
 # (CPUSCOPE_QMP_RECORD): it reads part 1 as its data and asks the live QEMU
 # what part 1 does not answer.  The goldens then run with CPUSCOPE_QEMU=none
-# and get every answer from the file.
+# and get every answer from the file.  The explorer records its questions
+# the same way (CPUSCOPE_QMP_RECORD), its test script run headless.
 set -euo pipefail
 qemu=${1:-qemu-system-s390x}
 here=tests/data/s390x
@@ -53,5 +55,16 @@ ask baseline $here/cpus-z13-z14.xml
 ask baseline --features $here/cpus-z13-z14.xml
 ask baseline $here/cpus-z900-gen16a.xml
 ask baseline $here/cpu-z14.xml
+# the explorer's questions (tests/tui/cases/s390x-hosts.keys): its script
+# run headless against the live QEMU, which records them the same way
+tui() {
+	local keys=$1 args
+	args=$(sed -n 's/^# args: //p' "$keys")
+	# shellcheck disable=SC2086
+	CPUSCOPE_QEMU=$qemu CPUSCOPE_QMP_RECORD=$tmp/answers CPUSCOPE_NO_DISPLAY=1 \
+		CPUSCOPE_SCRIPT=$keys CPUSCOPE_DUMP_DIR=$tmp LINES=24 COLUMNS=80 TERM=xterm-256color \
+		./cpuscope $args tui >/dev/null 2>&1 || true
+}
+tui tests/tui/cases/s390x-hosts.keys
 cat "$tmp/answers" >>"$out"
 echo "capture.sh: wrote $out ($(grep -c '"execute"' "$out") commands)"
