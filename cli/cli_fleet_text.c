@@ -15,20 +15,6 @@ static void put_escaped(struct strbuf *sb, const char *s)
 	text_escape(sb, s, strlen(s));
 }
 
-/* "1-10, 23" for host indices (0-based in, 1-based out). */
-static void host_ranges(struct strbuf *sb, const size_t *hosts, size_t n)
-{
-	for (size_t k = 0; k < n;) {
-		size_t j = k;
-		while (j + 1 < n && hosts[j + 1] == hosts[j] + 1)
-			j++;
-		sb_addf(sb, "%s%zu", k ? ", " : "", hosts[k] + 1);
-		if (j > k)
-			sb_addf(sb, "%s%zu", j == k + 1 ? ", " : "-", hosts[j] + 1);
-		k = j + 1;
-	}
-}
-
 /* Features in libvirt's spelling, in the map's order, at most max. */
 static void lv_names(struct strbuf *sb, const struct cpu_map *map, const struct fset *s,
 		     size_t max)
@@ -88,7 +74,7 @@ static void print_group_text(struct cli *c, const struct fleet *f, const struct 
 			     struct strbuf *sb)
 {
 	sb_reset(sb);
-	host_ranges(sb, g->hosts, g->nhosts);
+	fleet_host_ranges(sb, g->hosts, g->nhosts);
 	fprintf(c->out, "\n%s: %zu host%s (%s)\n", cli_fleet_group_name(g), g->nhosts,
 		g->nhosts == 1 ? "" : "s", sb_str(sb));
 	if (g->best == FLEET_NONE) {
@@ -257,7 +243,7 @@ static void print_guest_text(struct cli *c, const struct fleet *f, const char *f
 	fprintf(c->out, "\nguest CPU %s: starts on %zu of %zu hosts", sb_str(sb), n, f->nhosts);
 	if (n > 1) {
 		sb_reset(sb);
-		host_ranges(sb, ok, n);
+		fleet_host_ranges(sb, ok, n);
 		fprintf(c->out, " and migrates between them (%s)", sb_str(sb));
 	} else if (n == 1) {
 		fprintf(c->out, " (%zu), so it has nowhere to migrate", ok[0] + 1);
@@ -315,7 +301,7 @@ void cli_fleet_text(struct cli *c, const struct vec *skipped, const struct fleet
 		const struct fleet_group *gr = &f->groups[g];
 		sb_addf(&sb, "%s%s %zu host%s (", g ? "; " : "", cli_fleet_group_name(gr),
 			gr->nhosts, gr->nhosts == 1 ? "" : "s");
-		host_ranges(&sb, gr->hosts, gr->nhosts);
+		fleet_host_ranges(&sb, gr->hosts, gr->nhosts);
 		sb_add(&sb, ")");
 	}
 	fprintf(c->out, "\nvendor groups: %s\n", sb_str(&sb));

@@ -104,20 +104,6 @@ static void textf(struct fleet_ui *u, int width, int indent, enum role role, siz
 	free(s);
 }
 
-/* "1-3, 5" (hosts numbered from 1). */
-static void ranges(struct strbuf *sb, const size_t *h, size_t n)
-{
-	for (size_t k = 0; k < n;) {
-		size_t j = k;
-		while (j + 1 < n && h[j + 1] == h[j] + 1)
-			j++;
-		sb_addf(sb, "%s%zu", k ? ", " : "", h[k] + 1);
-		if (j > k)
-			sb_addf(sb, "%s%zu", j == k + 1 ? ", " : "-", h[j] + 1);
-		k = j + 1;
-	}
-}
-
 static const char *mname(const struct fleet *f, size_t m)
 {
 	return m == FLEET_NONE ? "none" : f->models[m].mv.name;
@@ -149,7 +135,7 @@ static void group_lines(struct fleet_ui *u, const struct fleet *f, const struct 
 {
 	struct strbuf sb = STRBUF_INIT;
 
-	ranges(&sb, g->hosts, g->nhosts);
+	fleet_host_ranges(&sb, g->hosts, g->nhosts);
 	textf(u, w, 2, R_HEADER, FLEET_NONE, "%s: %zu host%s (%s)",
 	      g->vendor ? g->vendor : "no vendor", g->nhosts, g->nhosts == 1 ? "" : "s", sb_str(&sb));
 	sb_reset(&sb);
@@ -202,7 +188,7 @@ static void guest_lines(struct fleet_ui *u, struct app *a, const struct fleet *f
 	for (size_t i = 0; i < f->nhosts; i++)
 		if (f->hosts[i].start == FLEET_START_YES)
 			ok[n++] = i;
-	ranges(&sb, ok, n);
+	fleet_host_ranges(&sb, ok, n);
 	textf(u, w, 2, R_HEADER, FLEET_NONE, "The guest in the editor (%s): starts on %zu of %zu "
 	      "hosts%s%s%s", a->guest->model ? a->guest->model : cpu_mode_name(a->guest->mode), n,
 	      f->nhosts, n > 1 ? ", migrates between them (" : n == 1 ? " (" : "", sb_str(&sb),
@@ -257,7 +243,7 @@ static void build_rows(struct app *a, struct fleet_ui *u, int w)
 		const struct fleet_group *gr = &f->groups[g];
 		sb_addf(&sb, "%s%s %zu (", g ? "; " : "", gr->vendor ? gr->vendor : "no vendor",
 			gr->nhosts);
-		ranges(&sb, gr->hosts, gr->nhosts);
+		fleet_host_ranges(&sb, gr->hosts, gr->nhosts);
 		sb_add(&sb, ")");
 	}
 	textf(u, w, 4, R_DEFAULT, FLEET_NONE, "Vendor groups: %s", sb_str(&sb));

@@ -340,6 +340,19 @@ static char *host_list(const struct app *a, const bool *which, size_t *count)
 	return sb.s ? sb_take(&sb) : xstrdup("");
 }
 
+/* An XML document, a line per line, indented under its heading. */
+static void add_xml(struct tlines *t, int w, const char *xml, size_t *src)
+{
+	for (const char *s = xml; *s;) {
+		const char *nl = strchr(s, '\n');
+		size_t len = nl ? (size_t)(nl - s) : strlen(s);
+		char *line = xstrndup(s, len);
+		tlines_add(t, line, w, 4, R_XML_TAG, (*src)++);
+		free(line);
+		s += len + (nl ? 1 : 0);
+	}
+}
+
 static void add(struct tlines *t, int w, int indent, enum role role, size_t *src, const char *fmt, ...)
 	ATTR_FORMAT(6, 7);
 
@@ -499,14 +512,7 @@ static size_t baseline_lines(struct app *a, struct tlines *t, int w, size_t *src
 		if (hs->qbl_other)
 			add(t, w, 2, R_WARN, src, "! %s", hs->qbl_other);
 		add(t, w, 2, R_DIM, src, "L loads it into the guest editor (u undoes)");
-		for (const char *s = hs->qbl->xml; *s;) {
-			const char *nl = strchr(s, '\n');
-			size_t len = nl ? (size_t)(nl - s) : strlen(s);
-			char *line = xstrndup(s, len);
-			tlines_add(t, line, w, 4, R_XML_TAG, (*src)++);
-			free(line);
-			s += len + (nl ? 1 : 0);
-		}
+		add_xml(t, w, hs->qbl->xml, src);
 	} else {
 		const struct guest_cpu *g = hs->bl->cpu;
 		char *req = feature_names(g, POLICY_REQUIRE, &nreq);
@@ -519,14 +525,7 @@ static size_t baseline_lines(struct app *a, struct tlines *t, int w, size_t *src
 		add(t, w, 2, R_DEFAULT, src, "require (%zu): %s", nreq, nreq ? req : "-");
 		add(t, w, 2, R_DEFAULT, src, "disable (%zu): %s", ndis, ndis ? dis : "-");
 		add(t, w, 2, R_DIM, src, "L loads it into the guest editor (u undoes)");
-		for (const char *s = xml; *s;) {
-			const char *nl = strchr(s, '\n');
-			size_t len = nl ? (size_t)(nl - s) : strlen(s);
-			char *line = xstrndup(s, len);
-			tlines_add(t, line, w, 4, R_XML_TAG, (*src)++);
-			free(line);
-			s += len + (nl ? 1 : 0);
-		}
+		add_xml(t, w, xml, src);
 		free(req);
 		free(dis);
 		free(xml);

@@ -595,3 +595,16 @@ void fleet_free(struct fleet *f)
 	fset_fini(&f->raw_mask);
 	free(f);
 }
+
+void fleet_host_ranges(struct strbuf *sb, const size_t *hosts, size_t n)
+{
+	for (size_t k = 0; k < n;) {
+		size_t j = k;
+		while (j + 1 < n && hosts[j + 1] == hosts[j] + 1)
+			j++;
+		sb_addf(sb, "%s%zu", k ? ", " : "", hosts[k] + 1);
+		if (j > k)
+			sb_addf(sb, "%s%zu", j == k + 1 ? ", " : "-", hosts[j] + 1);
+		k = j + 1;
+	}
+}

@@ -218,5 +218,8 @@ size_t fleet_nblockers(const struct fleet *f, size_t host, size_t model);
 void fleet_blockers(const struct fleet *f, size_t host, size_t model, struct fset *out);
 /* The model index of a name, or FLEET_NONE. */
 size_t fleet_model_index(const struct fleet *f, const char *name);
+/* Host indices (0-based, ascending) as the reports write them: numbered
+ * from 1, runs joined ("1-3, 5"; two in a row stay "1, 2"). */
+void fleet_host_ranges(struct strbuf *sb, const size_t *hosts, size_t n);
 
 #endif

@@ -419,6 +419,20 @@ static void test_answers_from_capture(void **state)
 	s390x_qemu_fini(&q);
 }
 
+/* The real QEMU under TCG, and three CPUs: z14, z13 without vx, zEC12. */
+static void real_fixture(struct s390x_qemu *q, char *bin, struct s390x_cpu cpus[3])
+{
+	memset(q, 0, sizeof(*q));
+	q->binary = bin;
+	q->accel = strdup("tcg");
+	q->local = true;
+	memset(cpus, 0, 3 * sizeof(*cpus));
+	cpus[0].name = strdup("z14");
+	cpus[1].name = strdup("z13");
+	s390x_cpu_add(&cpus[1], "vx", false);
+	cpus[2].name = strdup("zEC12");
+}
+
 /* The real QEMU: baseline of three CPUs, chained, and expanded. */
 static void test_baseline_real(void **state)
 {
@@ -433,15 +447,7 @@ static void test_baseline_real(void **state)
 		skip();
 		return;
 	}
-	memset(&q, 0, sizeof(q));
-	q.binary = bin;
-	q.accel = strdup("tcg");
-	q.local = true;
-	memset(cpus, 0, sizeof(cpus));
-	cpus[0].name = strdup("z14");
-	cpus[1].name = strdup("z13");
-	s390x_cpu_add(&cpus[1], "vx", false);
-	cpus[2].name = strdup("zEC12");
+	real_fixture(&q, bin, cpus);
 	err_clear(&e);
 	assert_true(s390x_baseline(&q, NULL, cpus, 3, false, &b, &e));
 	assert_string_equal(b.cpu.name, "zEC12-base");
@@ -499,15 +505,7 @@ static void test_jobs_real(void **state)
 		skip();
 		return;
 	}
-	memset(&q, 0, sizeof(q));
-	q.binary = bin;
-	q.accel = strdup("tcg");
-	q.local = true;
-	memset(cpus, 0, sizeof(cpus));
-	cpus[0].name = strdup("z14");
-	cpus[1].name = strdup("z13");
-	s390x_cpu_add(&cpus[1], "vx", false);
-	cpus[2].name = strdup("zEC12");
+	real_fixture(&q, bin, cpus);
 	/* compare: QEMU starts, greets, answers */
 	j = s390x_compare_start(&q, &cpus[0], &cpus[1]);
 	assert_true(s390x_job_busy(j));
