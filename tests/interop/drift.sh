@@ -41,8 +41,7 @@ conn=qemu:///system
 
 . "$here/lib.sh"
 need_bin
-command -v python3 >/dev/null || skip "no python3 (reads cpuscope's JSON)"
-command -v timeout >/dev/null || skip "no timeout(1)"
+need_tools python3 timeout
 if [ -n "$root" ]; then
 	[ "$(id -u)" = 0 ] || skip "a chroot stack needs root"
 	timeout 20 chroot "$root" virsh -c "$conn" version >/dev/null 2>&1 ||

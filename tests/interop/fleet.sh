@@ -44,7 +44,7 @@ export CPUSCOPE_QEMU=none CPUSCOPE_SNAPSHOT=7.2
 
 . "$here/lib.sh"
 need_bin
-command -v python3 >/dev/null || skip "no python3 (reads cpuscope's JSON)"
+need_tools python3
 need_libvirtd
 work_dir
 cd "$top" || exit 1

@@ -130,3 +130,16 @@ libvirt11_stack() {
 	*) skip "the chroot's virsh is '$l11_ver', not 11.x" ;;
 	esac
 }
+
+# need_tools CMD...: skip (naming it) unless every CMD is in PATH.
+need_tools() {
+	local t
+	for t; do
+		command -v "$t" >/dev/null && continue
+		case $t in
+		timeout) skip "no timeout(1)" ;;
+		python3) skip "no python3 (reads cpuscope's JSON)" ;;
+		*) skip "no $t in PATH" ;;
+		esac
+	done
+}

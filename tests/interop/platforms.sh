@@ -30,7 +30,7 @@ cd "$top" || exit 2
 . "$here/lib.sh"
 need_bin
 command -v "$qemu" >/dev/null || skip "$qemu is not installed (CI installs qemu-system-x86)"
-command -v timeout >/dev/null || skip "no timeout(1)"
+need_tools timeout
 work_dir
 
 machine=${MACHINE:-pc-i440fx-7.2}

@@ -24,7 +24,7 @@ machine=${MACHINE:-pc-q35-7.2}
 . "$here/lib.sh"
 need_bin
 command -v "$qemu" >/dev/null || skip "$qemu is not installed (CI installs qemu-system-x86)"
-command -v timeout >/dev/null || skip "no timeout(1)"
+need_tools timeout
 work_dir
 
 "$qemu" -machine help 2>/dev/null | grep -q "^$machine " ||

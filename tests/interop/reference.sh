@@ -20,8 +20,7 @@ qemu=qemu-system-x86_64
 . "$here/lib.sh"
 need_bin
 command -v "$qemu" >/dev/null || skip "$qemu is not installed (CI installs qemu-system-x86)"
-command -v timeout >/dev/null || skip "no timeout(1)"
-command -v python3 >/dev/null || skip "no python3 (reads cpuscope's JSON)"
+need_tools timeout python3
 work_dir
 export XDG_CACHE_HOME=$work/cache
 

@@ -31,7 +31,7 @@ jobs=${JOBS:-2}
 
 . "$here/lib.sh"
 need_bin
-command -v timeout >/dev/null || skip "no timeout(1)"
+need_tools timeout
 command -v "$qemu72" >/dev/null || skip "$qemu72 is not installed (CI installs qemu-system-x86)"
 [ -x "$qemu10" ] || skip "no QEMU 10.0 at $qemu10 (run scripts/fetch-qemu.sh 10.0, or set QEMU10=)"
 work_dir
