@@ -775,7 +775,7 @@ bool explain_warnings(const struct dataset *ds, const struct mdata *md, const st
 			return err_set(e, "-cpu", 0, "MODEL '%s' and the -cpu value's model '%s' differ: give "
 				       "one of them", name, gm);
 		name = gm;
-		if (given->g->mode == MODE_CUSTOM) {
+		{
 			/* checked as `build` checks a CPU: unknown features with
 			 * their close spellings, one policy per feature */
 			struct guest_ctx gc = { ds, md, h, NULL, NULL };
