@@ -184,7 +184,7 @@ int cmd_explain(struct cli *c, int argc, char **argv)
 	struct err e;
 	char *text = NULL;
 	size_t len = 0;
-	bool have_w = false, have_x = false;
+	bool have_w = false, have_x = false, from_file = false;
 	int rc = CLI_OK;
 
 	memset(&x, 0, sizeof(x));
@@ -251,6 +251,18 @@ int cmd_explain(struct cli *c, int argc, char **argv)
 			rc = cli_fail_err(c, &e);
 			goto out;
 		}
+		/* no --cpu: the command line in the file (a libvirt domain log) */
+		if (!cpu && w.cpu) {
+			if (!cpu_arg_parse(w.cpu, &ca, &e)) {
+				char *msg = xstrdup(e.msg);
+				err_set(&e, wfile, w.cpu_line, "the -cpu value of its command line: %.900s", msg);
+				free(msg);
+				rc = cli_fail_err(c, &e);
+				goto out;
+			}
+			cpu = w.cpu;
+			from_file = true;
+		}
 		if (!explain_warnings(c->s->ds, c->s->md, c->s->host, model, &w, cpu ? &ca : NULL,
 				      &x, &e)) {
 			rc = cli_fail_err(c, &e);
@@ -260,7 +272,15 @@ int cmd_explain(struct cli *c, int argc, char **argv)
 		rc = cli_fail_err(c, &e);
 		goto out;
 	}
-	session_model_notes(c->s, model ? model : x.model, &x.notes); /* not from the QEMU data: where from */
+	session_model_notes(c->s, model ? model : x.model, &x.notes);
+	if (from_file)
+		vec_push(&x.notes, xasprintf("the -cpu value QEMU warned about is the command line's in "
+					     "%s (line %d): %s", strcmp(wfile, "-") ? wfile :
+					     "standard input", w.cpu_line, w.cpu));
+	if (have_w && w.sessions > 1)
+		vec_push(&x.notes, xasprintf("%s is libvirt's log of %d starts: the warnings are those "
+					     "of the last (from line %d)", wfile, w.sessions,
+					     w.session_line)); /* not from the QEMU data: where from */
 	have_x = true;
 	/* QEMU says "host doesn't support" under every hardware accelerator */
 	const char *hostl = c->s->host ? host_label(c) :

@@ -378,7 +378,9 @@ const struct cli_cmd cli_commands[] = {
 			"-cpu value that warned) the model is VALUE's, the explanation starts "
 			"from VALUE's features, and the fix is VALUE with the warned features "
 			"switched off: the features it already disabled, its other properties, "
-			"vendor= and enforce stay.",
+			"vendor= and enforce stay.  FILE may be libvirt's log of the guest "
+			"(/var/log/libvirt/qemu/GUEST.log): the warnings of its last start are "
+			"read, and the -cpu value of that start's command line stands for --cpu.",
 		.opts = explain_opts,
 		.operand = CLI_VAL_MODEL,
 		.notes =

@@ -257,6 +257,50 @@ static bool has_location(const char *p, size_t n)
 	return false;
 }
 
+/* A libvirt log's "starting up": what came before was another start. */
+static void new_session(struct qemu_warnings *out, int line)
+{
+	vec_fini(&out->items, warning_free);
+	fset_clear_all(&out->features);
+	out->enforce = false;
+	free(out->accel);
+	out->accel = NULL;
+	free(out->cpu);
+	out->cpu = NULL;
+	out->cpu_line = 0;
+	out->session_line = line;
+	out->sessions++;
+}
+
+/* The value after "-cpu" in a command line: libvirt's log writes one
+ * argument per line ("-cpu Haswell,hle=off \"), a shell line has them
+ * side by side; quotes go.  NULL when the line has no -cpu. */
+static char *cpu_value(const char *ln)
+{
+	const char *p = ln, *v, *e;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (strncmp(p, "-cpu ", 5)) {
+		p = strstr(ln, " -cpu ");
+		if (!p)
+			return NULL;
+		p++;
+	}
+	v = p + 5;
+	while (*v == ' ')
+		v++;
+	if (*v == '\'' || *v == '"') {
+		e = strchr(v + 1, *v);
+		if (!e)
+			return NULL;
+		return e > v + 1 ? xstrndup(v + 1, (size_t)(e - v - 1)) : NULL;
+	}
+	for (e = v; *e && *e != ' ' && *e != '\t' && *e != '\r'; e++)
+		;
+	return e > v && strcmp(v, "\\") ? xstrndup(v, (size_t)(e - v)) : NULL;
+}
+
 bool qemu_warnings_parse(const char *file, const char *text, size_t len, struct ftable *ft,
 			 struct qemu_warnings *out, struct err *e)
 {
@@ -282,6 +326,16 @@ bool qemu_warnings_parse(const char *file, const char *text, size_t len, struct 
 		}
 		ln = xstrndup(p, n);
 		p += n + (nl ? 1 : 0);
+		if (strstr(ln, ": starting up libvirt version:"))
+			new_session(out, line);
+		if (!out->items.n && strstr(ln, "-cpu ")) {
+			char *v = cpu_value(ln);
+			if (v) {
+				free(out->cpu);
+				out->cpu = v;
+				out->cpu_line = line;
+			}
+		}
 		if (strstr(ln, "support requested features") && !strstr(ln, "feature:"))
 			out->enforce = true;
 		/* strpbrk, then compare only at a 'C' or 'M' */
@@ -346,5 +400,6 @@ void qemu_warnings_fini(struct qemu_warnings *w)
 	vec_fini(&w->items, warning_free);
 	fset_fini(&w->features);
 	free(w->accel);
+	free(w->cpu);
 	memset(w, 0, sizeof(*w));
 }

@@ -32,10 +32,23 @@ struct qemu_warnings {
 	struct fset features;     /* every feature found */
 	bool enforce;             /* the "... requested features" error line was present */
 	char *accel;              /* from the first line that says, or NULL */
+	char *cpu;                /* the -cpu value of a command line in the text, or NULL */
+	int cpu_line;             /* its line */
+	int session_line;         /* libvirt's last "starting up" line (0: none) */
+	int sessions;             /* how many starts the log holds */
 };
 
 /* Parse text (file name for messages).  Lines that are not feature
- * warnings are skipped.  Fails (e set) when no line is one. */
+ * warnings are skipped.  Fails (e set) when no line is one.
+ *
+ * A libvirt domain log (/var/log/libvirt/qemu/GUEST.log) holds every
+ * start of the guest: each begins with libvirt's "starting up libvirt
+ * version: ..." line, then QEMU's command line (one argument per line,
+ * "-cpu VALUE \"), then QEMU's messages.  Only the last start is read
+ * (session_line says where it begins).  The -cpu value of the command
+ * line that comes before the warnings (libvirt's form, or "... -cpu VALUE
+ * ..." on one line) is kept as written (quotes removed) in cpu: not
+ * checked here (cpu_arg.h reads it). */
 bool qemu_warnings_parse(const char *file, const char *text, size_t len, struct ftable *ft,
 			 struct qemu_warnings *out, struct err *e);
 void qemu_warnings_fini(struct qemu_warnings *w);

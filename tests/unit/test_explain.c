@@ -827,6 +827,55 @@ static void test_fix_refused_msr(void **state)
 	f->ds->accel = accel;
 }
 
+/* A libvirt domain log: only the last start counts, and the -cpu value
+ * of its command line is kept (libvirt's one argument per line, and a
+ * shell command line with a quoted value). */
+static void test_warnings_log(void **state)
+{
+	struct fix *f = *state;
+	struct qemu_warnings w;
+	struct err e;
+	static const char log[] =
+		"2026-12-01 10:00:00.000+0000: starting up libvirt version: 9.0.0, qemu version: 7.2.22\n"
+		"/usr/bin/qemu-system-x86_64 \\\n"
+		"-cpu Skylake-Server \\\n"
+		"-m size=65536k \\\n"
+		"2026-12-01T10:00:00.100000Z qemu-system-x86_64: warning: TCG doesn't support requested "
+		"feature: CPUID.07H:EBX.hle [bit 4]\n"
+		"2026-12-01 10:00:01.000+0000: shutting down, reason=destroyed\n"
+		"2026-12-01 10:01:00.000+0000: starting up libvirt version: 9.0.0, qemu version: 7.2.22\n"
+		"/usr/bin/qemu-system-x86_64 \\\n"
+		"-cpu Skylake-Server,hle=off,rtm=off \\\n"
+		"2026-12-01T10:01:00.100000Z qemu-system-x86_64: warning: TCG doesn't support requested "
+		"feature: CPUID.01H:ECX.pcid [bit 17]\n"
+		"-cpu Haswell \\\n";
+	static const char shell[] =
+		"$ qemu-system-x86_64 -accel tcg -cpu 'Haswell,hle=off' -S\n"
+		"qemu-system-x86_64: warning: TCG doesn't support requested feature: CPUID.01H:ECX.pcid [bit 17]\n";
+	const struct feature *hle = ftable_lookup(f->ft, "hle"), *pcid = ftable_lookup(f->ft, "pcid");
+
+	err_clear(&e);
+	assert_true(qemu_warnings_parse("vm.log", log, strlen(log), f->ft, &w, &e));
+	assert_int_equal(w.sessions, 2);
+	assert_int_equal(w.session_line, 7);
+	assert_int_equal(w.items.n, 1);
+	assert_true(fset_has(&w.features, pcid->id));
+	assert_false(fset_has(&w.features, hle->id));
+	/* the command line before the warnings, not a -cpu after them */
+	assert_string_equal(w.cpu, "Skylake-Server,hle=off,rtm=off");
+	assert_int_equal(w.cpu_line, 9);
+	qemu_warnings_fini(&w);
+	assert_true(qemu_warnings_parse("sh.txt", shell, strlen(shell), f->ft, &w, &e));
+	assert_int_equal(w.sessions, 0);
+	assert_string_equal(w.cpu, "Haswell,hle=off");
+	assert_int_equal(w.cpu_line, 1);
+	qemu_warnings_fini(&w);
+	/* a plain warning file has no -cpu */
+	parse_warnings(f, DIR "warnings-Skylake-Server.txt", &w);
+	assert_null(w.cpu);
+	qemu_warnings_fini(&w);
+}
+
 static void test_warnings_long(void **state)
 {
 	struct fix *f = *state;
@@ -887,6 +936,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_warnings_long, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_warnings_given_cpu, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fix_refused_msr, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_warnings_log, setup, teardown),
 	};
 	return TEST_RUN("explain", tests, argc, argv);
 }
