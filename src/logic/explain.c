@@ -492,8 +492,8 @@ static void fix_refused_msrs(const struct ectx *c, struct explanation *x)
 	struct explain_fix *fx = &x->fix;
 	struct fset left = FSET_INIT, dep = FSET_INIT;
 
-	if (!c->md || !x->features_known || (c->h && !c->qemu_verdict) ||
-	    (c->avoid && !c->qemu_verdict))
+	/* (qemu_verdict is only ever set without a host) */
+	if (!c->md || !x->features_known || c->h || (c->avoid && !c->qemu_verdict))
 		return;
 	for (size_t i = 0; i < c->md->defs.n; i++) {
 		const struct cpu_def *d = vec_get(&c->md->defs, i);
@@ -775,19 +775,17 @@ bool explain_warnings(const struct dataset *ds, const struct mdata *md, const st
 			return err_set(e, "-cpu", 0, "MODEL '%s' and the -cpu value's model '%s' differ: give "
 				       "one of them", name, gm);
 		name = gm;
-		{
-			/* checked as `build` checks a CPU: unknown features with
-			 * their close spellings, one policy per feature */
-			struct guest_ctx gc = { ds, md, h, NULL, NULL };
-			struct guest_built b;
-			memset(&b, 0, sizeof(b));
-			if (!guest_build(&gc, given->g, GUEST_VERSION_AS_GIVEN, &b, e)) {
-				if (!e->file[0]) /* as cpu_arg_parse() names the value */
-					snprintf(e->file, sizeof(e->file), "-cpu");
-				return false;
-			}
-			guest_build_fini(&b);
+		/* checked as `build` checks a CPU: unknown features with their
+		 * close spellings, one policy per feature */
+		struct guest_ctx gc = { ds, md, h, NULL, NULL };
+		struct guest_built b;
+		memset(&b, 0, sizeof(b));
+		if (!guest_build(&gc, given->g, GUEST_VERSION_AS_GIVEN, &b, e)) {
+			if (!e->file[0]) /* as cpu_arg_parse() names the value */
+				snprintf(e->file, sizeof(e->file), "-cpu");
+			return false;
 		}
+		guest_build_fini(&b);
 	}
 	x->ft = ds->ft;
 	x->model_psabi = x->host_psabi = -1;
